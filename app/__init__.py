@@ -1,0 +1,1 @@
+"""Uppsikt: the comment-moderation service (FastAPI app, database, worker, CLI)."""

@@ -1,0 +1,1 @@
+"""The one hook between stored comment versions and the classifiers."""

@@ -1,0 +1,1 @@
+"""Comments: applying platform events, and the read API."""

@@ -1,0 +1,285 @@
+"""Applying platform events to comments so that any replay or arrival order
+converges on one state.
+
+* Replays: every event has a key; an event already applied is a no-op.
+* Order: the text shown is the version with the newest event time, and the
+  state is set by the newest state event (ties broken by ``EVENT_RANK``); an
+  edit or removal that arrives before its add therefore ends the same way as
+  one that arrives after it.
+* Nothing is overwritten: a new text becomes a new version; a removal changes
+  the state and keeps every version (the comment is a public record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.comments import repository
+from app.comments.schemas import (
+    AssessmentRead,
+    CommentDetail,
+    CommentEventRead,
+    CommentPage,
+    CommentRead,
+    CommentVersionRead,
+)
+from app.models import Account, Comment, CommentVersion, utcnow
+from app.modlog.service import record
+from app.platforms import EVENT_RANK, CommentEvent, text_sha256
+from app.principal import Principal
+
+#: The state each event kind leads to; an edit leaves the state as it is.
+STATE_OF_KIND: dict[str, str | None] = {
+    "added": "visible",
+    "edited": None,
+    "removed": "deleted_by_author",
+    "hidden": "hidden",
+    "unhidden": "visible",
+}
+LOG_ACTION_OF_STATE = {
+    "deleted_by_author": "comment.deleted_by_author",
+    "hidden": "comment.hidden_on_platform",
+    "visible": "comment.visible_on_platform",
+}
+
+AssessHook = Callable[[Session, Comment, CommentVersion], object]
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    comment: Comment
+    new_version: CommentVersion | None
+    state_changed: bool
+
+
+def storable_text(text: str) -> tuple[str, bytes | None]:
+    """Split a platform text into what every database can hold and search, and,
+    only when that differs, the exact original (NUL bytes, unpaired surrogates)."""
+    exact = text.encode("utf-8", "surrogatepass")
+    safe = exact.decode("utf-8", "replace").replace("\x00", "")
+    return safe, (exact if safe != text else None)
+
+
+def apply_event(
+    session: Session,
+    *,
+    account: Account,
+    event: CommentEvent,
+    delivery_id: int | None,
+    actor: str = "worker",
+    assess: AssessHook | None = None,
+) -> Applied | None:
+    """Apply one event; ``None`` when it was applied before (a replay)."""
+    now = utcnow()
+    comment, created = repository.lock_or_create_comment(
+        session,
+        tenant_id=account.tenant_id,
+        account_id=account.id,
+        platform=account.platform,
+        external_id=event.comment_external_id,
+        received_at=now,
+    )
+    if not repository.insert_event(
+        session,
+        comment_id=comment.id,
+        event_key=event.event_key,
+        kind=event.kind,
+        occurred_at=event.occurred_at,
+        delivery_id=delivery_id,
+    ):
+        return None
+
+    _fill_metadata(comment, event)
+    new_version = None
+    if event.text is not None:
+        new_version = _store_text(session, comment, event, delivery_id, now)
+    state_changed = _apply_state(comment, event)
+    comment.updated_at = now
+    session.flush()
+
+    def log(action: str, payload: dict[str, object]) -> None:
+        record(
+            session,
+            tenant_id=comment.tenant_id,
+            actor=actor,
+            action=action,
+            subject_type="comment",
+            subject_id=comment.id,
+            account_id=comment.account_id,
+            comment_id=comment.id,
+            payload={**payload, "occurred_at": event.occurred_at.isoformat(), "delivery_id": delivery_id},
+        )
+
+    if new_version is not None:
+        first = repository.version_count(session, comment.id) == 1
+        log(
+            "comment.stored" if first else "comment.edited",
+            {"version": new_version.seq, "text_sha256": new_version.text_sha256},
+        )
+    if state_changed and not (created and comment.state == "visible"):
+        log(LOG_ACTION_OF_STATE[comment.state], {"event": event.kind})
+    if new_version is not None and assess is not None and comment.current_version_id == new_version.id:
+        assess(session, comment, new_version)
+    return Applied(comment=comment, new_version=new_version, state_changed=state_changed)
+
+
+def _fill_metadata(comment: Comment, event: CommentEvent) -> None:
+    comment.post_external_id = comment.post_external_id or event.post_external_id
+    comment.parent_external_id = comment.parent_external_id or event.parent_external_id
+    comment.author_external_id = comment.author_external_id or event.author_external_id
+    comment.author_name = comment.author_name or event.author_name
+    if comment.platform_created_at is None and event.platform_created_at is not None:
+        comment.platform_created_at = event.platform_created_at
+    if event.media_urls:
+        comment.media_urls = list(dict.fromkeys([*comment.media_urls, *event.media_urls]))
+    if event.metadata:
+        comment.platform_metadata = {**comment.platform_metadata, **dict(event.metadata)}
+
+
+def _store_text(
+    session: Session, comment: Comment, event: CommentEvent, delivery_id: int | None, now: datetime
+) -> CommentVersion | None:
+    assert event.text is not None
+    digest = text_sha256(event.text)
+    version = repository.version_by_hash(session, comment.id, digest)
+    created = None
+    if version is None:
+        safe, exact = storable_text(event.text)
+        version = CommentVersion(
+            comment_id=comment.id,
+            seq=repository.next_version_seq(session, comment.id),
+            text=safe,
+            text_exact=exact,
+            text_sha256=digest,
+            occurred_at=event.occurred_at,
+            received_at=now,
+            delivery_id=delivery_id,
+        )
+        repository.add(session, version)
+        repository.renumber_versions(session, comment.id)
+        created = version
+    elif event.occurred_at < version.occurred_at:
+        # The same text seen earlier than we first thought (an add arriving after its edit back).
+        version.occurred_at = event.occurred_at
+        session.flush()
+        repository.renumber_versions(session, comment.id)
+    if comment.current_version_at is None or event.occurred_at >= comment.current_version_at:
+        comment.current_version_id = version.id
+        comment.current_version_at = event.occurred_at
+    return created
+
+
+def _apply_state(comment: Comment, event: CommentEvent) -> bool:
+    target = STATE_OF_KIND[event.kind]
+    if target is None:
+        return False
+    rank = EVENT_RANK[event.kind]
+    current = (comment.state_at, comment.state_rank)
+    if current[0] is not None and (event.occurred_at, rank) <= (current[0], current[1]):
+        return False
+    changed = comment.state != target
+    comment.state, comment.state_at, comment.state_rank = target, event.occurred_at, rank
+    return changed
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def _read(comment: Comment, versions: list[CommentVersion]) -> dict[str, object]:
+    current = next((v for v in versions if v.id == comment.current_version_id), None)
+    return {
+        "id": comment.id,
+        "account_id": comment.account_id,
+        "platform": comment.platform,
+        "external_id": comment.external_id,
+        "post_external_id": comment.post_external_id,
+        "parent_external_id": comment.parent_external_id,
+        "author_external_id": comment.author_external_id,
+        "author_name": comment.author_name,
+        "state": comment.state,
+        "text": current.text if current else None,
+        "version_count": len(versions),
+        "platform_created_at": comment.platform_created_at,
+        "first_received_at": comment.first_received_at,
+        "updated_at": comment.updated_at,
+        "media_urls": comment.media_urls,
+    }
+
+
+def _decode_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    from app.errors import BadRequest
+
+    if not cursor.isdigit() or len(cursor) > 18:
+        raise BadRequest("The cursor is not valid.")
+    return int(cursor)
+
+
+def list_comments(
+    session: Session,
+    *,
+    principal: Principal,
+    account_id: int | None,
+    author: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    state: str | None,
+    cursor: str | None,
+    limit: int,
+) -> CommentPage:
+    rows = repository.list_comments(
+        session,
+        tenant_id=principal.tenant_id,
+        account_ids=principal.account_ids,
+        account_id=account_id,
+        author=author,
+        since=since,
+        until=until,
+        state=state,
+        before_id=_decode_cursor(cursor),
+        limit=limit + 1,
+    )
+    page = list(rows[:limit])
+    versions = repository.versions_of(session, [c.id for c in page])
+    by_comment: dict[int, list[CommentVersion]] = {}
+    for v in versions:
+        by_comment.setdefault(v.comment_id, []).append(v)
+    items = [CommentRead.model_validate(_read(c, by_comment.get(c.id, []))) for c in page]
+    return CommentPage(items=items, next_cursor=str(page[-1].id) if len(rows) > limit else None)
+
+
+def comment_detail(session: Session, *, principal: Principal, comment_id: int) -> CommentDetail:
+    from app.errors import NotFound
+
+    comment = repository.comment_in_tenant(session, principal.tenant_id, comment_id)
+    if comment is None or not principal.may_see_account(comment.account_id):
+        raise NotFound("No such comment.")
+    versions = list(repository.versions_of(session, [comment.id]))
+    seq_of = {v.id: v.seq for v in versions}
+    return CommentDetail.model_validate(
+        {
+            **_read(comment, versions),
+            "versions": [CommentVersionRead.model_validate(v, from_attributes=True) for v in versions],
+            "events": [
+                CommentEventRead.model_validate(e, from_attributes=True)
+                for e in repository.events_of(session, comment.id)
+            ],
+            "assessments": [
+                AssessmentRead(
+                    id=a.id,
+                    version_seq=seq_of.get(a.comment_version_id),
+                    model_version=a.model_version,
+                    categories=a.categories,
+                    findings=a.findings,
+                    created_at=a.created_at,
+                )
+                for a in repository.assessments_of(session, comment.id)
+            ],
+            "platform_metadata": comment.platform_metadata,
+        }
+    )

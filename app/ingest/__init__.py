@@ -1,0 +1,1 @@
+"""Authenticated ingest for sources without a webhook of their own."""

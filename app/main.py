@@ -1,0 +1,123 @@
+"""The application factory.
+
+``create_app(settings)`` builds everything from one ``Settings`` object; a
+lifespan owns the engine, the session factory, the metrics and (in the
+embedded default) the in-process worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+
+from app import schema
+from app.assessment.service import Assessor, default_classifier
+from app.comments.routes import router as comments_router
+from app.db import make_engine, make_session_factory
+from app.errors import UppsiktError
+from app.ingest.routes import router as ingest_router
+from app.logging import configure_logging, get_logger
+from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.operations.metrics import Metrics
+from app.operations.routes import router as operations_router
+from app.settings import Settings
+from app.webhooks.routes import router as webhooks_router
+from app.worker.inbox import InboxWorker, WorkerThread
+
+log = get_logger("app")
+
+DESCRIPTION = """Uppsikt receives comments from municipal Facebook, Instagram and LinkedIn accounts,
+classifies them against the municipality's guidelines, keeps evidence, queues decisions for
+editors and keeps a hash-chained moderation log for the registrar."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings)
+        factory = make_session_factory(engine)
+        app.state.engine = engine
+        app.state.session_factory = factory
+        app.state.head_revision = schema.head_revision()
+        worker_thread: WorkerThread | None = None
+        if settings.worker_in_process:
+            assessor = Assessor(default_classifier())
+            assessor.warm_up()
+            worker = InboxWorker(
+                factory, settings, metrics=app.state.metrics, assess=assessor, name="worker:in-process"
+            )
+            worker_thread = WorkerThread(worker)
+            app.state.wake_worker = worker.wake
+            worker_thread.start()
+        log.info("app.started", database=engine.dialect.name, worker_in_process=settings.worker_in_process)
+        try:
+            yield
+        finally:
+            if worker_thread is not None:
+                worker_thread.close()
+            engine.dispose()
+            log.info("app.stopped")
+
+    app = FastAPI(
+        title="Uppsikt",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.metrics = Metrics.create()
+    app.state.wake_worker = lambda: None
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    _install_error_handlers(app)
+    for router in (webhooks_router, ingest_router, comments_router, operations_router):
+        app.include_router(router)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(UppsiktError)
+    async def _uppsikt_error(_: Request, exc: UppsiktError) -> JSONResponse:
+        return JSONResponse(
+            {"error": exc.name, "detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Location and message only: never echo the input back (it may hold personal data).
+        detail = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"error": "ValidationError", "detail": detail}, status_code=422)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(_: Request, exc: DBAPIError) -> JSONResponse:
+        orig = exc.orig
+        log.error(
+            "app.database_error",
+            error=type(orig).__name__ if orig else type(exc).__name__,
+            code=getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None),
+        )
+        return JSONResponse(
+            {"error": "ServiceUnavailable", "detail": "The database is unavailable; retry later."},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("app.unexpected_error", error=type(exc).__name__)
+        return JSONResponse(
+            {"error": "InternalError", "detail": "An unexpected error occurred."}, status_code=500
+        )

@@ -1,0 +1,83 @@
+"""Tenants (a municipality or one of its departments), their accounts on the
+platforms, the people responsible for each account, and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, UTCDateTime, utcnow
+
+PLATFORMS = ("facebook", "instagram", "linkedin", "web")
+ROLES = ("editor", "account_owner", "registrar", "admin")
+MEMBER_ROLES = ("owner", "editor")
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    preset: Mapped[str] = mapped_column(String(50))
+    #: Rule overrides on top of the preset, validated by ``app.policies`` when set.
+    policy_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Account(Base):
+    """A municipal account on one platform: a Facebook Page, an Instagram
+    professional account, a LinkedIn organization or a website's comment field.
+
+    ``(platform, external_id)`` is unique across tenants: a delivery names the
+    Page, and the Page decides which tenant the comment belongs to.
+    """
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200))
+    #: Platform access token, encrypted with the service's secret key; never logged.
+    access_token_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    #: A legal hold stops culling of everything on the account.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountMember(Base):
+    """A person responsible for an account: its owner (kontoansvarig) or an
+    editor (redaktör).  ``subject`` is how that person authenticates: the
+    subject of their API key or the ``sub``/e-mail claim of their OIDC token."""
+
+    __tablename__ = "account_members"
+    __table_args__ = (UniqueConstraint("account_id", "subject", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class ApiKey(Base):
+    """A tenant-scoped API key.  Only a SHA-256 of the key is stored; the
+    prefix identifies the key in logs and listings without revealing it."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(200), default=None)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

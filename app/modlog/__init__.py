@@ -1,0 +1,1 @@
+"""The hash-chained moderation log (design invariant 5)."""

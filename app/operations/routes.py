@@ -1,0 +1,70 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from app import schema
+from app.webhooks import repository as inbox_repository
+
+router = APIRouter(tags=["operations"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Readiness(BaseModel):
+    status: str
+    database: bool
+    migrations: str
+
+
+@router.get("/healthz", operation_id="healthz", response_model=Health)
+def healthz() -> Health:
+    """The process is alive."""
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    operation_id="readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Not ready"}},
+)
+def readyz(request: Request) -> Readiness | JSONResponse:
+    """The database answers and its schema is at the migrations' head."""
+    engine = request.app.state.engine
+    database, revision = False, "unknown"
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        database = True
+        current = schema.current_revision(engine)
+        revision = "head" if current == request.app.state.head_revision else f"behind ({current})"
+    except Exception:  # any database failure means not ready; details stay in the logs
+        database = False
+    ready = database and revision == "head"
+    body = Readiness(status="ready" if ready else "not ready", database=database, migrations=revision)
+    return body if ready else JSONResponse(body.model_dump(), status_code=503)
+
+
+@router.get(
+    "/metrics",
+    operation_id="metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics."""
+    m = request.app.state.metrics
+    try:
+        with request.app.state.session_factory() as session:
+            m.inbox_backlog.set(inbox_repository.backlog(session))
+    except Exception:  # a metrics scrape must not fail because the database is away
+        m.inbox_backlog.set(float("nan"))
+    return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

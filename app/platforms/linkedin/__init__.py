@@ -1,0 +1,1 @@
+"""LinkedIn: organization social-action notifications and the Community Management API."""

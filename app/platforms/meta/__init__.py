@@ -1,0 +1,1 @@
+"""Meta: Facebook Pages (``feed``) and Instagram (``comments``, ``live_comments``)."""

@@ -1,0 +1,22 @@
+"""Who is calling, as every service and repository sees it (no web types here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    tenant_id: int
+    role: str
+    subject: str | None
+    key_id: int | None
+    #: Accounts this principal may see; ``None`` means every account of the tenant.
+    account_ids: frozenset[int] | None
+
+    @property
+    def actor(self) -> str:
+        return f"apikey:{self.key_id}" if self.key_id is not None else f"user:{self.subject}"
+
+    def may_see_account(self, account_id: int) -> bool:
+        return self.account_ids is None or account_id in self.account_ids

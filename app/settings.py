@@ -1,0 +1,80 @@
+"""One settings object for the whole service.
+
+Everything configurable comes from environment variables with the prefix
+``UPPSIKT_`` (or a ``.env`` file), is validated once at start, and is passed
+explicitly into ``create_app`` and the worker: tests build apps from
+``Settings`` objects instead of patching the environment at import time.
+Secrets are ``SecretStr`` so that printing or logging the settings never
+reveals them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_PATH = Path("uppsikt.db")
+
+
+def _split_secrets(raw: SecretStr) -> tuple[bytes, ...]:
+    """Comma-separated secrets, blanks removed: an empty secret never verifies."""
+    return tuple(part.strip().encode("utf-8") for part in raw.get_secret_value().split(",") if part.strip())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="UPPSIKT_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://… in production.",
+    )
+    #: Meta app secrets, comma-separated; every one verifies so a secret can be rotated
+    #: without dropping deliveries signed with the old one.
+    meta_app_secrets: SecretStr = SecretStr("")
+    meta_verify_token: SecretStr = SecretStr("")
+    linkedin_client_secret: SecretStr = SecretStr("")
+    meta_graph_url: str = "https://graph.facebook.com"
+    meta_graph_version: str = "v25.0"
+    linkedin_api_url: str = "https://api.linkedin.com"
+    linkedin_api_version: str = "202607"
+    #: Key for encrypting platform access tokens at rest (Fernet, urlsafe base64 of 32 bytes).
+    secret_key: SecretStr = SecretStr("")
+
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    #: How long a statement waits for a lock before failing (SQLite busy timeout, PostgreSQL
+    #: lock_timeout).  A webhook that cannot store its delivery in time answers 503 so the
+    #: platform retries, instead of hanging past the platform's own timeout.
+    db_lock_timeout_ms: int = Field(default=5000, gt=0)
+    db_pool_size: int = Field(default=10, gt=0)
+
+    #: Run the inbox worker inside ``uppsikt serve`` (the embedded default).
+    worker_in_process: bool = True
+    worker_batch_size: int = Field(default=20, gt=0)
+    worker_poll_interval_s: float = Field(default=0.2, gt=0)
+    worker_max_attempts: int = Field(default=8, gt=0)
+    worker_backoff_base_s: float = Field(default=2.0, gt=0)
+    worker_backoff_cap_s: float = Field(default=900.0, gt=0)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("only sqlite and postgresql URLs are supported")
+        return value
+
+    @property
+    def meta_secrets(self) -> tuple[bytes, ...]:
+        return _split_secrets(self.meta_app_secrets)
+
+    @property
+    def linkedin_secrets(self) -> tuple[bytes, ...]:
+        return _split_secrets(self.linkedin_client_secret)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

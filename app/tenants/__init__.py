@@ -1,0 +1,1 @@
+"""Tenants, accounts, the people responsible for them, and API keys."""

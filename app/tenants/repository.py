@@ -1,0 +1,71 @@
+"""All SQL for tenants, accounts, members and API keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.models import Account, AccountMember, ApiKey, Tenant
+
+
+def tenant_by_name(session: Session, name: str) -> Tenant | None:
+    return session.scalars(select(Tenant).where(Tenant.name == name)).one_or_none()
+
+
+def tenant_by_id(session: Session, tenant_id: int) -> Tenant | None:
+    return session.get(Tenant, tenant_id)
+
+
+def account_by_platform_id(session: Session, platform: str, external_id: str) -> Account | None:
+    return session.scalars(
+        select(Account).where(Account.platform == platform, Account.external_id == external_id)
+    ).one_or_none()
+
+
+def account_in_tenant(session: Session, tenant_id: int, account_id: int) -> Account | None:
+    return session.scalars(
+        select(Account).where(Account.id == account_id, Account.tenant_id == tenant_id)
+    ).one_or_none()
+
+
+def account_by_external_id_in_tenant(session: Session, tenant_id: int, external_id: str) -> Account | None:
+    return session.scalars(
+        select(Account).where(Account.tenant_id == tenant_id, Account.external_id == external_id)
+    ).first()
+
+
+def accounts_of_tenant(session: Session, tenant_id: int) -> Sequence[Account]:
+    return session.scalars(select(Account).where(Account.tenant_id == tenant_id).order_by(Account.id)).all()
+
+
+def members_of_accounts(session: Session, account_ids: Sequence[int]) -> Sequence[AccountMember]:
+    if not account_ids:
+        return []
+    return session.scalars(
+        select(AccountMember).where(AccountMember.account_id.in_(account_ids)).order_by(AccountMember.id)
+    ).all()
+
+
+def account_ids_for_subject(session: Session, tenant_id: int, subject: str, role: str) -> set[int]:
+    rows = session.scalars(
+        select(AccountMember.account_id)
+        .join(Account, Account.id == AccountMember.account_id)
+        .where(Account.tenant_id == tenant_id, AccountMember.subject == subject, AccountMember.role == role)
+    ).all()
+    return set(rows)
+
+
+def api_key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
+
+
+def touch_api_key(session: Session, key_id: int, now: datetime) -> None:
+    session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id)
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )

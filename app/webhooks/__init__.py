@@ -1,0 +1,1 @@
+"""Platform webhook endpoints: verify, store the raw bytes, commit, answer."""

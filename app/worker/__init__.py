@@ -1,0 +1,1 @@
+"""The inbox worker: claims stored deliveries and turns them into comments."""

@@ -1,0 +1,316 @@
+"""A fake Meta Graph API: the comment calls our client makes, with Meta-shaped bodies.
+
+It keeps comments in memory, records every request (minus the token), checks
+the access token like Graph does (anything but the configured token → code
+190) and can be told to fail the next requests in the ways the real API does
+(shared/platforms.md §3.4): HTTP 429 with ``Retry-After``, a BUC throttle
+(code 80001, ``is_transient``, ``X-Business-Use-Case-Usage``), a 500, a hang
+longer than the client's timeout, an expired token and "does not exist".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import parse_qsl, unquote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+GraphFault = Literal["429", "throttle", "500", "timeout", "190", "gone", "permission"]
+FAULTS: tuple[str, ...] = ("429", "throttle", "500", "timeout", "190", "gone", "permission")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedCall:
+    """One request as the fake saw it; the token is never kept, only whether it was valid."""
+
+    method: str
+    #: Decoded path, e.g. ``/v25.0/123_456/comments``.
+    path: str
+    #: The path exactly as sent on the wire (percent-encoding kept).
+    raw_path: str
+    query: dict[str, str]
+    form: dict[str, str]
+    headers: dict[str, str]
+    token_valid: bool
+
+
+@dataclass(slots=True)
+class FakeComment:
+    id: str
+    platform: str
+    message: str
+    hidden: bool = False
+    deleted: bool = False
+    parent_id: str | None = None
+    replies: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    kind: str
+    code: int | None
+
+
+class FakeGraphAPI:
+    """In-memory Graph API for Facebook Page and Instagram comments.
+
+    ``timeout_delay`` is how long a ``"timeout"`` fault hangs before answering 504; keep
+    it a little above the client timeout in tests so they stay fast.  ``retry_after``
+    goes into the 429's ``Retry-After`` header, ``throttle_minutes`` into
+    ``estimated_time_to_regain_access`` of a throttle.
+    """
+
+    PAGE_ID = "1122334455"
+
+    def __init__(
+        self,
+        *,
+        valid_token: str = "EAAG-fake-page-token",  # noqa: S107 - a made-up test token
+        api_version: str = "v25.0",
+        timeout_delay: float = 1.0,
+        retry_after: int = 120,
+        throttle_minutes: int = 2,
+    ) -> None:
+        self.valid_token = valid_token
+        self.api_version = api_version
+        self.timeout_delay = timeout_delay
+        self.retry_after = retry_after
+        self.throttle_minutes = throttle_minutes
+        #: Sent as ``X-App-Usage`` on every answer (percentages).
+        self.app_usage: dict[str, int] = {"call_count": 3, "total_time": 1, "total_cputime": 1}
+        self._lock = threading.Lock()
+        self._comments: dict[str, FakeComment] = {}
+        self._faults: deque[_Fault] = deque()
+        self._calls: list[RecordedCall] = []
+        self._ids = itertools.count(9_000_001)
+        self.app = Starlette(routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])])
+
+    # --- test API -----------------------------------------------------------------------------
+
+    def add_comment(self, id: str, platform: str, message: str, hidden: bool = False) -> None:
+        if platform not in ("facebook", "instagram"):
+            raise ValueError(platform)
+        with self._lock:
+            self._comments[id] = FakeComment(id=id, platform=platform, message=message, hidden=hidden)
+
+    def comment(self, id: str) -> FakeComment:
+        """The stored comment (deleted ones included); ``KeyError`` if it never existed."""
+        with self._lock:
+            return self._comments[id]
+
+    def fail_next(self, n: int, kind: GraphFault, *, code: int | None = None) -> None:
+        """Make the next ``n`` requests fail as ``kind``; ``code`` overrides the Graph code
+        of a ``"throttle"`` (default 80001) or ``"permission"`` (default 10)."""
+        if kind not in FAULTS:
+            raise ValueError(f"unknown fault {kind!r}; choose one of {FAULTS}")
+        with self._lock:
+            self._faults.extend(_Fault(kind, code) for _ in range(n))
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        with self._lock:
+            return list(self._calls)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._comments.clear()
+            self._faults.clear()
+            self._calls.clear()
+        self.app_usage = {"call_count": 3, "total_time": 1, "total_cputime": 1}
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    async def _handle(self, request: Request) -> Response:
+        raw = await request.body()
+        form: dict[str, str] = {}
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        query = dict(request.query_params)
+        token = (
+            _bearer(request.headers.get("authorization"))
+            or form.get("access_token")
+            or query.get("access_token")
+        )
+        call = RecordedCall(
+            method=request.method,
+            path=request.url.path,
+            raw_path=request.scope.get("raw_path", b"").decode("latin-1"),
+            query={k: v for k, v in query.items() if k != "access_token"},
+            form={k: v for k, v in form.items() if k != "access_token"},
+            headers={k: v for k, v in request.headers.items() if k.lower() != "authorization"},
+            token_valid=token == self.valid_token,
+        )
+        with self._lock:
+            self._calls.append(call)
+            fault = self._faults.popleft() if self._faults else None
+
+        if fault is not None:
+            return await self._fault(fault, call.path)
+        if not call.token_valid:
+            return self._token_error()
+        return self._route(call)
+
+    def _route(self, call: RecordedCall) -> Response:
+        parts = [unquote(p) for p in call.raw_path.split("?", 1)[0].strip("/").split("/")]
+        if len(parts) < 2 or parts[0] != self.api_version:
+            return self._error(400, 100, "Unknown path components", subcode=2500)
+        object_id, edge = parts[1], (parts[2] if len(parts) > 2 else None)
+        with self._lock:
+            comment = self._comments.get(object_id)
+            if comment is None or comment.deleted:
+                return self._gone(call.method, object_id)
+            if edge is None and call.method == "GET":
+                return self._ok(_read(comment, call.query.get("fields", "")))
+            if edge is None and call.method == "DELETE":
+                comment.deleted = True
+                return self._ok({"success": True})
+            if edge is None and call.method == "POST":
+                param = "is_hidden" if comment.platform == "facebook" else "hide"
+                if param not in call.form or call.form[param] not in ("true", "false"):
+                    return self._error(400, 100, f"(#100) Param {param} must be a boolean")
+                comment.hidden = call.form[param] == "true"
+                return self._ok({"success": True})
+            expected_edge = "comments" if comment.platform == "facebook" else "replies"
+            if call.method == "POST" and edge == expected_edge:
+                message = call.form.get("message", "")
+                if not message:
+                    return self._error(400, 100, "(#100) Missing message or attachment")
+                if comment.platform == "instagram" and comment.hidden:
+                    return self._error(400, 100, "(#100) Cannot reply to a hidden comment")
+                new_id = self._new_id(comment)
+                self._comments[new_id] = FakeComment(
+                    id=new_id, platform=comment.platform, message=message, parent_id=comment.id
+                )
+                comment.replies.append(new_id)
+                return self._ok({"id": new_id})
+        return self._error(
+            400, 100, f"(#100) Tried accessing nonexisting field ({edge}) on node type (Comment)"
+        )
+
+    async def _fault(self, fault: _Fault, path: str) -> Response:
+        if fault.kind == "429":
+            # No Graph error body: a plain 429 (as a proxy or load balancer would send it),
+            # so the client has to fall back to the HTTP status and the header.
+            return Response(
+                "Too Many Requests", status_code=429, headers={"Retry-After": str(self.retry_after)}
+            )
+        if fault.kind == "throttle":
+            code = fault.code or 80001
+            return self._error(
+                400,
+                code,
+                f"(#{code}) There have been too many calls to this Page account. Wait a bit and try again.",
+                is_transient=True,
+                regain_minutes=self.throttle_minutes,
+            )
+        if fault.kind == "500":
+            return Response("<html><body>Internal Server Error</body></html>", status_code=500)
+        if fault.kind == "timeout":
+            await asyncio.sleep(self.timeout_delay)
+            return self._error(504, 2, "Service temporarily unavailable", is_transient=True)
+        if fault.kind == "190":
+            return self._token_error(
+                subcode=463, message="Error validating access token: Session has expired."
+            )
+        if fault.kind == "permission":
+            code = fault.code or 10
+            return self._error(403, code, f"(#{code}) Permission denied", type_="OAuthException")
+        return self._gone("POST", path.rsplit("/", 1)[-1])
+
+    # --- bodies -------------------------------------------------------------------------------
+
+    def _headers(self, regain_minutes: int = 0) -> dict[str, str]:
+        buc = {
+            self.PAGE_ID: [
+                {
+                    "type": "pages",
+                    "call_count": 100 if regain_minutes else 5,
+                    "total_cputime": 2,
+                    "total_time": 2,
+                    "estimated_time_to_regain_access": regain_minutes,
+                }
+            ]
+        }
+        return {"X-App-Usage": json.dumps(self.app_usage), "X-Business-Use-Case-Usage": json.dumps(buc)}
+
+    def _ok(self, body: dict[str, Any]) -> Response:
+        return JSONResponse(body, headers=self._headers())
+
+    def _error(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        *,
+        subcode: int | None = None,
+        type_: str = "OAuthException",
+        is_transient: bool | None = None,
+        regain_minutes: int = 0,
+    ) -> Response:
+        error: dict[str, Any] = {"message": message, "type": type_, "code": code, "fbtrace_id": "AbCdEf123"}
+        if subcode is not None:
+            error["error_subcode"] = subcode
+        if is_transient is not None:
+            error["is_transient"] = is_transient
+        return JSONResponse({"error": error}, status_code=status, headers=self._headers(regain_minutes))
+
+    def _token_error(self, *, subcode: int = 460, message: str = "Invalid OAuth access token.") -> Response:
+        return self._error(400, 190, message, subcode=subcode)
+
+    def _gone(self, method: str, object_id: str) -> Response:
+        return self._error(
+            400,
+            100,
+            f"Unsupported {method.lower()} request. Object with ID '{object_id}' does not exist, cannot be "
+            "loaded due to missing permissions, or does not support this operation.",
+            subcode=33,
+            type_="GraphMethodException",
+        )
+
+    def _new_id(self, parent: FakeComment) -> str:
+        number = next(self._ids)
+        if parent.platform == "facebook":
+            return f"{parent.id.split('_', 1)[0]}_{number}"
+        return str(17_800_000_000_000_000 + number)
+
+
+def _bearer(header: str | None) -> str | None:
+    if header and header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return None
+
+
+def _read(comment: FakeComment, fields: str) -> dict[str, Any]:
+    if comment.platform == "facebook":
+        full: dict[str, Any] = {
+            "id": comment.id,
+            "message": comment.message,
+            "from": {"id": "5550001", "name": "Testa Testsson"},
+            "created_time": "2026-03-02T09:15:00+0000",
+            "is_hidden": comment.hidden,
+            "permalink_url": f"https://www.facebook.com/{comment.id}",
+        }
+    else:
+        full = {
+            "id": comment.id,
+            "text": comment.message,
+            "username": "testa.testsson",
+            "from": {"id": "17841400000000", "username": "testa.testsson"},
+            "timestamp": "2026-03-02T09:15:00+0000",
+            "hidden": comment.hidden,
+        }
+    if comment.parent_id:
+        full["parent" if comment.platform == "facebook" else "parent_id"] = (
+            {"id": comment.parent_id} if comment.platform == "facebook" else comment.parent_id
+        )
+    wanted = [f for f in fields.split(",") if f] or ["id"]
+    return {k: v for k, v in full.items() if k in wanted or k == "id"}
