@@ -1,0 +1,134 @@
+"""The ``uppsikt`` command line, run as a real process against both databases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from app.models import AccountMember, ApiKey
+from tests.e2e.server import server_env
+
+
+def uppsikt(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=server_env(database_url),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_tenant_account_and_key_commands(database_url: str) -> None:
+    assert uppsikt(database_url, "migrate").returncode == 0
+    created = uppsikt(database_url, "tenant", "create", "finspang", "--preset", "finspang")
+    assert created.returncode == 0, created.stderr
+    bad_preset = uppsikt(database_url, "tenant", "create", "x", "--preset", "nowhere")
+    assert bad_preset.returncode == 2 and "Unknown preset" in bad_preset.stderr
+    added = uppsikt(
+        database_url,
+        "account",
+        "add",
+        "--tenant",
+        "finspang",
+        "--platform",
+        "facebook",
+        "--external-id",
+        "123",
+        "--name",
+        "Finspångs kommun",
+        "--owner",
+        "chef@finspang.example",
+        "--editor",
+        "a@finspang.example",
+        "--editor",
+        "b@finspang.example",
+    )
+    assert added.returncode == 0, added.stderr
+    duplicate = uppsikt(
+        database_url,
+        "account",
+        "add",
+        "--tenant",
+        "finspang",
+        "--platform",
+        "facebook",
+        "--external-id",
+        "123",
+        "--name",
+        "igen",
+    )
+    assert duplicate.returncode == 2
+    bad_urn = uppsikt(
+        database_url,
+        "account",
+        "add",
+        "--tenant",
+        "finspang",
+        "--platform",
+        "linkedin",
+        "--external-id",
+        "123",
+        "--name",
+        "LI",
+    )
+    assert bad_urn.returncode == 2 and "urn:li:organization" in bad_urn.stderr
+    key = uppsikt(
+        database_url,
+        "apikey",
+        "create",
+        "--tenant",
+        "finspang",
+        "--role",
+        "editor",
+        "--subject",
+        "a@finspang.example",
+    )
+    assert key.returncode == 0
+    plaintext = key.stdout.strip()
+    assert plaintext.startswith("upk_")
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as s:
+            stored = s.scalars(select(ApiKey)).one()
+            assert plaintext not in (stored.key_hash, stored.prefix)  # only a hash is kept
+            assert stored.key_hash != plaintext and len(stored.key_hash) == 64
+            roles = sorted((m.role, m.subject) for m in s.scalars(select(AccountMember)))
+            assert roles == [
+                ("editor", "a@finspang.example"),
+                ("editor", "b@finspang.example"),
+                ("owner", "chef@finspang.example"),
+            ]
+    finally:
+        engine.dispose()
+    failed = uppsikt(database_url, "inbox", "failed")
+    assert failed.returncode == 0 and "0 failed deliveries" in failed.stderr
+
+
+def test_worker_until_idle_and_failed_listing(database_url: str) -> None:
+    from app import schema
+    from app.db import make_engine, make_session_factory
+    from app.webhooks.service import accept_delivery
+    from tests.conftest import make_settings
+
+    schema.upgrade(database_url)
+    engine = make_engine(make_settings(database_url))
+    with make_session_factory(engine)() as s:
+        accept_delivery(s, source="meta", body=b"not json", headers={}, signature_scheme="sha256")
+        s.commit()
+    engine.dispose()
+    run = uppsikt(database_url, "worker", "--until-idle")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {"processed": 1}
+    failed = uppsikt(database_url, "inbox", "failed")
+    [line] = failed.stdout.strip().splitlines()
+    assert json.loads(line)["error"].startswith("body is not JSON")
+    retry = uppsikt(database_url, "inbox", "retry", str(json.loads(line)["id"]))
+    assert retry.returncode == 0
+    assert "0 failed deliveries" in uppsikt(database_url, "inbox", "failed").stderr
