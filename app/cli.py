@@ -74,6 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from app.actions.worker import ActionWorker
     from app.assessment.service import Assessor, default_classifier
     from app.logging import configure_logging
     from app.operations.metrics import Metrics
@@ -83,12 +84,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, json=settings.log_json)
     assessor = Assessor(default_classifier())
     assessor.warm_up()
+    factory = _session_factory(settings)
     worker = InboxWorker(
-        _session_factory(settings),
+        factory,
         settings,
         metrics=Metrics.create(),
         assess=assessor,
         name=f"worker:{os.getpid()}",
+        actions=ActionWorker(factory, settings, name=f"actions:{os.getpid()}"),
     )
     stop = threading.Event()
 
@@ -99,7 +102,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     if args.until_idle:
-        print(json.dumps({"processed": worker.run_until_idle()}))
+        processed = worker.run_until_idle()
+        assert worker.actions is not None
+        print(json.dumps({"processed": processed, "actions": worker.actions.run_until_idle()}))
         return 0
     worker.run_forever(stop)
     return 0
@@ -156,6 +161,37 @@ def cmd_account_add(session, args: argparse.Namespace) -> int:
         editors=args.editor or [],
     )
     print(f"account {account.id} added: {account.platform} {account.external_id}")
+    return 0
+
+
+@_with_session
+def cmd_account_set_token(session, args: argparse.Namespace) -> int:
+    from app.crypto import TokenCipher
+    from app.errors import NotFound
+    from app.modlog.service import record
+    from app.tenants.repository import account_by_external_id_in_tenant
+    from app.tenants.service import require_tenant
+
+    tenant = require_tenant(session, args.tenant)
+    account = account_by_external_id_in_tenant(session, tenant.id, args.external_id)
+    if account is None:
+        raise NotFound(f"No account {args.external_id} in {args.tenant}.")
+    token = sys.stdin.readline().strip()
+    if not token:
+        print("error: give the access token on standard input", file=sys.stderr)
+        return 2
+    account.access_token_ciphertext = TokenCipher(_settings()).encrypt(token)
+    record(
+        session,
+        tenant_id=tenant.id,
+        actor="cli",
+        action="account.token_set",
+        subject_type="account",
+        subject_id=account.id,
+        account_id=account.id,
+        payload={},
+    )
+    print(f"token stored (encrypted) for account {account.id}")
     return 0
 
 
@@ -260,6 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--owner")
     add.add_argument("--editor", action="append")
     add.set_defaults(fn=cmd_account_add)
+    token = account.add_parser("set-token", help="store the account's platform access token, read from stdin")
+    token.add_argument("--tenant", required=True)
+    token.add_argument("--external-id", required=True)
+    token.set_defaults(fn=cmd_account_set_token)
 
     apikey = sub.add_parser("apikey").add_subparsers(dest="action", required=True)
     key = apikey.add_parser("create")

@@ -16,16 +16,21 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
 from app import schema
+from app.actions.worker import ActionWorker
 from app.assessment.service import Assessor, default_classifier
 from app.comments.routes import router as comments_router
 from app.db import make_engine, make_session_factory
 from app.errors import UppsiktError
+from app.evidence.routes import router as evidence_router
 from app.ingest.routes import router as ingest_router
 from app.logging import configure_logging, get_logger
 from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.modlog.routes import router as modlog_router
 from app.operations.metrics import Metrics
 from app.operations.routes import router as operations_router
+from app.queue.routes import router as queue_router
 from app.settings import Settings
+from app.tenants.routes import router as tenants_router
 from app.webhooks.routes import router as webhooks_router
 from app.worker.inbox import InboxWorker, WorkerThread
 
@@ -52,7 +57,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             assessor = Assessor(default_classifier())
             assessor.warm_up()
             worker = InboxWorker(
-                factory, settings, metrics=app.state.metrics, assess=assessor, name="worker:in-process"
+                factory,
+                settings,
+                metrics=app.state.metrics,
+                assess=assessor,
+                name="worker:in-process",
+                actions=ActionWorker(factory, settings, name="actions:in-process"),
             )
             worker_thread = WorkerThread(worker)
             app.state.wake_worker = worker.wake
@@ -63,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if worker_thread is not None:
                 worker_thread.close()
+                if worker_thread.worker.actions is not None:
+                    worker_thread.worker.actions.close()
             engine.dispose()
             log.info("app.stopped")
 
@@ -80,7 +92,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     _install_error_handlers(app)
-    for router in (webhooks_router, ingest_router, comments_router, operations_router):
+    for router in (
+        webhooks_router,
+        ingest_router,
+        comments_router,
+        operations_router,
+        modlog_router,
+        tenants_router,
+        queue_router,
+        evidence_router,
+    ):
         app.include_router(router)
     return app
 

@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     worker_backoff_base_s: float = Field(default=2.0, gt=0)
     worker_backoff_cap_s: float = Field(default=900.0, gt=0)
 
+    #: A claim on a queue item lasts this long unless renewed.
+    claim_ttl_s: int = Field(default=900, gt=0)
+    action_batch_size: int = Field(default=10, gt=0)
+    action_max_attempts: int = Field(default=8, gt=0)
+    #: A running platform call holds its action this long; after that another worker may take it.
+    action_lease_s: float = Field(default=60.0, gt=0)
+    action_backoff_base_s: float = Field(default=2.0, gt=0)
+    action_backoff_cap_s: float = Field(default=900.0, gt=0)
+    platform_timeout_s: float = Field(default=10.0, gt=0)
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -3,7 +3,8 @@
 The worker calls ``assess_version`` after a new version becomes a comment's
 current text.  The classifiers are a pure library; this is where their
 findings meet the database and the moderation log.  Later stages (policy,
-evidence, queue) hang off ``on_assessed`` hooks.
+evidence, queue) follow in ``app.queue.service.on_assessed``, in the same
+transaction, so a comment is never assessed without its queue item.
 """
 
 from __future__ import annotations
@@ -71,4 +72,7 @@ class Assessor:
                 "assessment_id": assessment.id,
             },
         )
+        from app.queue.service import on_assessed
+
+        on_assessed(session, comment=comment, version=version, assessment=assessment)
         return assessment

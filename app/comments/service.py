@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from app.actions.repository import our_delete_exists
 from app.comments import repository
 from app.comments.schemas import (
     AssessmentRead,
@@ -42,6 +43,7 @@ STATE_OF_KIND: dict[str, str | None] = {
 }
 LOG_ACTION_OF_STATE = {
     "deleted_by_author": "comment.deleted_by_author",
+    "deleted_by_us": "comment.removal_confirmed",
     "hidden": "comment.hidden_on_platform",
     "visible": "comment.visible_on_platform",
 }
@@ -97,7 +99,7 @@ def apply_event(
     new_version = None
     if event.text is not None:
         new_version = _store_text(session, comment, event, delivery_id, now)
-    state_changed = _apply_state(comment, event)
+    state_changed = _apply_state(session, comment, event)
     comment.updated_at = now
     session.flush()
 
@@ -173,10 +175,13 @@ def _store_text(
     return created
 
 
-def _apply_state(comment: Comment, event: CommentEvent) -> bool:
+def _apply_state(session: Session, comment: Comment, event: CommentEvent) -> bool:
     target = STATE_OF_KIND[event.kind]
     if target is None:
         return False
+    if target == "deleted_by_author" and our_delete_exists(session, comment.id):
+        # Our own removal echoing back as a webhook: it is ours, and it is no new work.
+        target = "deleted_by_us"
     rank = EVENT_RANK[event.kind]
     current = (comment.state_at, comment.state_rank)
     if current[0] is not None and (event.occurred_at, rank) <= (current[0], current[1]):

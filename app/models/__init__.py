@@ -4,6 +4,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.comments import Assessment, Comment, CommentEvent, CommentVersion
 from app.models.inbox import WebhookDelivery
 from app.models.modlog import LogChainHead, ModerationLogEntry
+from app.models.queue import Decision, EvidenceSnapshot, PlatformAction, QueueItem, Registration
 from app.models.tenants import MEMBER_ROLES, PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant
 
 __all__ = [
@@ -18,8 +19,13 @@ __all__ = [
     "Comment",
     "CommentEvent",
     "CommentVersion",
+    "Decision",
+    "EvidenceSnapshot",
     "LogChainHead",
     "ModerationLogEntry",
+    "PlatformAction",
+    "QueueItem",
+    "Registration",
     "Tenant",
     "UTCDateTime",
     "WebhookDelivery",

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.db import insert_ignore
@@ -16,6 +17,23 @@ from app.models import WebhookDelivery
 def store(session: Session, row: dict[str, Any]) -> bool:
     """Idempotent insert: a retried delivery with the same bytes is stored once."""
     return insert_ignore(session, WebhookDelivery.__table__, [row], conflict=["dedupe_key"]) > 0
+
+
+def store_many(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Idempotent insert of a batch; returns the dedupe keys that were new.
+
+    Rows go in sorted by key, so two processes inserting overlapping batches
+    take the unique-index locks in the same order and cannot deadlock; a key
+    twice in one batch is inserted once.
+    """
+    unique = sorted({row["dedupe_key"]: row for row in reversed(rows)}.items())
+    if not unique:
+        return set()
+    table = WebhookDelivery.__table__
+    insert: Any = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.dedupe_key)
+    # One executemany: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues").
+    return set(session.scalars(stmt, [row for _, row in unique]).all())
 
 
 def id_by_dedupe_key(session: Session, dedupe_key: str) -> int | None:

@@ -19,6 +19,7 @@ from datetime import timedelta
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.actions.worker import ActionWorker
 from app.comments.service import AssessHook, apply_event
 from app.db import begin_write
 from app.logging import get_logger
@@ -46,6 +47,7 @@ class InboxWorker:
         assess: AssessHook | None = None,
         name: str = "worker",
         rng: random.Random | None = None,
+        actions: ActionWorker | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
@@ -55,6 +57,8 @@ class InboxWorker:
         self.adapters: dict[str, PlatformAdapter] = adapters()
         self.rng = rng or random.Random()
         self._wake = threading.Event()
+        #: The outbox runs in the same loop, so one process drains both queues.
+        self.actions = actions
 
     def wake(self) -> None:
         self._wake.set()
@@ -95,6 +99,8 @@ class InboxWorker:
         while not stop.is_set():
             try:
                 done = self.run_once()
+                if self.actions is not None:
+                    done += self.actions.run_once()
             except Exception as exc:  # the loop must outlive any single failure
                 log.exception("worker.round.failed", error=type(exc).__name__)
                 if on_error:

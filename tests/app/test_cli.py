@@ -125,7 +125,7 @@ def test_worker_until_idle_and_failed_listing(database_url: str) -> None:
     engine.dispose()
     run = uppsikt(database_url, "worker", "--until-idle")
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout.strip().splitlines()[-1]) == {"processed": 1}
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {"processed": 1, "actions": 0}
     failed = uppsikt(database_url, "inbox", "failed")
     [line] = failed.stdout.strip().splitlines()
     assert json.loads(line)["error"].startswith("body is not JSON")

@@ -1,0 +1,1 @@
+"""The platform-action outbox: hide, unhide, delete and reply, run until done or failed."""

@@ -1,0 +1,98 @@
+"""All SQL of the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.db import insert_ignore
+from app.models import Account, Comment, EvidenceSnapshot, PlatformAction
+
+
+def enqueue(session: Session, row: dict[str, Any]) -> bool:
+    return insert_ignore(session, PlatformAction.__table__, [row], conflict=["idempotency_key"]) > 0
+
+
+def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[PlatformAction]:
+    """Due actions whose earlier siblings (same decision) are finished, locked for this transaction.
+
+    Replies are sent before a removal of the same decision; an action whose
+    lease ran out (its worker died) is due again.
+    """
+    earlier = aliased(PlatformAction)
+    unfinished_earlier = exists().where(
+        earlier.comment_id == PlatformAction.comment_id,
+        earlier.decision_id == PlatformAction.decision_id,
+        earlier.id < PlatformAction.id,
+        earlier.status.in_(("pending", "running")),
+    )
+    return session.scalars(
+        select(PlatformAction)
+        .where(
+            or_(
+                and_(PlatformAction.status == "pending", PlatformAction.next_attempt_at <= now),
+                and_(PlatformAction.status == "running", PlatformAction.lease_until < now),
+            ),
+            ~unfinished_earlier,
+        )
+        .order_by(PlatformAction.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+
+
+def by_id(session: Session, action_id: int) -> PlatformAction | None:
+    return session.get(PlatformAction, action_id)
+
+
+def target(session: Session, action: PlatformAction) -> tuple[Account, Comment]:
+    account = session.get(Account, action.account_id)
+    comment = session.get(Comment, action.comment_id)
+    assert account is not None and comment is not None
+    return account, comment
+
+
+def evidence_exists(session: Session, evidence_id: int | None, comment_id: int) -> bool:
+    if evidence_id is None:
+        return False
+    return (
+        session.scalar(
+            select(EvidenceSnapshot.id).where(
+                EvidenceSnapshot.id == evidence_id, EvidenceSnapshot.comment_id == comment_id
+            )
+        )
+        is not None
+    )
+
+
+def our_delete_exists(session: Session, comment_id: int) -> bool:
+    return (
+        session.scalar(
+            select(PlatformAction.id)
+            .where(
+                PlatformAction.comment_id == comment_id,
+                PlatformAction.kind == "delete",
+                PlatformAction.status.in_(("pending", "running", "done")),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def latest_visibility_action(session: Session, comment_id: int) -> PlatformAction | None:
+    """The newest hide or unhide that is not failed: what our side last asked for."""
+    return session.scalars(
+        select(PlatformAction)
+        .where(
+            PlatformAction.comment_id == comment_id,
+            PlatformAction.kind.in_(("hide", "unhide")),
+            PlatformAction.status.in_(("pending", "running", "done")),
+        )
+        .order_by(PlatformAction.id.desc())
+        .limit(1)
+    ).first()

@@ -1,0 +1,216 @@
+"""Taking evidence snapshots and shaping them for people.
+
+A snapshot is taken as soon as a comment is judged to need attention — before
+any action and before the author can delete it — and again before a hide or
+remove if the comment changed since (design invariant 4).  The document holds
+everything the registrar may need later, and its SHA-256 over a canonical
+serialisation makes the filed copy checkable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.evidence import repository
+from app.models import Assessment, Comment, EvidenceSnapshot, utcnow
+from app.modlog.service import record
+
+SCHEMA = "uppsikt.evidence/1"
+
+
+def canonical_json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+def document_sha256(document: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def take_snapshot(
+    session: Session,
+    *,
+    comment: Comment,
+    reason: str,
+    assessment: Assessment | None = None,
+    recommendation: dict[str, Any] | None = None,
+    actor: str = "worker",
+) -> EvidenceSnapshot:
+    tenant, account = repository.context(session, comment)
+    versions = repository.versions(session, comment.id)
+    events = repository.events(session, comment.id)
+    delivery_ids = {v.delivery_id for v in versions if v.delivery_id} | {
+        e.delivery_id for e in events if e.delivery_id
+    }
+    parent = repository.parent_comment(session, comment)
+    parent_text = None
+    if parent is not None:
+        current = repository.version_by_id(session, parent.current_version_id)
+        parent_text = current.text if current else None
+    taken_at = utcnow()
+    post_meta = comment.platform_metadata.get("post")
+    document: dict[str, Any] = {
+        "schema": SCHEMA,
+        "reason": reason,
+        "snapshot_at": taken_at.isoformat(),
+        "tenant": tenant.name,
+        "account": {
+            "id": account.id,
+            "platform": account.platform,
+            "external_id": account.external_id,
+            "display_name": account.display_name,
+        },
+        "post": {
+            "external_id": comment.post_external_id,
+            "text": post_meta.get("text") if isinstance(post_meta, dict) else None,
+            "metadata": post_meta if isinstance(post_meta, dict) else None,
+        },
+        "parent": None
+        if not comment.parent_external_id
+        else {
+            "external_id": comment.parent_external_id,
+            "text": parent_text,
+            "author_name": parent.author_name if parent else None,
+        },
+        "comment": {
+            "id": comment.id,
+            "external_id": comment.external_id,
+            "platform": comment.platform,
+            "author_external_id": comment.author_external_id,
+            "author_name": comment.author_name,
+            "state": comment.state,
+            "created_at": _iso(comment.platform_created_at),
+            "received_at": _iso(comment.first_received_at),
+            "media_urls": list(comment.media_urls),
+            "current_version_id": comment.current_version_id,
+            "versions": [
+                {
+                    "id": v.id,
+                    "seq": v.seq,
+                    "text": v.text,
+                    "text_sha256": v.text_sha256,
+                    "text_exact_base64": base64.b64encode(v.text_exact).decode() if v.text_exact else None,
+                    "occurred_at": _iso(v.occurred_at),
+                    "received_at": _iso(v.received_at),
+                }
+                for v in versions
+            ],
+            "events": [
+                {
+                    "kind": e.kind,
+                    "occurred_at": _iso(e.occurred_at),
+                    "received_at": _iso(e.received_at),
+                    "delivery_id": e.delivery_id,
+                }
+                for e in events
+            ],
+        },
+        "platform_metadata": comment.platform_metadata,
+        "deliveries": [
+            {
+                "id": d.id,
+                "source": d.source,
+                "received_at": _iso(d.received_at),
+                "body_sha256": d.body_sha256,
+                "signature_scheme": d.signature_scheme,
+                "body_base64": base64.b64encode(d.body).decode(),
+            }
+            for d in repository.deliveries(session, delivery_ids)
+        ],
+        "assessment": None
+        if assessment is None
+        else {
+            "id": assessment.id,
+            "model_version": assessment.model_version,
+            "categories": assessment.categories,
+            "findings": assessment.findings,
+            "version_id": assessment.comment_version_id,
+        },
+        "recommendation": recommendation,
+    }
+    digest = document_sha256(document)
+    snapshot = EvidenceSnapshot(
+        tenant_id=comment.tenant_id,
+        account_id=comment.account_id,
+        comment_id=comment.id,
+        comment_version_id=comment.current_version_id,
+        assessment_id=assessment.id if assessment else None,
+        reason=reason,
+        taken_at=taken_at,
+        document=document,
+        sha256=digest,
+    )
+    repository.add(session, snapshot)
+    record(
+        session,
+        tenant_id=comment.tenant_id,
+        actor=actor,
+        action="evidence.snapshot_taken",
+        subject_type="evidence",
+        subject_id=snapshot.id,
+        account_id=comment.account_id,
+        comment_id=comment.id,
+        payload={"sha256": digest, "reason": reason, "version_id": comment.current_version_id},
+    )
+    return snapshot
+
+
+def ensure_current_snapshot(session: Session, *, comment: Comment, actor: str) -> EvidenceSnapshot:
+    """The newest snapshot of the comment's current text, taking one if there is none."""
+    existing = repository.latest_for_version(session, comment.id, comment.current_version_id)
+    if existing is not None:
+        return existing
+    return take_snapshot(session, comment=comment, reason="before_action", actor=actor)
+
+
+def pdf_document(snapshot: EvidenceSnapshot) -> dict[str, Any]:
+    """The snapshot in the shape the PDF renderer reads."""
+    doc = snapshot.document
+    comment = doc["comment"]
+    timeline = [
+        {"at": e["received_at"], "event": _EVENT_SV.get(e["kind"], e["kind"])} for e in comment["events"]
+    ]
+    timeline.append({"at": doc["snapshot_at"], "event": "Bevisunderlag sparat"})
+    return {
+        "evidence_id": str(snapshot.id),
+        "sha256": snapshot.sha256,
+        "snapshot_at": doc["snapshot_at"],
+        "tenant": doc["tenant"],
+        "account": doc["account"],
+        "post": doc["post"],
+        "parent": doc["parent"],
+        "comment": {
+            "external_id": comment["external_id"],
+            "author_name": comment["author_name"],
+            "author_external_id": comment["author_external_id"],
+            "state": comment["state"],
+            "created_at": comment["created_at"],
+            "received_at": comment["received_at"],
+            "versions": [
+                {"seq": v["seq"], "text": v["text"], "received_at": v["received_at"]}
+                for v in comment["versions"]
+            ],
+        },
+        "assessment": doc["assessment"],
+        "recommendation": doc["recommendation"],
+        "timeline": sorted(timeline, key=lambda t: t["at"] or ""),
+    }
+
+
+_EVENT_SV = {
+    "added": "Kommentaren publicerades",
+    "edited": "Kommentaren ändrades av skribenten",
+    "removed": "Kommentaren togs bort på plattformen",
+    "hidden": "Kommentaren doldes på plattformen",
+    "unhidden": "Kommentaren visades igen på plattformen",
+}

@@ -1,0 +1,1 @@
+"""The decision queue: items for flagged comments and questions, and editors' decisions."""

@@ -1,0 +1,199 @@
+"""The decision queue API and the tenant's effective policy."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from app.auth import current_principal, db_session, require_roles
+from app.db import begin_write, commit
+from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
+from app.models import Tenant
+from app.principal import Principal
+from app.queue import service, views
+from app.queue.policy import effective_policy
+from app.queue.schemas import (
+    DecisionCreate,
+    DecisionRead,
+    DecisionResult,
+    PoliceReviewCreate,
+    QueueItemDetail,
+    QueuePage,
+)
+
+router = APIRouter(tags=["queue"])
+
+Category = Literal[
+    "personal_data",
+    "sensitive_personal_data",
+    "confidential",
+    "hate_speech",
+    "harassment",
+    "threat",
+    "incitement",
+    "sexual_content",
+    "profanity",
+    "advertising",
+    "spam",
+    "party_political",
+    "individual_case",
+    "question",
+    "off_topic",
+    "copyright",
+    "misinformation",
+    "crime_material",
+]
+WORKERS = ("editor", "account_owner", "admin")
+
+
+def _cursor(value: str | None) -> tuple[int, datetime | None, int] | None:
+    if value is None:
+        return None
+    try:
+        p, d, i = value.split("~")
+        due = datetime.fromtimestamp(int(d) / 1_000_000, UTC) if d else None
+        return int(p), due, int(i)
+    except ValueError:
+        raise BadRequest("The cursor is not valid.") from None
+
+
+def _encode(item: Any) -> str:
+    due = str(int(item.due_at.timestamp() * 1_000_000)) if item.due_at else ""
+    return f"{item.priority}~{due}~{item.id}"
+
+
+@router.get(
+    "/v1/queue", operation_id="list_queue", response_model=QueuePage, responses=responses(Unauthorized)
+)
+def list_queue(
+    status: Literal["open", "decided"] | None = None,
+    account_id: int | None = Query(None, ge=1, le=2**62),
+    category: Category | None = None,
+    overdue: bool | None = None,
+    assigned: bool | None = None,
+    cursor: str | None = Query(None, max_length=80),
+    limit: int = Query(50, ge=1, le=500),
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(db_session),
+) -> QueuePage:
+    """Queue items, most urgent first (priority, then due time), with cursor pagination."""
+    items = service.list_items(
+        session,
+        principal=principal,
+        status=status,
+        account_id=account_id,
+        category=category,
+        overdue=overdue,
+        assigned=assigned,
+        after=_cursor(cursor),
+        limit=limit + 1,
+    )
+    page = items[:limit]
+    comments = views.comments_by_id(session, [i.comment_id for i in page])
+    return QueuePage(
+        items=[views.item_read(i, comments[i.comment_id]) for i in page],
+        next_cursor=_encode(page[-1]) if len(items) > limit else None,
+    )
+
+
+@router.get(
+    "/v1/queue/{item_id}",
+    operation_id="get_queue_item",
+    response_model=QueueItemDetail,
+    responses=responses(Unauthorized, NotFound),
+)
+def get_queue_item(
+    item_id: int, principal: Principal = Depends(current_principal), session: Session = Depends(db_session)
+) -> QueueItemDetail:
+    """The comment, findings with explanations, recommendation, evidence links and history."""
+    return views.item_detail(session, service.get_item(session, principal, item_id))
+
+
+@router.post(
+    "/v1/queue/{item_id}/claim",
+    operation_id="claim_queue_item",
+    response_model=QueueItemDetail,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict),
+)
+def claim_queue_item(
+    item_id: int,
+    request: Request,
+    principal: Principal = Depends(require_roles(*WORKERS)),
+    session: Session = Depends(db_session),
+) -> QueueItemDetail:
+    """Claim an item so other editors see it is being handled; the claim expires."""
+    begin_write(session)
+    ttl = timedelta(seconds=request.app.state.settings.claim_ttl_s)
+    item = service.claim(session, principal=principal, item_id=item_id, ttl=ttl)
+    detail = views.item_detail(session, item)
+    commit(session)
+    return detail
+
+
+@router.post(
+    "/v1/queue/{item_id}/decision",
+    operation_id="decide_queue_item",
+    response_model=DecisionResult,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict, Unprocessable),
+)
+def decide_queue_item(
+    item_id: int,
+    body: DecisionCreate,
+    request: Request,
+    principal: Principal = Depends(require_roles(*WORKERS)),
+    session: Session = Depends(db_session),
+) -> DecisionResult:
+    """Decide: accept the recommendation or override it.  Actions run on the platform afterwards."""
+    begin_write(session)
+    item, decision = service.decide(
+        session,
+        principal=principal,
+        item_id=item_id,
+        actions_requested=list(body.actions),
+        reason=body.reason,
+        reply_text=body.reply_text,
+        expected_version=body.expected_version,
+        reverse_previous=body.reverse_previous,
+    )
+    result = DecisionResult(
+        item=views.item_detail(session, item),
+        decision=DecisionRead.model_validate(decision, from_attributes=True),
+    )
+    commit(session)
+    request.app.state.wake_worker()
+    return result
+
+
+@router.post(
+    "/v1/queue/{item_id}/police-review",
+    operation_id="record_police_review",
+    response_model=QueueItemDetail,
+    responses=responses(Unauthorized, Forbidden, NotFound, Conflict),
+)
+def record_police_review(
+    item_id: int,
+    body: PoliceReviewCreate,
+    principal: Principal = Depends(require_roles("account_owner", "admin")),
+    session: Session = Depends(db_session),
+) -> QueueItemDetail:
+    """The account owner records whether the content was reported to the police, and why."""
+    begin_write(session)
+    item = service.record_police_review(
+        session, principal=principal, item_id=item_id, reported=body.reported, reason=body.reason
+    )
+    detail = views.item_detail(session, item)
+    commit(session)
+    return detail
+
+
+@router.get("/v1/policy", operation_id="get_policy", responses=responses(Unauthorized))
+def get_policy(
+    principal: Principal = Depends(current_principal), session: Session = Depends(db_session)
+) -> dict[str, Any]:
+    """The tenant's effective policy: its preset with its overrides, each rule with its source sentence."""
+    tenant = session.get(Tenant, principal.tenant_id)
+    assert tenant is not None
+    return effective_policy(tenant).as_dict()

@@ -1,0 +1,101 @@
+"""Queue request and response models; requests refuse unknown fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DecisionAction = Literal[
+    "hide",
+    "unhide",
+    "remove",
+    "register",
+    "refer",
+    "notify_author",
+    "forward",
+    "police_review",
+    "answer",
+    "none",
+]
+
+
+class QueueItemRead(BaseModel):
+    id: int
+    account_id: int
+    comment_id: int
+    status: str
+    priority: int
+    due_at: datetime | None
+    overdue: bool
+    categories: list[str]
+    recommended_actions: list[str]
+    claimed_by: str | None
+    claimed_until: datetime | None
+    police_review: str | None
+    comment_state: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class QueuePage(BaseModel):
+    items: list[QueueItemRead]
+    next_cursor: str | None
+
+
+class ActionRead(BaseModel):
+    id: int
+    kind: str
+    status: str
+    attempts: int
+    last_error: str | None
+    error_code: str | None
+    decision_id: int | None
+    created_at: datetime
+    done_at: datetime | None
+
+
+class DecisionRead(BaseModel):
+    id: int
+    actor: str
+    actions: list[str]
+    reason: str
+    reply_text: str | None
+    followed_recommendation: bool
+    reverses_decision_id: int | None
+    decided_at: datetime
+
+
+class QueueItemDetail(QueueItemRead):
+    comment: dict[str, Any]
+    findings: list[dict[str, Any]]
+    recommendation: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    decisions: list[DecisionRead]
+    actions: list[ActionRead]
+    registration: dict[str, Any] | None
+    police_review_reason: str | None
+
+
+class DecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actions: list[DecisionAction] = Field(min_length=1, max_length=10)
+    reason: str = Field(min_length=1, max_length=2000)
+    reply_text: str | None = Field(default=None, min_length=1, max_length=8000)
+    expected_version: int | None = Field(default=None, ge=1, le=2**31)
+    reverse_previous: bool = False
+
+
+class DecisionResult(BaseModel):
+    item: QueueItemDetail
+    decision: DecisionRead
+
+
+class PoliceReviewCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reported: bool
+    reason: str = Field(min_length=1, max_length=2000)

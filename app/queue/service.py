@@ -1,0 +1,493 @@
+"""From assessment to decision.
+
+``on_assessed`` runs in the worker's transaction right after a comment
+version is assessed: the tenant's policy recommends actions; a flagged comment
+(or a question awaiting an answer) gets an evidence snapshot *first*, then a
+queue item, then any auto-actions the policy allows — which run after the
+snapshot and still leave the item waiting for a person.
+
+``decide`` turns an editor's decision into outbox actions, a registration
+request, a forward or a police review.  Two editors deciding at once: the
+compare-and-set on the item's version lets exactly one win; the other gets
+409.  A later decision may reverse an earlier one, with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.actions import repository as actions_repository
+from app.actions import service as actions
+from app.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.evidence import repository as evidence_repository
+from app.evidence.service import ensure_current_snapshot, take_snapshot
+from app.models import (
+    Account,
+    Assessment,
+    Comment,
+    CommentVersion,
+    Decision,
+    QueueItem,
+    Registration,
+    Tenant,
+    utcnow,
+)
+from app.modlog.service import record
+from app.principal import Principal
+from app.queue import repository
+from app.queue.policy import effective_policy
+
+#: Actions an editor may decide on; ``unhide`` reverses a hide.
+DECISION_ACTIONS = (
+    "hide",
+    "unhide",
+    "remove",
+    "register",
+    "refer",
+    "notify_author",
+    "forward",
+    "police_review",
+    "answer",
+    "none",
+)
+NO_HIDE_PLATFORMS = ("linkedin", "web")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """A stored finding, readable by the policy (category, subtype, score)."""
+
+    category: str
+    subtype: str | None
+    score: float
+
+
+def findings_of(assessment: Assessment) -> list[FindingView]:
+    return [
+        FindingView(f["category"], f.get("subtype"), float(f.get("score", 0))) for f in assessment.findings
+    ]
+
+
+def _log(session: Session, item: QueueItem, actor: str, action: str, payload: dict[str, Any]) -> None:
+    record(
+        session,
+        tenant_id=item.tenant_id,
+        actor=actor,
+        action=action,
+        subject_type="queue_item",
+        subject_id=item.id,
+        account_id=item.account_id,
+        comment_id=item.comment_id,
+        payload=payload,
+    )
+
+
+# -- from the worker ----------------------------------------------------------------------
+
+
+def on_assessed(
+    session: Session,
+    *,
+    comment: Comment,
+    version: CommentVersion,
+    assessment: Assessment,
+    actor: str = "worker",
+) -> QueueItem | None:
+    tenant = session.get(Tenant, comment.tenant_id)
+    assert tenant is not None
+    policy = effective_policy(tenant)
+    recommendation = policy.recommend(
+        findings_of(assessment), platform=comment.platform, received_at=version.received_at
+    )
+    needs_person = recommendation.flagged or "answer" in recommendation.actions
+    item = repository.item_for_comment(session, comment.id)
+    if not needs_person and item is None:
+        return None
+    rec = recommendation.as_dict()
+    snapshot = take_snapshot(
+        session, comment=comment, reason="assessed", assessment=assessment, recommendation=rec, actor=actor
+    )
+    now = utcnow()
+    if item is None:
+        item = QueueItem(
+            tenant_id=comment.tenant_id,
+            account_id=comment.account_id,
+            comment_id=comment.id,
+            status="open",
+            priority=recommendation.priority or 5,
+            due_at=recommendation.due_at,
+            categories=sorted(assessment.categories),
+            recommendation=rec,
+            assessment_id=assessment.id,
+            evidence_id=snapshot.id,
+            created_at=now,
+            updated_at=now,
+        )
+        repository.add(session, item)
+        _log(
+            session,
+            item,
+            actor,
+            "queue.item_created",
+            {
+                "categories": item.categories,
+                "priority": item.priority,
+                "evidence_id": snapshot.id,
+                "rules": [r["id"] for r in rec["rules"]],
+            },
+        )
+    else:
+        # An edited comment: reassess and update; a new concern reopens a decided item.
+        reopened = (
+            item.status == "decided" and needs_person and sorted(assessment.categories) != item.categories
+        )
+        item.categories = sorted(assessment.categories)
+        item.recommendation, item.assessment_id, item.evidence_id = rec, assessment.id, snapshot.id
+        if recommendation.priority is not None:
+            item.priority = recommendation.priority
+        item.due_at = recommendation.due_at or item.due_at
+        item.updated_at, item.version = now, item.version + 1
+        if reopened:
+            item.status = "open"
+        _log(
+            session,
+            item,
+            actor,
+            "queue.item_reassessed",
+            {"categories": item.categories, "evidence_id": snapshot.id, "reopened": reopened},
+        )
+    for action in recommendation.auto_actions:
+        _run_auto_action(
+            session,
+            item=item,
+            comment=comment,
+            action=action,
+            evidence_id=snapshot.id,
+            recommendation=rec,
+            actor=actor,
+        )
+    return item
+
+
+def _run_auto_action(
+    session: Session,
+    *,
+    item: QueueItem,
+    comment: Comment,
+    action: str,
+    evidence_id: int,
+    recommendation: dict[str, Any],
+    actor: str,
+) -> None:
+    if action == "register":
+        _request_registration(
+            session, item=item, comment=comment, decision_id=None, evidence_id=evidence_id, actor=actor
+        )
+        return
+    kind = {"hide": "hide", "remove": "delete"}.get(action)
+    if kind is None or (kind == "hide" and comment.platform in NO_HIDE_PLATFORMS):
+        return
+    actions.enqueue(
+        session,
+        comment=comment,
+        kind=kind,
+        target_external_id=comment.external_id,
+        idempotency_key=f"auto:{evidence_id}:{kind}",
+        item_id=item.id,
+        decision_id=None,
+        evidence_id=evidence_id,
+        actor=actor,
+    )
+
+
+# -- registration requests (diarieföring) --------------------------------------------------
+
+
+def subject_line(comment: Comment, account: Account, categories: list[str]) -> str:
+    from classifiers import CATEGORY_LABELS_SV
+
+    labels = ", ".join(CATEGORY_LABELS_SV.get(c, c).lower() for c in categories) or "synpunkt"
+    platform = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn"}.get(
+        comment.platform, "webbplatsen"
+    )
+    return f"Inkommen kommentar på {platform} ({account.display_name}) – {labels}"
+
+
+def _request_registration(
+    session: Session,
+    *,
+    item: QueueItem,
+    comment: Comment,
+    decision_id: int | None,
+    evidence_id: int | None,
+    actor: str,
+) -> Registration:
+    existing = repository.registration_for_item(session, item.id)
+    if existing is not None:
+        return existing
+    account = session.get(Account, comment.account_id)
+    assert account is not None
+    registration = Registration(
+        tenant_id=item.tenant_id,
+        item_id=item.id,
+        comment_id=comment.id,
+        evidence_id=evidence_id,
+        decision_id=decision_id,
+        status="pending",
+        subject_line=subject_line(comment, account, item.categories),
+    )
+    repository.add(session, registration)
+    _log(
+        session,
+        item,
+        actor,
+        "registration.requested",
+        {"registration_id": registration.id, "evidence_id": evidence_id},
+    )
+    return registration
+
+
+# -- editors ------------------------------------------------------------------------------
+
+
+def get_item(session: Session, principal: Principal, item_id: int) -> QueueItem:
+    item = repository.item_in_tenant(session, principal.tenant_id, item_id)
+    if item is None or not principal.may_see_account(item.account_id):
+        raise NotFound("No such queue item.")
+    return item
+
+
+def claim(session: Session, *, principal: Principal, item_id: int, ttl: timedelta) -> QueueItem:
+    item = get_item(session, principal, item_id)
+    now = utcnow()
+    if (
+        item.claimed_by
+        and item.claimed_by != principal.actor
+        and item.claimed_until
+        and item.claimed_until > now
+    ):
+        raise Conflict(f"The item is claimed by someone else until {item.claimed_until.isoformat()}.")
+    if not repository.bump_version(
+        session, item.id, item.version, claimed_by=principal.actor, claimed_until=now + ttl, updated_at=now
+    ):
+        raise Conflict("The item changed; reload and try again.")
+    session.refresh(item)
+    _log(
+        session,
+        item,
+        principal.actor,
+        "queue.item_claimed",
+        {"until": item.claimed_until.isoformat() if item.claimed_until else None},
+    )
+    return item
+
+
+def decide(
+    session: Session,
+    *,
+    principal: Principal,
+    item_id: int,
+    actions_requested: list[str],
+    reason: str,
+    reply_text: str | None,
+    expected_version: int | None,
+    reverse_previous: bool,
+) -> tuple[QueueItem, Decision]:
+    item = get_item(session, principal, item_id)
+    comment = session.get(Comment, item.comment_id)
+    assert comment is not None
+    wanted = list(dict.fromkeys(actions_requested))
+    _validate_actions(wanted, comment, item, reply_text)
+    if expected_version is not None and expected_version != item.version:
+        raise Conflict(f"The item is at version {item.version}, not {expected_version}; reload it.")
+    if item.status == "decided" and not reverse_previous:
+        raise Conflict(
+            "The item is already decided; to change the decision send reverse_previous=true with a reason."
+        )
+    now = utcnow()
+    previous = repository.decisions_of(session, item.id)
+    if not repository.bump_version(
+        session,
+        item.id,
+        item.version,
+        status="decided",
+        decided_at=now,
+        updated_at=now,
+        claimed_by=None,
+        claimed_until=None,
+    ):
+        raise Conflict("Another decision on this item was made at the same moment; reload it.")
+    recommended = item.recommendation.get("actions", [])
+    decision = Decision(
+        tenant_id=item.tenant_id,
+        item_id=item.id,
+        actor=principal.actor,
+        actions=wanted,
+        reason=reason,
+        reply_text=reply_text,
+        followed_recommendation=sorted(wanted) == sorted(recommended),
+        reverses_decision_id=previous[-1].id if previous and reverse_previous else None,
+        decided_at=now,
+    )
+    repository.add(session, decision)
+    session.refresh(item)
+    _log(
+        session,
+        item,
+        principal.actor,
+        "queue.decided",
+        {
+            "decision_id": decision.id,
+            "actions": wanted,
+            "followed_recommendation": decision.followed_recommendation,
+            "reverses": decision.reverses_decision_id,
+        },
+    )
+    _carry_out(
+        session, item=item, comment=comment, decision=decision, reply_text=reply_text, actor=principal.actor
+    )
+    return item, decision
+
+
+def _validate_actions(wanted: list[str], comment: Comment, item: QueueItem, reply_text: str | None) -> None:
+    if not wanted:
+        raise Unprocessable("Choose at least one action (or 'none').")
+    unknown = [a for a in wanted if a not in DECISION_ACTIONS]
+    if unknown:
+        raise Unprocessable(f"Unknown actions: {', '.join(unknown)}.")
+    if "none" in wanted and len(wanted) > 1:
+        raise Unprocessable("'none' cannot be combined with other actions.")
+    if {"hide", "unhide"} & set(wanted) and comment.platform in NO_HIDE_PLATFORMS:
+        raise Unprocessable(f"{comment.platform} has no hide: remove the comment instead.")
+    texts = item.recommendation.get("texts", {})
+    if {"refer", "answer"} & set(wanted) and not (reply_text or texts.get("reply")):
+        raise Unprocessable("reply_text is required for refer and answer (the policy has no text to post).")
+
+
+def _carry_out(
+    session: Session,
+    *,
+    item: QueueItem,
+    comment: Comment,
+    decision: Decision,
+    reply_text: str | None,
+    actor: str,
+) -> None:
+    wanted = set(decision.actions)
+    texts = item.recommendation.get("texts", {})
+    deleted_by_author = comment.state == "deleted_by_author"
+    needs_evidence = bool({"hide", "remove"} & wanted) and not deleted_by_author
+    evidence = ensure_current_snapshot(session, comment=comment, actor=actor) if needs_evidence else None
+    evidence_id = evidence.id if evidence else item.evidence_id
+
+    def enqueue(kind: str, target: str, message: str | None = None) -> None:
+        actions.enqueue(
+            session,
+            comment=comment,
+            kind=kind,
+            target_external_id=target,
+            message=message,
+            idempotency_key=f"d{decision.id}:{kind}:{target}",
+            item_id=item.id,
+            decision_id=decision.id,
+            evidence_id=evidence_id,
+            actor=actor,
+        )
+
+    # Replies first: a reply to a comment cannot be posted after it is hidden (Instagram) or removed.
+    if {"refer", "answer"} & wanted and not deleted_by_author:
+        enqueue("reply", comment.external_id, reply_text or texts.get("reply"))
+    if "notify_author" in wanted and texts.get("notify_author") and not deleted_by_author:
+        # On Facebook the notice goes on the post, where it survives the comment's removal.
+        target = (
+            comment.post_external_id
+            if comment.platform == "facebook" and comment.post_external_id
+            else comment.external_id
+        )
+        enqueue("reply", target, texts["notify_author"])
+    if not deleted_by_author:
+        # An auto-action may already have done (or queued) the same thing: never twice.
+        last = actions_repository.latest_visibility_action(session, comment.id)
+        if "hide" in wanted and not (last is not None and last.kind == "hide"):
+            enqueue("hide", comment.external_id)
+        if "unhide" in wanted and last is not None and last.kind == "hide":
+            enqueue("unhide", comment.external_id)
+        if "remove" in wanted and not actions_repository.our_delete_exists(session, comment.id):
+            enqueue("delete", comment.external_id)
+    if "register" in wanted:
+        _request_registration(
+            session, item=item, comment=comment, decision_id=decision.id, evidence_id=evidence_id, actor=actor
+        )
+    if "forward" in wanted:
+        _log(
+            session,
+            item,
+            actor,
+            "queue.forwarded",
+            {"to": item.recommendation.get("forward_to", []), "decision_id": decision.id},
+        )
+    if "police_review" in wanted and item.police_review is None:
+        item.police_review = "pending"
+        _log(session, item, actor, "queue.police_review_requested", {"decision_id": decision.id})
+
+
+def record_police_review(
+    session: Session, *, principal: Principal, item_id: int, reported: bool, reason: str
+) -> QueueItem:
+    item = get_item(session, principal, item_id)
+    if principal.role not in ("account_owner", "admin"):
+        raise Forbidden("Only the account owner decides on a police report.")
+    if item.police_review != "pending":
+        raise Conflict("No police review is pending on this item.")
+    now = utcnow()
+    if not repository.bump_version(
+        session,
+        item.id,
+        item.version,
+        police_review="reported" if reported else "not_reported",
+        police_review_reason=reason,
+        police_reviewed_by=principal.actor,
+        updated_at=now,
+    ):
+        raise Conflict("The item changed; reload and try again.")
+    session.refresh(item)
+    _log(session, item, principal.actor, "queue.police_review_recorded", {"reported": reported})
+    return item
+
+
+def list_items(
+    session: Session,
+    *,
+    principal: Principal,
+    status: str | None,
+    account_id: int | None,
+    category: str | None,
+    overdue: bool | None,
+    assigned: bool | None,
+    after: tuple[int, datetime | None, int] | None,
+    limit: int,
+) -> list[QueueItem]:
+    now = utcnow()
+    return list(
+        repository.list_items(
+            session,
+            tenant_id=principal.tenant_id,
+            account_ids=principal.account_ids,
+            status=status,
+            account_id=account_id,
+            category=category,
+            overdue_before=now if overdue else None,
+            assigned=assigned,
+            now=now,
+            after=after,
+            limit=limit,
+        )
+    )
+
+
+def evidence_ids(session: Session, comment_id: int) -> list[int]:
+    return [e.id for e in evidence_repository.for_comment(session, comment_id)]

@@ -1,0 +1,526 @@
+"""Shared parts of the benchmarks: machine details, scratch databases, real
+server processes, signed Meta deliveries, peak memory, and a small HTTP load
+generator.
+
+The load generator speaks HTTP/1.1 over raw asyncio streams (uvloop when
+present) instead of using an HTTP client library, because on a 2-core machine
+the generator shares the CPU with the server and the database: every
+microsecond it spends per request is taken from what it measures.  The same
+generator drives the bare FastAPI ceiling and Uppsikt, so the ratio between
+them is fair even where the absolute figures are not.
+
+Run ``python bench/common.py bare-server --port P`` to serve the ceiling app
+alone (the benchmarks start it themselves).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import platform
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "UPPSIKT_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+BENCH_META_SECRET = "bench-meta-secret"  # noqa: S105 - a throwaway secret for a scratch database
+BENCH_PAGE_ID = "200000000000001"
+
+#: Made-up comments of the kind a municipal Page receives; varied so that the
+#: classifier does realistic work, distinct per delivery through the comment id.
+TEXTS = (
+    "Hej! När plogas Storgatan? Det har inte hänt något sedan i måndags.",
+    "Tack för en fin sommarfestival i parken, barnen älskade den!",
+    "Varför är gatlampan på Björkvägen fortfarande trasig? Det är mörkt och otryggt.",
+    "Ring mig på 070-123 45 67 så berättar jag mer om bygglovet.",
+    "Ni på kommunen är helt värdelösa, sluta slösa med våra skattepengar.",
+    "Köp billiga solglasögon på www.exempel-rea.se, 80 % rabatt idag!",
+    "Min granne Testa Testsson bygger utan bygglov, gör något åt det.",
+    "Öppettiderna på biblioteket under julen, var hittar jag dem?",
+    "Bra initiativ med nya cykelbanan längs ån 👍",
+    "Skolmaten har blivit mycket bättre i höst, tack till köket på Ängsskolan.",
+)
+
+
+# -- machine and results -------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _ram_mb() -> int | None:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) // 1024
+    return None
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip()
+
+
+def postgres_version(dsn: str = POSTGRES_ADMIN_DSN) -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(dsn, connect_timeout=5) as conn:
+            row = conn.execute("SHOW server_version").fetchone()
+    except psycopg.OperationalError:
+        return None
+    return str(row[0]) if row else None
+
+
+def machine_info(*, postgres_dsn: str | None = POSTGRES_ADMIN_DSN) -> dict[str, Any]:
+    """Everything a reader needs to judge a figure, gathered, never typed."""
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "cpu_model": _cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_mb": _ram_mb(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": postgres_version(postgres_dsn) if postgres_dsn else None,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git_revision": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(status) if status is not None else None,
+    }
+
+
+def write_results(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = RESULTS / f"{name}-{stamp}.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+# -- databases -----------------------------------------------------------------------------
+
+
+def sqlalchemy_url(dsn: str) -> str:
+    return dsn.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@contextlib.contextmanager
+def scratch_postgres(admin_dsn: str = POSTGRES_ADMIN_DSN, *, label: str = "bench") -> Iterator[str]:
+    """A fresh PostgreSQL database for one run, dropped afterwards whatever happens."""
+    import psycopg
+
+    name = f"uppsikt_{label}_{os.getpid()}_{int(time.time())}"
+    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin_dsn.rpartition("/")
+    try:
+        yield sqlalchemy_url(f"{base}/{name}")
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def scratch_sqlite() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="uppsikt-bench-") as folder:
+        yield f"sqlite:///{folder}/uppsikt.db"
+
+
+def migrate(url: str) -> None:
+    from app import schema
+
+    schema.upgrade(url)
+
+
+def arrange_account(url: str, *, page_id: str = BENCH_PAGE_ID) -> None:
+    """A tenant with one Facebook Page, so deliveries for it become comments."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.tenants.service import add_account, create_tenant
+
+    engine = create_engine(url)
+    try:
+        with Session(engine) as session:
+            tenant = create_tenant(session, name="benchkommun", preset="helsingborg", actor="bench")
+            add_account(
+                session,
+                tenant=tenant,
+                platform="facebook",
+                external_id=page_id,
+                display_name="Benchkommunen",
+                owner="agare@example.se",
+                editors=["red1@example.se"],
+                actor="bench",
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+# -- deliveries ----------------------------------------------------------------------------
+
+
+def meta_comment_body(seq: int, *, page_id: str = BENCH_PAGE_ID, run: str = "r") -> bytes:
+    """A Page ``feed`` comment delivery, serialised as Meta does (non-ASCII
+    escaped); ``seq`` makes the comment, and so the body, distinct."""
+    post = f"{page_id}_{900 + seq % 7}"
+    created = 1_700_000_000 + seq
+    document = {
+        "object": "page",
+        "entry": [
+            {
+                "id": page_id,
+                "time": created + 2,
+                "changes": [
+                    {
+                        "field": "feed",
+                        "value": {
+                            "item": "comment",
+                            "verb": "add",
+                            "comment_id": f"{900 + seq % 7}_{run}{seq}",
+                            "post_id": post,
+                            "parent_id": post,
+                            "created_time": created,
+                            "from": {"id": str(5_550_000 + seq % 997), "name": "Testa Testsson"},
+                            "message": f"{TEXTS[seq % len(TEXTS)]} (#{seq})",
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+    return json.dumps(document, ensure_ascii=True).encode("ascii")
+
+
+def meta_signature(body: bytes, secret: str = BENCH_META_SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def meta_request(seq: int, *, host: str, run: str, path: str = "/webhooks/meta") -> bytes:
+    body = meta_comment_body(seq, run=run)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"User-Agent: facebookexternalua\r\nX-Hub-Signature-256: {meta_signature(body)}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+# -- processes -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UPPSIKT_")}
+    env.update(
+        {
+            "UPPSIKT_DATABASE_URL": database_url,
+            "UPPSIKT_META_APP_SECRETS": BENCH_META_SECRET,
+            "UPPSIKT_WORKER_IN_PROCESS": "false",
+            **extra,
+        }
+    )
+    return env
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[bytes]
+    host: str
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], host: str, port: int, timeout: float = 90.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"http://{host}:{port}/healthz", timeout=1).status_code == 200:
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError("server did not start")
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], env: dict[str, str], *, host: str, port: int) -> Iterator[Server]:
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_healthy(proc, host, port)
+        yield Server(proc, host, port)
+    finally:
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def uppsikt_serve(database_url: str, *, port: int, **extra: str) -> contextlib.AbstractContextManager[Server]:
+    cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return running(cmd, server_env(database_url, **extra), host="127.0.0.1", port=port)
+
+
+def bare_serve(*, port: int) -> contextlib.AbstractContextManager[Server]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "bare-server", "--port", str(port)]
+    return running(cmd, server_env("sqlite://"), host="127.0.0.1", port=port)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's high-water resident set (VmHWM), in MiB."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+# -- the ceiling ---------------------------------------------------------------------------
+
+
+def bare_app() -> Any:
+    """FastAPI reading the body and answering 200 — nothing else.  The same
+    uvicorn settings as ``uppsikt serve``: what Uppsikt could reach if storing
+    a delivery cost nothing."""
+    app = FastAPI()
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/webhooks/meta")
+    async def deliver(request: Request) -> dict[str, str]:
+        body = await request.body()
+        return {"status": "stored", "bytes": str(len(body))}
+
+    return app
+
+
+def serve_bare(port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(bare_app(), host="127.0.0.1", port=port, log_config=None, access_log=False)
+
+
+# -- load generator ------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    mode: str
+    connections: int
+    duration_s: float
+    target_rate: float | None
+    sent: int = 0
+    ok: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    #: Every 200, warm-up included: the database must hold at least this many rows.
+    acked_total: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        lat = sorted(self.latencies_ms)
+        return {
+            "mode": self.mode,
+            "connections": self.connections,
+            "duration_s": round(self.duration_s, 3),
+            "target_rate": self.target_rate,
+            "sent": self.sent,
+            "ok": self.ok,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "transport_errors": self.errors,
+            "throughput_per_s": round(self.ok / self.duration_s, 1) if self.duration_s else 0.0,
+            "ack_ms": {
+                "p50": percentile(lat, 50),
+                "p90": percentile(lat, 90),
+                "p99": percentile(lat, 99),
+                "max": round(lat[-1], 2) if lat else None,
+            },
+        }
+
+
+def percentile(sorted_values: list[float], p: float) -> float | None:
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values) + 0.5) - 1))
+    return round(sorted_values[index], 2)
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+            break
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def _load(
+    host: str,
+    port: int,
+    make_request: Callable[[int], bytes],
+    *,
+    connections: int,
+    duration: float,
+    rate: float | None,
+    warmup: float,
+) -> LoadResult:
+    result = LoadResult(
+        mode="fixed-rate" if rate else "full-speed", connections=connections, duration_s=0.0, target_rate=rate
+    )
+    counter = 0
+    # perf_counter, not loop.time(): uvloop's clock has millisecond resolution.
+    clock = time.perf_counter
+    start = clock() + 0.05
+    measure_from = start + warmup
+    end = measure_from + duration
+
+    async def connection() -> None:
+        nonlocal counter
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while True:
+                seq = counter
+                counter += 1
+                if rate:
+                    # Open loop: each request has a scheduled time; latency counts from it,
+                    # so a slow server cannot hide its queue (no coordinated omission).
+                    scheduled = start + seq / rate
+                    if scheduled >= end:
+                        return
+                    delay = scheduled - clock()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                else:
+                    scheduled = clock()
+                    if scheduled >= end:
+                        return
+                writer.write(make_request(seq))
+                try:
+                    status = await _read_response(reader)
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    if scheduled >= measure_from:
+                        result.errors += 1
+                    return
+                done = clock()
+                if status == 200:
+                    result.acked_total += 1
+                if scheduled < measure_from:
+                    continue
+                result.sent += 1
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status == 200:
+                    result.ok += 1
+                    result.latencies_ms.append((done - scheduled) * 1000)
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+
+    await asyncio.gather(*(connection() for _ in range(connections)))
+    result.duration_s = duration
+    return result
+
+
+def run_load(
+    host: str,
+    port: int,
+    make_request: Callable[[int], bytes],
+    *,
+    connections: int,
+    duration: float,
+    rate: float | None = None,
+    warmup: float = 1.0,
+) -> LoadResult:
+    """Drive the server for ``warmup + duration`` seconds; only the last
+    ``duration`` seconds are counted."""
+    try:
+        import uvloop
+
+        runner: Callable[..., Any] = uvloop.run
+    except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
+        runner = asyncio.run
+    return runner(  # type: ignore[no-any-return]
+        _load(
+            host,
+            port,
+            make_request,
+            connections=connections,
+            duration=duration,
+            rate=rate,
+            warmup=warmup,
+        )
+    )
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> None:
+    widths = [max(len(title), *(len(str(r.get(key, ""))) for r in rows)) for key, title in columns]
+    print("  ".join(title.ljust(w) for (_, title), w in zip(columns, widths, strict=True)))
+    for r in rows:
+        print("  ".join(str(r.get(key, "")).ljust(w) for (key, _), w in zip(columns, widths, strict=True)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    bare = sub.add_parser("bare-server", help="serve the bare FastAPI ceiling app")
+    bare.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "bare-server":
+        serve_bare(args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

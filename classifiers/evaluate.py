@@ -1,0 +1,362 @@
+"""Evaluate ``classify`` on the test split against two baselines; write REPORT.md.
+
+Run ``python -m classifiers.evaluate``.  For every category it prints
+precision, recall and F1 on the **test split** of
+``classifiers/data/corpus.jsonl`` for
+
+* **Uppsikt**: the full ``classify`` pipeline (rules, lexicons, models,
+  privacy detectors), exactly as the service calls it;
+* **keyword baseline**: the kind of blocklist platforms offer, a plain list of
+  flag words per category matched as lower-case substrings of the raw text,
+  with no normalisation and no context.  To keep it fair the lists are
+  Uppsikt's own lexicon words (those strong enough to stand alone) plus a
+  few obvious words for the categories Uppsikt handles with rules;
+* **presidio baseline** (personal_data only): presidio's predefined
+  recognizers created for ``sv`` with the NoOp NLP engine and no Swedish
+  additions; a comment counts as flagged when any entity is found.
+
+The report is generated from these figures; nothing in it is typed by hand
+except the fixed text about limits.  Thresholds were chosen on a validation
+slice of the training split (``classifiers.train``), never on this split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classifiers.text.lexicon import DATA_DIR, load_lexicon
+from classifiers.train import CORPUS_PATH, load_corpus
+from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV
+
+__all__ = ["Scores", "keyword_baseline", "main", "score_predictions"]
+
+REPORT_PATH = Path(__file__).resolve().parent / "REPORT.md"
+
+#: Lexicon subtypes too ambiguous to stand alone in a blocklist.
+_WEAK_SUBTYPES = {"weak", "scam_weak", "engagement_weak", "attitude", "report", "condemn"}
+
+#: Flag words for categories that Uppsikt handles with rules rather than lexicons.
+_EXTRA_KEYWORDS: dict[str, list[str]] = {
+    "threat": [
+        "döda",
+        "mörda",
+        "slå ihjäl",
+        "skjuta",
+        "spränga",
+        "knivhugga",
+        "bomb",
+        "vet var du bor",
+        "akta dig",
+        "ska dö",
+        "hot",
+    ],
+    "incitement": [
+        "bränn ner",
+        "spräng",
+        "lyncha",
+        "ta lagen i egna händer",
+        "borde skjutas",
+        "sabotera",
+        "vandalisera",
+        "storma",
+        "bränna ner",
+        "slå sönder",
+    ],
+    "party_political": ["rösta på", "valet", "partiet"],
+    "question": ["?"],
+    "individual_case": [
+        "felanmälan",
+        "trasig",
+        "bygglov",
+        "ansökan",
+        "avslag",
+        "överklaga",
+        "far illa",
+        "orosanmälan",
+        "potthål",
+        "mitt ärende",
+        "handläggare",
+    ],
+    "copyright": ["©", "kopierat från", "hela artikeln", "torrent", "piratebay", "ladda ner", "iptv"],
+    "personal_data": ["personnummer", "telefonnummer", "adress", "bor på", "@", "mobilnummer", "ring mig"],
+    "sensitive_personal_data": [
+        "diagnos",
+        "sjukdom",
+        "religion",
+        "homosexuell",
+        "facket",
+        "dömd",
+        "straffad",
+        "lön",
+        "hiv",
+        "depression",
+        "cancer",
+        "adhd",
+        "autism",
+    ],
+    "confidential": [
+        "sekretess",
+        "socialtjänsten",
+        "journal",
+        "skyddad identitet",
+        "lvu",
+        "orosanmälan",
+        "elevhälsan",
+        "placerad",
+    ],
+}
+
+_LEXICON_CATEGORY = {
+    "profanity": "profanity",
+    "slurs": "hate_speech",
+    "dehumanizing": "hate_speech",
+    "insults": "harassment",
+    "sexual": "sexual_content",
+    "advertising": "advertising",
+    "spam": "spam",
+    "parties": "party_political",
+    "offtopic": "off_topic",
+    "misinformation": "misinformation",
+    "crime": "crime_material",
+}
+
+_LIMITS = """\
+* **The corpus is synthetic.** Comments were written (by hand and by templated
+  variation) for this project; real comment fields have other spellings,
+  topics and base rates. The figures say how well the detectors fit the
+  corpus's idea of each category, not how they will do on a real account.
+  Variants of one base comment share a split, so the test split does measure
+  generalisation to unseen base comments.
+* **Categories without test labels** (see the support column) have no
+  measured quality at all. `off_topic`, `copyright`, `misinformation` and
+  `crime_material` are best effort and rules first: the library cannot check
+  facts or licences; it recognises the *language* of rumours ("sprid detta",
+  "jag har hört att kommunen ska stänga …"), copied articles (©, "kopierat
+  från"), piracy offers and offers of drugs, weapons or forged papers, and
+  themes that have nothing to do with a municipality when no municipal word
+  occurs. Expect low recall.
+* **Context is shallow.** Rules look at a sentence and a few words around a
+  hit. Irony, quotes without quotation marks, and a slur reported without
+  any word of condemnation can still be misread; sarcastic questions that do
+  not match a rhetorical pattern are taken as questions.
+* **Names and targets.** Harassment of a named person relies on a capitalised
+  word in mid-sentence or a pronoun/role near the insult; lower-case names
+  are missed. Personal data depends on `classifiers.pii` (see its tests).
+* **Models are linear** (word and character n-grams). They catch spelling
+  variants and compounds the lexicons lack, but they also learn the corpus's
+  topics; every model finding names the words that drove it, so an editor
+  can overrule it.
+* **Decisions need a human.** Findings are recommendations for an editor;
+  the scores are not calibrated probabilities of a legal judgement
+  (hets mot folkgrupp, olaga hot and förtal are decided by courts).
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+
+def score_predictions(
+    gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], categories: Iterable[str] = CATEGORIES
+) -> dict[str, Scores]:
+    """Per-category true/false positives and false negatives (multi-label)."""
+    out = {}
+    gold_sets = [set(g) for g in gold]
+    pred_sets = [set(p) for p in predicted]
+    for c in categories:
+        tp = sum(c in g and c in p for g, p in zip(gold_sets, pred_sets, strict=True))
+        fp = sum(c not in g and c in p for g, p in zip(gold_sets, pred_sets, strict=True))
+        fn = sum(c in g and c not in p for g, p in zip(gold_sets, pred_sets, strict=True))
+        out[c] = Scores(tp, fp, fn)
+    return out
+
+
+def keyword_lists(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
+    """The keyword baseline's flag words per category."""
+    words: dict[str, list[str]] = {c: [] for c in CATEGORIES}
+    for path in sorted(data_dir.glob("*.txt")):
+        category = _LEXICON_CATEGORY.get(path.stem)
+        if category is None:
+            continue
+        for entry in load_lexicon(path):
+            if entry.subtype in _WEAK_SUBTYPES or (path.stem == "crime" and entry.subtype != "material"):
+                continue
+            words[category].append(entry.term.strip("*"))
+    for category, extra in _EXTRA_KEYWORDS.items():
+        words[category].extend(extra)
+    return {c: sorted(set(w)) for c, w in words.items()}
+
+
+def keyword_baseline(lists: dict[str, list[str]]) -> Callable[[str], set[str]]:
+    def predict(text: str) -> set[str]:
+        low = text.lower()
+        return {c for c, ws in lists.items() if any(w in low for w in ws)}
+
+    return predict
+
+
+def presidio_baseline() -> Callable[[str], set[str]]:
+    """Presidio's predefined recognizers for ``sv`` (NoOp NLP engine), no Swedish additions."""
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    nlp = NlpEngineProvider(
+        nlp_configuration={"nlp_engine_name": "no_op", "models": [{"lang_code": "sv", "model_name": "no_op"}]}
+    ).create_engine()
+    registry = RecognizerRegistry(supported_languages=["sv"])
+    registry.load_predefined_recognizers(languages=["sv"], nlp_engine=nlp)
+    for rec in list(registry.recognizers):
+        if type(rec).__name__ == "SpacyRecognizer":  # needs an NER model, which NoOp has not
+            registry.remove_recognizer(str(getattr(rec, "name", "")))
+    engine = AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=["sv"])
+
+    def predict(text: str) -> set[str]:
+        return {"personal_data"} if engine.analyze(text=text, language="sv") else set()
+
+    return predict
+
+
+def _fmt(s: Scores | None) -> str:
+    if s is None:
+        return "—"
+    return f"{s.precision:.2f} / {s.recall:.2f} / **{s.f1:.2f}**"
+
+
+def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dict[str, Any]:
+    from classifiers import classify, warm_up
+
+    version = warm_up()
+    rows = [r for r in load_corpus(corpus_path) if r["split"] == "test"]
+    train_rows = [r for r in load_corpus(corpus_path) if r["split"] == "train"]
+    gold = [set(r["labels"]) for r in rows]
+    ours = [classify(r["text"]).categories for r in rows]
+    kw = keyword_baseline(keyword_lists())
+    keyword_pred = [kw(r["text"]) for r in rows]
+    result: dict[str, Any] = {
+        "model_version": version,
+        "n_test": len(rows),
+        "n_train": len(train_rows),
+        "ours": score_predictions(gold, ours),
+        "keyword": score_predictions(gold, keyword_pred),
+        "presidio": None,
+    }
+    if with_presidio:
+        pb = presidio_baseline()
+        result["presidio"] = score_predictions(gold, [pb(r["text"]) for r in rows], ["personal_data"])
+    return result
+
+
+def render_table(result: dict[str, Any]) -> str:
+    lines = [
+        "| category | support | Uppsikt P / R / F1 | keyword P / R / F1 | presidio P / R / F1 "
+        "| beats keyword |",
+        "|---|---:|---|---|---|---|",
+    ]
+    for c in CATEGORIES:
+        ours, kw = result["ours"][c], result["keyword"][c]
+        pres = result["presidio"].get(c) if result["presidio"] else None
+        verdict = "no test labels" if ours.support == 0 else "yes" if ours.f1 > kw.f1 else "**no**"
+        lines.append(f"| `{c}` | {ours.support} | {_fmt(ours)} | {_fmt(kw)} | {_fmt(pres)} | {verdict} |")
+    return "\n".join(lines)
+
+
+def render_report(result: dict[str, Any]) -> str:
+    labelled = [c for c in CATEGORIES if result["ours"][c].support]
+    beaten = [c for c in labelled if result["ours"][c].f1 > result["keyword"][c].f1]
+    labels = "\n".join(f"* `{c}`: {CATEGORY_LABELS_SV[c]}" for c in CATEGORIES)
+    return f"""# Classifier evaluation report
+
+*Generated by `python -m classifiers.evaluate` on {dt.date.today().isoformat()}
+(Python {platform.python_version()}); do not edit by hand.*
+
+Model version: `{result["model_version"]}`
+
+Test split: {result["n_test"]} comments; the models were trained on the
+{result["n_train"]} comments of the train split, and the decision thresholds
+were chosen on a validation slice carved from train (grouped by base comment).
+The test split was used for nothing but these figures.
+
+## Results on the test split
+
+Precision / recall / F1 per category. *Uppsikt* is `classifiers.classify` as
+the service calls it (rules, lexicons, linear models, privacy detectors).
+*Keyword* is a platform-style blocklist (lower-case substring match of flag
+words, no normalisation, no context). *Presidio* is presidio-analyzer's
+predefined recognizers for `sv` with the NoOp NLP engine (personal data only).
+
+{render_table(result)}
+
+Uppsikt beats the keyword baseline on F1 in {len(beaten)} of {len(labelled)}
+categories that have test labels.
+
+## How a category is decided
+
+Rules and lexicons first: a lexicon hit or a rule from
+`classifiers/text/data/rules.yaml` that survives its context checks (reported
+use of a slur, insults aimed at things rather than people, "skjuta upp
+beslutet", a party in a neutral question, rhetorical questions) is a finding.
+When no rule fired, the category's logistic model decides with the threshold
+chosen on validation. Every finding carries the spans of the original text
+that triggered it, a Swedish explanation, a rule id and the model version.
+See `classifiers/text/detectors.py` for the details.
+
+## Categories
+
+{labels}
+
+## Limits
+
+{_LIMITS}"""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Evaluate classify() on the test split.")
+    parser.add_argument("--corpus", type=Path, default=CORPUS_PATH)
+    parser.add_argument("--no-presidio", action="store_true", help="skip the presidio baseline")
+    parser.add_argument("--no-report", action="store_true", help="print only, do not write REPORT.md")
+    args = parser.parse_args(argv)
+    result = evaluate(args.corpus, with_presidio=not args.no_presidio)
+    print(f"model version {result['model_version']}; {result['n_test']} test comments")
+    print(f"{'category':<24}{'n':>5}  {'ours P/R/F1':<20}{'keyword P/R/F1':<20}presidio P/R/F1")
+    for c in CATEGORIES:
+        o, k = result["ours"][c], result["keyword"][c]
+        p = result["presidio"].get(c) if result["presidio"] else None
+        ptxt = f"{p.precision:.2f}/{p.recall:.2f}/{p.f1:.2f}" if p else "-"
+        print(
+            f"{c:<24}{o.support:>5}  {o.precision:.2f}/{o.recall:.2f}/{o.f1:.2f}      "
+            f"{k.precision:.2f}/{k.recall:.2f}/{k.f1:.2f}      {ptxt}"
+        )
+    if not args.no_report:
+        REPORT_PATH.write_text(render_report(result), encoding="utf-8")
+        print(f"wrote {REPORT_PATH}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""Privacy detectors: personal data, sensitive personal data and confidential data.
+
+Entry point :func:`find_privacy` returns ``Finding`` records in three categories:
+
+* ``personal_data``: identifiers found by presidio-analyzer with Swedish recognizers
+  (personnummer/samordningsnummer, phone, e-mail, IBAN, bank account, card, IP,
+  street address, postcode, licence plate) and person names from the gazetteer
+  detector in :mod:`classifiers.pii.names`;
+* ``sensitive_personal_data``: GDPR art. 9-10 categories and the Swedish "särskilt
+  skyddsvärda" ones, only when tied to an identifiable person;
+* ``confidential``: what OSL 2009:400 protects (social services, health care, school,
+  protected identity, case details), also when the author wrote it about themself.
+
+``context`` keys: ``own_contacts`` (``{"phones": [...], "emails": [...]}``, the
+municipality's own contact details, never reported), ``public_officials`` (names
+that get the lower public-official score), ``reference_date`` (a ``date`` or ISO
+string; "today" for the personnummer century rules, default the current date),
+``platform`` and ``post_text`` (accepted, not used yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from classifiers.pii import engine as _engine
+from classifiers.pii import special_data as _special
+from classifiers.pii.engine import Entity, resolve_overlaps
+from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
+from classifiers.pii.names import NameMatch, find_names, load_gazetteer
+from classifiers.pii.recognizers import has_context, national_number
+from classifiers.pii.references import Reference, find_references
+from classifiers.types import Finding, Span
+
+#: Bump when behaviour changes, so that stored assessments can be told apart.
+MODEL_VERSION = "pii-2026.11.1"
+
+_PERSONAL = "personal_data"
+
+#: entity type -> (subtype, rule id, explanation).  Explanations never repeat the data.
+_ENTITY_RULES: dict[str, tuple[str, str, str]] = {
+    "PHONE_NUMBER": (
+        "phone",
+        "pii.phone",
+        "Texten innehåller ett svenskt telefonnummer som inte är kommunens eget – "
+        "telefonnummer är personuppgifter.",
+    ),
+    "EMAIL_ADDRESS": (
+        "email",
+        "pii.email",
+        "Texten innehåller en e-postadress som inte är kommunens egen – e-postadresser är personuppgifter.",
+    ),
+    "IBAN_CODE": (
+        "iban",
+        "pii.iban",
+        "Texten innehåller ett IBAN-kontonummer (kontrollsumman stämmer) – kontonummer är personuppgifter.",
+    ),
+    "BANK_ACCOUNT": (
+        "bank_account",
+        "pii.bank_account",
+        "Texten innehåller ett clearing- och kontonummer intill ett bankord – "
+        "kontonummer är personuppgifter.",
+    ),
+    "GIRO_NUMBER": (
+        "bank_account",
+        "pii.giro",
+        "Texten innehåller ett bankgiro- eller plusgironummer (kontrollsiffran stämmer) – "
+        "det kan peka ut en person, även om många sådana nummer tillhör organisationer.",
+    ),
+    "CREDIT_CARD": (
+        "card_number",
+        "pii.card_number",
+        "Texten innehåller ett kortnummer (kontrollsiffran stämmer) – kortnummer är personuppgifter.",
+    ),
+    "IP_ADDRESS": (
+        "ip_address",
+        "pii.ip_address",
+        "Texten innehåller en IP-adress – en IP-adress kan peka ut en person och räknas som personuppgift.",
+    ),
+    "STREET_ADDRESS": (
+        "address",
+        "pii.address",
+        "Texten innehåller en gatuadress med husnummer – "
+        "en adress pekar ut var någon bor och är en personuppgift.",
+    ),
+    "POSTAL_CODE": (
+        "postal_code",
+        "pii.postal_code",
+        "Texten innehåller ett postnummer med ort – "
+        "tillsammans med andra uppgifter pekar det ut var någon bor.",
+    ),
+    "LICENCE_PLATE": (
+        "licence_plate",
+        "pii.licence_plate",
+        "Texten innehåller ett svenskt registreringsnummer – "
+        "det pekar ut fordonets ägare och är en personuppgift.",
+    ),
+}
+_IDENTITY_EXPLANATIONS = {
+    "personnummer": (
+        "Texten innehåller ett giltigt personnummer (datum och kontrollsiffra stämmer) – personnummer är "
+        "särskilt skyddsvärda personuppgifter."
+    ),
+    "samordningsnummer": (
+        "Texten innehåller ett giltigt samordningsnummer (kontrollsiffran stämmer) – samordningsnummer är "
+        "särskilt skyddsvärda personuppgifter precis som personnummer."
+    ),
+}
+_NAME_EXPLANATIONS = {
+    "full_name": "Texten innehåller ett för- och efternamn – namn på privatpersoner är personuppgifter.",
+    "cued_first_name": (
+        "Texten nämner en person vid förnamn tillsammans med ett ord som pekar ut personen (t.ex. „granne“, "
+        "„heter“ eller en ålder) – namnet är en personuppgift."
+    ),
+    "cued_surname": "Texten nämner en person med efternamn och yrkesroll – namnet är en personuppgift.",
+    "genitive_first_name": (
+        "Texten nämner en person vid förnamn tillsammans med en närstående eller egendom („…s mamma“) – "
+        "namnet är en personuppgift."
+    ),
+    "official": (
+        "Texten nämner ett namn som ser ut att vara en offentlig företrädare i sin roll – det är en "
+        "personuppgift men oftast tillåtet att nämna; bedöm sammanhanget."
+    ),
+}
+_IDENTITY_CUES = ("personnummer", "personnr", "pnr", "samordningsnummer")
+_CATEGORY_ORDER = {"personal_data": 0, "sensitive_personal_data": 1, "confidential": 2}
+_REFERENCE_TYPES = frozenset(
+    {"SE_IDENTITY_NUMBER", "STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS", "LICENCE_PLATE"}
+)
+
+
+def warm_up() -> None:
+    """Build the presidio engine, load the lists and compile every pattern once."""
+    load_gazetteer()
+    _special.warm_up()
+    _engine.get_engine()
+    find_privacy(
+        "Anna Svensson, Storgatan 12, 123 45 Exempelby, 070-123 45 67, anna@example.se, ABC 123, "
+        "har diabetes och en orosanmälan, dnr SN 2024/12.",
+        {"reference_date": date(2026, 1, 1)},
+    )
+
+
+def _reference_date(context: Mapping[str, Any]) -> date:
+    value = context.get("reference_date")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return date.today()
+
+
+def _own_contacts(context: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    contacts = context.get("own_contacts") or {}
+    phones = frozenset(national_number(str(p)) for p in contacts.get("phones") or ())
+    emails = frozenset(str(e).strip().casefold() for e in contacts.get("emails") or ())
+    return phones, emails
+
+
+def _identity_entities(text: str, entities: list[Entity], reference: date) -> tuple[list[Entity], dict, dict]:
+    """Re-check identity numbers against the request's date and pick the phone reading.
+
+    Returns the kept entities, the kind (personnummer/samordningsnummer) per span and
+    the preferred type for spans that are both a plain mobile number and a valid
+    personnummer: only the word personnummer (or pnr) before it makes it one.
+    """
+    kinds: dict[tuple[int, int], str] = {}
+    prefer: dict[tuple[int, int], str] = {}
+    kept = []
+    phone_spans = {(e.start, e.end) for e in entities if e.entity_type == "PHONE_NUMBER"}
+    for entity in entities:
+        if entity.entity_type == "SE_IDENTITY_NUMBER":
+            number = parse_identity_number(text[entity.start : entity.end], reference)
+            if number is None:
+                continue
+            span = (entity.start, entity.end)
+            kinds[span] = number.kind
+            if span in phone_spans and is_plain_mobile_shape(text[entity.start : entity.end]):
+                identity_cue = has_context(text, entity.start, _IDENTITY_CUES)
+                prefer[span] = "SE_IDENTITY_NUMBER" if identity_cue else "PHONE_NUMBER"
+        kept.append(entity)
+    return kept, kinds, prefer
+
+
+def _personal_finding(
+    rule_id: str, subtype: str, explanation: str, spans: list[tuple[int, int, float]], text: str
+) -> Finding:
+    ordered = sorted({(s, e) for s, e, _ in spans})
+    return Finding(
+        category=_PERSONAL,
+        subtype=subtype,
+        score=round(max(score for _, _, score in spans), 4),
+        spans=tuple(Span(s, e, text[s:e]) for s, e in ordered),
+        explanation=explanation,
+        rule_id=rule_id,
+        model_version=MODEL_VERSION,
+    )
+
+
+def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
+    """Personal, sensitive and confidential data in ``text``.
+
+    Deterministic for a given text, context and reference date; findings are sorted
+    by category, then by the position of their first span.
+    """
+    ctx: Mapping[str, Any] = context or {}
+    if not text or not text.strip():
+        return []
+    reference = _reference_date(ctx)
+    own_phones, own_emails = _own_contacts(ctx)
+    officials: Iterable[str] = ctx.get("public_officials") or ()
+
+    entities, kinds, prefer = _identity_entities(text, _engine.analyze(text), reference)
+    names = find_names(text, officials)
+    name_by_span: dict[tuple[int, int], NameMatch] = {(n.start, n.end): n for n in names}
+    entities += [Entity("PERSON", n.start, n.end, n.score) for n in names]
+    resolved = resolve_overlaps(entities, prefer)
+
+    grouped: dict[tuple[str, str, str], list[tuple[int, int, float]]] = {}
+    for entity in resolved:
+        written = text[entity.start : entity.end]
+        if entity.entity_type == "PHONE_NUMBER" and national_number(written) in own_phones:
+            continue
+        if entity.entity_type == "EMAIL_ADDRESS" and written.casefold() in own_emails:
+            continue
+        if entity.entity_type == "SE_IDENTITY_NUMBER":
+            kind = kinds[(entity.start, entity.end)]
+            key = (kind, f"pii.{kind}", _IDENTITY_EXPLANATIONS[kind])
+        elif entity.entity_type == "PERSON":
+            name = name_by_span[(entity.start, entity.end)]
+            if name.public_official:
+                key = ("person_name", "pii.person_name.public_official", _NAME_EXPLANATIONS["official"])
+            else:
+                key = ("person_name", "pii.person_name", _NAME_EXPLANATIONS[name.kind])
+        else:
+            key = _ENTITY_RULES[entity.entity_type]
+        grouped.setdefault(key, []).append((entity.start, entity.end, entity.score))
+
+    findings = [
+        _personal_finding(rule, subtype, why, spans, text) for (subtype, rule, why), spans in grouped.items()
+    ]
+
+    def refs() -> list[Reference]:
+        name_spans = [(n.start, n.end) for n in names]
+        identifiers = [(e.start, e.end) for e in resolved if e.entity_type in _REFERENCE_TYPES]
+        return find_references(text, name_spans, identifiers)
+
+    cached_refs: list[list[Reference]] = []
+
+    def refs_once() -> list[Reference]:
+        if not cached_refs:
+            cached_refs.append(refs())
+        return cached_refs[0]
+
+    tied = _special.find_sensitive(text, refs_once) + _special.find_confidential(text, refs_once)
+    by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
+    for item in tied:
+        by_rule.setdefault((item.category, item.subtype), []).append(item)
+    for (category, subtype), items in by_rule.items():
+        strongest = max(items, key=lambda i: (i.tie.score, -i.term.start))
+        term_spans = {(i.term.start, i.term.end) for i in items}
+        spans = sorted(term_spans | {(i.tie.reference.start, i.tie.reference.end) for i in items})
+        prefix = "sensitive" if category == "sensitive_personal_data" else "confidential"
+        findings.append(
+            Finding(
+                category=category,
+                subtype=subtype,
+                score=round(strongest.tie.score, 4),
+                spans=tuple(Span(s, e, text[s:e]) for s, e in spans),
+                explanation=_special.explain(strongest),
+                rule_id=f"{prefix}.{subtype}",
+                model_version=MODEL_VERSION,
+            )
+        )
+    findings.sort(key=lambda f: (_CATEGORY_ORDER[f.category], f.spans[0].start, f.rule_id))
+    return findings
+
+
+__all__ = ["MODEL_VERSION", "find_privacy", "warm_up"]

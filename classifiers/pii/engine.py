@@ -1,0 +1,193 @@
+"""The presidio ``AnalyzerEngine`` for Swedish, built once per process.
+
+Set-up follows the measured advice in ``shared/presidio-sv.md``: the ``NoOpNlpEngine``
+(no spaCy model, nothing downloaded), a registry for ``sv`` only in which every
+recognizer is created for ``sv``, no ``UrlRecognizer`` (slow, and a link is not
+personal data), and the tldextract suffix-list download switched off before presidio
+is imported (pitfall 5).  presidio leaves overlaps between entity types alone
+(pitfall 7), so :func:`resolve_overlaps` keeps the longest span.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.nlp_engine import NoOpNlpEngine
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+)
+
+from classifiers.pii.recognizers import (
+    LANGUAGE,
+    SwedishBankAccountRecognizer,
+    SwedishGiroRecognizer,
+    SwedishIdentityNumberRecognizer,
+    SwedishLicencePlateRecognizer,
+    SwedishPhoneRecognizer,
+    SwedishPostalCodeRecognizer,
+    SwedishStreetAddressRecognizer,
+)
+
+#: Which entity wins when two spans of equal length overlap.  An identity number
+#: outranks everything because it is the most sensitive reading; the IBAN outranks
+#: the card number found inside its digits.
+PRIORITY = {
+    "SE_IDENTITY_NUMBER": 0,
+    "IBAN_CODE": 1,
+    "CREDIT_CARD": 2,
+    "EMAIL_ADDRESS": 3,
+    "PHONE_NUMBER": 4,
+    "BANK_ACCOUNT": 5,
+    "GIRO_NUMBER": 6,
+    "IP_ADDRESS": 7,
+    "STREET_ADDRESS": 8,
+    "POSTAL_CODE": 9,
+    "LICENCE_PLATE": 10,
+    "PERSON": 11,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One personal-data span before it becomes a ``Finding``."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+
+
+def _build_engine() -> AnalyzerEngine:
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    for recognizer in (
+        SwedishIdentityNumberRecognizer(),
+        SwedishPhoneRecognizer(),
+        SwedishStreetAddressRecognizer(),
+        SwedishPostalCodeRecognizer(),
+        SwedishLicencePlateRecognizer(),
+        SwedishBankAccountRecognizer(),
+        SwedishGiroRecognizer(),
+        EmailRecognizer(supported_language=LANGUAGE, context=["e-post", "epost", "mejl", "mail", "mejla"]),
+        IbanRecognizer(supported_language=LANGUAGE, context=["iban", "konto", "kontonummer", "bank"]),
+        CreditCardRecognizer(supported_language=LANGUAGE, context=["kort", "kortnummer", "visa"]),
+        IpRecognizer(supported_language=LANGUAGE, context=["ip", "ip-adress", "adress"]),
+    ):
+        registry.add_recognizer(recognizer)
+    nlp_engine = NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "no_op"}])
+    nlp_engine.load()
+    return AnalyzerEngine(nlp_engine=nlp_engine, registry=registry, supported_languages=[LANGUAGE])
+
+
+_engine: AnalyzerEngine | None = None
+_lock = threading.Lock()
+
+
+def get_engine() -> AnalyzerEngine:
+    """The process-wide engine, built on first use (thread-safe)."""
+    global _engine
+    if _engine is None:
+        with _lock:
+            if _engine is None:
+                _engine = _build_engine()
+    return _engine
+
+
+_DIGIT_OR_AT = re.compile(r"[\d@]")
+
+
+def might_contain_entities(text: str) -> bool:
+    """Every presidio recognizer here needs a digit or an ``@``; skip texts without."""
+    return _DIGIT_OR_AT.search(text) is not None
+
+
+_DIGIT = re.compile(r"\d")
+_GIRO_WORD = re.compile(r"giro|\b[bp]g\b", re.IGNORECASE)
+
+
+def entities_worth_running(text: str) -> list[str]:
+    """The entity types whose shortest possible match fits the text.
+
+    presidio's orchestration costs a few microseconds per recognizer, so a comment
+    with one short number should not pay for card, IBAN and identity-number scans
+    that cannot match.  The thresholds are the fewest digits each entity has.
+    """
+    digits = len(_DIGIT.findall(text))
+    wanted = ["EMAIL_ADDRESS"] if "@" in text else []
+    if digits:
+        wanted.append("STREET_ADDRESS")
+    if digits >= 2 and any(c.isupper() for c in text):
+        wanted.append("LICENCE_PLATE")
+    if digits >= 2 and _GIRO_WORD.search(text):
+        wanted.append("GIRO_NUMBER")
+    if digits >= 4 and ("." in text or ":" in text):
+        wanted.append("IP_ADDRESS")
+    if digits >= 5:
+        wanted.append("POSTAL_CODE")
+    if digits >= 7:
+        wanted.append("PHONE_NUMBER")
+    if digits >= 8:
+        wanted.append("BANK_ACCOUNT")
+    if digits >= 10:
+        wanted.append("SE_IDENTITY_NUMBER")
+    if digits >= 12:
+        wanted.append("IBAN_CODE")
+    if digits >= 13:
+        wanted.append("CREDIT_CARD")
+    return wanted
+
+
+def analyze(text: str) -> list[Entity]:
+    if not might_contain_entities(text):
+        return []
+    wanted = entities_worth_running(text)
+    if not wanted:
+        return []
+    results = get_engine().analyze(text=text, language=LANGUAGE, entities=wanted)
+    return [Entity(r.entity_type, r.start, r.end, float(r.score)) for r in results]
+
+
+def resolve_overlaps(
+    entities: list[Entity], prefer: dict[tuple[int, int], str] | None = None
+) -> list[Entity]:
+    """Keep the longest of overlapping spans; ties go by :data:`PRIORITY`.
+
+    ``prefer`` names the winning type for an exact span where the caller knows
+    better (a plain ``07…`` number read as a phone number rather than a
+    personnummer).  The result is sorted by position, so it is deterministic.
+    """
+    prefer = prefer or {}
+
+    def rank(entity: Entity) -> tuple[int, int, float, int]:
+        preferred = prefer.get((entity.start, entity.end)) == entity.entity_type
+        return (
+            -(entity.end - entity.start),
+            0 if preferred else 1,
+            -entity.score,
+            PRIORITY.get(entity.entity_type, 99),
+        )
+
+    kept: list[Entity] = []
+    for entity in sorted(entities, key=lambda e: (*rank(e), e.start)):
+        if all(entity.end <= other.start or entity.start >= other.end for other in kept):
+            kept.append(entity)
+    return sorted(kept, key=lambda e: (e.start, e.end, e.entity_type))
+
+
+__all__ = [
+    "PRIORITY",
+    "Entity",
+    "analyze",
+    "entities_worth_running",
+    "get_engine",
+    "might_contain_entities",
+    "resolve_overlaps",
+]

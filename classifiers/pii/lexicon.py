@@ -1,0 +1,464 @@
+"""Swedish term lists for sensitive personal data and for confidential data.
+
+Each entry is a regular-expression fragment that spells out its own inflections and
+compounds, so that "diabetes" finds "diabetiker" and "typ 1-diabetes" but not
+"diabetesvården": a compound with the term as its first part names a service, a
+society or a research field, not a person's condition.  A leading ``\\w*`` marks the
+terms that may be the last part of a compound ("bröstcancer", "alkoholmissbruk").
+
+Sources for the categories: GDPR art. 9 (special categories), art. 10 (criminal
+offences), IMY's guidance on "särskilt skyddsvärda" data (salary, social
+circumstances) as listed in ``shared/policies.md``, and OSL 2009:400 chapters 23
+(school and student health), 25 (health care) and 26 (social services) plus the
+protected-identity rules (sekretessmarkering, skyddade personuppgifter).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ----------------------------------------------------------------------------------
+# Sensitive personal data (GDPR art. 9-10 and Swedish "särskilt skyddsvärda")
+# ----------------------------------------------------------------------------------
+SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
+    "health": (
+        r"\w*diabetes",
+        r"diabetiker(?:n|na)?",
+        r"\w*cancer(?:n)?",
+        r"\w*tumör(?:en|er)?",
+        r"cellgift(?:er|erna|sbehandling)?",
+        r"cytostatika",
+        r"strålbehandling(?:en)?",
+        r"\w*depression(?:en|er)?",
+        r"deprimerad(?:e)?",
+        r"\w*ångest(?:en)?",
+        r"panikattack(?:er)?",
+        r"adhd",
+        r"add-diagnos",
+        r"autism(?:en)?",
+        r"autistisk(?:a|t)?",
+        r"asperger(?:s)?",
+        r"bipolär(?:a|t)?",
+        r"schizofren(?:i|a|t)?",
+        r"psykos(?:en|er)?",
+        r"psykiskt sjuk",
+        r"psykisk ohälsa",
+        r"utbränd(?:a|het)?",
+        r"utmattningssyndrom(?:et)?",
+        r"utmattningsdepression",
+        r"demens",
+        r"dement(?:a)?",
+        r"alzheimer(?:s)?",
+        r"epilepsi",
+        r"epileptiker",
+        r"hiv(?:-positiv)?",
+        r"aids",
+        r"parkinson(?:s)?",
+        r"ms-sjuk",
+        r"stroke",
+        r"hjärtinfarkt",
+        r"\w*missbruk(?:et|are|aren|ar|ade)?",
+        r"missbrukar(?:e|en)?",
+        r"alkoholist(?:en)?",
+        r"alkoholism(?:en)?",
+        r"narkoman(?:en)?",
+        r"knarkare(?:n)?",
+        r"spelberoende",
+        r"gravid(?:a|itet(?:en)?)?",
+        r"abort(?:en)?",
+        r"missfall(?:et)?",
+        r"sjukskriven",
+        r"sjukskrivning(?:en)?",
+        r"sjukskrivna",
+        r"funktionsnedsättning(?:en|ar)?",
+        r"funktionsvariation(?:en)?",
+        r"rullstol(?:en)?",
+        r"rullstolsburen",
+        r"utvecklingsstörning",
+        r"intellektuell funktionsnedsättning",
+        r"downs syndrom",
+        r"dyslexi",
+        r"ätstörning(?:ar|en)?",
+        r"anorexi(?:a)?",
+        r"bulimi",
+        r"självmordsförsök(?:et)?",
+        r"självskadebeteende",
+        r"skadar sig själv",
+        r"antidepressiv(?:a)?",
+        r"medicinerar",
+        r"diagnos(?:en|er)?",
+        r"diagnostiserad",
+        r"\w*sjukdom(?:en)?",
+        r"cp-skad(?:ad|ade)",
+        r"inlagd på psyk(?:et)?",
+        r"tvångsvårdad",
+    ),
+    "ethnic_origin": (
+        r"rom",
+        r"romsk(?:a|t)?",
+        r"same",
+        r"samisk(?:a|t)?",
+        r"kurd",
+        r"kurdisk(?:a|t)?",
+        r"somalier",
+        r"somalisk(?:a|t)?",
+        r"syrier",
+        r"afghan",
+        r"eritrean",
+        r"tornedaling",
+        r"invandrare",
+        r"invandrad",
+        r"flykting",
+        r"asylsökande",
+        r"utlandsfödd",
+        r"utländsk bakgrund",
+        r"utomeuropeisk bakgrund",
+        r"etniskt ursprung",
+    ),
+    "religion": (
+        r"muslim",
+        r"muslimsk(?:a|t)?",
+        r"kristen",
+        r"troende",
+        r"katolik",
+        r"katolsk(?:a|t)?",
+        r"jude",
+        r"judisk(?:a|t)?",
+        r"buddist",
+        r"hindu",
+        r"sikh",
+        r"ateist",
+        r"jehovas vittne",
+        r"mormon",
+        r"laestadian",
+        r"pingstvän",
+        r"frikyrklig",
+        r"konverterat?",
+        r"konverterade",
+        r"går i moskén",
+        r"går i kyrkan",
+        r"bär slöja",
+    ),
+    "political_opinion": (
+        r"sverigedemokrat",
+        r"socialdemokrat",
+        r"moderat väljare",
+        r"vänsterpartist",
+        r"miljöpartist",
+        r"centerpartist",
+        r"kristdemokrat",
+        r"liberal väljare",
+        r"kommunist",
+        r"nazist",
+        r"nationalsocialist",
+        r"röstar på",
+        r"röstade på",
+        r"röstat på",
+        r"medlem i (?:sd|s|m|v|c|l|kd|mp|partiet|sverigedemokraterna|socialdemokraterna|moderaterna|"
+        r"vänsterpartiet|centerpartiet|liberalerna|kristdemokraterna|miljöpartiet|nmr)",
+        r"partimedlem",
+        r"aktiv i (?:sd|partiet|sverigedemokraterna|socialdemokraterna|moderaterna|vänsterpartiet|"
+        r"centerpartiet|liberalerna|kristdemokraterna|miljöpartiet|nmr)",
+    ),
+    "union_membership": (
+        r"fackmedlem",
+        r"fackligt ansluten",
+        r"fackligt aktiv",
+        r"med i facket",
+        r"medlem i facket",
+        r"facklig förtroendevald",
+        r"fackombud(?:et)?",
+        r"huvudskyddsombud",
+        r"medlem i (?:kommunal|vision|unionen|lo|tco|saco|lärarförbundet|sveriges lärare|vårdförbundet|"
+        r"if metall|byggnads|handels|akademikerförbundet ssr|läkarförbundet|seko|transport)",
+    ),
+    "sexual_orientation": (
+        r"homosexuell(?:a|t)?",
+        r"bisexuell(?:a|t)?",
+        r"heterosexuell(?:a|t)?",
+        r"lesbisk(?:a)?",
+        r"gay",
+        r"bög",
+        r"flata",
+        r"queer",
+        r"transperson(?:en)?",
+        r"transsexuell(?:a)?",
+        r"kommit ut som",
+        r"otrogen",
+        r"sexliv(?:et)?",
+        r"säljer sex",
+        r"köper sex",
+        r"prostituerad",
+    ),
+    "criminal_offence": (
+        r"dömd(?:es)? (?:för|till)",
+        r"döms för",
+        r"straffad",
+        r"straffregist(?:er|ret)",
+        r"belastningsregist(?:er|ret)",
+        r"sitter i fängelse",
+        r"sitter inne",
+        r"satt i fängelse",
+        r"suttit i fängelse",
+        r"avtjänar",
+        r"fängelsestraff(?:et)?",
+        r"villkorlig dom",
+        r"skyddstillsyn",
+        r"fotboja",
+        r"anhållen",
+        r"häktad",
+        r"gripen för",
+        r"misstänkt för",
+        r"åtalad",
+        r"åtalas",
+        r"polisanmäld",
+        r"brottsling(?:en)?",
+        r"kriminell",
+        r"pedofil(?:en)?",
+        r"våldtäktsman(?:nen)?",
+        r"langare(?:n)?",
+        r"knarklangare(?:n)?",
+        r"tjuv(?:en)?",
+        r"rattfull",
+        r"snattade",
+        r"misshandlade",
+        r"har misshandlat",
+        r"har begått",
+    ),
+    "salary": (
+        r"tjänar (?:över |under |ca |cirka |runt |nästan |drygt |typ )?\d[\d  ]*"
+        r"(?: ?000| ?tusen| ?kr| ?kronor| ?k\b| ?lax)",
+        r"(?:månads|års|tim)?lön(?:en)? (?:är |var |ligger på |på |om )"
+        r"(?:över |under |ca |cirka |runt |drygt )?\d[\d  ]*",
+        r"har \d[\d  ]* (?:kr |kronor )?i (?:månads|års|tim)?lön",
+        r"\w*lön(?:en)? på \d[\d  ]*",
+        r"taxerad för",
+        r"inkomst(?:en)? (?:är|var|på) \d[\d  ]*",
+    ),
+    "social_services": (
+        r"försörjningsstöd(?:et)?",
+        r"ekonomiskt bistånd",
+        r"socialbidrag(?:et)?",
+        r"lever på bidrag",
+        r"lvu",
+        r"lvm",
+        r"omhändertagen",
+        r"omhändertagna",
+        r"omhändertogs",
+        r"tvångsomhändert\w+",
+        r"placerad(?:e)? (?:i|på|enligt) (?:ett )?(?:familjehem|fosterhem|jourhem|hvb|lvu|sol|lvm)\w*",
+        r"familjehem(?:met)?",
+        r"fosterhem(?:met)?",
+        r"jourhem(?:met)?",
+        r"hvb(?:-hem(?:met)?)?",
+        r"kontaktfamilj(?:en)?",
+        r"stödboende(?:t)?",
+        r"skuldsanering(?:en)?",
+        r"kronofogden",
+        r"vräkt(?:a)?",
+        r"hemlös(?:a)?",
+        r"bostadslös(?:a)?",
+        r"(?:har|fått|fick|får) (?:en )?god man",
+        r"förvaltarskap",
+        r"boendestöd(?:et)?",
+        r"hemtjänst(?:en)?",
+        r"lss-insats(?:er)?",
+    ),
+}
+
+#: Categories that describe who someone *is*: the reference must be the subject of
+#: a copula or similar verb ("min granne är muslim"), so that "grannen hatar
+#: muslimer" (an opinion about a group) does not count.
+IDENTITY_SUBTYPES = frozenset({"ethnic_origin", "religion", "political_opinion", "sexual_orientation"})
+_COPULA_RE = re.compile(
+    r"\b(?:är|var|blev|har blivit|född|föddes|kommer från|konverterade|konverterat|som|en|ett|som är)\s+"
+    r"(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+# ----------------------------------------------------------------------------------
+# Confidential data (offentlighets- och sekretesslagen 2009:400)
+# ----------------------------------------------------------------------------------
+CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
+    "social_services": (  # OSL ch. 26
+        r"orosanmälan",
+        r"orosanmäl(?:t|de|a|as|ts)",
+        r"orosanmälningar(?:na)?",
+        r"socialtjänsten (?:utreder|har utrett|har öppnat|har beslutat|placerade|omhändertog)",
+        r"utredning (?:hos|på|från) (?:socialtjänsten|soc|socialen)",
+        r"utreds av (?:socialtjänsten|soc|socialen)",
+        r"barnavårdsutredning(?:en)?",
+        r"lvu",
+        r"lvm",
+        r"placerad(?:e)? (?:i|på) (?:familjehem|fosterhem|jourhem|hvb|ett hvb|ett familjehem|ett jourhem)",
+        r"familjehem(?:met)?",
+        r"hvb(?:-hem(?:met)?)?",
+        r"omhändertagen",
+        r"omhändertogs",
+        r"(?:beslut|avslag) (?:om|på) (?:försörjningsstöd|ekonomiskt bistånd|bistånd)",
+        r"biståndsbeslut(?:et)?",
+        r"(?:fått|fick|får|söker|sökt) (?:försörjningsstöd|ekonomiskt bistånd)",
+        r"socialsekreteraren",
+        r"handläggaren på (?:soc|socialen|socialtjänsten)",
+        r"kontaktfamilj(?:en)?",
+        r"umgängesstöd(?:et)?",
+    ),
+    "health_care": (  # OSL ch. 25
+        r"(?:min|hans|hennes|sin|mitt) journal",
+        r"journal(?:en|anteckning(?:en|ar)?)",
+        r"läkaren (?:sa|sade|skrev|konstaterade)",
+        r"vårdcentralen (?:sa|skrev|konstaterade)",
+        r"fick diagnosen",
+        r"har diagnosen",
+        r"diagnostiserad(?:es)? med",
+        r"remiss(?:en)? till",
+        r"inlagd på (?:psyk(?:et)?|avdelning|sjukhuset|iva|akuten|\w+kliniken)",
+        r"bup",
+        r"psykiatrin",
+        r"behandlas för",
+        r"behandling för",
+        r"tvångsvård(?:ad|en)?",
+        r"lpt",
+        r"lrv",
+    ),
+    "school": (  # OSL ch. 23
+        r"elevhälsan",
+        r"skolkurator(?:n)?",
+        r"kuratorn",
+        r"skolsköterskan",
+        r"skolpsykolog(?:en)?",
+        r"åtgärdsprogram(?:met)?",
+        r"särskilt stöd",
+        r"extra anpassningar",
+        r"anpassad studiegång",
+        r"anpassad grundskola",
+        r"särskola(?:n)?",
+        r"kränkningsanmälan",
+        r"hemmasittare",
+        r"avstängd från skolan",
+        r"elevakt(?:en)?",
+        r"utredning (?:om|för|av) (?:adhd|autism|npf)",
+        r"npf-utredning(?:en)?",
+    ),
+    "protected_identity": (  # OSL ch. 21-22, folkbokföringslagen
+        r"skyddad identitet",
+        r"skyddade personuppgifter",
+        r"skyddad folkbokföring",
+        r"sekretessmarkering(?:en)?",
+        r"sekretessmarkerad(?:e)?",
+        r"kvarskriv(?:en|ning(?:en)?)",
+        r"fingerade personuppgifter",
+    ),
+}
+
+#: A case number of the municipality ("dnr KS 2024/567", "ärendenummer 2023-1234").
+CASE_NUMBER_RE = re.compile(
+    r"\b(?:dnr|diarienr|diarienummer|ärendenummer|ärendenr|ärende nr)\.?:?\s*"
+    r"(?:[A-ZÅÄÖ]{1,5}\s?)?\d{2,4}[/.\-:]\d{1,6}(?:[/.\-]\d{1,4})?\b",
+    re.IGNORECASE,
+)
+#: Phrases that make a case number about a person's own matter.
+CASE_PERSONAL_RE = re.compile(
+    r"\b(?:mitt|vårt|hans|hennes|min (?:\w+s)) ärende\b|\bärendet gäller\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    start: int
+    end: int
+    text: str
+    subtype: str
+
+
+_WORD_RE = re.compile(r"\w+")
+_LEADING_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+class TermMatcher:
+    """All term lists of one category compiled into a single alternation.
+
+    A big alternation tried at every character costs ~0.1 ms per comment, too much
+    for 1,000 comments a second.  Most terms start with plain letters, so the
+    alternation is only tried at word starts whose first letters begin some term
+    (or that contain a compound head such as "cancer"); the few terms that start
+    with a group go into a small pattern scanned over the whole text.  The named
+    group that matched says which subtype the term belongs to.
+    """
+
+    def __init__(self, terms: dict[str, tuple[str, ...]]) -> None:
+        anchored: dict[str, list[str]] = {}
+        scanned: dict[str, list[str]] = {}
+        prefixes: set[str] = set()
+        heads: set[str] = set()
+        for subtype, fragments in terms.items():
+            for fragment in fragments:
+                body = fragment.removeprefix(r"\w*")
+                letters = _LEADING_LETTERS.match(body)
+                if letters is None or len(letters.group(0)) < 3:
+                    scanned.setdefault(subtype, []).append(fragment)
+                    continue
+                anchored.setdefault(subtype, []).append(fragment)
+                prefixes.add(letters.group(0)[:3].lower())
+                if body != fragment:
+                    heads.add(re.escape(letters.group(0).lower()))
+        self._anchored = self._compile(anchored, lookbehind=False)
+        self._scanned = self._compile(scanned, lookbehind=True) if scanned else None
+        self._prefixes = frozenset(prefixes)
+        self._heads = re.compile("|".join(sorted(heads)), re.IGNORECASE) if heads else None
+
+    @staticmethod
+    def _compile(terms: dict[str, list[str]], lookbehind: bool) -> re.Pattern[str]:
+        groups = []
+        for subtype, fragments in terms.items():
+            ordered = sorted(fragments, key=len, reverse=True)
+            groups.append(f"(?P<{subtype}>{'|'.join(ordered)})")
+        start = r"(?<!\w)" if lookbehind else ""
+        return re.compile(start + "(?:" + "|".join(groups) + r")(?!\w)", re.IGNORECASE)
+
+    def _candidate_starts(self, text: str) -> list[int]:
+        prefixes = self._prefixes
+        starts = [m.start() for m in _WORD_RE.finditer(text) if m.group(0)[:3].lower() in prefixes]
+        if self._heads is not None:
+            for head in self._heads.finditer(text):
+                start = head.start()
+                while start > 0 and text[start - 1].isalnum():
+                    start -= 1
+                starts.append(start)
+            starts = sorted(set(starts))
+        return starts
+
+    def find(self, text: str) -> list[TermMatch]:
+        found = []
+        position = 0
+        for start in self._candidate_starts(text):
+            if start < position:
+                continue
+            match = self._anchored.match(text, start)
+            if match is not None and match.lastgroup is not None:
+                found.append(TermMatch(match.start(), match.end(), match.group(0), match.lastgroup))
+                position = match.end()
+        if self._scanned is not None:
+            for match in self._scanned.finditer(text):
+                overlaps = any(m.start < match.end() and match.start() < m.end for m in found)
+                if match.lastgroup is not None and not overlaps:
+                    found.append(TermMatch(match.start(), match.end(), match.group(0), match.lastgroup))
+            found.sort(key=lambda m: (m.start, m.end))
+        return found
+
+
+def preceded_by_copula(text: str, start: int) -> bool:
+    return _COPULA_RE.search(text[max(0, start - 40) : start]) is not None
+
+
+__all__ = [
+    "CASE_NUMBER_RE",
+    "CASE_PERSONAL_RE",
+    "CONFIDENTIAL_TERMS",
+    "IDENTITY_SUBTYPES",
+    "SENSITIVE_TERMS",
+    "TermMatch",
+    "TermMatcher",
+    "preceded_by_copula",
+]

@@ -1,0 +1,375 @@
+"""Person names in Swedish comments, without a statistical NER model.
+
+No Swedish NER model can be installed offline (``shared/presidio-sv.md`` §7), and the
+English one marks "kaffe" and "hunden" as people.  A comment field needs something
+narrower and explainable, so names are found with gazetteers plus the cues people use
+when they point at someone:
+
+* a first name followed by a surname (from the lists or surname-shaped, ``-sson``,
+  ``-berg``, ``-qvist``) is a name on its own (strong);
+* a lone first name counts only after a cue ("min granne Eva", "heter Ida",
+  "rektorn Anna"), in the genitive before a noun ("Annas mamma") or with an age
+  ("Sara, 34 år"); otherwise it is usually someone greeting an editor ("Tack Eva!");
+* names that are also ordinary words (Per, Björn, Bo, Ida, Linnea, Mark, Sten…) need a
+  surname or a cue and are never taken from the start of a sentence;
+* a name right after a public role ("kommunstyrelsens ordförande Anna Lindqvist")
+  or listed in the account's ``public_officials`` is still a name, but an official
+  named in their role is public information, so it scores low and says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+DATA_DIR = Path(__file__).parent / "data"
+
+FULL_NAME_SCORE = 0.85
+SHAPED_SURNAME_SCORE = 0.7
+LOWERCASE_NAME_SCORE = 0.6
+CUED_NAME_SCORE = 0.55
+PUBLIC_OFFICIAL_SCORE = 0.3
+
+
+def _words(text: str) -> list[str]:
+    """Split a whitespace-separated word list (keeps long lists readable)."""
+    return text.split()
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_SENTENCE_END = ".!?…\n:;"
+_SURNAME_SHAPE = re.compile(
+    r"(?:s?son|sén|berg|ström|gren|lund|qvist|kvist|quist|ell|din|lin|man|holm|dahl|blad|bäck|stedt|"
+    r"stam|sten|borg|ling|ander|ius|ér|én|ow|sky|ski|ić|vić|oğlu|ovic|nen|ez)$"
+)
+
+#: Words that point at a private person right before a name ("min granne Eva").
+PERSON_CUES = frozenset(
+    _words(
+        """heter hette kallad granne grannen grannens grannar grannarna rektor rektorn läraren lärare
+    lärarinnan fröken mentor mentorn handläggare handläggaren handläggarna chef chefen chefens
+    socialsekreterare socialsekreteraren sjuksköterska sjuksköterskan sköterskan undersköterskan
+    kurator kuratorn läkare läkaren doktor doktorn dr tandläkaren personal personalen assistenten
+    assistent vårdaren vårdare pedagogen förskolläraren barnskötaren fritidsledaren tränaren
+    tränare kollega kollegan kollegor chaufför chauffören busschauffören vaktmästaren vaktmästare
+    städaren hyresvärden hyresgästen dotter dottern döttrar son sonen söner barnet barnen mamma
+    mamman mor modern pappa pappan far fadern bror brodern brorsan syster systern syrran make
+    maken maka makan fru frun man mannen sambo sambon särbo pojkvän pojkvännen flickvän flickvännen
+    exet ex svärmor svärfar farmor mormor farfar morfar kusin kusinen faster moster farbror morbror
+    eleven elev eleverna tjejen killen kvinnan mannen gubben tanten grabben ungen ungdomen
+    herr fru"""
+    )
+)
+#: Roles in which a named person acts for the public, not as a private person.
+OFFICIAL_CUES = frozenset(
+    _words(
+        """ordförande ordföranden kommunalråd kommunalrådet oppositionsråd oppositionsrådet regionråd
+    regionrådet kommundirektör kommundirektören kommunchef kommunchefen stadsdirektör
+    stadsdirektören förvaltningschef förvaltningschefen borgmästare borgmästaren landshövding
+    landshövdingen minister ministern statsminister statsministern riksdagsledamot
+    riksdagsledamoten ledamot ledamoten gruppledare gruppledaren partiledare partiledaren
+    politiker politikern talesperson talespersonen presschef presschefen nämndordförande
+    kommunfullmäktiges kommunstyrelsens"""
+    )
+)
+# Lower-case nouns that make a genitive first name a person ("Annas mamma").
+_GENITIVE_HEADS = PERSON_CUES | frozenset(
+    _words(
+        """bil bilen hus huset lägenhet lägenheten hund hunden katt katten adress adressen telefonnummer
+    nummer mobil diagnos sjukdom lön jobb skola skolan klass klassen barn familj föräldrar"""
+    )
+)
+#: Capitalised words that follow a first name without being a surname.
+_NOT_SURNAMES = frozenset(
+    _words(
+        """Hej Tack Och Men Eller Som Jag Du Ni Vi Han Hon Hen De Den Det Här Där Var Vad När Om Så Nej Ja
+    Kommun Kommunen Region Regionen Skola Skolan Förskola Förskolan Gata Gatan Vägen"""
+    )
+)
+
+
+def _read_list(name: str) -> list[str]:
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    listed_surnames: frozenset[str]
+    ambiguous: frozenset[str]
+    common_words: frozenset[str]
+    lowercase_first: frozenset[str]
+    lowercase_surnames: frozenset[str]
+
+
+@cache
+def load_gazetteer(include_corpus_lists: bool = True) -> Gazetteer:
+    """Read the lists once.  ``include_corpus_lists=False`` is for measuring their effect."""
+    common = frozenset(_read_list("common_words.txt"))
+    ambiguous = frozenset(_read_list("ambiguous_names.txt"))
+    own_first = set(_read_list("first_names.txt"))
+    own_last = set(_read_list("surnames.txt"))
+    first = set(own_first)
+    last = set(own_last)
+    if include_corpus_lists:
+        first |= set(_read_list("ner_first_names.txt"))
+        last |= set(_read_list("ner_surnames.txt"))
+    # A hand-written name that is a common word in the corpus is treated as ambiguous.
+    ambiguous = ambiguous | frozenset(n for n in own_first | own_last if n.lower() in common)
+    return Gazetteer(
+        first_names=frozenset(first),
+        surnames=frozenset(last),
+        listed_surnames=frozenset(own_last),
+        ambiguous=ambiguous,
+        common_words=common,
+        lowercase_first=frozenset(n.lower() for n in own_first - ambiguous if n.lower() not in common),
+        lowercase_surnames=frozenset(n.lower() for n in own_last - ambiguous if n.lower() not in common),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """A name found in the text.
+
+    ``kind`` is ``full_name``, ``cued_first_name``, ``cued_surname`` or
+    ``genitive_first_name``; ``cue`` is the word that made a lone name count.
+    """
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    score: float
+    public_official: bool = False
+    cue: str | None = None
+
+
+class _Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    sentence_start: bool
+    capitalised: bool
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _WORD_RE.finditer(text):
+        start = match.start()
+        word = match.group(0)
+        before = text[max(0, start - 6) : start].rstrip(" \t\"'«»”“-–(")
+        sentence_start = (not before and start <= 6) or (bool(before) and before[-1] in _SENTENCE_END)
+        capitalised = word[0].isupper() and not (len(word) > 1 and word.isupper())
+        tokens.append(_Token(start, match.end(), word, sentence_start, capitalised))
+    return tokens
+
+
+def _adjacent(text: str, left: _Token, right: _Token) -> bool:
+    return text[left.end : right.start] == " "
+
+
+class NameDetector:
+    """Finds person names; see the module docstring for the rules."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    def _is_first(self, word: str) -> bool:
+        if word in self.gaz.first_names:
+            return True
+        parts = word.split("-")
+        return len(parts) == 2 and all(p in self.gaz.first_names for p in parts)
+
+    def _surname_kind(self, token: _Token) -> str | None:
+        """``"listed"``, ``"shaped"``, ``"other"`` or ``None`` for the word after a first name.
+
+        ``other`` is any capitalised word that is not an ordinary Swedish word; it
+        counts after an unambiguous first name ("Tina Maze"), since first name plus
+        capitalised word is how people write a name.
+        """
+        word = token.text
+        if not token.capitalised or word in _NOT_SURNAMES:
+            return None
+        parts = word.split("-")
+        if all(p in self.gaz.surnames for p in parts):
+            return "listed"
+        if word.endswith("s") and word[:-1] in self.gaz.surnames:
+            return "listed"
+        if word.lower() in self.gaz.common_words or word in self.gaz.first_names:
+            return None
+        if len(word) >= 4 and _SURNAME_SHAPE.search(word):
+            return "shaped"
+        return "other"
+
+    def find(self, text: str, public_officials: Iterable[str] = ()) -> list[NameMatch]:
+        tokens = _tokens(text)
+        officials = {o.casefold() for o in public_officials}
+        found: list[NameMatch] = []
+        index = 0
+        while index < len(tokens):
+            hit = self._match_at(text, tokens, index)
+            if hit is None:
+                index += 1
+                continue
+            match, consumed = hit
+            found.append(self._with_role(text, tokens, index, match, officials))
+            index += consumed
+        return found
+
+    def _match_at(self, text: str, tokens: list[_Token], i: int) -> tuple[NameMatch, int] | None:
+        token = tokens[i]
+        word = token.text
+        gaz = self.gaz
+        if not token.capitalised and word not in gaz.lowercase_first:
+            return None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) and _adjacent(text, token, tokens[i + 1]) else None
+        if not token.capitalised:
+            if (
+                word in gaz.lowercase_first
+                and nxt is not None
+                and nxt.text in gaz.lowercase_surnames
+                and not token.sentence_start
+            ):
+                return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
+            return None
+        ambiguous = word in gaz.ambiguous
+        if self._is_first(word):
+            # Optional second first name ("Anna Maria Svensson").
+            last_first = token
+            j = i + 1
+            if nxt is not None and nxt.capitalised and self._is_first(nxt.text) and j + 1 < len(tokens):
+                after = tokens[j + 1]
+                if _adjacent(text, nxt, after) and self._surname_kind(after) in ("listed", "shaped"):
+                    last_first, j = nxt, j + 1
+            surname = tokens[j] if j < len(tokens) and _adjacent(text, last_first, tokens[j]) else None
+            kind = self._surname_kind(surname) if surname is not None else None
+            if surname is not None and kind is not None:
+                accepted = (
+                    kind == "listed"
+                    or (kind == "shaped" and not (ambiguous and token.sentence_start))
+                    or (kind == "other" and not ambiguous)
+                )
+                if accepted:
+                    score = FULL_NAME_SCORE if kind == "listed" else SHAPED_SURNAME_SCORE
+                    # A double surname ("Lena Westling Seljee") stays one name.
+                    k = j + 1
+                    if (
+                        k < len(tokens)
+                        and _adjacent(text, surname, tokens[k])
+                        and not tokens[k].sentence_start
+                        and self._surname_kind(tokens[k]) in ("listed", "shaped")
+                    ):
+                        surname, j = tokens[k], k
+                    return self._make(text, token, surname, "full_name", score), j - i + 1
+            cue = self._cue_before(tokens, i)
+            if cue is not None and not (ambiguous and token.sentence_start):
+                return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, cue), 1
+            if not ambiguous and self._age_after(text, token):
+                return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, "ålder"), 1
+            return None
+        if (
+            nxt is not None
+            and word.lower() not in gaz.common_words
+            and word.lower() not in PERSON_CUES
+            and word.lower() not in OFFICIAL_CUES
+            and word not in _NOT_SURNAMES
+            and word not in gaz.surnames
+            and self._surname_kind(nxt) == "listed"
+            and nxt.text not in gaz.ambiguous
+        ):
+            # An unknown first name before a listed surname ("Glenn Olsson").
+            return self._make(text, token, nxt, "full_name", SHAPED_SURNAME_SCORE), 2
+        if word.endswith("s") and len(word) > 3:
+            base = word[:-1]
+            if (
+                base in gaz.first_names
+                and base not in gaz.ambiguous
+                and nxt is not None
+                and nxt.text.lower() in _GENITIVE_HEADS
+                and not nxt.capitalised
+            ):
+                start = token.start
+                kind = "genitive_first_name"
+                return NameMatch(start, start + len(base), base, kind, CUED_NAME_SCORE, cue=nxt.text), 1
+        if word in gaz.surnames and not token.sentence_start:
+            cue = self._cue_before(tokens, i, max_gap=1)
+            if cue is not None:
+                return self._make(text, token, token, "cued_surname", CUED_NAME_SCORE, cue), 1
+        return None
+
+    @staticmethod
+    def _cue_before(tokens: list[_Token], i: int, max_gap: int = 2) -> str | None:
+        """A person cue among the ``max_gap`` words before token ``i`` in the same sentence."""
+        for k in range(i - 1, max(-1, i - 1 - max_gap), -1):
+            word = tokens[k].text.lower()
+            if word in PERSON_CUES:
+                return tokens[k].text
+            if tokens[k].sentence_start:
+                break
+        return None
+
+    @staticmethod
+    def _age_after(text: str, token: _Token) -> bool:
+        return re.match(r",? ?\(?\d{1,2}(?: år\b|\))", text[token.end : token.end + 8]) is not None
+
+    @staticmethod
+    def _make(
+        text: str, first: _Token, last: _Token, kind: str, score: float, cue: str | None = None
+    ) -> NameMatch:
+        return NameMatch(first.start, last.end, text[first.start : last.end], kind, score, cue=cue)
+
+    @staticmethod
+    def _with_role(
+        text: str, tokens: list[_Token], i: int, match: NameMatch, officials: set[str]
+    ) -> NameMatch:
+        official = match.text.casefold() in officials
+        if not official:
+            for k in range(i - 1, max(-1, i - 5), -1):
+                word = tokens[k].text.lower()
+                if word in OFFICIAL_CUES:
+                    official = True
+                    break
+                if tokens[k].sentence_start or word in PERSON_CUES:
+                    break
+        if not official:
+            return match
+        return NameMatch(
+            match.start,
+            match.end,
+            match.text,
+            match.kind,
+            PUBLIC_OFFICIAL_SCORE,
+            public_official=True,
+            cue=match.cue,
+        )
+
+
+@cache
+def default_detector() -> NameDetector:
+    return NameDetector(load_gazetteer())
+
+
+def find_names(text: str, public_officials: Iterable[str] = ()) -> list[NameMatch]:
+    """All names in ``text`` with the default gazetteer (built once per process)."""
+    return default_detector().find(text, public_officials)
+
+
+__all__ = [
+    "CUED_NAME_SCORE",
+    "FULL_NAME_SCORE",
+    "OFFICIAL_CUES",
+    "PERSON_CUES",
+    "PUBLIC_OFFICIAL_SCORE",
+    "Gazetteer",
+    "NameDetector",
+    "NameMatch",
+    "default_detector",
+    "find_names",
+    "load_gazetteer",
+]

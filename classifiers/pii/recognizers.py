@@ -1,0 +1,459 @@
+"""presidio recognizers for Swedish identifiers, all created for language ``sv``.
+
+One recognizer class per identifier, in presidio's shape: a pattern finds candidates,
+``validate_result`` runs the checksum or format rule, and where the pattern alone is
+too loose the recognizer looks at the words just before the match itself.  presidio's
+own context enhancer cannot do that here: with the ``NoOpNlpEngine`` there are no
+lemmas, so context words inside the comment are never seen
+(``shared/presidio-sv.md``, pitfall 6).
+
+Patterns that need case (street names, plates, towns after a postcode) are compiled
+without ``IGNORECASE``; presidio passes each recognizer's own flags to ``regex``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+from classifiers.pii.identity import PATTERN as IDENTITY_PATTERN
+from classifiers.pii.identity import luhn_valid, parse_identity_number
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+LANGUAGE = "sv"
+
+#: presidio's default flags minus IGNORECASE, for patterns where capitals carry meaning.
+CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
+IGNORE_CASE = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+
+#: How far back (characters) a recognizer looks for its context words.
+CONTEXT_WINDOW = 48
+
+
+def _words(text: str) -> list[str]:
+    """Split a whitespace-separated word list (keeps long lists readable)."""
+    return text.split()
+
+
+def digits_only(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def has_context(text: str, start: int, stems: tuple[str, ...], window: int = CONTEXT_WINDOW) -> bool:
+    """True when a context stem occurs in the ``window`` characters before ``start``.
+
+    Stems match by substring, as presidio's enhancer does, so ``"kontonum"`` also
+    finds "kontonumret" and "kontonummer".
+    """
+    before = text[max(0, start - window) : start].lower()
+    return any(stem in before for stem in stems)
+
+
+class _ContextRecognizer(PatternRecognizer):
+    """A pattern recognizer whose results may be rescored by the text before them."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        kept = []
+        for result in results:
+            score = self.rescore(text, result)
+            if score > 0.0:
+                result.score = score
+                kept.append(result)
+        return kept
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        return result.score
+
+
+class SwedishIdentityNumberRecognizer(PatternRecognizer):
+    """Personnummer and samordningsnummer in every written form.
+
+    Validation is the calendar, serial and Luhn check of
+    :func:`classifiers.pii.identity.parse_identity_number` without a reference date;
+    :func:`classifiers.pii.find_privacy` applies the request's date afterwards.
+    """
+
+    ENTITY = "SE_IDENTITY_NUMBER"
+    CONTEXT: ClassVar[list[str]] = ["personnummer", "personnr", "pnr", "samordningsnummer", "född"]
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishIdentityNumberRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_identity_number", IDENTITY_PATTERN, 0.5)],
+            context=self.CONTEXT,
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return parse_identity_number(pattern_text) is not None
+
+
+#: Non-geographic Swedish number series that belong to organisations, not people:
+#: free-phone 020, service numbers 077x and premium-rate 0900/0939/0944.
+_ORGANISATION_SERIES = ("20", "77", "900", "939", "944")
+_MOBILE_SECOND_DIGITS = "02369"
+PHONE_CONTEXT_STEMS = (
+    "ring",
+    "tel",
+    "mobil",
+    "sms",
+    "swish",
+    "nås på",
+    "nå mig",
+    "telefonnummer",
+    "hemnummer",
+    "jobbnummer",
+)
+
+_PHONE_PATTERN = (
+    r"(?<![\w+/\-\u2010-\u2013])"
+    r"(?:(?:\+|00)46[ \u00a0\-]?(?:\(0\)[ \u00a0\-]?)?|\(?0)"
+    r"[1-9]\d{0,2}\)?"
+    r"(?:[ \u00a0\-\u2013/]{1,3}\d|\d)(?:[ \u00a0\-\u2013]?\d){5,8}"
+    r"(?!\w)(?![-.,/:]\d)"
+)
+
+
+def national_number(text: str) -> str:
+    """The digits of a Swedish phone number without country code or trunk zero."""
+    digits = digits_only(text)
+    if digits.startswith("0046"):
+        digits = digits[4:]
+    elif text.lstrip().startswith("+46"):
+        digits = digits[2:]
+    if digits.startswith("0"):
+        digits = digits[1:]
+    return digits
+
+
+def valid_swedish_phone(text: str) -> bool:
+    """Length and series rules of the Swedish numbering plan (PTS).
+
+    A mobile number is ``07[02369]`` plus seven digits; a landline is an area code
+    and a subscriber number with 7-9 digits after the trunk zero in all.
+    """
+    nsn = national_number(text)
+    if not 7 <= len(nsn) <= 9 or nsn.startswith(_ORGANISATION_SERIES):
+        return False
+    if nsn[0] == "7":
+        return len(nsn) == 9 and nsn[1] in _MOBILE_SECOND_DIGITS
+    return True
+
+
+class SwedishPhoneRecognizer(_ContextRecognizer):
+    """Swedish mobile and landline numbers in national and +46/0046 form.
+
+    A landline written as one unbroken run of digits looks like an order or customer
+    number, so it needs a phone word before it; a mobile number (``07…``) or one
+    written with the usual separators does not.
+    """
+
+    ENTITY = "PHONE_NUMBER"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishPhoneRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_phone", _PHONE_PATTERN, 0.4)],
+            context=list(PHONE_CONTEXT_STEMS),
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return valid_swedish_phone(pattern_text)
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        written = text[result.start : result.end]
+        nsn = national_number(written)
+        unbroken = written.isdigit()
+        if unbroken and nsn[0] != "7" and not has_context(text, result.start, PHONE_CONTEXT_STEMS):
+            return 0.0
+        return 0.9
+
+
+# Street names: a word ending in a Swedish street suffix, or a genitive followed by a
+# separate suffix word ("Drottning Kristinas väg"), then a house number.
+_STREET_SUFFIXES = (
+    "gatan|gata|vägen|väg|gränden|gränd|backen|backe|torget|torg|stigen|stig|allén|allé|plan|"
+    "leden|led|stråket|gången|platsen|plats|esplanaden|kajen|promenaden|slingan|ringen|liden"
+)
+# Suffixes that also end everyday compounds ("detaljplan 2", "hållplats 4").
+_RISKY_SUFFIXES = ("plan", "plats", "platsen", "led", "leden", "gången", "stig", "ringen", "liden")
+_STREET_PREFIX = r"(?:(?:Gamla|Norra|Södra|Östra|Västra|Stora|Lilla|Nya|Övre|Nedre|Sankt|S:t) )?"
+_ADDRESS_PATTERN = (
+    r"(?<![\w-])" + _STREET_PREFIX + r"(?:"
+    r"[A-ZÅÄÖÉa-zåäöé][a-zåäöéü]+(?:-[A-ZÅÄÖa-zåäö][a-zåäöéü]+)?(?:" + _STREET_SUFFIXES + r")"
+    r"|(?:[A-ZÅÄÖÉ][a-zåäöéü]+ )?[A-ZÅÄÖÉ][a-zåäöéü]+s (?:väg|gata|gränd|torg|plan|allé|backe|stig|plats)"
+    r")"
+    r" (?:nr\.? ?)?\d{1,4}(?: ?[A-Ha-h])?(?![\w,.:]\d)(?![\w])"
+)
+# Everyday compounds with a street suffix; followed by a number they are a plan,
+# a stop or a seat, not an address.
+_NOT_STREETS = frozenset(
+    _words(
+        """tillvägen framvägen halvvägen motorvägen genvägen omvägen cykelvägen gångvägen landsvägen
+    detaljplan översiktsplan handlingsplan åtgärdsplan våningsplan budgetplan arbetsplan tidsplan
+    tidplan fotbollsplan affärsplan verksamhetsplan aktivitetsplan parkeringsplats arbetsplats
+    sittplats hållplats busshållplats mötesplats lekplats badplats förskoleplats studieplats
+    praktikplats startplats ståplats gästplats andraplats förstaplats tredjeplats sistaplats
+    fjärdeplats femteplats"""
+    )
+)
+_STREET_CUES = ("bor ", "på ", "vid ", "adress", "till ", "från ", "utanför ", "nära ", "mot ", "i hörnet")
+
+
+class SwedishStreetAddressRecognizer(_ContextRecognizer):
+    """Street addresses: street name plus house number (``Storgatan 12``, ``Kvarngatan 5B``).
+
+    A capitalised street name stands alone; one written in lower case
+    (``bor på storgatan 12``) or ending in a suffix that also ends everyday
+    compounds (``-plan``, ``-plats``, ``-leden``) needs a place word such as
+    "bor", "på" or "adress" just before it.
+    """
+
+    ENTITY = "STREET_ADDRESS"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishStreetAddressRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_street_address", _ADDRESS_PATTERN, 0.75)],
+            context=["bor på", "adress", "adressen"],
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        street = regex.sub(r" (?:nr\.? ?)?\d.*$", "", text[result.start : result.end])
+        last_word = street.rsplit(" ", 1)[-1].lower()
+        if last_word in _NOT_STREETS or street.lower() in _NOT_STREETS:
+            return 0.0
+        risky = last_word.endswith(_RISKY_SUFFIXES)
+        if (street[0].islower() or risky) and not has_context(text, result.start, _STREET_CUES, window=12):
+            return 0.0
+        return result.score
+
+
+_POSTAL_PATTERN = (
+    r"(?<![\w\-+/.,:])(?:SE-?)?[1-9]\d{2} ?\d{2}(?![\w\-/.,:]\d)(?!\w)"
+    r"(?=,? (?:[A-ZÅÄÖ][a-zåäöé]+|[A-ZÅÄÖ]{2,})\b)"
+)
+_POSTAL_AFTER_ADDRESS = regex.compile(_ADDRESS_PATTERN + r",? *$")
+# Capitalised words that may follow a number but are no town.
+_NOT_TOWNS = frozenset(
+    {"Kronor", "Kr", "Personer", "Pers", "Euro", "Dollar", "Kvm", "Meter", "Och", "Eller", "Till", "Från"}
+)
+
+
+class SwedishPostalCodeRecognizer(_ContextRecognizer):
+    """Postcodes (``123 45``/``12345``) followed by a town name.
+
+    Any five digits would be far too loose, so the town must follow; a postcode
+    right after a street address counts too (the address recognizer already found
+    the street).
+    """
+
+    ENTITY = "POSTAL_CODE"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishPostalCodeRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_postal_code", _POSTAL_PATTERN, 0.6)],
+            context=["postnummer", "postnr", "adress"],
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        following = text[result.end :].lstrip(", ").split(" ", 1)[0].strip(".,!?;:")
+        if following in _NOT_TOWNS:
+            return 0.0
+        if _POSTAL_AFTER_ADDRESS.search(text[max(0, result.start - 60) : result.start]):
+            return 0.8
+        if has_context(text, result.start, ("postnummer", "postnr", "adress", "bor ")):
+            return 0.75
+        return result.score
+
+
+# Transportstyrelsen uses neither I, Q, V nor Å, Ä, Ö in plates; since 2019 the last
+# position may be a letter (not O).
+_PLATE_LETTER = "A-HJ-PR-UW-Z"
+_PLATE_PATTERN = rf"(?<![\w\-])[{_PLATE_LETTER}]{{3}} ?\d{{2}}[\d{_PLATE_LETTER.replace('O', '')}](?![\w\-])"
+PLATE_CONTEXT_STEMS = (
+    "reg",
+    "bil",
+    "skylt",
+    "plåt",
+    "parker",
+    "körde",
+    "kör ",
+    "fordon",
+    "lastbil",
+    "mc ",
+    "moped",
+    "volvo",
+    "saab",
+    "taxi",
+    "husbil",
+    "släp",
+    "tesla",
+)
+# Three capital letters that are words, currencies, organisations or units; with a
+# number after them they are a price or a name, not a plate.
+_NOT_PLATE_WORDS = frozenset(
+    _words(
+        """SEK EUR USD GBP NOK DKK CHF JPY HAR MED DEN DET SOM OCH MEN KAN SKA TAR GER DAG
+    ALL ANN NYA FAN GUD HEJ TJA BRA DUM ELD FEL NEJ JAG DOM ERA HUR NAR NUR SAS SJS SMS
+    MMS GPS APP TEL FAX NUM NRS ART KAP NYT EKO SVT TRE SEX FYR CAF PDF DNR"""
+    )
+)
+
+
+class SwedishLicencePlateRecognizer(_ContextRecognizer):
+    """Swedish registration plates: ``ABC 123``, ``ABC123``, ``ABC 12A``.
+
+    Only capitals count (people write plates in capitals; lower-case ``abc123`` is a
+    user name).  Without a vehicle word nearby a plate scores lower, and in a text
+    written mostly in capitals a plate needs that word, because shouting turns every
+    ``HAR 100`` into a plate shape.
+    """
+
+    ENTITY = "LICENCE_PLATE"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishLicencePlateRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_licence_plate", _PLATE_PATTERN, 0.55)],
+            context=list(PLATE_CONTEXT_STEMS),
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        letters = text[result.start : result.start + 3]
+        if letters in _NOT_PLATE_WORDS:
+            return 0.0
+        if has_context(text, result.start, PLATE_CONTEXT_STEMS, window=60):
+            return 0.85
+        cased = [c for c in text if c.isalpha()]
+        if cased and sum(c.isupper() for c in cased) / len(cased) > 0.5:
+            return 0.0
+        return result.score
+
+
+BANK_CONTEXT_STEMS = (
+    "konto",
+    "clearing",
+    "clnr",
+    "bank",
+    "swedbank",
+    "nordea",
+    "handelsbanken",
+    "seb",
+    "sätt in",
+    "sätta in",
+    "betala till",
+    "för över",
+    "föra över",
+)
+# Clearing number (4 digits, Swedbank 5 as 8xxx-x) and an account number of 7-10 digits.
+_BANK_ACCOUNT_PATTERN = (
+    r"(?<![\w\-+/.,])(?:\d{4}|8\d{3}-\d)(?:, ?| |-| - )\d{1,4}(?:[ \-]?\d{1,4}){1,4}(?![\w\-])(?![.,/]\d)"
+)
+
+
+_CLEARING_SPLIT = re.compile(r"(8\d{3}-\d|\d{4})(?:, ?| |-| - )(.+)")
+
+
+class SwedishBankAccountRecognizer(_ContextRecognizer):
+    """Clearing number plus account number, only next to a banking word.
+
+    The shape (four digits, a separator, 7-10 digits) is shared with too many other
+    numbers to stand alone.
+    """
+
+    ENTITY = "BANK_ACCOUNT"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishBankAccountRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_bank_account", _BANK_ACCOUNT_PATTERN, 0.3)],
+            context=list(BANK_CONTEXT_STEMS),
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        parts = _CLEARING_SPLIT.match(pattern_text)
+        if parts is None:
+            return False
+        clearing, account = parts.groups()
+        return 7 <= len(digits_only(account)) <= 10 and not clearing.startswith("0")
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        return 0.75 if has_context(text, result.start, BANK_CONTEXT_STEMS, window=60) else 0.0
+
+
+_GIRO_PATTERN = r"(?<![\w\-+/.,])(?:\d{3,4}-\d{4}|\d{1,7}-\d)(?![\w\-])(?![.,/]\d)"
+GIRO_CONTEXT_STEMS = ("bankgiro", "bg ", "bg:", "bg-", "plusgiro", "pg ", "pg:", "postgiro")
+
+
+class SwedishGiroRecognizer(_ContextRecognizer):
+    """Bankgiro (``123-4567``, ``1234-5678``) and plusgiro (``12 34 56-7``) numbers.
+
+    Both end in a Luhn check digit and need the word bankgiro/plusgiro (or bg/pg)
+    before them; most belong to organisations, hence the low score.
+    """
+
+    ENTITY = "GIRO_NUMBER"
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name="SwedishGiroRecognizer",
+            supported_language=LANGUAGE,
+            patterns=[Pattern("se_giro", _GIRO_PATTERN, 0.3)],
+            context=list(GIRO_CONTEXT_STEMS),
+            global_regex_flags=CASE_SENSITIVE,
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        digits = digits_only(pattern_text)
+        return len(digits) >= 2 and luhn_valid(digits)
+
+    def rescore(self, text: str, result: RecognizerResult) -> float:
+        return 0.5 if has_context(text, result.start, GIRO_CONTEXT_STEMS, window=30) else 0.0
+
+
+__all__ = [
+    "LANGUAGE",
+    "SwedishBankAccountRecognizer",
+    "SwedishGiroRecognizer",
+    "SwedishIdentityNumberRecognizer",
+    "SwedishLicencePlateRecognizer",
+    "SwedishPhoneRecognizer",
+    "SwedishPostalCodeRecognizer",
+    "SwedishStreetAddressRecognizer",
+    "digits_only",
+    "has_context",
+    "national_number",
+    "valid_swedish_phone",
+]

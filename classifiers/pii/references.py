@@ -1,0 +1,164 @@
+"""References to an identifiable person, and the rule that ties a term to one.
+
+Sensitive personal data (GDPR art. 9) and confidential data (OSL 2009:400) are only a
+problem on a municipal account when they are about someone: "min granne på Storgatan 5
+har cancer" is, "cancervården i kommunen är dålig" is not.  A reference is a name, an
+identifier (personnummer, address, phone number, e-mail, plate), the author speaking
+about themself ("jag har diabetes", "min depression"), a relation or role that points
+at one person ("min son", "hans fru", "grannen", "läraren på Ekskolan"), or a personal
+pronoun when such a reference has been made nearby.
+
+The tie is deliberately local: the reference and the term sit in the same sentence,
+close together, and no opinion verb ("tycker", "tror", "anser") stands between them,
+so "min mamma tycker att missbruksvården är för dålig" is about care, not about her.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: Reference kinds, strongest first, with the score a tied finding gets.
+KIND_SCORES = {
+    "identifier": 0.9,
+    "name": 0.85,
+    "relation": 0.75,
+    "self": 0.75,
+    "pronoun": 0.6,
+}
+#: How the kinds are named in an explanation (never the personal data itself).
+KIND_LABELS_SV = {
+    "identifier": "en identifierande uppgift",
+    "name": "ett namn",
+    "relation": "en utpekad person",
+    "self": "skribenten själv",
+    "pronoun": "en person som nämns i texten",
+}
+
+#: Nouns that, with a possessive or in the definite form, single out one person.
+_RELATION_NOUNS = (
+    "son|sonen|sons|dotter|dottern|döttrar|barn|barnet|barnen|bebis|bebisen|man|mannen|make|maken|fru|frun|"
+    "maka|makan|sambo|sambon|särbo|pojkvän|pojkvännen|flickvän|flickvännen|partner|ex|exet|exman|exfru|"
+    "mamma|mamman|mor|modern|pappa|pappan|far|fadern|förälder|föräldrar|bror|brodern|brorsan|syster|systern|"
+    "syrran|syskon|kusin|kusinen|faster|moster|farbror|morbror|mormor|morfar|farmor|farfar|svärmor|svärfar|"
+    "svåger|svägerska|granne|grannen|grannar|grannarna|kollega|kollegan|chef|chefen|vän|vännen|kompis|"
+    "kompisen|klasskompis|elev|eleven|lärare|läraren|mentor|mentorn|rektor|rektorn|handläggare|handläggaren|"
+    "socialsekreterare|socialsekreteraren|hyresvärd|hyresvärden|hyresgäst|hyresgästen|tränare|tränaren|"
+    "sköterska|sköterskan|sjuksköterskan|undersköterskan|läkare|läkaren|kurator|kuratorn|vaktmästaren|"
+    "assistent|assistenten|pedagogen|förskolläraren|barnskötaren|chauffören|busschauffören|städaren|"
+    "brukare|brukaren|patient|patienten|klient|klienten|elevs|barnbarn|barnbarnet|styvson|styvdotter|"
+    "fosterbarn|fosterbarnet|bonusbarn|bonusson|bonusdotter|bonuspappa|bonusmamma"
+)
+_DEFINITE_PEOPLE = (
+    "grannen|grannens|läraren|lärarens|rektorn|rektorns|handläggaren|handläggarens|chefen|chefens|"
+    "mentorn|tränaren|vaktmästaren|hyresvärden|socialsekreteraren|sjuksköterskan|undersköterskan|"
+    "förskolläraren|pedagogen|busschauffören|chauffören|assistenten|killen|tjejen|gubben|tanten|kvinnan|"
+    "mannen|pojken|flickan|grabben|ungen"
+)
+_RELATION_RE = re.compile(
+    rf"\b(?:(?:min|mitt|mina|hans|hennes|hens|deras|vår|vårt|våra|din|ditt|dina|er|ert|era)\s+"
+    rf"(?:\w+\s+)?(?:{_RELATION_NOUNS})|(?:{_DEFINITE_PEOPLE})(?:\s+(?:på|i|vid|som\s+bor\s+på)\s+[A-ZÅÄÖ]\w+)?)\b",
+    re.IGNORECASE,
+)
+_SELF_RE = re.compile(r"\b(?:jag|jagh|mig|mej)\b", re.IGNORECASE)
+_SELF_POSSESSIVE_RE = re.compile(r"\b(?:min|mitt|mina)\s+$", re.IGNORECASE)
+_PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
+#: Verbs of opinion or report: what follows is a view, not a fact about the subject.
+_BLOCKERS = re.compile(
+    r"\b(?:tycker|tyckte|tror|trodde|anser|ansåg|menar|tänker|undrar|hoppas|önskar|borde|läste|hörde)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+|\n+")
+_ANCHORS = frozenset({"name", "identifier", "relation"})
+#: Characters between reference and term beyond which the tie is not trusted.
+MAX_DISTANCE = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    reference: Reference
+    score: float
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    bounds = []
+    start = 0
+    for match in _SENTENCE_SPLIT.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def find_references(
+    text: str, names: Iterable[tuple[int, int]], identifiers: Iterable[tuple[int, int]]
+) -> list[Reference]:
+    """All person references in ``text``; names and identifiers come from the detectors."""
+    refs = [Reference(s, e, text[s:e], "name") for s, e in names]
+    refs += [Reference(s, e, text[s:e], "identifier") for s, e in identifiers]
+    refs += [Reference(m.start(), m.end(), m.group(0), "relation") for m in _RELATION_RE.finditer(text)]
+    refs += [Reference(m.start(), m.end(), m.group(0), "self") for m in _SELF_RE.finditer(text)]
+    refs += [Reference(m.start(), m.end(), m.group(0), "pronoun") for m in _PRONOUN_RE.finditer(text)]
+    return sorted(refs, key=lambda r: (r.start, r.end, r.kind))
+
+
+def tie(
+    text: str, term_start: int, term_end: int, refs: list[Reference], bounds: list[tuple[int, int]]
+) -> Tie | None:
+    """The strongest reference the term at ``[term_start, term_end)`` is about, if any.
+
+    * A possessive right before the term ("min diabetes", "hans lön") ties it to
+      the author or to whoever the pronoun points at.
+    * Otherwise the reference must be in the same sentence, within
+      :data:`MAX_DISTANCE` characters, without an opinion verb between.
+    * "jag" only ties when it comes first ("jag har diabetes"); a pronoun only
+      when a name, identifier or relation appears in this or the previous sentence.
+    """
+    sentence = next((i for i, (s, e) in enumerate(bounds) if s <= term_start <= e), len(bounds) - 1)
+    s_start, s_end = bounds[sentence]
+    prev_start = bounds[sentence - 1][0] if sentence > 0 else s_start
+    head_start = max(s_start, term_start - 8)
+    possessive = _SELF_POSSESSIVE_RE.search(text[head_start:term_start])
+    if possessive is not None:
+        word = possessive.group(0).rstrip()
+        start = head_start + possessive.start()
+        return Tie(Reference(start, start + len(word), word, "self"), KIND_SCORES["self"])
+    anchored = any(r.kind in _ANCHORS and prev_start <= r.start < s_end for r in refs)
+    best: Tie | None = None
+    for ref in refs:
+        if ref.end <= s_start or ref.start >= s_end:
+            continue
+        if ref.start < term_end and ref.end > term_start:
+            continue  # the term itself ("kuratorn" as term and as reference)
+        if ref.kind == "pronoun" and not anchored:
+            continue
+        if ref.kind == "self" and ref.start > term_start:
+            continue
+        gap_start, gap_end = (ref.end, term_start) if ref.end <= term_start else (term_end, ref.start)
+        if gap_end - gap_start > MAX_DISTANCE or _BLOCKERS.search(text, gap_start, gap_end):
+            continue
+        score = KIND_SCORES[ref.kind]
+        if best is None or score > best.score:
+            best = Tie(ref, score)
+    return best
+
+
+__all__ = [
+    "KIND_LABELS_SV",
+    "KIND_SCORES",
+    "MAX_DISTANCE",
+    "Reference",
+    "Tie",
+    "find_references",
+    "sentence_bounds",
+    "tie",
+]

@@ -1,0 +1,182 @@
+"""Sensitive personal data and confidential data, each tied to an identifiable person.
+
+Both detectors share one shape: find the terms of a category, then keep those the
+tie rule in :mod:`classifiers.pii.references` attaches to a person.  The finding's
+spans hold the term and the reference, so an editor sees both halves of the reason.
+A term without a person ("diabetesvården i kommunen är dålig", "socialtjänsten borde
+få mer resurser") is general discussion and gives no finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from classifiers.pii.lexicon import (
+    CASE_NUMBER_RE,
+    CASE_PERSONAL_RE,
+    CONFIDENTIAL_TERMS,
+    IDENTITY_SUBTYPES,
+    SENSITIVE_TERMS,
+    TermMatch,
+    TermMatcher,
+    preceded_by_copula,
+)
+from classifiers.pii.references import KIND_LABELS_SV, Reference, Tie, sentence_bounds, tie
+
+#: Someone who works with the thing ("jobbar i hemtjänsten", "arbetar med
+#: missbrukare") says something about their job, not about a person's condition.
+_OCCUPATION_RE = re.compile(
+    r"\b(?:jobbar|jobbade|jobbat|arbetar|arbetade|arbetat|anställd|praktiserar|utbildar|forskar)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+_ART9 = "en känslig personuppgift enligt GDPR artikel 9"
+SENSITIVE_LABELS_SV = {
+    "health": ("en uppgift om hälsa", f"hälsa är {_ART9}"),
+    "ethnic_origin": ("en uppgift om etniskt ursprung", f"etniskt ursprung är {_ART9}"),
+    "religion": ("en uppgift om religiös övertygelse", f"religiös övertygelse är {_ART9}"),
+    "political_opinion": ("en uppgift om politisk åsikt", f"politisk åsikt är {_ART9}"),
+    "union_membership": ("en uppgift om fackmedlemskap", f"fackmedlemskap är {_ART9}"),
+    "sexual_orientation": (
+        "en uppgift om sexualliv eller sexuell läggning",
+        f"sexualliv och läggning är {_ART9}",
+    ),
+    "criminal_offence": (
+        "en uppgift om brott",
+        "uppgifter om lagöverträdelser är särskilt skyddsvärda personuppgifter (GDPR artikel 10)",
+    ),
+    "salary": ("en löneuppgift", "löneuppgifter räknas som särskilt skyddsvärda personuppgifter"),
+    "social_services": (
+        "en uppgift om sociala förhållanden",
+        "uppgifter om sociala förhållanden räknas som särskilt skyddsvärda personuppgifter",
+    ),
+}
+
+CONFIDENTIAL_LABELS_SV = {
+    "social_services": "sekretess inom socialtjänsten (OSL 26 kap.)",
+    "health_care": "sekretess inom hälso- och sjukvården (OSL 25 kap.)",
+    "school": "sekretess i skolan och elevhälsan (OSL 23 kap.)",
+    "protected_identity": "skyddade personuppgifter (sekretessmarkering eller skyddad identitet)",
+    "case_details": "sekretess i ett enskilt ärende hos kommunen",
+}
+_CONFIDENTIAL_TAIL = (
+    "sådana uppgifter får inte ligga kvar på kommunens konto, inte ens om personen själv skrivit dem"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TiedTerm:
+    """A term of one subtype with the reference it is about."""
+
+    category: str
+    subtype: str
+    term: TermMatch
+    tie: Tie
+
+
+@cache
+def _sensitive_matcher() -> TermMatcher:
+    return TermMatcher(SENSITIVE_TERMS)
+
+
+@cache
+def _confidential_matcher() -> TermMatcher:
+    return TermMatcher(CONFIDENTIAL_TERMS)
+
+
+def warm_up() -> None:
+    _sensitive_matcher()
+    _confidential_matcher()
+
+
+def _tied(
+    text: str,
+    category: str,
+    terms: list[TermMatch],
+    refs_factory: Callable[[], list[Reference]],
+    needs_copula: frozenset[str],
+) -> list[TiedTerm]:
+    if not terms:
+        return []
+    refs = refs_factory()
+    bounds = sentence_bounds(text)
+    tied = []
+    for term in terms:
+        if _OCCUPATION_RE.search(text[max(0, term.start - 40) : term.start]):
+            continue
+        if term.subtype in needs_copula and not preceded_by_copula(text, term.start):
+            continue
+        found = tie(text, term.start, term.end, refs, bounds)
+        if found is not None:
+            tied.append(TiedTerm(category, term.subtype, term, found))
+    return tied
+
+
+def find_sensitive(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
+    """Sensitive terms tied to a person.  ``refs_factory`` is only called if a term is found."""
+    terms = _sensitive_matcher().find(text)
+    return _tied(text, "sensitive_personal_data", terms, refs_factory, IDENTITY_SUBTYPES)
+
+
+def find_confidential(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
+    """Confidential terms tied to a person, plus case numbers about a person's matter."""
+    terms = _confidential_matcher().find(text)
+    tied = _tied(text, "confidential", terms, refs_factory, frozenset())
+    case_numbers = list(CASE_NUMBER_RE.finditer(text))
+    if case_numbers and (tied or CASE_PERSONAL_RE.search(text)):
+        refs = refs_factory()
+        bounds = sentence_bounds(text)
+        for match in case_numbers:
+            term = TermMatch(match.start(), match.end(), match.group(0), "case_details")
+            found = tie(text, term.start, term.end, refs, bounds)
+            if found is None and tied:
+                found = tied[0].tie
+            if found is None:
+                personal = CASE_PERSONAL_RE.search(text)
+                if personal is not None:
+                    found = Tie(Reference(personal.start(), personal.end(), personal.group(0), "self"), 0.75)
+            if found is not None:
+                tied.append(TiedTerm("confidential", "case_details", term, found))
+    return tied
+
+
+def _quote_reference(ref: Reference) -> str:
+    label = KIND_LABELS_SV[ref.kind]
+    if ref.kind in ("relation", "self") and ref.text.lower() not in ("jag", "mig", "mej", "jagh"):
+        return f"{label} („{ref.text}“)"
+    return label
+
+
+def explain(tied: TiedTerm) -> str:
+    """One Swedish sentence naming the term, who it is about and why it matters.
+
+    Names and identifiers are described, not repeated: the spans already show them
+    and an explanation may end up in logs or reports.
+    """
+    term = tied.term.text
+    about = _quote_reference(tied.tie.reference)
+    if tied.category == "sensitive_personal_data":
+        what, why = SENSITIVE_LABELS_SV[tied.subtype]
+        return f"Texten kopplar {what} („{term}“) till {about} – {why}."
+    label = CONFIDENTIAL_LABELS_SV[tied.subtype]
+    if tied.subtype == "case_details":
+        return (
+            f"Texten anger ett diarienummer tillsammans med uppgifter om {about}, "
+            f"vilket kan omfattas av {label} – {_CONFIDENTIAL_TAIL}."
+        )
+    return f"Texten innehåller „{term}“ om {about}, vilket omfattas av {label} – {_CONFIDENTIAL_TAIL}."
+
+
+__all__ = [
+    "CONFIDENTIAL_LABELS_SV",
+    "SENSITIVE_LABELS_SV",
+    "TiedTerm",
+    "explain",
+    "find_confidential",
+    "find_sensitive",
+    "warm_up",
+]

@@ -1,0 +1,75 @@
+"""The classification pipeline: privacy detectors plus text detectors, built once.
+
+``classify`` normalises nothing itself for the privacy detectors: identity
+numbers, phone numbers and names are found in the original text by
+``classifiers.pii``.  The text detectors work on the normalised text and map
+their spans back.  The privacy package is imported lazily so that this
+library works (rules and models for the text categories) while it is absent
+or cannot be imported, e.g. in a slim environment without presidio.
+
+The pipeline is deterministic: the same text and context give an equal
+``Assessment`` for a given ``model_version``, and findings are sorted by
+category (in ``CATEGORIES`` order), first span, subtype and rule id.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from classifiers.normalize import normalize
+from classifiers.text import TextDetector
+from classifiers.types import CATEGORIES, Assessment, Finding
+
+__all__ = ["LIBRARY_VERSION", "Pipeline", "get_pipeline"]
+
+LIBRARY_VERSION = "1.0"
+
+_ORDER = {c: i for i, c in enumerate(CATEGORIES)}
+
+
+def _sort_key(f: Finding) -> tuple[Any, ...]:
+    first = f.spans[0].start if f.spans else -1
+    return (_ORDER[f.category], first, f.subtype, f.rule_id)
+
+
+class Pipeline:
+    """Text detectors and (when importable) the privacy detectors."""
+
+    def __init__(self, *, text_detector: TextDetector | None = None, use_privacy: bool = True) -> None:
+        self.text = text_detector or TextDetector()
+        self._find_privacy: Callable[[str, dict[str, Any] | None], list[Finding]] | None = None
+        privacy_version = "absent"
+        if use_privacy:
+            try:
+                pii = importlib.import_module("classifiers.pii")
+                pii.warm_up()
+                self._find_privacy = pii.find_privacy
+                privacy_version = str(pii.MODEL_VERSION)
+            except (ImportError, AttributeError):
+                self._find_privacy = None
+        self.model_version = f"uppsikt-classifiers-{LIBRARY_VERSION}+{self.text.version}+{privacy_version}"
+
+    def classify(self, text: str, context: dict[str, Any] | None = None) -> Assessment:
+        norm = normalize(text)
+        findings = list(self.text.detect(text, context, norm=norm))
+        if self._find_privacy is not None:
+            findings.extend(self._find_privacy(text, context))
+        findings.sort(key=_sort_key)
+        return Assessment(findings=tuple(findings), model_version=self.model_version)
+
+
+_lock = threading.Lock()
+_pipeline: Pipeline | None = None
+
+
+def get_pipeline() -> Pipeline:
+    """The process-wide pipeline, built on first use (thread-safe)."""
+    global _pipeline
+    if _pipeline is None:
+        with _lock:
+            if _pipeline is None:
+                _pipeline = Pipeline()
+    return _pipeline

@@ -1,0 +1,974 @@
+"""Text-category detectors: lexicons, rules, context and the linear models combined.
+
+Decision rule, per category (the same in ``classify`` and in the evaluation):
+
+1. **Rules and lexicons first.**  A lexicon hit or a ``rules.yaml`` rule that
+   survives its context checks is a finding on its own, with the rule's fixed
+   score.  Context checks remove the known false positives:
+
+   * *reported use* (hate_speech, harassment, profanity): a slur or insult in
+     quotation marks, or right after a reporting verb ("skrev", "klottrat",
+     "kallade"), in a text that also condemns or reports it ("vidrigt",
+     "polisanmäl") is a complaint about the word, not a use of it;
+   * *harassment targets a person*: insult nouns ("idiot") always count;
+     weaker words ("korrupt", "värdelös", "inkompetent") only when aimed at a
+     person ("du", "hon", "handläggaren", a name) and not attached to a thing
+     ("värdelös snöröjning");
+   * *threat/incitement* rules need a person or building as object, so
+     "skjuta upp beslutet" and "döda tid" never match;
+   * *party_political* needs a party (or a candidate) **and** a stance; a
+     party named in a neutral question is left to ``question``;
+   * *question* ignores rhetorical questions ("Hur svårt kan det vara?") and
+     questions that insult.
+
+2. **Model second.**  When no rule fired, the category's logistic model may
+   still decide: its probability must reach the category's threshold, chosen
+   by ``classifiers.train`` to maximise F1 of this combined rule on a
+   validation slice of the training split (never the test split).  A model
+   finding is suppressed when the only lexicon evidence for the category was
+   itself discarded as reported use.  Its spans are the words whose features
+   contributed most to the score.
+
+Without trained artefacts step 2 is skipped and the detector is rules only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from classifiers.normalize import Normalized, normalize, squeeze
+from classifiers.text.features import feature_words
+from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
+from classifiers.text.model import ARTIFACT_PATH, LinearTextModel
+from classifiers.text.rules import RULES_PATH, Rule, load_rules
+from classifiers.types import Finding, Span
+
+__all__ = ["TEXT_CATEGORIES", "TextDetector"]
+
+TEXT_CATEGORIES: tuple[str, ...] = (
+    "hate_speech",
+    "harassment",
+    "threat",
+    "incitement",
+    "sexual_content",
+    "profanity",
+    "advertising",
+    "spam",
+    "party_political",
+    "individual_case",
+    "question",
+    "off_topic",
+    "copyright",
+    "misinformation",
+    "crime_material",
+)
+
+#: How the model names a category in an explanation ("Modellen bedömer texten som …").
+MODEL_PHRASE_SV: dict[str, str] = {
+    "hate_speech": "hets mot folkgrupp eller ett rasistiskt/sexistiskt yttrande",
+    "harassment": "ett personangrepp eller en kränkning",
+    "threat": "ett hot",
+    "incitement": "en uppmaning till brott",
+    "sexual_content": "sexuellt innehåll",
+    "profanity": "svordomar eller obscent språk",
+    "advertising": "reklam",
+    "spam": "spam",
+    "party_political": "ett partipolitiskt budskap",
+    "individual_case": "ett enskilt ärende",
+    "question": "en fråga till kommunen",
+    "off_topic": "ett inlägg som inte handlar om kommunen",
+    "copyright": "upphovsrättsskyddat material",
+    "misinformation": "felaktig information eller ryktesspridning",
+    "crime_material": "brottsligt material",
+}
+
+_LEXICON_NOUNS_SV: dict[tuple[str, str], tuple[str, str]] = {
+    ("profanity", "swearing"): ("svordom", "svordomar"),
+    ("profanity", "obscene"): ("obscent ord", "obscena ord"),
+    ("slurs", ""): ("nedsättande ord om en folkgrupp", "nedsättande ord om folkgrupper"),
+    ("insults", "insult"): ("förolämpning", "förolämpningar"),
+    ("sexual", ""): ("sexuellt innehåll", "sexuellt innehåll"),
+}
+
+_QUOTES = re.compile(
+    r"[\"“”„«»]([^\"“”„«»\n]{1,120})[\"“”„«»]|(?<!\w)['‘’´`]([^'‘’´`\n]{1,120})['‘’´`](?!\w)"
+)
+_URL = re.compile(
+    r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me|link)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+_URL_HINT = re.compile(r"\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me|link)\b|https?:|www\.", re.I)
+_SHORTENER = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|cutt\.ly|is\.gd|rb\.gy)\b", re.IGNORECASE)
+_SHOP_URL = re.compile(r"shop|butik|store|rea\b|deal|rabatt|erbjud|outlet", re.IGNORECASE)
+_PRICE = re.compile(r"\b\d[\d\s]*(?:kr\b|:-|sek\b|kronor\b|%)")
+_PHONE = re.compile(r"(?:\+46|0046|\b0)\s*7\d[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
+_REPEATED_CHAR = re.compile(r"(\S)\1{14,}")
+_PARTY_ABBR = re.compile(r"(?<![\w-])(?:SD|KD|MP|S|M|C|V|L)(?::s|-\w+)?(?![\w])")
+_PERSON = re.compile(
+    r"\b(?:du|dig|din|ditt|dina|han|hon|honom|henne|hen|handläggaren|handläggare|rektorn|chefen|"
+    r"ordföranden|kommunalrådet|kommundirektören|kommunchefen|politikern|tjänstemannen|läraren|grannen|"
+    r"killen|tjejen|gubben|kärringen|människan|personen|mannen|kvinnan|socialsekreteraren)\b"
+)
+_NAME = re.compile(r"(?<=[a-zåäö,]\s)[A-ZÅÄÖ][a-zåäöéü]{2,}(?:\s[A-ZÅÄÖ][a-zåäöéü]{2,})?")
+_NOT_ATTRIBUTIVE = frozenset(
+    [
+        "och",
+        "som",
+        "eller",
+        "men",
+        "i",
+        "på",
+        "att",
+        "du",
+        "ni",
+        "han",
+        "hon",
+        "nu",
+        "ju",
+        "också",
+        "totalt",
+        "helt",
+        "så",
+        "som",
+        "alltså",
+        "ju",
+        "va",
+        "då",
+        "med",
+        "mot",
+        "för",
+        "av",
+        "till",
+        "från",
+        "om",
+        "när",
+    ]
+)
+_GROUP_INSULT_SUFFIXES = (
+    "jävel",
+    "jävlar",
+    "jävlarna",
+    "djävlar",
+    "svin",
+    "pack",
+    "packet",
+    "avskum",
+    "äckel",
+    "råtor",
+)
+#: Violent verbs, and the everyday idioms built from them ("skjuta upp beslutet",
+#: "döda tid").  When every violent verb in a text sits inside such an idiom, the
+#: threat and incitement models are not allowed to decide on those words alone.
+_VIOLENT = re.compile(
+    r"\b(?:döda\w*|dödar|mörda\w*|skjut\w*|sköt|slå\s+ihjäl|slog\s+ihjäl|spräng\w*|bränn\w*|bränna|"
+    r"knivhugg\w*|hugg\w*|skada|misshandla\w*|krossa\w*)"
+)
+_BENIGN_IDIOM = re.compile(
+    r"\b(?:skjut\w*|sköt)\s+(?:upp|till|fram|in|ut|på\s+framtiden|över)\b|\bskjuts\w*|"
+    r"\bdöda\w*\s+(?:tid|tiden|stämningen|idén|förslaget|debatten|lusten)\b|\bslå\s+ihjäl\s+tiden?\b|"
+    r"\bspräng\w*\s+(?:budget\w*|ramarna|gränser\w*)|\bbränn\w*\s+(?:kalorier|pengar|löv|ris|skattepengar)\b|"
+    r"\bkrossa\w*\s+(?:motståndet|rekord\w*|förväntningar\w*)|\bslog\s+ihjäl\s+en\s+(?:mygga|geting|fluga)\b"
+)
+_DIGITS = re.compile(r"\d")
+_FEATURE_WORD = re.compile(r"[^\W_]+")
+_CHUNK = re.compile(r"\S+")
+_CURSE_ADJECTIVES = frozenset(
+    {"jävla", "javla", "djävla", "fucking", "äckliga", "satans", "förbannade", "smutsiga", "jävlarnas", "skitiga"}
+)
+_LONG_WORD = re.compile(r"[^\W\d_]{8,}")
+_NON_SERVICE = ("hate_speech", "sexual_content", "advertising", "spam", "off_topic", "crime_material")
+_LAUGHTER = frozenset({"haha", "hahaha", "hehe", "hihi", "lol", "tack", "nej", "bra"})
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_QUESTION_OPENER = re.compile(
+    r"^\s*(?:(?:hej|hallå|hejsan)\W+)?(?:undrar|jag\s+undrar|vi\s+undrar|hur|när|var|vart|varför|vad|vilken|vilket|"
+    r"vilka|vem|finns\s+det|går\s+det|får\s+man|får\s+jag|får\s+vi|ska\s+man|måste\s+man|behöver\s+man|"
+    r"behöver\s+jag|är\s+det|blir\s+det|kommer\s+ni|kommer\s+det|tänker\s+ni|har\s+ni|kan\s+ni|kan\s+man|"
+    r"kan\s+jag|kan\s+någon|vet\s+någon|vet\s+ni|stämmer\s+det|gäller\s+det|borde\s+inte)\b"
+)
+_QUESTION_NO_MARK = re.compile(
+    r"\b(?:jag|vi)\s+undrar\s+(?:om|när|hur|vad|varför|vilken|vart|var|vem)\b|\b(?:vill|skulle\s+vilja)\s+veta\s+"
+    r"(?:om|när|hur|vad|varför|vilken|vart|var)\b|\bkan\s+ni\s+(?:svara|förklara|berätta|hjälpa|återkomma)\b|"
+    r"\bhur\s+gör\s+(?:jag|man|vi)\b|\bvart\s+(?:vänder|ska)\s+(?:jag|man)\b"
+)
+_RHETORICAL = re.compile(
+    r"\bhur\s+(?:svårt|dum|dumma|korkad\w*|inkompetent\w*|idiotisk\w*|länge\s+(?:till|ska)|mycket\s+(?:mer|längre))\b|"
+    r"\bhur\s+kan\s+(?:man|ni)\s+vara\s+så\b|\bvem\s+bryr\s+sig\b|\bskämtar\s+ni\b|"
+    r"\bär\s+ni\s+(?:helt\s+)?(?:dumma|galna|seriösa|korkade|idioter|inkompetenta|på\s+riktigt|inte\s+kloka|blinda)\b|"
+    r"\bpå\s+riktigt\s*\?|\bseriöst\s*\?|\beller\s+hur\s*\?|\bva\s*\?|\bvad\s+håller\s+ni\s+på\s+med\b|"
+    r"\bvad\s+är\s+det\s+för\s+fel\s+på\b|\bhur\s+tänkte\s+ni\b|\bvem\s+tänkte\b|"
+    r"\btror\s+ni\s+(?:att\s+)?(?:vi|folk|man)\s+är\b|\bhar\s+ni\s+inget\s+bättre\s+för\s+er\b|"
+    r"\bvad\s+(?:fan|i\s+helvete|tusan)\b|\?\s*!|!\s*\?|\bskäms\s+ni\s+inte\b|\bvarför\s+inte\s+bara\b"
+)
+_ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
+_ADDRESSED_TO_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*|någon|man|det)\b")
+_MENTION = re.compile(r"^\s*@\w+")
+
+
+class _LexHit(NamedTuple):
+    """A lexicon entry found in the text, in original coordinates."""
+
+    entry: Entry
+    start: int
+    end: int
+    key: str
+    prev: tuple[str, ...]
+    next: str
+
+
+@dataclass(slots=True)
+class _Doc:
+    """Everything the detectors need about one text, computed once."""
+
+    original: str
+    norm: Normalized
+    hits: dict[str, list[_LexHit]]
+    context: dict[str, object]
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+    urls: list[tuple[int, int]] = field(default_factory=list)
+
+    def slice(self, start: int, end: int) -> str:
+        return self.original[start:end]
+
+    def lex(self, name: str, subtype: str | None = None) -> list[_LexHit]:
+        found = self.hits.get(name, [])
+        return found if subtype is None else [h for h in found if h.entry.subtype == subtype]
+
+    def spans_of(self, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+        return [self.norm.to_original(*m.span()) for m in pattern.finditer(self.norm.text)]
+
+
+def _quote_list(words: list[str]) -> str:
+    quoted = [f"'{w}'" for w in words]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " och " + quoted[-1]
+
+
+def _dedupe(hits: Iterable[_LexHit]) -> list[_LexHit]:
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+        if any(s <= h.start and h.end <= e for s, e in seen):
+            continue
+        seen.add((h.start, h.end))
+        out.append(h)
+    return out
+
+
+class TextDetector:
+    """All text categories; build once (``warm_up``) and call :meth:`detect` per comment."""
+
+    def __init__(
+        self,
+        data_dir: Path = DATA_DIR,
+        rules_path: Path = RULES_PATH,
+        artifact_path: Path | None = ARTIFACT_PATH,
+        use_model: bool = True,
+    ) -> None:
+        entries: list[Entry] = []
+        digest = hashlib.sha256()
+        for path in sorted(data_dir.glob("*.txt")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+            entries.extend(load_lexicon(path))
+        digest.update(rules_path.read_bytes())
+        self.rules: tuple[Rule, ...] = load_rules(rules_path)
+        self.index = LexiconIndex(entries)
+        self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
+        self.rules_version = digest.hexdigest()[:12]
+        model_part = self.model.version if self.model else "none"
+        self.version = f"text-rules-{self.rules_version}+model-{model_part}"
+
+    # ------------------------------------------------------------------ analysis
+    def _analyse(self, text: str, norm: Normalized, context: dict[str, object]) -> _Doc:
+        hits: dict[str, list[_LexHit]] = {}
+        seen: set[tuple[str, str, int, int]] = set()
+        variants = [norm]
+        folded = norm.folded()
+        if folded is not norm:
+            variants.append(folded)
+        for variant in variants:
+            tokens = tokenize(variant)
+            for hit in self.index.scan(tokens):
+                start, end = variant.to_original(hit.start, hit.end)
+                ident = (hit.entry.lexicon, hit.entry.term, start, end)
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                vt = variant.text
+                prev = tuple(
+                    vt[t.start : t.end] for t in tokens[max(0, hit.first_token - 2) : hit.first_token]
+                )
+                after = tokens[hit.last_token + 1] if hit.last_token + 1 < len(tokens) else None
+                nxt = vt[after.start : after.end] if after else ""
+                key = " ".join(t.key for t in tokens[hit.first_token : hit.last_token + 1])
+                hits.setdefault(hit.entry.lexicon, []).append(_LexHit(hit.entry, start, end, key, prev, nxt))
+        doc = _Doc(text, norm, hits, context)
+        for m in _QUOTES.finditer(text):
+            doc.quotes.append(m.span())
+        if _URL_HINT.search(text):
+            doc.urls = [m.span() for m in _URL.finditer(text)]
+        return doc
+
+    def _reported(self, doc: _Doc, hit: _LexHit) -> bool:
+        """A word quoted or reported in order to complain about it, not used."""
+        condemn = doc.lex("condemnation", "condemn")
+        report = doc.lex("condemnation", "report")
+        if not condemn and not report:
+            return False
+        quoted = any(qs < hit.start and hit.end < qe for qs, qe in doc.quotes)
+        if quoted:
+            return True
+        return bool(condemn) and any(r.end <= hit.start and hit.start - r.end <= 40 for r in report)
+
+    # ------------------------------------------------------------------ findings
+    def _finding(
+        self,
+        doc: _Doc,
+        category: str,
+        subtype: str,
+        score: float,
+        spans: Iterable[tuple[int, int]],
+        explanation: str,
+        rule_id: str,
+    ) -> Finding:
+        uniq = sorted({(s, e) for s, e in spans if e > s})
+        return Finding(
+            category=category,
+            subtype=subtype,
+            score=round(min(max(score, 0.0), 1.0), 4),
+            spans=tuple(Span(s, e, doc.original[s:e]) for s, e in uniq),
+            explanation=explanation,
+            rule_id=rule_id,
+            model_version=self.version,
+        )
+
+    def _lexicon_finding(
+        self,
+        doc: _Doc,
+        category: str,
+        hits: list[_LexHit],
+        noun_key: tuple[str, str],
+        score: float,
+        rule_id: str,
+    ) -> Finding:
+        hits = _dedupe(hits)
+        words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in hits))[:4]
+        singular, plural = _LEXICON_NOUNS_SV.get(
+            noun_key, _LEXICON_NOUNS_SV.get((noun_key[0], ""), ("ord", "ord"))
+        )
+        if len(words) == 1:
+            explanation = f"Texten innehåller ordet {_quote_list(words)} ({singular})."
+        else:
+            explanation = f"Texten innehåller orden {_quote_list(words)} ({plural})."
+        subtype = hits[0].entry.subtype
+        return self._finding(
+            doc, category, subtype, score, [(h.start, h.end) for h in hits], explanation, rule_id
+        )
+
+    # ------------------------------------------------------------------ categories
+    def _profanity(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
+        hits = doc.lex("profanity")
+        kept = [h for h in hits if not self._reported(doc, h)]
+        if hits and not kept:
+            suppressed.add("profanity")
+        if kept:
+            subtype = kept[0].entry.subtype
+            out["profanity"].append(
+                self._lexicon_finding(
+                    doc, "profanity", kept, ("profanity", subtype), 0.9, "profanity.lexicon"
+                )
+            )
+
+    def _hate(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
+        slurs = doc.lex("slurs")
+        kept = [h for h in slurs if not self._reported(doc, h)]
+        if slurs and not kept:
+            suppressed.add("hate_speech")
+        if kept:
+            out["hate_speech"].append(
+                self._lexicon_finding(doc, "hate_speech", kept, ("slurs", ""), 0.9, "hate_speech.slur")
+            )
+            return
+        groups = doc.lex("groups")
+        compound = [
+            h for h in groups if h.entry.term.endswith("*") and h.key.endswith(_GROUP_INSULT_SUFFIXES)
+        ]
+        compound = [h for h in compound if not self._reported(doc, h)]
+        if compound:
+            words = [doc.slice(h.start, h.end) for h in compound][:3]
+            out["hate_speech"].append(
+                self._finding(
+                    doc,
+                    "hate_speech",
+                    compound[0].entry.subtype,
+                    0.88,
+                    [(h.start, h.end) for h in compound],
+                    f"Texten innehåller {_quote_list(words)}, ett nedsättande ord om en folkgrupp.",
+                    "hate_speech.group_compound",
+                )
+            )
+            return
+        cursed = [h for h in groups if h.prev[-1:] and h.prev[-1] in _CURSE_ADJECTIVES]
+        cursed = [h for h in cursed if not self._reported(doc, h)]
+        if cursed:
+            h = cursed[0]
+            start, _ = doc.norm.to_original(*_norm_span_before(doc, h.start, h.prev[-1]))
+            out["hate_speech"].append(
+                self._finding(
+                    doc,
+                    "hate_speech",
+                    h.entry.subtype,
+                    0.85,
+                    [(start, h.end)],
+                    f"Texten talar nedsättande om en folkgrupp: {_quote_list([doc.slice(start, h.end)])}.",
+                    "hate_speech.group_cursed",
+                )
+            )
+            return
+        dehum = [h for h in doc.lex("dehumanizing") if "inte" not in h.prev or " " in h.entry.term]
+        pairs = []
+        for g in groups:
+            for d in dehum:
+                if abs(d.start - g.start) <= 80 and not (d.start < g.end and g.start < d.end):
+                    between = doc.original[min(g.end, d.end) : max(g.start, d.start)]
+                    if not re.search(r"[.!?\n]", between):
+                        pairs.append((g, d))
+        if pairs:
+            g, d = pairs[0]
+            if "inte alla" in " ".join(g.prev) or g.prev[-1:] == ("inte",):
+                return
+            out["hate_speech"].append(
+                self._finding(
+                    doc,
+                    "hate_speech",
+                    g.entry.subtype,
+                    0.85,
+                    [(g.start, g.end), (d.start, d.end)],
+                    "Texten uttrycker missaktning för en folkgrupp: "
+                    f"{_quote_list([doc.slice(g.start, g.end), doc.slice(d.start, d.end)])}.",
+                    "hate_speech.group_dehumanising",
+                )
+            )
+
+    def _harassment(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
+        insults = doc.lex("insults", "insult")
+        kept = [h for h in insults if not self._reported(doc, h)]
+        if insults and not kept:
+            suppressed.add("harassment")
+        if kept:
+            out["harassment"].append(
+                self._lexicon_finding(
+                    doc, "harassment", kept, ("insults", "insult"), 0.85, "harassment.insult"
+                )
+            )
+            return
+        weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
+        if not weak:
+            return
+        persons = (
+            doc.spans_of(_PERSON)
+            + [m.span() for m in _NAME.finditer(doc.original)]
+            + [(h.start, h.end) for h in doc.lex("persons")]
+        )
+        for h in weak:
+            attributive = h.next and h.next.isalpha() and h.next not in _NOT_ATTRIBUTIVE
+            if attributive and not _PERSON.fullmatch(h.next) and not _is_person_word(self.index, h.next):
+                continue  # "värdelös snöröjning": criticism of a thing
+            if "inte" in h.prev[-1:]:
+                continue
+            near = [p for p in persons if -60 <= h.start - p[1] <= 60 or -40 <= p[0] - h.end <= 40]
+            if near:
+                target = near[0]
+                word, who = doc.slice(h.start, h.end), doc.slice(*target)
+                out["harassment"].append(
+                    self._finding(
+                        doc,
+                        "harassment",
+                        "personal_attack",
+                        0.75,
+                        [(h.start, h.end), target],
+                        f"Texten riktar {_quote_list([word])} mot en person ({_quote_list([who])}).",
+                        "harassment.targeted",
+                    )
+                )
+                return
+
+    def _sexual(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        hits = doc.lex("sexual")
+        if hits:
+            strong = [h for h in hits if h.entry.subtype != "explicit"]
+            score = 0.88 if strong else 0.75
+            chosen = strong or hits
+            out["sexual_content"].append(
+                self._lexicon_finding(
+                    doc, "sexual_content", chosen, ("sexual", ""), score, "sexual_content.lexicon"
+                )
+            )
+
+    def _advertising(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        strong = doc.lex("advertising", "strong")
+        weak = _dedupe(doc.lex("advertising", "weak"))
+        shop_urls = [(s, e) for s, e in doc.urls if _SHOP_URL.search(doc.original, s, e)]
+        prices = doc.spans_of(_PRICE)
+        if strong or shop_urls:
+            spans = [(h.start, h.end) for h in _dedupe(strong)] + shop_urls
+            words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
+            out["advertising"].append(
+                self._finding(
+                    doc,
+                    "advertising",
+                    "promotion",
+                    0.85,
+                    spans,
+                    f"Texten marknadsför en produkt eller tjänst: {_quote_list(words)}.",
+                    "advertising.promotion",
+                )
+            )
+            return
+        distinct = {h.key for h in weak}
+        if len(distinct) >= 2 and (doc.urls or prices or doc.spans_of(_PHONE)):
+            spans = [(h.start, h.end) for h in weak] + doc.urls[:1] + prices[:1]
+            words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
+            out["advertising"].append(
+                self._finding(
+                    doc,
+                    "advertising",
+                    "promotion",
+                    0.7,
+                    spans,
+                    f"Texten ser ut som reklam: {_quote_list(words)}.",
+                    "advertising.signals",
+                )
+            )
+
+    def _spam(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        spam = doc.lex("spam")
+        strong = [h for h in spam if not h.entry.subtype.endswith("_weak")]
+        weak = [h for h in spam if h.entry.subtype.endswith("_weak")]
+        contact = doc.urls or doc.spans_of(_PHONE)
+        if strong or (weak and (len({h.key for h in _dedupe(weak)}) >= 2 or contact)):
+            chosen = _dedupe(strong or weak)
+            spans = [(h.start, h.end) for h in chosen]
+            words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
+            out["spam"].append(
+                self._finding(
+                    doc,
+                    "spam",
+                    chosen[0].entry.subtype.removesuffix("_weak"),
+                    0.85 if strong else 0.72,
+                    spans,
+                    f"Texten ser ut som spam eller bedrägeri: {_quote_list(words)}.",
+                    "spam.lexicon",
+                )
+            )
+            return
+        mash = _gibberish(doc.norm.text)
+        n_words = len(doc.norm.text.split())
+        if len(mash) >= 2 or (mash and n_words <= 3):
+            out["spam"].append(
+                self._finding(
+                    doc,
+                    "spam",
+                    "gibberish",
+                    0.75,
+                    [doc.norm.to_original(*s) for s in mash],
+                    "Texten består av meningslösa teckenföljder (tangentbordsklottrande).",
+                    "spam.gibberish",
+                )
+            )
+            return
+        m = _REPEATED_CHAR.search(doc.original)
+        if m:
+            out["spam"].append(
+                self._finding(
+                    doc,
+                    "spam",
+                    "repetition",
+                    0.8,
+                    [m.span()],
+                    "Texten består av samma tecken upprepat många gånger.",
+                    "spam.repeated_character",
+                )
+            )
+            return
+        words = re.findall(r"[^\W_]+", doc.norm.text)
+        if len(words) >= 6:
+            tally = Counter(words)
+            top, count = max(tally.items(), key=lambda kv: (kv[1], kv[0]))
+            if len(top) < 3 or top in _LAUGHTER:
+                top = ""
+            run = max((len(g) for g in _runs(words) if g[0] == top), default=0)
+            if top and (run >= 5 or (count / len(words) >= 0.5 and len(words) >= 8)):
+                spans = [
+                    doc.norm.to_original(*m.span())
+                    for m in re.finditer(rf"\b{re.escape(top)}\b", doc.norm.text)
+                ]
+                out["spam"].append(
+                    self._finding(
+                        doc,
+                        "spam",
+                        "repetition",
+                        0.8,
+                        spans[:5],
+                        f"Texten upprepar samma ord om och om igen ({_quote_list([doc.slice(*spans[0])])}).",
+                        "spam.repeated_word",
+                    )
+                )
+                return
+        if len(doc.urls) >= 3 or (_SHORTENER.search(doc.original) and (weak or len(doc.urls) >= 2)):
+            out["spam"].append(
+                self._finding(
+                    doc,
+                    "spam",
+                    "link_farm",
+                    0.8,
+                    doc.urls[:5],
+                    f"Texten består främst av länkar ({len(doc.urls)} st).",
+                    "spam.links",
+                )
+            )
+            return
+        post = doc.context.get("post_text")
+        if (
+            isinstance(post, str)
+            and len(doc.norm.text.strip()) >= 15
+            and _canonical(normalize(post).text) == _canonical(doc.norm.text)
+        ):
+            out["spam"].append(
+                self._finding(
+                    doc,
+                    "spam",
+                    "copy_of_post",
+                    0.75,
+                    [(0, len(doc.original))],
+                    "Kommentaren är en kopia av inläggets egen text.",
+                    "spam.copy_of_post",
+                )
+            )
+
+    def _party(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        parties = [(h.start, h.end) for h in doc.lex("parties")]
+        parties += [m.span() for m in _PARTY_ABBR.finditer(doc.original)]
+        vote = doc.lex("stance", "vote")
+        attitude = doc.lex("stance", "attitude")
+        if not vote and not attitude:
+            return
+        names = [m.span() for m in _NAME.finditer(doc.original)]
+        campaign = [h for h in vote if h.key not in ("valet", "i valet")]
+        if vote and (parties or (names and campaign)):
+            targets = parties or names
+            spans = [(vote[0].start, vote[0].end), targets[0]]
+            out["party_political"].append(
+                self._finding(
+                    doc,
+                    "party_political",
+                    "campaigning",
+                    0.85,
+                    spans,
+                    f"Texten uppmanar till att rösta eller driver valkampanj: "
+                    f"{_quote_list([doc.slice(*s) for s in spans])}.",
+                    "party_political.vote",
+                )
+            )
+            return
+        if not parties or not attitude:
+            return
+        for p in parties:
+            sentence = _sentence_around(doc.original, p[0])
+            if sentence[1] < len(doc.original) and doc.original[sentence[1] - 1 : sentence[1]] == "?":
+                continue
+            stance = [h for h in attitude if sentence[0] <= h.start < sentence[1]]
+            if stance:
+                spans = [p, (stance[0].start, stance[0].end)]
+                out["party_political"].append(
+                    self._finding(
+                        doc,
+                        "party_political",
+                        "party_opinion",
+                        0.78,
+                        spans,
+                        f"Texten tar ställning för eller emot ett parti: "
+                        f"{_quote_list([doc.slice(*s) for s in spans])}.",
+                        "party_political.stance",
+                    )
+                )
+                return
+
+    def _question(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
+        if _MENTION.match(doc.original):
+            return
+        abusive = [(h.start, h.end) for name in ("insults", "profanity", "slurs") for h in doc.lex(name)]
+        text = doc.norm.text
+        for m in _SENTENCE.finditer(text):
+            sentence = m.group()
+            words = sentence.split()
+            if len(words) < 2:
+                continue
+            is_question = (sentence.rstrip().endswith("?") and len(words) >= 3) or bool(
+                _QUESTION_NO_MARK.search(sentence)
+            )
+            if not is_question:
+                continue
+            if _RHETORICAL.search(sentence):
+                continue
+            start, end = doc.norm.to_original(m.start(), m.end())
+            if any(start <= s < end for s, _ in abusive):
+                suppressed.add("question")  # an abusive question is not one to answer
+                continue
+            if _ADDRESSED_ELSEWHERE.search(sentence) and not _ADDRESSED_TO_US.search(sentence):
+                continue
+            # Trim the span to the sentence itself (no leading blanks).
+            while start < end and doc.original[start].isspace():
+                start += 1
+            while end > start and doc.original[end - 1].isspace():
+                end -= 1
+            score = 0.85 if _QUESTION_OPENER.search(sentence) else 0.72
+            out["question"].append(
+                self._finding(
+                    doc,
+                    "question",
+                    "question",
+                    score,
+                    [(start, end)],
+                    f"Texten innehåller en fråga till kommunen: '{doc.slice(start, end)}'.",
+                    "question.sentence",
+                )
+            )
+            return
+
+    def _off_topic(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        themes = doc.lex("offtopic")
+        if themes and not doc.lex("municipal"):
+            words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in themes))[:3]
+            out["off_topic"].append(
+                self._finding(
+                    doc,
+                    "off_topic",
+                    themes[0].entry.subtype,
+                    0.6,
+                    [(h.start, h.end) for h in themes],
+                    f"Texten handlar om något annat än kommunen ({_quote_list(words)}).",
+                    "off_topic.theme",
+                )
+            )
+
+    def _misinformation(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        hits = _dedupe(doc.lex("misinformation"))
+        if hits:
+            words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in hits))[:3]
+            out["misinformation"].append(
+                self._finding(
+                    doc,
+                    "misinformation",
+                    hits[0].entry.subtype,
+                    0.7,
+                    [(h.start, h.end) for h in hits],
+                    f"Texten har drag av ryktesspridning eller falsk information: {_quote_list(words)}.",
+                    "misinformation.lexicon",
+                )
+            )
+
+    def _crime(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        hits = doc.lex("crime", "material")
+        if hits:
+            words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in hits))[:3]
+            out["crime_material"].append(
+                self._finding(
+                    doc,
+                    "crime_material",
+                    "material",
+                    0.9,
+                    [(h.start, h.end) for h in hits],
+                    f"Texten nämner eller erbjuder brottsligt material: {_quote_list(words)}.",
+                    "crime_material.lexicon",
+                )
+            )
+
+    def _yaml_rules(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        for rule in self.rules:
+            if out[rule.category] and rule.category not in ("individual_case",):
+                continue
+            if any(f.subtype == rule.subtype for f in out[rule.category]):
+                continue
+            spans = rule.matches(doc.norm.text)
+            if not spans:
+                continue
+            orig = [doc.norm.to_original(s, e) for s, e in spans]
+            explanation = rule.explanation.format(match=doc.slice(*orig[0]).strip())
+            out[rule.category].append(
+                self._finding(doc, rule.category, rule.subtype, rule.score, orig, explanation, rule.id)
+            )
+
+    # ------------------------------------------------------------------ model
+    def _model_findings(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
+        if self.model is None:
+            return
+        scored = self.model.score(doc.norm.text)
+        span_cache: dict[str, list[tuple[str, int, int]]] = {}
+        for category in TEXT_CATEGORIES:
+            if out[category] or category in suppressed:
+                continue
+            threshold = self.model.thresholds.get(category)
+            p = scored.probabilities.get(category)
+            if threshold is None or p is None or p < threshold:
+                continue
+            spans = self._feature_spans(doc, self.model.top_features(scored, category), span_cache)
+            if not spans:
+                continue
+            words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
+            explanation = (
+                f"Modellen bedömer texten som {MODEL_PHRASE_SV[category]}, "
+                f"främst på grund av {_quote_list(words)}."
+            )
+            out[category].append(
+                self._finding(doc, category, "model", p, spans[:3], explanation, f"{category}.model")
+            )
+
+    def _feature_spans(
+        self, doc: _Doc, features: list[str], cache: dict[str, list[tuple[str, int, int]]]
+    ) -> list[tuple[int, int]]:
+        """Map model features back to words of the original text.
+
+        A word feature (``w:dm för``) is found as that sequence of words; a
+        character n-gram (``c:abatt``) is widened to the word that contains it.
+        Plain string comparison, no regex compiled per feature: this runs for
+        every model finding.
+        """
+        if not cache:
+            folded = _DIGITS.sub("0", doc.norm.text)
+            cache["words"] = [(m.group(), m.start(), m.end()) for m in _FEATURE_WORD.finditer(folded)]
+            cache["chunks"] = [(f" {m.group()} ", m.start(), m.end()) for m in _CHUNK.finditer(folded)]
+        words, chunks = cache["words"], cache["chunks"]
+        spans: list[tuple[int, int]] = []
+        for feat in features:
+            kind, body = feat[:2], feat[2:]
+            found: tuple[int, int] | None = None
+            if kind == "w:":
+                seq = feature_words(body)
+                n = len(seq)
+                for i in range(len(words) - n + 1) if seq else ():
+                    if all(words[i + k][0] == seq[k] for k in range(n)):
+                        found = (words[i][1], words[i + n - 1][2])
+                        break
+            elif len(body.strip()) >= 2:
+                for padded, start, end in chunks:
+                    if body in padded:
+                        found = (start, end)
+                        break
+            if found is None:
+                continue
+            span = doc.norm.to_original(*found)
+            if not any(a <= span[0] and span[1] <= b for a, b in spans):
+                spans.append(span)
+            if len(spans) == 3:
+                break
+        return spans
+
+    # ------------------------------------------------------------------ entry point
+    def detect(
+        self,
+        text: str,
+        context: dict[str, object] | None = None,
+        norm: Normalized | None = None,
+        use_model: bool = True,
+    ) -> list[Finding]:
+        """Findings for every text category that applies, unsorted."""
+        norm = norm or normalize(text)
+        doc = self._analyse(text, norm, context or {})
+        out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
+        suppressed: set[str] = set()
+        self._profanity(doc, out, suppressed)
+        self._hate(doc, out, suppressed)
+        self._harassment(doc, out, suppressed)
+        self._sexual(doc, out)
+        self._advertising(doc, out)
+        self._spam(doc, out)
+        self._party(doc, out)
+        self._off_topic(doc, out)
+        self._misinformation(doc, out)
+        self._crime(doc, out)
+        self._yaml_rules(doc, out)
+        self._question(doc, out, suppressed)
+        if out["spam"] and out["spam"][0].subtype in ("scam", "chain_letter", "clickbait", "engagement"):
+            # A scam dressed as an offer is spam, not advertising for a real business.
+            out["advertising"] = []
+            suppressed.add("advertising")
+        if any(out[c] for c in _NON_SERVICE) or _RHETORICAL.search(norm.text):
+            # A question inside an advert, a hate comment or chatter about something
+            # else is not a question the municipality has to answer.
+            suppressed.add("question")
+            if any(out[c] for c in _NON_SERVICE):
+                out["question"] = []
+        if use_model:
+            if _only_idioms(norm.text):
+                suppressed.update(("threat", "incitement"))
+            self._model_findings(doc, out, suppressed)
+            if out["question"] and out["question"][0].rule_id == "question.model" and any(
+                out[c] for c in _NON_SERVICE
+            ):
+                out["question"] = []
+        return [f for c in TEXT_CATEGORIES for f in out[c]]
+
+    def rule_categories(self, text: str, context: dict[str, object] | None = None) -> set[str]:
+        """Categories decided by rules alone (used by training to pick thresholds)."""
+        return {f.category for f in self.detect(text, context, use_model=False)}
+
+
+def _is_person_word(index: LexiconIndex, word: str) -> bool:
+    """Whether ``word`` names people ("svin" in "korrupta svin", "politiker")."""
+    return any(e.lexicon in ("persons", "insults") for e in index.word_entries(squeeze(word)))
+
+
+def _norm_span_before(doc: _Doc, original_start: int, word: str) -> tuple[int, int]:
+    """Normalised span of ``word`` right before an original position."""
+    text = doc.norm.text
+    # Find the normalised index of the original position, then the word before it.
+    idx = next((i for i, s in enumerate(doc.norm.starts) if s >= original_start), len(text))
+    found = text.rfind(word, 0, idx)
+    return (found, found + len(word)) if found >= 0 else (idx, idx)
+
+
+def _gibberish(text: str) -> list[tuple[int, int]]:
+    """Keyboard mash: long words with almost no vowels ("asdkjhaskjdh")."""
+    spans = []
+    for m in _LONG_WORD.finditer(text):
+        word = m.group()
+        vowels = sum(c in "aeiouyåäö" for c in word)
+        if vowels / len(word) <= 0.2:
+            spans.append(m.span())
+    return spans
+
+
+def _only_idioms(text: str) -> bool:
+    verbs = [m.span() for m in _VIOLENT.finditer(text)]
+    if not verbs:
+        return False
+    idioms = [m.span() for m in _BENIGN_IDIOM.finditer(text)]
+    return all(any(a <= s < b for a, b in idioms) for s, _ in verbs)
+
+
+def _runs(words: list[str]) -> list[list[str]]:
+    runs: list[list[str]] = []
+    for w in words:
+        if runs and runs[-1][0] == w:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    return runs
+
+
+def _canonical(text: str) -> str:
+    return " ".join(squeeze(w) for w in re.findall(r"[^\W_]+", text))
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(ch, 0, pos) for ch in ".!?\n") + 1
+    ends = [i for i in (text.find(ch, pos) for ch in ".!?\n") if i != -1]
+    end = min(ends) + 1 if ends else len(text)
+    return start, end

@@ -1,0 +1,168 @@
+"""Lexicon files and one-pass lookup of all lexicons over a text's tokens.
+
+Lexicons are plain text data files (``classifiers/text/data/*.txt``) so that
+an editor or linguist can review and extend them without reading code.  Each
+line is ``term | subtype``; ``stem*`` matches words beginning with the stem
+(inflections and compounds: ``muslim*`` catches ``muslimjävlar``), ``*stem``
+words ending with it, and several words form a phrase.
+
+Lookup happens on *squeezed* tokens of the normalised text (every run of a
+repeated letter reduced to one, see :func:`classifiers.normalize.squeeze`), so
+``snäääällla``, ``jäävla`` and ``jävla`` all meet the same entry.  Entries with
+å/ä/ö also get an ASCII variant (``javla``) because ``j@vla`` and plain-ASCII
+keyboards give exactly that, unless the variant is an ordinary Swedish word
+(``röv`` → ``rov`` is "prey").  All lexicons are merged into one index so a
+text's tokens are walked once, not once per lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from classifiers.normalize import Normalized, squeeze
+
+__all__ = ["Entry", "Hit", "LexiconIndex", "Token", "load_lexicon", "tokenize"]
+
+DATA_DIR = Path(__file__).with_name("data")
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-:][^\W_]+)*")
+_DEACCENT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
+#: ASCII variants that are ordinary words and must not inherit an entry.
+_COMMON_ASCII = frozenset(
+    {"rov", "rova", "hor", "kat", "kata", "ska", "sa", "bog", "fan", "stad", "vag", "vart"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon line: ``term`` as written in the file, for explanations."""
+
+    lexicon: str
+    term: str
+    subtype: str
+
+
+class Token(NamedTuple):
+    """A word of the normalised text: its squeezed lookup key and its span.
+
+    A named tuple rather than a frozen dataclass: tokens are made for every
+    word of every comment, and tuple construction is several times cheaper.
+    """
+
+    key: str
+    start: int
+    end: int
+
+
+class Hit(NamedTuple):
+    """An entry found in a text, with the span in the *normalised* text."""
+
+    entry: Entry
+    start: int
+    end: int
+    first_token: int
+    last_token: int
+
+
+def tokenize(norm: Normalized) -> list[Token]:
+    """Words of the normalised text; hyphenated compounds stay one token."""
+    return [Token(squeeze(m.group()), *m.span()) for m in _TOKEN.finditer(norm.text)]
+
+
+def load_lexicon(path: Path) -> list[Entry]:
+    """Read a lexicon file; the lexicon's name is the file's stem."""
+    entries = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        term, _, subtype = (part.strip() for part in line.partition("|"))
+        entries.append(Entry(path.stem, term.casefold(), subtype or path.stem))
+    return entries
+
+
+class LexiconIndex:
+    """All lexicons in one index, looked up in a single walk over the tokens."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._exact: dict[str, list[Entry]] = {}
+        self._prefix: dict[str, list[Entry]] = {}
+        self._suffix: dict[str, list[Entry]] = {}
+        self._phrase: dict[tuple[str, ...], list[Entry]] = {}
+        for entry in entries:
+            for variant in _variants(entry.term):
+                self._add(variant, entry)
+        self._prefix_lengths = sorted({len(k) for k in self._prefix}, reverse=True)
+        self._suffix_lengths = sorted({len(k) for k in self._suffix}, reverse=True)
+        # Phrases indexed by their first word, so most tokens cost one dict miss.
+        self._phrase_first: dict[str, list[tuple[tuple[str, ...], list[Entry]]]] = {}
+        for key, found in sorted(self._phrase.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+            self._phrase_first.setdefault(key[0], []).append((key, found))
+        # Single-word lookups depend only on the word, and comment vocabularies
+        # repeat a lot: remember the answer per word (bounded).
+        self._word_cache: dict[str, tuple[Entry, ...]] = {}
+
+    def _add(self, term: str, entry: Entry) -> None:
+        words = [w for w in re.split(r"\s+", term) if w]
+        if len(words) > 1:
+            key = tuple(squeeze(w) for w in words)
+            self._phrase.setdefault(key, []).append(entry)
+        elif term.endswith("*"):
+            self._prefix.setdefault(squeeze(term[:-1]), []).append(entry)
+        elif term.startswith("*"):
+            self._suffix.setdefault(squeeze(term[1:]), []).append(entry)
+        else:
+            self._exact.setdefault(squeeze(term), []).append(entry)
+
+    def word_entries(self, key: str) -> tuple[Entry, ...]:
+        """Entries (exact, prefix or suffix) that a single squeezed word matches."""
+        return self._word_entries(key)
+
+    def _word_entries(self, key: str) -> tuple[Entry, ...]:
+        cached = self._word_cache.get(key)
+        if cached is not None:
+            return cached
+        found: list[Entry] = list(self._exact.get(key, ()))
+        klen = len(key)
+        for length in self._prefix_lengths:
+            if length <= klen:
+                found.extend(self._prefix.get(key[:length], ()))
+        for length in self._suffix_lengths:
+            if length <= klen:
+                found.extend(self._suffix.get(key[-length:], ()))
+        result = tuple(found)
+        if len(self._word_cache) > 200_000:
+            self._word_cache.clear()
+        self._word_cache[key] = result
+        return result
+
+    def scan(self, tokens: list[Token]) -> list[Hit]:
+        """Every entry occurrence, ordered by position (phrases before words)."""
+        hits: list[Hit] = []
+        keys = [t.key for t in tokens]
+        n = len(tokens)
+        phrase_first = self._phrase_first
+        for i, tok in enumerate(tokens):
+            key = keys[i]
+            candidates = phrase_first.get(key)
+            if candidates:
+                for phrase, found in candidates:
+                    length = len(phrase)
+                    if i + length <= n and tuple(keys[i : i + length]) == phrase:
+                        last = tokens[i + length - 1]
+                        hits.extend(Hit(e, tok.start, last.end, i, i + length - 1) for e in found)
+            for e in self._word_entries(key):
+                hits.append(Hit(e, tok.start, tok.end, i, i))
+        return hits
+
+
+def _variants(term: str) -> set[str]:
+    variants = {term}
+    ascii_form = term.translate(_DEACCENT)
+    if ascii_form != term and not any(w.strip("*") in _COMMON_ASCII for w in ascii_form.split()):
+        variants.add(ascii_form)
+    return variants

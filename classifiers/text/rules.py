@@ -1,0 +1,79 @@
+"""Regular-expression rules loaded from ``classifiers/text/data/rules.yaml``.
+
+Rules live in a data file so that each one can carry the guideline line or
+law it implements next to the pattern, and so that a reviewer can read the
+whole rule set without reading Python.  Patterns run on the normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from classifiers.types import CATEGORIES
+
+__all__ = ["RULES_PATH", "Rule", "load_rules"]
+
+RULES_PATH = Path(__file__).with_name("data") / "rules.yaml"
+
+_REQUIRED = ("id", "category", "subtype", "score", "pattern", "explanation", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    category: str
+    subtype: str
+    score: float
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+    anchors: tuple[str, ...]
+    explanation: str
+    source: str
+
+    def matches(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the normalised text where the rule fires (at most three)."""
+        spans: list[tuple[int, int]] = []
+        if self.anchors and not any(a in text for a in self.anchors):
+            return spans
+        for m in self.pattern.finditer(text):
+            start, end = m.span("m") if "m" in self.pattern.groupindex else m.span()
+            if self.unless is not None and self.unless.search(text, max(0, start - 40), end + 40):
+                continue
+            spans.append((start, end))
+            if len(spans) == 3:
+                break
+        return spans
+
+
+def load_rules(path: Path = RULES_PATH) -> tuple[Rule, ...]:
+    """Read and compile the rules; a malformed rule is an error at start-up, not later."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = []
+    seen: set[str] = set()
+    for item in raw:
+        missing = [k for k in _REQUIRED if k not in item]
+        if missing:
+            raise ValueError(f"rule {item.get('id')!r} lacks {missing}")
+        if item["category"] not in CATEGORIES:
+            raise ValueError(f"rule {item['id']!r}: unknown category {item['category']!r}")
+        if item["id"] in seen:
+            raise ValueError(f"duplicate rule id {item['id']!r}")
+        seen.add(item["id"])
+        rules.append(
+            Rule(
+                id=item["id"],
+                category=item["category"],
+                subtype=item["subtype"],
+                score=float(item["score"]),
+                pattern=re.compile(item["pattern"].strip()),
+                unless=re.compile(item["unless"]) if item.get("unless") else None,
+                anchors=tuple(item.get("anchors", ())),
+                explanation=item["explanation"],
+                source=item["source"],
+            )
+        )
+    return tuple(rules)

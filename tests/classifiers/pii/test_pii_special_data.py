@@ -1,0 +1,129 @@
+"""Sensitive personal data and confidential data: tied to a person, or not a finding."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import analyse, subtypes
+
+SENSITIVE = "sensitive_personal_data"
+CONFIDENTIAL = "confidential"
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "term"),
+    [
+        ("Min granne på Storgatan 5 har diabetes.", "health", "diabetes"),
+        ("Jag har diabetes och orkar inte gå till återvinningen.", "health", "diabetes"),
+        ("Min dotter har autism och behöver skolskjuts.", "health", "autism"),
+        ("Anna Svensson är alkoholist, alla vet det.", "health", "alkoholist"),
+        ("Hans fru har bröstcancer.", "health", "bröstcancer"),
+        ("Läraren på Ekskolan är sjukskriven för depression.", "health", "sjukskriven"),
+        ("Min granne är muslim och ber fem gånger om dagen.", "religion", "muslim"),
+        ("Per Larsson är homosexuell, det vet hela byn.", "sexual_orientation", "homosexuell"),
+        ("Grannen på Kvarngatan 3 är dömd för misshandel.", "criminal_offence", "dömd för"),
+        ("Johan Pettersson sitter i fängelse sedan i fjol.", "criminal_offence", "sitter i fängelse"),
+        ("Rektorn på Ekskolan tjänar 80 000 kr i månaden.", "salary", "tjänar 80 000 kr"),
+        ("Min bror får försörjningsstöd sedan i våras.", "social_services", "försörjningsstöd"),
+        ("Hennes son är omhändertagen enligt LVU.", "social_services", "omhändertagen"),
+        ("Min kollega Eva är med i facket och tycker annat.", "union_membership", "med i facket"),
+        ("Min pappa är sverigedemokrat sedan länge.", "political_opinion", "sverigedemokrat"),
+        ("Grannen är same och har renar.", "ethnic_origin", "same"),
+        ("Min diabetes gör att jag inte kan gå långt.", "health", "diabetes"),
+    ],
+)
+def test_sensitive_positive(text: str, subtype: str, term: str) -> None:
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == subtype]
+    assert len(findings) == 1, analyse(text)
+    (finding,) = findings
+    assert term in [s.text for s in finding.spans]
+    assert len(finding.spans) >= 2  # the term and the person it is about
+    assert finding.rule_id == f"sensitive.{subtype}"
+    assert finding.explanation.count("–") == 1 and finding.explanation.endswith(".")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Diabetesvården i kommunen är dålig.",
+        "Cancer är en folksjukdom som kräver mer resurser.",
+        "Kommunen borde satsa mer på missbruksvården.",
+        "Min mamma tycker att missbrukare borde få mer hjälp.",
+        "Min granne jobbar i hemtjänsten och trivs.",
+        "Min granne hatar muslimer och säger det högt.",
+        "Hur många får försörjningsstöd i kommunen?",
+        "Lönen för undersköterskor är för låg i kommunen.",
+        "Det finns många homosexuella i Sverige och det är bra.",
+        "Jag tycker att depression borde tas på större allvar.",
+        "Fängelset utanför stan ska byggas ut.",
+        "Facket och kommunen förhandlar om avtalet.",
+        "Hemtjänsten har fått nya bilar.",
+        "Hon spelade en diabetiker i filmen.",
+    ],
+)
+def test_sensitive_negative(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Min son har ett åtgärdsprogram och pratar med kuratorn.", "school"),
+        ("Jag har gjort en orosanmälan om grannens barn.", "social_services"),
+        ("Min dotter är placerad i familjehem sedan i fjol.", "social_services"),
+        ("Hennes son är omhändertagen enligt LVU.", "social_services"),
+        ("Jag fick avslag på försörjningsstöd i förra veckan.", "social_services"),
+        ("Min mamma fick diagnosen demens på vårdcentralen.", "health_care"),
+        ("Läkaren sa att min son ska remitteras, det står i min journal.", "health_care"),
+        ("Min dotter har skyddad identitet och får inte synas.", "protected_identity"),
+        ("Anna Svensson har skyddade personuppgifter, ta bort adressen!", "protected_identity"),
+        ("Jag har sekretessmarkering så skriv inte var jag bor.", "protected_identity"),
+        ("Min son går till elevhälsan varje vecka.", "school"),
+        ("Eleven Kalle Nilsson har extra anpassningar i matte.", "school"),
+        ("Mitt ärende dnr SN 2024/123 om min son har dragit ut på tiden.", "case_details"),
+        ("Hans pappa är inlagd på psyket sedan en vecka.", "health_care"),
+    ],
+)
+def test_confidential_positive(text: str, subtype: str) -> None:
+    findings = [f for f in analyse(text) if f.category == CONFIDENTIAL and f.subtype == subtype]
+    assert len(findings) == 1, analyse(text)
+    assert findings[0].rule_id == f"confidential.{subtype}"
+    assert "sekretess" in findings[0].explanation or "skyddade personuppgifter" in findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Socialtjänsten borde få mer resurser.",
+        "Hur gör man en orosanmälan?",
+        "Elevhälsan på skolorna behöver fler kuratorer.",
+        "Personer med skyddad identitet har svårt att få bostad.",
+        "Kommunen måste följa reglerna om sekretessmarkering.",
+        "Vilket diarienummer har detaljplanen, dnr KS 2024/567?",
+        "Vården på vårdcentralen är för dålig.",
+        "Familjehem behövs i hela länet, anmäl intresse!",
+        "Journalen ska digitaliseras, säger regionen.",
+        "Åtgärdsprogram används för elever som behöver stöd.",
+        "BUP har långa köer i hela regionen.",
+    ],
+)
+def test_confidential_negative(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+def test_sensitive_and_confidential_are_separate_findings() -> None:
+    findings = analyse("Min dotter är placerad i familjehem enligt LVU.")
+    assert ("sensitive_personal_data", "social_services") in {(f.category, f.subtype) for f in findings}
+    assert ("confidential", "social_services") in {(f.category, f.subtype) for f in findings}
+
+
+def test_pronoun_ties_only_when_a_person_was_pointed_out() -> None:
+    assert subtypes(analyse("Min granne Anna flyttade hit. Hon har cancer."), SENSITIVE) == {"health"}
+    assert subtypes(analyse("Hon har cancer, läste jag i tidningen."), SENSITIVE) == set()
+
+
+def test_explanations_describe_but_do_not_repeat_identifiers() -> None:
+    text = "Anna Svensson på Storgatan 12 har diabetes."
+    (finding,) = [f for f in analyse(text) if f.category == SENSITIVE]
+    assert "diabetes" in finding.explanation
+    assert "Svensson" not in finding.explanation and "Storgatan" not in finding.explanation

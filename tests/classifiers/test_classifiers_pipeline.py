@@ -1,0 +1,135 @@
+"""The public ``classify`` interface: determinism, explainable findings, context."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import classifiers
+from classifiers import Assessment, classify
+from classifiers.pipeline import Pipeline
+from classifiers.types import CATEGORIES
+
+_PNR_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "testpersonnummer" / "personnummer.json"
+
+
+def _test_personnummer() -> str:
+    """A Skatteverket test number (belongs to no one), as YYMMDD-NNNN."""
+    # The fallback is the same entry, for checkouts without the shared folder.
+    number = json.loads(_PNR_FILE.read_text())[20000] if _PNR_FILE.exists() else "197712072391"
+    return f"{number[2:8]}-{number[8:]}"
+
+
+TEXTS = [
+    "Vilken j@vla idiot du är",
+    "Någon skrev 'blattar' på busskuren, vidrigt!",
+    "Helt värdelös snöröjning, skäms kommunen!",
+    "Vi borde skjuta upp beslutet.",
+    "Jag ska döda dig",
+    "Rösta på SD i valet!",
+    "Vad tycker SD om bygget?",
+    "Rabattkod SOMMAR20 ger 20% rabatt, DM för pris",
+    "Gatlampan på Storgatan är trasig, när lagar ni den?",
+    "Hur svårt kan det vara?",
+    "Invandrare är råttor som borde utvisas",
+    "Grattis du har vunnit! Klicka här: bit.ly/x1",
+    "i d i o t\u200b handläggare, ni är värdelösa",
+    "",
+    "   ",
+    "🙂🙂🙂",
+    "JÄÄÄÄVLA SKIT KOMMUN!!!!",
+    f"Mitt personnummer är {_test_personnummer()}, ring mig",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_finding_is_explainable(text: str) -> None:
+    assessment = classify(text)
+    assert isinstance(assessment, Assessment)
+    assert assessment.model_version
+    for finding in assessment.findings:
+        assert finding.category in CATEGORIES
+        assert finding.spans, finding
+        for span in finding.spans:
+            assert 0 <= span.start < span.end <= len(text)
+            assert span.text == text[span.start : span.end]
+        assert finding.explanation.strip()
+        assert finding.explanation.endswith(".")
+        assert re.search(r"[a-zåäö]", finding.explanation)
+        assert finding.rule_id and finding.model_version
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_input_gives_an_equal_assessment(text: str) -> None:
+    first = classify(text, {"platform": "facebook"})
+    second = classify(text, {"platform": "facebook"})
+    fresh = Pipeline().classify(text, {"platform": "facebook"})
+    assert first == second == fresh
+    assert first.as_dict() == fresh.as_dict()
+
+
+def test_findings_are_sorted_by_category_order_then_position() -> None:
+    text = "Jävla idiot, rösta på SD! När öppnar badhuset? Jag ska döda dig"
+    findings = classify(text).findings
+    order = [CATEGORIES.index(f.category) for f in findings]
+    assert order == sorted(order)
+    assert {"profanity", "harassment", "party_political", "question", "threat"} <= {
+        f.category for f in findings
+    }
+
+
+def test_explanation_names_the_original_obfuscated_word() -> None:
+    finding = next(f for f in classify("Vilken j@vla dag").findings if f.category == "profanity")
+    assert finding.spans[0].text == "j@vla"
+    assert "'j@vla'" in finding.explanation
+    assert finding.explanation.startswith("Texten innehåller ordet")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Någon skrev 'blattar' på busskuren, vidrigt!", "hate_speech"),
+        ("Helt värdelös snöröjning, skäms kommunen", "harassment"),
+        ("Vi borde skjuta upp beslutet.", "threat"),
+        ("Vi spelade kort för att döda tid i kön", "threat"),
+        ("Vad tycker SD om bygget?", "party_political"),
+    ],
+)
+def test_known_false_positives_stay_away_in_the_full_pipeline(text: str, category: str) -> None:
+    assert category not in classify(text).categories
+
+
+def test_a_neutral_party_question_is_a_question() -> None:
+    assert "question" in classify("Vad tycker SD om bygget?").categories
+
+
+def test_copy_of_the_post_is_spam_only_with_context() -> None:
+    post = "Nu öppnar vi det nya biblioteket på Stora torget, välkomna på lördag!"
+    assert "spam" in classify(post, {"post_text": post}).categories
+    assert "spam" not in classify(post).categories
+
+
+def test_privacy_findings_come_from_the_privacy_package() -> None:
+    pytest.importorskip("classifiers.pii")
+    text = f"Mitt personnummer är {_test_personnummer()}, ring mig"
+    assessment = classify(text, {"own_contacts": []})
+    assert "personal_data" in assessment.categories or "sensitive_personal_data" in assessment.categories
+
+
+def test_model_version_is_exposed_and_combined() -> None:
+    version = classifiers.warm_up()
+    assert version == classifiers.MODEL_VERSION
+    assert "text-rules-" in version and "+model-" in version
+    assert classify("hej").model_version == version
+
+
+def test_rules_only_pipeline_works_without_privacy_or_models() -> None:
+    from classifiers.text import TextDetector
+
+    pipeline = Pipeline(text_detector=TextDetector(artifact_path=None), use_privacy=False)
+    assessment = pipeline.classify("Jag ska döda dig, din j@vla idiot")
+    assert {"threat", "profanity", "harassment"} <= assessment.categories
+    assert "model-none" in assessment.model_version and "absent" in assessment.model_version

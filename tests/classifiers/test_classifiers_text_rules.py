@@ -1,0 +1,353 @@
+"""Rules and lexicons per category: positives and the hard negatives they must leave alone.
+
+These run the text detector without models, so they hold whatever the corpus
+and the trained artefacts look like; ``test_classifiers_pipeline.py`` checks
+the known false positives against the full pipeline too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.text import TextDetector
+
+
+@pytest.fixture(scope="module")
+def detector() -> TextDetector:
+    return TextDetector(use_model=False)
+
+
+CASES: dict[str, tuple[list[str], list[str]]] = {
+    "profanity": (
+        [
+            "Vilken jävla soppa det blev med bygget",
+            "j@vla kommun alltså",
+            "Fy fan vad dåligt",
+            "Det här är ju helt åt helvete",
+            "snöröjningen är skit i år",
+            "JÄÄÄÄVLA skämt",
+            "javlar vad dyrt det blev",
+            "fuck den här parkeringen",
+        ],
+        [
+            "Tack för snabbt svar!",
+            "Vi var på stadshuset och fick en fin visning",
+            "Hur många fanns det på mötet?",
+            "Jag har sex veckor kvar till pension",
+            "Skittles säljs i kiosken vid badet",
+            "Det är rov att ta så mycket betalt",
+            "Fantastiskt fint i parken idag",
+            "Någon har klottrat 'fitta' på busskuren, vidrigt, sanera det",
+        ],
+    ),
+    "hate_speech": (
+        [
+            "Jävla blattar förstör allt här",
+            "Alla svartskallar borde åka hem",
+            "Muslimjävlarna ska ut ur vår stad",
+            "Invandrare är råttor som förstör landet",
+            "Romer är ohyra och borde utvisas",
+            "Kvinnor hör hemma i köket, inte i fullmäktige",
+            "b l a t t a r ska inte bo här",
+            "judar är parasiter",
+        ],
+        [
+            "Någon skrev 'blattar' på busskuren, vidrigt!",
+            'Det står "svartskallar ut" klottrat på skolan, polisanmäl och sanera',
+            "Invandrare är inte kriminella, sluta sprida det",
+            "Kommunen borde ta emot fler flyktingar",
+            "Muslimer firar eid i parken på lördag, alla välkomna",
+            "Föreningen för homosexuella har möte i biblioteket",
+            "Råttor i källaren på Storgatan, när kommer saneraren?",
+            "Kvinnor och män har samma rätt till bostadsanpassning",
+        ],
+    ),
+    "harassment": (
+        [
+            "Du är en idiot",
+            "Handläggaren är en inkompetent idiot",
+            "Anna Svensson är korrupt",
+            "Håll käften din mupp",
+            "Vilka pucko som planerat detta",
+            "Rektorn är värdelös och borde sparkas",
+            "din jävla i d i o t",
+            "Hon är så korkad att det gör ont",
+        ],
+        [
+            "Helt värdelös snöröjning, skäms kommunen",
+            "Vilket idiotiskt beslut av nämnden",
+            "Kommunen är inkompetent när det gäller vägar",
+            "Bussarna är värdelösa på helgerna",
+            "Jag tycker att beslutet är dumt",
+            "Han kallade mig 'idiot' på mötet, det är inte ok",
+            "Den korrupta upphandlingen borde granskas",
+            "Skolmaten är äcklig och kall",
+        ],
+    ),
+    "threat": (
+        [
+            "Jag ska döda dig",
+            "Vi vet var du bor",
+            "Jag kommer att bränna ner kommunhuset",
+            "Du ska dö för det här",
+            "Akta dig noga, handläggaren",
+            "Jag ska slå ihjäl honom",
+            "Kula i huvudet på dig",
+            "Vi ska hitta er allihop",
+        ],
+        [
+            "Ni borde skjuta upp beslutet",
+            "Vi spelade kort för att döda tid i kön",
+            "Jag ska skjuta in ansökan imorgon",
+            "Kan ni skjuta fram mötet en vecka?",
+            "Den nya taxan dödar stämningen i centrum",
+            "Jag slog ihjäl en mygga på balkongen",
+            "Bygget spränger budgeten",
+            "Jag ska inte döda någon, jag är bara arg",
+        ],
+    ),
+    "incitement": (
+        [
+            "Någon borde bränna ner hela förläggningen",
+            "Bränn ner kommunhuset!",
+            "Ta lagen i egna händer, polisen gör inget",
+            "Vi borde slå sönder fartkamerorna",
+            "Sluta betala skatt till den här kommunen",
+            "Gå dit och spöa honom",
+            "Krossa rutorna på stadshuset",
+            "Storma fullmäktige på torsdag",
+        ],
+        [
+            "Någon borde skjuta upp beslutet",
+            "Vi borde bränna kalorier på nya utegymmet",
+            "Alla borde rösta i valet",
+            "Någon borde laga gatlampan",
+            "Vi måste skjuta till mer pengar till skolan",
+            "Folk borde sluta parkera på cykelbanan",
+            "Bränn inte löv i trädgården under eldningsförbud",
+            "Man borde spränga in mer tid för frågor på mötet",
+        ],
+    ),
+    "sexual_content": (
+        [
+            "Gratis porrfilmer på min sida",
+            "Heta singlar i din stad väntar",
+            "Skicka nakenbilder till mig",
+            "Sexträff ikväll? Skriv privat",
+            "Kolla min onlyfans",
+            "Eskorttjejer i centrum, ring",
+            "p0rr för alla",
+            "Jag vill ha en avsugning",
+        ],
+        [
+            "Skolan har sexualundervisning i åttan",
+            "Sexuella trakasserier på arbetsplatsen ska anmälas",
+            "Det tar sex veckor att få bygglov",
+            "RFSU har en utställning på biblioteket",
+            "Badet har nya omklädningsrum",
+            "Föreläsning om ungas hälsa i aulan",
+            "Hur anmäler jag sexualbrott?",
+            "Jag är sexton år och vill sommarjobba",
+        ],
+    ),
+    "advertising": (
+        [
+            "Använd rabattkod SOMMAR20 i vår webbshop",
+            "DM för pris på ved",
+            "Länk i bio för våra erbjudanden",
+            "Gratis frakt hela veckan på minbutik.se",
+            "Vi erbjuder städning till bra pris, ring oss",
+            "Kolla in min sida för fina smycken",
+            "Köp nu! Bara idag",
+            "Besök oss på torget, nyöppnad salong",
+        ],
+        [
+            "Vad kostar det att boka bastun?",
+            "Priset för parkering har höjts igen",
+            "Kommunen borde erbjuda fler platser i förskolan",
+            "Jag köpte en cykel på loppis",
+            "Var kan jag boka tid för bygglovsrådgivning?",
+            "Bra pris på lunchen i stadshusets matsal",
+            "Reamaterialet ligger på återvinningen",
+            "Biljetterna till konserten är gratis",
+        ],
+    ),
+    "spam": (
+        [
+            "Grattis du har vunnit en iPhone! Klicka här",
+            "Tjäna pengar hemifrån, passiv inkomst varje dag",
+            "Köp följare billigt, 1000 st för 50 kr",
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+            "köp köp köp köp köp köp köp köp",
+            "Investera i bitcoin, skriv på whatsapp +46 70 123 45 67",
+            "f4f l4l följ tillbaka",
+            "a.example.com b.example.com c.example.com d.example.com",
+        ],
+        [
+            "Kommunen borde investera i skolan",
+            "Vi har fler följare än grannkommunen, kul!",
+            "Ha ha ha ha ha ha ha ha vad roligt",
+            "Tack tack!",
+            "Läs mer på kommunens hemsida example.se",
+            "Nej nej nej, inte igen",
+            "Min son jobbar med trading på banken",
+            "Jag fick en bitcoin-bluff i mejlen, varning!",
+        ],
+    ),
+    "party_political": (
+        [
+            "Rösta på SD i valet!",
+            "Sossarna har förstört den här kommunen",
+            "Moderaterna är bäst för Finspång",
+            "Rösta bort S i höst",
+            "Kryssa Anna Svensson på valsedeln",
+            "Centerpartiet har svikit landsbygden",
+            "Ut med MP ur styret",
+            "Liberalerna ljuger om skolan",
+        ],
+        [
+            "Vad tycker SD om bygget?",
+            "Vilket parti röstade emot förslaget, var det M?",
+            "M och S röstade för förslaget i fullmäktige.",
+            "Storlek L finns inte kvar",
+            "Vitamin C är bra mot förkylning",
+            "När är valet till kyrkofullmäktige?",
+            "Ordföranden i nämnden är från Centerpartiet.",
+            "Vad är skillnaden mellan S och V i skolfrågan?",
+        ],
+    ),
+    "individual_case": (
+        [
+            "Gatlampan på Storgatan är trasig sedan en vecka",
+            "Det är ett stort potthål i vägen vid skolan",
+            "Soporna har inte hämtats på två veckor",
+            "Jag fick avslag på min ansökan om bostadsanpassning och vill överklaga",
+            "Grannens barn far illa, de lämnas ensamma hemma i dagar",
+            "Grannen har byggt ett garage utan bygglov",
+            "Jag vill ansöka om färdtjänst",
+            "Min handläggare svarar inte på mina mejl",
+        ],
+        [
+            "Vackert väder idag",
+            "Tack för en fin sommarfest",
+            "Kommunen borde satsa mer på cykelbanor",
+            "Bra jobbat med snöröjningen i år",
+            "Läste om den nya detaljplanen, spännande",
+            "Vilken fin lekplats ni byggt",
+            "Trasiga löften från politikerna som vanligt",
+            "Vägen till framgång är lång",
+        ],
+    ),
+    "question": (
+        [
+            "När öppnar badhuset igen?",
+            "Hur ansöker jag om bygglov?",
+            "Finns det lediga platser i förskolan i höst?",
+            "Kan ni svara på när snöröjningen kommer",
+            "Jag undrar om biblioteket har öppet på lördag",
+            "Vad tycker SD om bygget?",
+            "Hej! Vart vänder jag mig med frågor om färdtjänst?",
+            "Varför har sophämtningen ändrats?",
+        ],
+        [
+            "Hur svårt kan det vara?",
+            "Vem bryr sig?",
+            "Skämtar ni?",
+            "Är ni helt dumma i huvudet?",
+            "Tack för informationen.",
+            "Bra jobbat!",
+            "@Anna vad menar du?",
+            "Vad håller ni på med?!",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("category", "text"), [(c, t) for c, (pos, _) in CASES.items() for t in pos], ids=lambda v: str(v)[:40]
+)
+def test_positive(detector: TextDetector, category: str, text: str) -> None:
+    assert category in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    ("category", "text"), [(c, t) for c, (_, neg) in CASES.items() for t in neg], ids=lambda v: str(v)[:40]
+)
+def test_hard_negative(detector: TextDetector, category: str, text: str) -> None:
+    assert category not in detector.rule_categories(text)
+
+
+def test_each_main_category_has_eight_positives_and_eight_negatives() -> None:
+    for category, (pos, neg) in CASES.items():
+        assert len(pos) >= 8 and len(neg) >= 8, category
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Gatlampan på Storgatan är trasig", "fault_report"),
+        ("Jag fick avslag på min ansökan och vill överklaga", "complaint"),
+        ("Barnen far illa i familjen bredvid", "neglect_report"),
+        ("Grannen har byggt en altan utan bygglov", "unlawful_building"),
+        ("Jag vill ansöka om förskoleplats", "application"),
+    ],
+)
+def test_individual_case_subtypes(detector: TextDetector, text: str, subtype: str) -> None:
+    subtypes = {f.subtype for f in detector.detect(text, use_model=False) if f.category == "individual_case"}
+    assert subtype in subtypes
+
+
+def test_spam_copy_of_post(detector: TextDetector) -> None:
+    post = "Välkommen till invigningen av nya biblioteket på lördag!"
+    found = detector.detect("välkommen till invigningen av nya biblioteket på lördag", {"post_text": post})
+    assert any(f.category == "spam" and f.subtype == "copy_of_post" for f in found)
+    assert not any(
+        f.category == "spam" for f in detector.detect("Ser fram emot lördag!", {"post_text": post})
+    )
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("copyright", "Här är hela artikeln från tidningen eftersom den ligger bakom betalvägg: ..."),
+        ("copyright", "Streama gratis filmer på min iptv-tjänst"),
+        ("misinformation", "Sprid detta innan det raderas! Kommunen mörklägger allt"),
+        ("misinformation", "Jag har hört att kommunen ska stänga skolan nästa vecka"),
+        ("crime_material", "Säljer hasch och gräs, snabb leverans"),
+        ("crime_material", "Fixar falska körkort, skriv privat"),
+        ("off_topic", "Vem vinner melodifestivalen i år tror ni"),
+    ],
+)
+def test_best_effort_categories(detector: TextDetector, category: str, text: str) -> None:
+    assert category in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunen borde visa melodifestivalen på storbildsskärm på torget",
+        "Jag har hört att biblioteket har fått nya böcker",
+        "Vem har gräsklipparen till fotbollsplanen?",
+    ],
+)
+def test_best_effort_categories_leave_ordinary_comments(detector: TextDetector, text: str) -> None:
+    assert not detector.rule_categories(text) & {"off_topic", "misinformation", "crime_material", "copyright"}
+
+
+def test_rule_anchors_are_only_a_speed_up(detector: TextDetector) -> None:
+    """Every rule gives the same spans with and without its anchor prefilter."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from classifiers.normalize import normalize
+
+    texts = [t for pos, neg in CASES.values() for t in pos + neg]
+    corpus = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
+    if corpus.exists():
+        texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()[:3000]]
+    normalised = [normalize(t).text for t in texts]
+    for rule in detector.rules:
+        bare = dataclasses.replace(rule, anchors=())
+        for text in normalised:
+            assert rule.matches(text) == bare.matches(text), (rule.id, text)
