@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 SOURCE_DIR = HERE / "source"
 CORPUS_PATH = HERE / "corpus.jsonl"
 README_PATH = HERE / "README.md"
-#: ``/work/main`` -> ``/work/shared/data/testpersonnummer``.
+#: the repository folder -> ``../shared/data/testpersonnummer`` beside it.
 DEFAULT_PNR_DIR = HERE.parents[1].parent / "shared" / "data" / "testpersonnummer"
 
 #: Short codes used in the source files; typing the full codes 1,500 times
