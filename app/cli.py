@@ -323,7 +323,24 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--page-id", default="100000000000001")
     sample.add_argument("--text", default="Hej! När plogas Storgatan? 😊")
     sample.set_defaults(fn=cmd_sample_delivery)
+    for register in _feature_clis():
+        register(sub)
     return parser
+
+
+def _feature_clis() -> list:  # type: ignore[type-arg]
+    """Feature packages that add their own commands (``register_cli(subparsers)``)."""
+    import importlib
+
+    found = []
+    for name in FEATURE_CLIS:
+        module = importlib.import_module(name)
+        found.append(module.register_cli)
+    return found
+
+
+#: Modules with a ``register_cli(subparsers)`` function.
+FEATURE_CLIS: tuple[str, ...] = ()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     action_backoff_cap_s: float = Field(default=900.0, gt=0)
     platform_timeout_s: float = Field(default=10.0, gt=0)
 
+    #: Default format of a case number (diarienummer), e.g. ``KS 2024/567``; tenants may set their own.
+    diarienummer_pattern: str = r"^[A-ZÅÄÖ]{1,8}(-[A-ZÅÄÖ]{1,8})? \d{4}/\d{1,6}(-\d{1,4})?$"
+    #: How often the worker runs culling (gallring); 0 turns the schedule off.
+    retention_interval_s: float = Field(default=3600.0, ge=0)
+
     log_level: str = "INFO"
     log_json: bool = True
 

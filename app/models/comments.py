@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -48,6 +48,10 @@ class Comment(Base):
     first_received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     media_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: A legal hold stops culling of this comment (as ``Account.legal_hold`` does for a whole account).
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Set when culling (gallring) removed the text and personal data; hashes and metadata stay.
+    culled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     #: Platform metadata as given (post decoration, media type, …), without the text.
     platform_metadata: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

@@ -24,6 +24,10 @@ class Tenant(Base):
     preset: Mapped[str] = mapped_column(String(50))
     #: Rule overrides on top of the preset, validated by ``app.policies`` when set.
     policy_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: Culling overrides on top of the preset's retention: ``{"unflagged_days": N, "platforms": {…}}``.
+    retention: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The tenant's case-number format (a regular expression); ``None`` uses the service default.
+    diarienummer_pattern: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
