@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -328,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _feature_clis() -> list:  # type: ignore[type-arg]
+def _feature_clis() -> list[Any]:
     """Feature packages that add their own commands (``register_cli(subparsers)``)."""
     import importlib
 
