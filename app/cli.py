@@ -341,7 +341,12 @@ def _feature_clis() -> list[Any]:
 
 
 #: Modules with a ``register_cli(subparsers)`` function.
-FEATURE_CLIS: tuple[str, ...] = ()
+FEATURE_CLIS: tuple[str, ...] = (
+    "app.tenants.cli",
+    "app.retention.cli",
+    "app.registrations.cli",
+    "app.records.cli",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -88,5 +88,11 @@ def responses(*errors: type[UppsiktError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for a route, so that ``openapi.yaml`` lists its errors."""
     out: dict[int | str, dict[str, Any]] = {}
     for err in errors:
-        out[err.status_code] = {"model": ErrorBody, "description": err.default_detail}
+        # The content type is explicit so that routes answering text (the Meta handshake)
+        # still document their JSON error bodies.
+        out[err.status_code] = {
+            "model": ErrorBody,
+            "description": err.default_detail,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        }
     return out

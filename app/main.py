@@ -14,22 +14,27 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import schema
 from app.actions.worker import ActionWorker
 from app.assessment.service import Assessor, default_classifier
+from app.auth import build_auth_state
 from app.comments.routes import router as comments_router
 from app.db import make_engine, make_session_factory
-from app.errors import UppsiktError
+from app.errors import BadRequest, PayloadTooLarge, TooManyRequests, UppsiktError, responses
 from app.evidence.routes import router as evidence_router
 from app.ingest.routes import router as ingest_router
 from app.logging import configure_logging, get_logger
-from app.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.middleware import BodyLimitMiddleware, JsonDepthMiddleware, RequestContextMiddleware, add_cors
 from app.modlog.routes import router as modlog_router
 from app.operations.metrics import Metrics
 from app.operations.routes import router as operations_router
 from app.queue.routes import router as queue_router
+from app.registrations.routes import router as registrations_router
+from app.search.routes import router as search_router
 from app.settings import Settings
+from app.tenants.keys import router as apikeys_router
 from app.tenants.routes import router as tenants_router
 from app.webhooks.routes import router as webhooks_router
 from app.worker.inbox import InboxWorker, WorkerThread
@@ -89,24 +94,57 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = Metrics.create()
     app.state.wake_worker = lambda: None
+    app.state.auth = build_auth_state(settings)
+    # The last added runs first: request context (headers on every answer), CORS, body limit, JSON depth.
+    app.add_middleware(JsonDepthMiddleware, max_depth=settings.json_max_depth)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    add_cors(app, settings.cors_origins)
     app.add_middleware(RequestContextMiddleware)
     _install_error_handlers(app)
+    # Platforms reach only the webhooks (by signature); operators the health and metrics.
+    for router in (webhooks_router, operations_router):
+        app.include_router(router)
+    # Every REST route can meet the body limit, the JSON checks and the rate limit.
+    api_errors = responses(BadRequest, PayloadTooLarge, TooManyRequests)
     for router in (
-        webhooks_router,
         ingest_router,
         comments_router,
-        operations_router,
         modlog_router,
         tenants_router,
+        apikeys_router,
         queue_router,
         evidence_router,
+        registrations_router,
+        search_router,
     ):
-        app.include_router(router)
+        app.include_router(router, responses=api_errors)
     return app
 
 
+_HTTP_ERROR_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    413: "PayloadTooLarge",
+    415: "UnsupportedMediaType",
+    429: "TooManyRequests",
+}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Unknown paths, wrong methods and unparsable bodies get the same error shape as ours.
+        name = _HTTP_ERROR_NAMES.get(exc.status_code, "HTTPError")
+        detail = exc.detail if isinstance(exc.detail, str) else "The request could not be handled."
+        return JSONResponse(
+            {"error": name, "detail": detail},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
     @app.exception_handler(UppsiktError)
     async def _uppsikt_error(_: Request, exc: UppsiktError) -> JSONResponse:
         return JSONResponse(

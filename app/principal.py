@@ -18,5 +18,12 @@ class Principal:
     def actor(self) -> str:
         return f"apikey:{self.key_id}" if self.key_id is not None else f"user:{self.subject}"
 
+    @property
+    def rate_key(self) -> str:
+        """Whose request budget a request spends: the key's, or the person's within the tenant."""
+        if self.key_id is not None:
+            return f"apikey:{self.key_id}"
+        return f"user:{self.tenant_id}:{self.subject}"
+
     def may_see_account(self, account_id: int) -> bool:
         return self.account_ids is None or account_id in self.account_ids

@@ -72,6 +72,35 @@ class Settings(BaseSettings):
     #: How often the worker runs culling (gallring); 0 turns the schedule off.
     retention_interval_s: float = Field(default=3600.0, ge=0)
 
+    # --- Authentication, rate limits and hostile input (app.auth, app.oidc, app.ratelimit) ---
+    #: OIDC bearer tokens from the municipality's identity provider; off unless issuer,
+    #: audience and one of the JWKS URL / file are set.
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    oidc_jwks_file: str = ""
+    #: Claims holding the tenant's name, the role, and the person (falls back to ``sub``).
+    oidc_tenant_claim: str = "uppsikt_tenant"
+    oidc_role_claim: str = "uppsikt_role"
+    oidc_subject_claim: str = "email"
+    #: Comma-separated; asymmetric algorithms only.
+    oidc_algorithms: str = "RS256,ES256"
+    oidc_leeway_s: float = Field(default=30.0, ge=0)
+    oidc_jwks_ttl_s: float = Field(default=3600.0, gt=0)
+    #: At most one JWKS fetch this often, however many unknown ``kid`` values arrive.
+    oidc_jwks_refetch_interval_s: float = Field(default=60.0, ge=0)
+    oidc_timeout_s: float = Field(default=5.0, gt=0)
+    #: Requests per minute per API key or OIDC user (0 turns the limit off), and the burst.
+    #: Kept in each API process: with N replicas the effective limit is N times this.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    rate_limit_burst: int = Field(default=120, gt=0)
+    #: Failed authentications per minute from one client address before it gets 429.
+    auth_failures_per_minute: int = Field(default=30, ge=0)
+    #: Deepest JSON nesting accepted in a REST API body (webhook bodies are stored raw).
+    json_max_depth: int = Field(default=32, gt=0)
+    #: Origins allowed to call the API from a browser, comma-separated; empty = no CORS at all.
+    cors_origins: str = ""
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -16,7 +16,10 @@ The comments are 30 words each, drawn deterministically from the labelled
 corpus (sentences of several comments joined and cut at 30 words), so they
 mix every category.  A separate warm-up set runs first: per-word caches in the
 detectors fill as a long-running worker's would, without the measured texts
-being seen before.
+being seen before.  Each measurement runs ``--repeat`` passes over different
+comments; the fastest pass is reported (other processes on a shared machine
+only ever slow a pass down) and every pass is kept in the JSON file, with the
+load average at the start.
 """
 
 from __future__ import annotations
@@ -107,9 +110,15 @@ def _summary(latencies: list[float], wall: float) -> dict[str, float]:
 
 def run_one_process(target: str, texts: list[str], warm: list[str]) -> dict[str, float]:
     _init(target, warm)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     latencies = [_timed(t) for t in texts]
-    return _summary(latencies, time.perf_counter() - start)
+    summary = _summary(latencies, time.perf_counter() - start)
+    # CPU time is what the process itself spent; on a busy machine it is a steadier
+    # figure than wall time, and its inverse is the single-core capacity.
+    cpu = (time.process_time() - cpu_start) / len(texts)
+    summary["cpu_ms_per_comment"] = round(cpu * 1000, 3)
+    summary["comments_per_cpu_s"] = round(1 / cpu, 1)
+    return summary
 
 
 def run_processes(target: str, texts: list[str], warm: list[str], processes: int) -> dict[str, float]:
@@ -143,21 +152,44 @@ def machine() -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark classify() and the privacy detector.")
     parser.add_argument("-n", type=int, default=3000, help="comments per measurement")
-    parser.add_argument("--warm", type=int, default=500, help="warm-up comments (different from measured)")
+    parser.add_argument("--warm", type=int, default=2000, help="warm-up comments (different from measured)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="passes per measurement; the fastest is reported, all are kept"
+    )
     args = parser.parse_args()
-    texts = comments(args.n, seed=1)
     warm = comments(args.warm, seed=2)
+    measured = [comments(args.n, seed=10 + k) for k in range(max(1, args.repeat))]
     from classifiers import warm_up
 
-    results: dict[str, object] = {"machine": machine(), "model_version": warm_up(), "words_per_comment": 30}
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    results: dict[str, object] = {
+        "machine": machine(),
+        "load_average_at_start": load,
+        "model_version": warm_up(),
+        "words_per_comment": 30,
+    }
     runs: dict[str, dict[str, float]] = {}
+    passes: dict[str, list[dict[str, float]]] = {}
     for target in ("classify", "privacy"):
-        runs[f"{target}/1 process"] = run_one_process(target, texts, warm)
-        runs[f"{target}/2 processes"] = run_processes(target, texts, warm, 2)
+        for name, run in (
+            (f"{target}/1 process", lambda t, k: run_one_process(t, measured[k], warm)),
+            (f"{target}/2 processes", lambda t, k: run_processes(t, measured[k], warm, 2)),
+        ):
+            # On a shared machine other work steals time; the fastest pass is the
+            # closest to what the code costs, and every pass is kept in the file.
+            # Each pass measures different comments, so no pass sees its texts twice.
+            passes[name] = [run(target, k) for k in range(len(measured))]
+            runs[name] = max(passes[name], key=lambda r: r["comments_per_s"])
     results["runs"] = runs
-    print(f"{'run':<24}{'comments/s':>12}{'p50 ms':>10}{'p99 ms':>10}")
+    results["all_passes"] = passes
+    print(f"load average at start: {load}")
+    print(f"{'run':<24}{'comments/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'CPU ms':>10}{'per CPU-s':>11}")
     for name, r in runs.items():
-        print(f"{name:<24}{r['comments_per_s']:>12.0f}{r['p50_ms']:>10.3f}{r['p99_ms']:>10.3f}")
+        cpu_ms = f"{r['cpu_ms_per_comment']:>10.3f}" if "cpu_ms_per_comment" in r else f"{'':>10}"
+        per_cpu = f"{r['comments_per_cpu_s']:>11.0f}" if "comments_per_cpu_s" in r else f"{'':>11}"
+        print(
+            f"{name:<24}{r['comments_per_s']:>12.0f}{r['p50_ms']:>10.3f}{r['p99_ms']:>10.3f}{cpu_ms}{per_cpu}"
+        )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"classify-{dt.date.today().isoformat()}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

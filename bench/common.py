@@ -29,6 +29,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -224,8 +225,10 @@ def meta_signature(body: bytes, secret: str = BENCH_META_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def meta_request(seq: int, *, host: str, run: str, path: str = "/webhooks/meta") -> bytes:
-    body = meta_comment_body(seq, run=run)
+def meta_request(
+    seq: int, *, host: str, run: str, path: str = "/webhooks/meta", page_id: str = BENCH_PAGE_ID
+) -> bytes:
+    body = meta_comment_body(seq, run=run, page_id=page_id)
     head = (
         f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
         f"User-Agent: facebookexternalua\r\nX-Hub-Signature-256: {meta_signature(body)}\r\n"
@@ -415,6 +418,7 @@ async def _load(
     duration: float,
     rate: float | None,
     warmup: float,
+    stop: threading.Event | None,
 ) -> LoadResult:
     result = LoadResult(
         mode="fixed-rate" if rate else "full-speed", connections=connections, duration_s=0.0, target_rate=rate
@@ -437,14 +441,14 @@ async def _load(
                     # Open loop: each request has a scheduled time; latency counts from it,
                     # so a slow server cannot hide its queue (no coordinated omission).
                     scheduled = start + seq / rate
-                    if scheduled >= end:
+                    if scheduled >= end or (stop is not None and stop.is_set()):
                         return
                     delay = scheduled - clock()
                     if delay > 0:
                         await asyncio.sleep(delay)
                 else:
                     scheduled = clock()
-                    if scheduled >= end:
+                    if scheduled >= end or (stop is not None and stop.is_set()):
                         return
                 writer.write(make_request(seq))
                 try:
@@ -469,7 +473,7 @@ async def _load(
                 await writer.wait_closed()
 
     await asyncio.gather(*(connection() for _ in range(connections)))
-    result.duration_s = duration
+    result.duration_s = min(duration, max(0.0, clock() - measure_from))
     return result
 
 
@@ -482,16 +486,17 @@ def run_load(
     duration: float,
     rate: float | None = None,
     warmup: float = 1.0,
+    stop: threading.Event | None = None,
 ) -> LoadResult:
-    """Drive the server for ``warmup + duration`` seconds; only the last
-    ``duration`` seconds are counted."""
+    """Drive the server for ``warmup + duration`` seconds (or until ``stop``
+    is set); only what was sent after the warm-up is counted."""
     try:
         import uvloop
 
         runner: Callable[..., Any] = uvloop.run
     except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
         runner = asyncio.run
-    return runner(  # type: ignore[no-any-return]
+    return runner(
         _load(
             host,
             port,
@@ -500,6 +505,7 @@ def run_load(
             duration=duration,
             rate=rate,
             warmup=warmup,
+            stop=stop,
         )
     )
 

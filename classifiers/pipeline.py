@@ -32,7 +32,8 @@ _ORDER = {c: i for i, c in enumerate(CATEGORIES)}
 
 def _sort_key(f: Finding) -> tuple[Any, ...]:
     first = f.spans[0].start if f.spans else -1
-    return (_ORDER[f.category], first, f.subtype, f.rule_id)
+    spans = tuple((s.start, s.end) for s in f.spans)
+    return (_ORDER[f.category], first, f.subtype, f.rule_id, spans, f.explanation)
 
 
 class Pipeline:

@@ -5,14 +5,17 @@ deterministic, so running it twice gives byte-identical artefacts:
 
 1. Read ``classifiers/data/corpus.jsonl`` and keep the ``train`` split only
    (the test split is for ``classifiers.evaluate`` and nothing else).
-2. Carve a validation slice out of train by hashing ``base_id`` (variants of
-   one base comment never straddle the slices, so the slice measures
-   generalisation, not memorised paraphrases).
-3. Fit the features and one logistic regression per category on the rest;
-   for each category pick the probability threshold that maximises F1 of the
-   *combined* decision (rules fire, or the model reaches the threshold) on
-   the validation slice.  A category whose model does not help is switched
-   off (threshold above 1).
+2. Split train into five folds by hashing ``base_id`` (variants of one base
+   comment never straddle folds, so held-out scores measure generalisation,
+   not memorised paraphrases).  Each fold in turn is the validation slice:
+   features and models are fitted on the other four and score it, which
+   gives an out-of-fold probability for every training comment.
+3. For each category pick the probability threshold that maximises F1 of the
+   *combined* decision (rules fire, or the model reaches the threshold) over
+   those out-of-fold probabilities.  A category whose model does not help is
+   switched off (threshold above 1).  Using all five slices rather than one
+   keeps the choice stable and stops it from leaning on the slice that was
+   read while the rules were written.
 4. Refit features and models on the whole train split with the same
    hyper-parameters and export vocabulary, idf, coefficients and thresholds
    to ``classifiers/artifacts/text_models.json`` (float32 as base64; no pickle).
@@ -44,7 +47,7 @@ from classifiers.text.model import ARTIFACT_PATH, encode_array
 __all__ = ["CORPUS_PATH", "MultiLabelTextModel", "TfidfFeaturizer", "main", "train"]
 
 CORPUS_PATH = Path(__file__).resolve().parent / "data" / "corpus.jsonl"
-VALIDATION_FRACTION = 0.2
+FOLDS = 5
 MIN_POSITIVES = 8
 THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(4, 20))
 
@@ -63,14 +66,15 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         self.max_word_features = max_word_features
         self.max_char_features = max_char_features
 
-    def _counts(self, texts: Sequence[str]) -> list[tuple[Counter[str], Counter[str]]]:
+    def _counts(self, texts: Sequence[str]) -> list[tuple[Counter[str], list[Counter[str]]]]:
         return [count_features(normalize(t).text) for t in texts]
 
     def fit(self, texts: Sequence[str], y: object = None) -> TfidfFeaturizer:
         counts = self._counts(texts)
         n = len(counts)
+        char_docs = [sum(c[1], Counter()) for c in counts]
         self.word_vocabulary_, self.word_idf_ = self._vocab([c[0] for c in counts], n, self.max_word_features)
-        self.char_vocabulary_, self.char_idf_ = self._vocab([c[1] for c in counts], n, self.max_char_features)
+        self.char_vocabulary_, self.char_idf_ = self._vocab(char_docs, n, self.max_char_features)
         return self
 
     def _vocab(self, docs: list[Counter[str]], n: int, cap: int) -> tuple[list[str], np.ndarray]:
@@ -84,26 +88,48 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         counts = self._counts(texts)
-        blocks = []
-        for which, vocab_list, idf in (
-            (0, self.word_vocabulary_, self.word_idf_),
-            (1, self.char_vocabulary_, self.char_idf_),
-        ):
-            vocab = {f: i for i, f in enumerate(vocab_list)}
-            idf64 = idf.astype(np.float64)
-            rows, cols, vals = [], [], []
-            for r, pair in enumerate(counts):
-                idx = [(vocab[f], 1.0 + math.log(c)) for f, c in pair[which].items() if f in vocab]
-                if not idx:
-                    continue
+        word_vocab = {f: i for i, f in enumerate(self.word_vocabulary_)}
+        char_vocab = {f: i for i, f in enumerate(self.char_vocabulary_)}
+        word_idf = self.word_idf_.astype(np.float64)
+        char_idf = self.char_idf_.astype(np.float64)
+        word_rows: list[int] = []
+        word_cols: list[int] = []
+        word_vals: list[float] = []
+        char_rows: list[int] = []
+        char_cols: list[int] = []
+        char_vals: list[float] = []
+        for r, (word_counts, per_word) in enumerate(counts):
+            # Word block: sublinear tf-idf, L2-normalised.
+            idx = [(word_vocab[f], 1.0 + math.log(c)) for f, c in word_counts.items() if f in word_vocab]
+            if idx:
                 js = np.array([j for j, _ in idx])
-                v = np.array([t for _, t in idx]) * idf64[js]
+                v = np.array([t for _, t in idx]) * word_idf[js]
                 v /= np.sqrt(v @ v)
-                rows.extend([r] * len(js))
-                cols.extend(js.tolist())
-                vals.extend(v.tolist())
-            blocks.append(sparse.csr_matrix((vals, (rows, cols)), shape=(len(counts), len(vocab_list))))
-        return sparse.hstack(blocks, format="csr")
+                word_rows.extend([r] * len(js))
+                word_cols.extend(js.tolist())
+                word_vals.extend(v.tolist())
+            # Char block: sum of per-word tf-idf vectors over sqrt(sum of their squared norms).
+            total: dict[int, float] = {}
+            squares = 0.0
+            for grams in per_word:
+                vec = {
+                    char_vocab[g]: c * float(char_idf[char_vocab[g]])
+                    for g, c in grams.items()
+                    if g in char_vocab
+                }
+                squares += sum(x * x for x in vec.values())
+                for j, x in vec.items():
+                    total[j] = total.get(j, 0.0) + x
+            if total:
+                scale = 1.0 / math.sqrt(squares)
+                for j in sorted(total):
+                    char_rows.append(r)
+                    char_cols.append(j)
+                    char_vals.append(total[j] * scale)
+        n = len(counts)
+        words = sparse.csr_matrix((word_vals, (word_rows, word_cols)), shape=(n, len(self.word_vocabulary_)))
+        chars = sparse.csr_matrix((char_vals, (char_rows, char_cols)), shape=(n, len(self.char_vocabulary_)))
+        return sparse.hstack([words, chars], format="csr")
 
 
 class MultiLabelTextModel(ClassifierMixin, BaseEstimator):
@@ -163,10 +189,9 @@ def load_corpus(path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def is_validation(base_id: str) -> bool:
-    """Deterministic group split: a base comment and its variants share a slice."""
-    h = int(hashlib.sha256(base_id.encode()).hexdigest()[:8], 16)
-    return h / 0xFFFFFFFF < VALIDATION_FRACTION
+def fold_of(base_id: str) -> int:
+    """Deterministic group split: a base comment and its variants share a fold."""
+    return int(hashlib.sha256(base_id.encode()).hexdigest()[:8], 16) % FOLDS
 
 
 def f1(tp: int, fp: int, fn: int) -> float:
@@ -200,31 +225,39 @@ def choose_thresholds(
 
 
 def train(corpus_path: Path = CORPUS_PATH, out_path: Path = ARTIFACT_PATH, C: float = 4.0) -> dict[str, Any]:
-    """Train, choose thresholds on validation, refit on all of train, write the artefact."""
+    """Train on all of train, choose thresholds out of fold, write the artefact."""
     rows = [r for r in load_corpus(corpus_path) if r["split"] == "train"]
     rows.sort(key=lambda r: r["id"])
-    fit_rows = [r for r in rows if not is_validation(r["base_id"])]
-    val_rows = [r for r in rows if is_validation(r["base_id"])]
     detector = TextDetector(use_model=False)
-
-    model = MultiLabelTextModel(C=C).fit([r["text"] for r in fit_rows], [set(r["labels"]) for r in fit_rows])
-    if val_rows and model.categories_:
-        probs = model.predict_proba([r["text"] for r in val_rows])
-        rule_hits = [detector.rule_categories(r["text"]) for r in val_rows]
-        thresholds, val_f1 = choose_thresholds(
-            probs, model.categories_, [set(r["labels"]) for r in val_rows], rule_hits
-        )
-    else:
-        thresholds = {c: 0.5 for c in model.categories_}
-        val_f1 = {}
-
     final = MultiLabelTextModel(C=C).fit([r["text"] for r in rows], [set(r["labels"]) for r in rows])
-    thresholds = {c: thresholds.get(c, 1.01) for c in final.categories_}
+    categories = final.categories_
+
+    # Out-of-fold probabilities for every training comment.
+    folds = [fold_of(r["base_id"]) for r in rows]
+    oof = np.zeros((len(rows), len(categories)))
+    for k in sorted(set(folds)):
+        fit_rows = [r for r, f in zip(rows, folds, strict=True) if f != k]
+        held = [i for i, f in enumerate(folds) if f == k]
+        if not fit_rows:
+            continue
+        model = MultiLabelTextModel(C=C).fit(
+            [r["text"] for r in fit_rows], [set(r["labels"]) for r in fit_rows]
+        )
+        probs = model.predict_proba([rows[i]["text"] for i in held])
+        for j, category in enumerate(categories):
+            if category in model.categories_:
+                oof[held, j] = probs[:, model.categories_.index(category)]
+    if rows and categories:
+        rule_hits = [detector.rule_categories(r["text"]) for r in rows]
+        thresholds, val_f1 = choose_thresholds(oof, categories, [set(r["labels"]) for r in rows], rule_hits)
+    else:
+        thresholds, val_f1 = {}, {}
+    thresholds = {c: thresholds.get(c, 1.01) for c in categories}
     metadata = {
         "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
         "n_train": len(rows),
-        "n_validation": len(val_rows),
-        "validation_f1_combined": val_f1,
+        "folds": FOLDS,
+        "oof_f1_combined": val_f1,
         "C": C,
         "rules_version": detector.rules_version,
     }
@@ -244,12 +277,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     payload = train(args.corpus, args.out)
     meta = payload["metadata"]
-    print(f"trained on {meta['n_train']} comments ({meta['n_validation']} for validation) -> {args.out}")
+    print(
+        f"trained on {meta['n_train']} comments ({meta['folds']}-fold out-of-fold thresholds) -> {args.out}"
+    )
     for category in payload["categories"]:
         t = payload["thresholds"][category]
         shown = "off" if t > 1 else f"{t:.2f}"
-        val = meta["validation_f1_combined"].get(category, 0)
-        print(f"  {category:<18} threshold {shown:>5}  validation F1 {val:.3f}")
+        val = meta["oof_f1_combined"].get(category, 0)
+        print(f"  {category:<18} threshold {shown:>5}  out-of-fold F1 {val:.3f}")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "worker_backoff_base_s": 0.001,
         "worker_backoff_cap_s": 0.001,
         "db_lock_timeout_ms": 3000,
+        "retention_interval_s": 0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

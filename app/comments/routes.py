@@ -8,6 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from app.api_types import ResourceId
 from app.auth import Principal, current_principal, db_session
 from app.comments import service
 from app.comments.schemas import CommentDetail, CommentPage
@@ -25,7 +26,7 @@ State = Literal["visible", "hidden", "deleted_by_author", "deleted_by_us"]
     responses=responses(BadRequest, Unauthorized),
 )
 def list_comments(
-    account_id: int | None = Query(None, ge=1, le=2**62),
+    account_id: int | None = Query(None, ge=1, le=2**31 - 1),
     author: str | None = Query(None, min_length=1, max_length=300, description="Author id or name as given"),
     since: datetime | None = Query(None, description="First received at or after (ISO-8601)"),
     until: datetime | None = Query(None, description="First received before (ISO-8601)"),
@@ -56,7 +57,7 @@ def list_comments(
     responses=responses(NotFound, Unauthorized),
 )
 def get_comment(
-    comment_id: int,
+    comment_id: ResourceId,
     principal: Principal = Depends(current_principal),
     session: Session = Depends(db_session),
 ) -> CommentDetail:

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from app.api_types import ResourceId
 from app.auth import current_principal, db_session
 from app.errors import NotFound, Unauthorized, responses
 from app.evidence import repository
@@ -45,7 +46,7 @@ def _get(session: Session, principal: Principal, evidence_id: int) -> EvidenceSn
     responses=responses(Unauthorized, NotFound),
 )
 def get_evidence(
-    evidence_id: int,
+    evidence_id: ResourceId,
     principal: Principal = Depends(current_principal),
     session: Session = Depends(db_session),
 ) -> EvidenceRead:
@@ -63,7 +64,7 @@ def get_evidence(
     },
 )
 def get_evidence_pdf(
-    evidence_id: int,
+    evidence_id: ResourceId,
     principal: Principal = Depends(current_principal),
     session: Session = Depends(db_session),
 ) -> Response:

@@ -62,7 +62,7 @@ def ingest_comments(
         source="web",
         body=body,
         headers=request.headers,
-        signature_scheme=f"apikey:{principal.key_id}",
+        signature_scheme=principal.actor,
         tenant_id=principal.tenant_id,
     )
     commit(session)

@@ -24,7 +24,7 @@ class CommentIngestItem(BaseModel):
 class CommentIngest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    account_id: int = Field(ge=1, le=2**62)
+    account_id: int = Field(ge=1, le=2**31 - 1)
     comments: list[CommentIngestItem] = Field(min_length=1, max_length=1000)
 
 

@@ -74,7 +74,7 @@ def log_query(
     principal: Principal = Depends(readers),
     since: datetime | None = Query(None, description="Entries at or after this time (ISO-8601 with zone)"),
     until: datetime | None = Query(None, description="Entries before this time (ISO-8601 with zone)"),
-    account_id: int | None = Query(None, ge=1, le=2**62),
+    account_id: int | None = Query(None, ge=1, le=2**31 - 1),
     author: str | None = Query(
         None, min_length=1, max_length=300, description="Entries about comments by this author (id or name)"
     ),
@@ -114,7 +114,7 @@ def log_query(
 )
 def list_log_entries(
     request: Request,
-    after: int = Query(0, ge=0, le=2**62, description="Entries with a greater seq"),
+    after: int = Query(0, ge=0, le=2**31 - 1, description="Entries with a greater seq"),
     limit: int | None = Query(
         None,
         ge=1,
@@ -146,8 +146,8 @@ def list_log_entries(
 def export_log_csv(
     request: Request,
     sep: Literal["comma", "semicolon"] = Query("comma", description="`semicolon` for Swedish Excel"),
-    after: int = Query(0, ge=0, le=2**62),
-    limit: int | None = Query(None, ge=1, le=2**62),
+    after: int = Query(0, ge=0, le=2**31 - 1),
+    limit: int | None = Query(None, ge=1, le=10**9),
     query: LogQuery = Depends(log_query),
 ) -> StreamingResponse:
     """The tenant's log as a spreadsheet; the same filters as ``GET /v1/log``."""

@@ -64,6 +64,8 @@ def load_json(body: bytes) -> Any:
         return json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedDelivery(f"body is not JSON ({type(exc).__name__})") from None
+    except RecursionError:
+        raise MalformedDelivery("body is nested too deeply to be a platform delivery") from None
 
 
 def event_key(*parts: object) -> str:
@@ -96,10 +98,35 @@ def from_unix(value: Any) -> datetime | None:
     return None
 
 
-def as_str(value: Any) -> str | None:
+def clean_text(value: str) -> str:
+    """A string every database can hold: no NUL, no unpaired surrogates.
+
+    For ids, names and metadata only; comment text keeps its exact form
+    (``app.comments.service.storable_text``).
+    """
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
+
+
+def as_str(value: Any, *, limit: int = 300) -> str | None:
+    """A scalar as a clean, bounded string (ids and names in columns of that size)."""
     if value is None or isinstance(value, dict | list):
         return None
-    return str(value)
+    return clean_text(str(value))[:limit]
+
+
+def json_safe(value: Any, depth: int = 0) -> Any:
+    """Platform metadata made storable in a JSON column on both databases."""
+    if depth > 20:
+        return None
+    if isinstance(value, str):
+        return clean_text(value)[:2000]
+    if isinstance(value, dict):
+        return {clean_text(str(k))[:200]: json_safe(v, depth + 1) for k, v in list(value.items())[:100]}
+    if isinstance(value, list):
+        return [json_safe(v, depth + 1) for v in value[:100]]
+    if isinstance(value, bool | int | float) or value is None:
+        return value if not isinstance(value, int) or abs(value) < 2**53 else str(value)
+    return clean_text(str(value))
 
 
 def adapters() -> dict[str, PlatformAdapter]:

@@ -13,6 +13,7 @@ from app.platforms import (
     EventKind,
     MalformedDelivery,
     ParseResult,
+    as_str,
     event_key,
     from_unix,
     load_json,
@@ -44,17 +45,17 @@ class WebAdapter:
                 CommentEvent(
                     platform=platform,
                     account_external_id=account,
-                    comment_external_id=str(item["external_id"]),
+                    comment_external_id=as_str(item["external_id"]) or "",
                     kind=kind,
                     occurred_at=occurred,
                     event_key=event_key(
                         platform, account, item["external_id"], kind, occurred.isoformat(), text_sha256(text)
                     ),
                     text=text,
-                    author_external_id=item.get("author_external_id"),
-                    author_name=item.get("author_name"),
-                    post_external_id=item.get("post_external_id"),
-                    parent_external_id=item.get("parent_external_id"),
+                    author_external_id=as_str(item.get("author_external_id")),
+                    author_name=as_str(item.get("author_name")),
+                    post_external_id=as_str(item.get("post_external_id")),
+                    parent_external_id=as_str(item.get("parent_external_id")),
                     platform_created_at=from_unix(item.get("created_at")),
                 )
             )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
+from app.api_types import ResourceId
 from app.auth import current_principal, db_session, require_roles
 from app.db import begin_write, commit
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
@@ -70,7 +71,7 @@ def _encode(item: Any) -> str:
 )
 def list_queue(
     status: Literal["open", "decided"] | None = None,
-    account_id: int | None = Query(None, ge=1, le=2**62),
+    account_id: int | None = Query(None, ge=1, le=2**31 - 1),
     category: Category | None = None,
     overdue: bool | None = None,
     assigned: bool | None = None,
@@ -106,7 +107,9 @@ def list_queue(
     responses=responses(Unauthorized, NotFound),
 )
 def get_queue_item(
-    item_id: int, principal: Principal = Depends(current_principal), session: Session = Depends(db_session)
+    item_id: ResourceId,
+    principal: Principal = Depends(current_principal),
+    session: Session = Depends(db_session),
 ) -> QueueItemDetail:
     """The comment, findings with explanations, recommendation, evidence links and history."""
     return views.item_detail(session, service.get_item(session, principal, item_id))
@@ -119,7 +122,7 @@ def get_queue_item(
     responses=responses(Unauthorized, Forbidden, NotFound, Conflict),
 )
 def claim_queue_item(
-    item_id: int,
+    item_id: ResourceId,
     request: Request,
     principal: Principal = Depends(require_roles(*WORKERS)),
     session: Session = Depends(db_session),
@@ -140,7 +143,7 @@ def claim_queue_item(
     responses=responses(Unauthorized, Forbidden, NotFound, Conflict, Unprocessable),
 )
 def decide_queue_item(
-    item_id: int,
+    item_id: ResourceId,
     body: DecisionCreate,
     request: Request,
     principal: Principal = Depends(require_roles(*WORKERS)),
@@ -174,7 +177,7 @@ def decide_queue_item(
     responses=responses(Unauthorized, Forbidden, NotFound, Conflict),
 )
 def record_police_review(
-    item_id: int,
+    item_id: ResourceId,
     body: PoliceReviewCreate,
     principal: Principal = Depends(require_roles("account_owner", "admin")),
     session: Session = Depends(db_session),

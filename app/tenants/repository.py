@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Account, AccountMember, ApiKey, Tenant
@@ -69,3 +69,37 @@ def touch_api_key(session: Session, key_id: int, now: datetime) -> None:
         .values(last_used_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+def api_keys_of_tenant(session: Session, tenant_id: int) -> Sequence[ApiKey]:
+    return session.scalars(select(ApiKey).where(ApiKey.tenant_id == tenant_id).order_by(ApiKey.id)).all()
+
+
+def api_key_in_tenant(session: Session, tenant_id: int, key_id: int) -> ApiKey | None:
+    return session.scalars(
+        select(ApiKey).where(ApiKey.id == key_id, ApiKey.tenant_id == tenant_id)
+    ).one_or_none()
+
+
+def api_key_by_prefix_in_tenant(session: Session, tenant_id: int, prefix: str) -> ApiKey | None:
+    return session.scalars(
+        select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.tenant_id == tenant_id)
+    ).one_or_none()
+
+
+def revoke_api_key(session: Session, key_id: int, at: datetime, *, only_if_active: bool) -> bool:
+    """Set ``revoked_at`` in one conditional statement, so two concurrent changes cannot
+    both win.  ``only_if_active``: only a key with no revocation at all (rotation);
+    otherwise also a key whose revocation lies later than ``at`` (revoking now)."""
+    condition = (
+        ApiKey.revoked_at.is_(None)
+        if only_if_active
+        else or_(ApiKey.revoked_at.is_(None), ApiKey.revoked_at > at)
+    )
+    result = session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, condition)
+        .values(revoked_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))

@@ -9,17 +9,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from app.errors import BadRequest, Conflict, NotFound
-from app.models import PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant
+from app.models import PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant, utcnow
 from app.modlog import repository as modlog_repository
 from app.modlog.service import record
 from app.tenants import repository
 
 KEY_PREFIX = "upk"
+#: The longest an old key may keep working after a rotation: long enough to roll the
+#: new key out to every client, short enough that a leaked key does not live on.
+MAX_GRACE_SECONDS = 86_400
 
 
 def known_presets() -> list[str]:
@@ -141,3 +144,84 @@ def create_api_key(
         payload={"role": role, "prefix": prefix},
     )
     return key, plaintext
+
+
+def require_api_key(session: Session, *, tenant_id: int, key_id: int) -> ApiKey:
+    """The tenant's key; another tenant's key is as absent as one that never existed."""
+    key = repository.api_key_in_tenant(session, tenant_id, key_id)
+    if key is None:
+        raise NotFound("No such API key.")
+    return key
+
+
+def require_api_key_by_prefix(session: Session, *, tenant: Tenant, prefix: str) -> ApiKey:
+    key = repository.api_key_by_prefix_in_tenant(session, tenant.id, prefix)
+    if key is None:
+        raise NotFound(f"No API key with prefix {prefix!r} in {tenant.name!r}.")
+    return key
+
+
+def revoke_api_key(session: Session, *, key: ApiKey, actor: str) -> ApiKey:
+    """Revoke now.  Revoking a revoked key changes nothing (and logs nothing); a key
+    still in a rotation's grace period stops working now."""
+    now = utcnow()
+    if repository.revoke_api_key(session, key.id, now, only_if_active=False):
+        session.refresh(key)
+        record(
+            session,
+            tenant_id=key.tenant_id,
+            actor=actor,
+            action="apikey.revoked",
+            subject_type="api_key",
+            subject_id=key.id,
+            payload={"role": key.role, "prefix": key.prefix},
+        )
+    return key
+
+
+def rotate_api_key(
+    session: Session, *, key: ApiKey, actor: str, grace_seconds: int = 0
+) -> tuple[ApiKey, str]:
+    """Replace ``key`` with a new one for the same role, person and name.
+
+    The old key keeps working for ``grace_seconds`` (so clients can switch
+    without an outage) and is revoked after that.  A key that is revoked or
+    already being replaced cannot be rotated: that would leave two successors.
+    An expiring key's successor gets the same lifetime, counted from now.
+    """
+    if not 0 <= grace_seconds <= MAX_GRACE_SECONDS:
+        raise BadRequest(f"grace_seconds must be between 0 and {MAX_GRACE_SECONDS}.")
+    tenant = repository.tenant_by_id(session, key.tenant_id)
+    assert tenant is not None  # the foreign key guarantees it
+    now = utcnow()
+    if not repository.revoke_api_key(
+        session, key.id, now + timedelta(seconds=grace_seconds), only_if_active=True
+    ):
+        raise Conflict("This key is revoked or already being replaced; create a new key instead.")
+    session.refresh(key)
+    lifetime = key.expires_at - key.created_at if key.expires_at is not None else None
+    new_key, plaintext = create_api_key(
+        session,
+        tenant=tenant,
+        role=key.role,
+        subject=key.subject,
+        name=key.name,
+        expires_at=now + lifetime if lifetime is not None else None,
+        actor=actor,
+    )
+    record(
+        session,
+        tenant_id=key.tenant_id,
+        actor=actor,
+        action="apikey.rotated",
+        subject_type="api_key",
+        subject_id=key.id,
+        payload={
+            "role": key.role,
+            "prefix": key.prefix,
+            "new_key_id": new_key.id,
+            "new_prefix": new_key.prefix,
+            "grace_seconds": grace_seconds,
+        },
+    )
+    return new_key, plaintext

@@ -25,6 +25,7 @@ started or stopped with the app.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -105,7 +106,7 @@ class GroupCommitter:
                 rows = [w.row for w in batch]
                 started = asyncio.get_running_loop().time()
                 try:
-                    inserted = await anyio.to_thread.run_sync(self._commit, rows)
+                    inserted, db_seconds = await anyio.to_thread.run_sync(self._commit, rows)
                 except DBAPIError as exc:
                     self.stats.failed_batches += 1
                     log.warning(
@@ -130,6 +131,7 @@ class GroupCommitter:
                     rows=len(batch),
                     stored=len(inserted),
                     ms=round(seconds * 1000, 2),
+                    db_ms=round(db_seconds * 1000, 2),
                 )
                 _resolve(batch, inserted)
                 batch = []
@@ -139,14 +141,16 @@ class GroupCommitter:
             _fail(batch + self._pending)
             self._pending = []
 
-    def _commit(self, rows: list[dict[str, Any]]) -> set[str]:
-        """One transaction for the batch (runs in a worker thread)."""
+    def _commit(self, rows: list[dict[str, Any]]) -> tuple[set[str], float]:
+        """One transaction for the batch (runs in a worker thread); returns the
+        new keys and the seconds spent in the database."""
+        started = time.perf_counter()
         session = self.session_factory()
         try:
             begin_write(session)
             inserted = repository.store_many(session, rows)
             session.commit()
-            return inserted
+            return inserted, time.perf_counter() - started
         except BaseException:
             session.rollback()
             raise

@@ -27,6 +27,7 @@ from app.models import Account, WebhookDelivery, utcnow
 from app.modlog.service import discard_after, pending, record
 from app.operations.metrics import Metrics
 from app.platforms import MalformedDelivery, PlatformAdapter, adapters
+from app.retention.schedule import RetentionSchedule
 from app.settings import Settings
 from app.tenants import repository as tenant_repository
 from app.webhooks import repository
@@ -96,11 +97,14 @@ class InboxWorker:
 
     def run_forever(self, stop: threading.Event, on_error: Callable[[Exception], None] | None = None) -> None:
         log.info("worker.started", name=self.name)
+        # Culling (gallring) runs on a schedule in the same loop; only one worker culls at a time.
+        retention = RetentionSchedule(self.session_factory, self.settings, actor=f"{self.name}:retention")
         while not stop.is_set():
             try:
                 done = self.run_once()
                 if self.actions is not None:
                     done += self.actions.run_once()
+                retention.maybe_run()
             except Exception as exc:  # the loop must outlive any single failure
                 log.exception("worker.round.failed", error=type(exc).__name__)
                 if on_error:
@@ -124,8 +128,13 @@ class InboxWorker:
         except MalformedDelivery as exc:
             discard_after(session, mark)
             self._fail(row, str(exc), permanent=True)
-        except DBAPIError:
-            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise  # the connection is gone: the whole batch is retried
+            # A row the database refuses (bad data, a deadlock) fails alone; the savepoint
+            # is rolled back and the rest of the batch goes on, so one row cannot stall the inbox.
+            discard_after(session, mark)
+            self._fail(row, f"{type(exc.orig).__name__ if exc.orig else type(exc).__name__}", permanent=False)
         except Exception as exc:
             discard_after(session, mark)
             self._fail(row, f"{type(exc).__name__}: {str(exc)[:200]}", permanent=False)

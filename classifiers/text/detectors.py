@@ -21,10 +21,17 @@ Decision rule, per category (the same in ``classify`` and in the evaluation):
    * *question* ignores rhetorical questions ("Hur svårt kan det vara?") and
      questions that insult.
 
+   Cross-category rules, because the guidelines treat these as different
+   things: a question inside an advert, a hate comment, spam, sexual
+   content, crime material or chatter about something else is not a
+   question the municipality must answer; an offer that mentions "bygglov"
+   is not somebody's own case; a scam dressed as an offer is spam, not
+   advertising.
+
 2. **Model second.**  When no rule fired, the category's logistic model may
    still decide: its probability must reach the category's threshold, chosen
-   by ``classifiers.train`` to maximise F1 of this combined rule on a
-   validation slice of the training split (never the test split).  A model
+   by ``classifiers.train`` to maximise F1 of this combined rule on
+   out-of-fold predictions over the training split (never the test split).  A model
    finding is suppressed when the only lexicon evidence for the category was
    itself discarded as reported use.  Its spans are the words whose features
    contributed most to the score.
@@ -41,6 +48,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.features import feature_words
@@ -179,7 +188,18 @@ _DIGITS = re.compile(r"\d")
 _FEATURE_WORD = re.compile(r"[^\W_]+")
 _CHUNK = re.compile(r"\S+")
 _CURSE_ADJECTIVES = frozenset(
-    {"jävla", "javla", "djävla", "fucking", "äckliga", "satans", "förbannade", "smutsiga", "jävlarnas", "skitiga"}
+    {
+        "jävla",
+        "javla",
+        "djävla",
+        "fucking",
+        "äckliga",
+        "satans",
+        "förbannade",
+        "smutsiga",
+        "jävlarnas",
+        "skitiga",
+    }
 )
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 _NON_SERVICE = ("hate_speech", "sexual_content", "advertising", "spam", "off_topic", "crime_material")
@@ -278,6 +298,7 @@ class TextDetector:
             entries.extend(load_lexicon(path))
         digest.update(rules_path.read_bytes())
         self.rules: tuple[Rule, ...] = load_rules(rules_path)
+        self._anchors = frozenset(a for rule in self.rules for a in rule.anchors)
         self.index = LexiconIndex(entries)
         self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
         self.rules_version = digest.hexdigest()[:12]
@@ -515,7 +536,6 @@ class TextDetector:
         strong = doc.lex("advertising", "strong")
         weak = _dedupe(doc.lex("advertising", "weak"))
         shop_urls = [(s, e) for s, e in doc.urls if _SHOP_URL.search(doc.original, s, e)]
-        prices = doc.spans_of(_PRICE)
         if strong or shop_urls:
             spans = [(h.start, h.end) for h in _dedupe(strong)] + shop_urls
             words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
@@ -531,8 +551,10 @@ class TextDetector:
                 )
             )
             return
-        distinct = {h.key for h in weak}
-        if len(distinct) >= 2 and (doc.urls or prices or doc.spans_of(_PHONE)):
+        if len({h.key for h in weak}) < 2:
+            return
+        prices = doc.spans_of(_PRICE)
+        if doc.urls or prices or doc.spans_of(_PHONE):
             spans = [(h.start, h.end) for h in weak] + doc.urls[:1] + prices[:1]
             words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
             out["advertising"].append(
@@ -551,7 +573,7 @@ class TextDetector:
         spam = doc.lex("spam")
         strong = [h for h in spam if not h.entry.subtype.endswith("_weak")]
         weak = [h for h in spam if h.entry.subtype.endswith("_weak")]
-        contact = doc.urls or doc.spans_of(_PHONE)
+        contact = bool(weak) and bool(doc.urls or doc.spans_of(_PHONE))
         if strong or (weak and (len({h.key for h in _dedupe(weak)}) >= 2 or contact)):
             chosen = _dedupe(strong or weak)
             spans = [(h.start, h.end) for h in chosen]
@@ -791,12 +813,17 @@ class TextDetector:
             )
 
     def _yaml_rules(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        text = doc.norm.text
+        # Which anchors occur is looked up once for all rules.
+        present = {a for a in self._anchors if a in text}
         for rule in self.rules:
             if out[rule.category] and rule.category not in ("individual_case",):
                 continue
             if any(f.subtype == rule.subtype for f in out[rule.category]):
                 continue
-            spans = rule.matches(doc.norm.text)
+            if rule.anchors and present.isdisjoint(rule.anchors):
+                continue
+            spans = rule.matches(text, check_anchors=False)
             if not spans:
                 continue
             orig = [doc.norm.to_original(s, e) for s, e in spans]
@@ -811,6 +838,7 @@ class TextDetector:
             return
         scored = self.model.score(doc.norm.text)
         span_cache: dict[str, list[tuple[str, int, int]]] = {}
+        features: tuple[np.ndarray, np.ndarray] | None = None
         for category in TEXT_CATEGORIES:
             if out[category] or category in suppressed:
                 continue
@@ -818,7 +846,10 @@ class TextDetector:
             p = scored.probabilities.get(category)
             if threshold is None or p is None or p < threshold:
                 continue
-            spans = self._feature_spans(doc, self.model.top_features(scored, category), span_cache)
+            if features is None:
+                features = scored.features()
+            top = self.model.top_features(scored, category, features=features)
+            spans = self._feature_spans(doc, top, span_cache)
             if not spans:
                 continue
             words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
@@ -899,6 +930,10 @@ class TextDetector:
             # A scam dressed as an offer is spam, not advertising for a real business.
             out["advertising"] = []
             suppressed.add("advertising")
+        if out["individual_case"] and any(out[c] for c in ("advertising", "spam", "crime_material")):
+            # An offer that mentions "bygglov" is not somebody's own case.
+            out["individual_case"] = []
+            suppressed.add("individual_case")
         if any(out[c] for c in _NON_SERVICE) or _RHETORICAL.search(norm.text):
             # A question inside an advert, a hate comment or chatter about something
             # else is not a question the municipality has to answer.
@@ -909,8 +944,10 @@ class TextDetector:
             if _only_idioms(norm.text):
                 suppressed.update(("threat", "incitement"))
             self._model_findings(doc, out, suppressed)
-            if out["question"] and out["question"][0].rule_id == "question.model" and any(
-                out[c] for c in _NON_SERVICE
+            if (
+                out["question"]
+                and out["question"][0].rule_id == "question.model"
+                and any(out[c] for c in _NON_SERVICE)
             ):
                 out["question"] = []
         return [f for c in TEXT_CATEGORIES for f in out[c]]

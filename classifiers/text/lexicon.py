@@ -70,7 +70,10 @@ class Hit(NamedTuple):
 
 def tokenize(norm: Normalized) -> list[Token]:
     """Words of the normalised text; hyphenated compounds stay one token."""
-    return [Token(squeeze(m.group()), *m.span()) for m in _TOKEN.finditer(norm.text)]
+    # tuple.__new__ builds the named tuple without its Python-level __new__:
+    # this runs for every word of every comment.
+    new = tuple.__new__
+    return [new(Token, (squeeze(m.group()), *m.span())) for m in _TOKEN.finditer(norm.text)]
 
 
 def load_lexicon(path: Path) -> list[Entry]:
@@ -135,7 +138,7 @@ class LexiconIndex:
             if length <= klen:
                 found.extend(self._suffix.get(key[-length:], ()))
         result = tuple(found)
-        if len(self._word_cache) > 200_000:
+        if len(self._word_cache) > 50_000:
             self._word_cache.clear()
         self._word_cache[key] = result
         return result
@@ -156,7 +159,7 @@ class LexiconIndex:
                         last = tokens[i + length - 1]
                         hits.extend(Hit(e, tok.start, last.end, i, i + length - 1) for e in found)
             for e in self._word_entries(key):
-                hits.append(Hit(e, tok.start, tok.end, i, i))
+                hits.append(Hit(e, tok.start, tok.end, i, i))  # rare: most words match nothing
         return hits
 
 

@@ -34,10 +34,13 @@ class Rule:
     explanation: str
     source: str
 
-    def matches(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the normalised text where the rule fires (at most three)."""
+    def matches(self, text: str, check_anchors: bool = True) -> list[tuple[int, int]]:
+        """Spans of the normalised text where the rule fires (at most three).
+
+        ``check_anchors=False`` is for callers that have already checked them.
+        """
         spans: list[tuple[int, int]] = []
-        if self.anchors and not any(a in text for a in self.anchors):
+        if check_anchors and self.anchors and not any(a in text for a in self.anchors):
             return spans
         for m in self.pattern.finditer(text):
             start, end = m.span("m") if "m" in self.pattern.groupindex else m.span()

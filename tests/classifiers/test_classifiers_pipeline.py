@@ -133,3 +133,24 @@ def test_rules_only_pipeline_works_without_privacy_or_models() -> None:
     assessment = pipeline.classify("Jag ska döda dig, din j@vla idiot")
     assert {"threat", "profanity", "harassment"} <= assessment.categories
     assert "model-none" in assessment.model_version and "absent" in assessment.model_version
+
+
+def test_spans_and_explanations_hold_across_the_corpus() -> None:
+    """Every finding on a sample of labelled comments points at the original words."""
+    corpus = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
+    if not corpus.exists():
+        pytest.skip("no corpus in this checkout")
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines[:: max(1, len(lines) // 400)]]
+    seen_model_finding = False
+    for text in texts:
+        for finding in classify(text).findings:
+            assert finding.spans and finding.explanation
+            for span in finding.spans:
+                assert span.text == text[span.start : span.end] and span.end > span.start
+            if finding.rule_id.endswith(".model"):
+                seen_model_finding = True
+                assert finding.explanation.startswith("Modellen bedömer texten som")
+                assert all(f"'{s.text}'" in finding.explanation for s in finding.spans)
+    models_trained = "+model-none" not in classifiers.MODEL_VERSION
+    assert seen_model_finding or not models_trained

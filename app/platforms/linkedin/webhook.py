@@ -20,6 +20,7 @@ from app.platforms import (
     as_str,
     event_key,
     from_unix,
+    json_safe,
     load_json,
 )
 
@@ -90,7 +91,9 @@ class LinkedInAdapter:
                 if parent and parent.startswith("urn:li:comment:")
                 else None,
                 platform_created_at=occurred if kind == "added" else None,
-                metadata={"action": action, "notification_id": notification_id, "post": post_decoration},
+                metadata=json_safe(
+                    {"action": action, "notification_id": notification_id, "post": post_decoration}
+                ),
             )
         )
 

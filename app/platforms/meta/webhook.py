@@ -20,6 +20,7 @@ from app.platforms import (
     as_str,
     event_key,
     from_unix,
+    json_safe,
     load_json,
     text_sha256,
 )
@@ -123,7 +124,7 @@ def _parse_page_entry(entry: dict[str, Any], result: ParseResult) -> None:
                 parent_external_id=parent_id if parent_id and parent_id != post_id else None,
                 platform_created_at=created,
                 media_urls=media,
-                metadata=metadata,
+                metadata=json_safe(metadata),
             )
         )
 
@@ -162,6 +163,6 @@ def _parse_instagram_entry(entry: dict[str, Any], result: ParseResult) -> None:
                 post_external_id=as_str(media.get("id")),
                 parent_external_id=as_str(value.get("parent_id")),
                 platform_created_at=occurred,
-                metadata={"field": field, "media": media},
+                metadata=json_safe({"field": field, "media": media}),
             )
         )

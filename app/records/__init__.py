@@ -1,0 +1,1 @@
+"""Records management: the archive extract an account's documentation requires."""

@@ -1,0 +1,1 @@
+"""Culling (gallring) of unflagged comments, per the municipality's culling decision."""

@@ -1,0 +1,1 @@
+"""Trained model artefacts (JSON, no pickle); rebuilt by ``python -m classifiers.train``."""

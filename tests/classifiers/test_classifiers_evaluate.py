@@ -1,0 +1,72 @@
+"""Evaluation helpers: the metrics and the keyword baseline are what the report relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifiers.evaluate import Scores, keyword_baseline, keyword_lists, render_report, score_predictions
+from classifiers.train import choose_thresholds, fold_of
+
+
+def test_scores_per_category() -> None:
+    gold = [{"spam"}, {"spam", "question"}, set(), {"question"}]
+    pred = [{"spam"}, {"question"}, {"spam"}, set()]
+    scores = score_predictions(gold, pred, ["spam", "question"])
+    assert scores["spam"] == Scores(tp=1, fp=1, fn=1)
+    assert scores["question"] == Scores(tp=1, fp=0, fn=1)
+    assert scores["spam"].precision == pytest.approx(0.5)
+    assert scores["question"].recall == pytest.approx(0.5)
+    assert scores["question"].f1 == pytest.approx(2 / 3)
+    assert Scores(0, 0, 0).f1 == 0.0
+
+
+def test_keyword_baseline_is_plain_substring_matching() -> None:
+    predict = keyword_baseline({"profanity": ["jävla"], "question": ["?"]})
+    assert predict("Vilken JÄVLA dag") == {"profanity"}
+    assert predict("j@vla") == set()  # no normalisation: that is the point of the baseline
+    assert predict("Öppet idag?") == {"question"}
+
+
+def test_keyword_lists_come_from_the_lexicons_without_weak_words() -> None:
+    lists = keyword_lists()
+    assert "jävla" in lists["profanity"]
+    assert "rabattkod" in lists["advertising"]
+    assert "pris" not in lists["advertising"]  # a "weak" word, not a flag word on its own
+    assert all(lists[c] for c in ("hate_speech", "harassment", "threat", "spam", "question"))
+
+
+def test_thresholds_maximise_f1_of_rules_or_model() -> None:
+    import numpy as np
+
+    labels = [{"spam"}, {"spam"}, set(), set()]
+    probs = np.array([[0.9], [0.6], [0.7], [0.1]])
+    thresholds, f1 = choose_thresholds(probs, ["spam"], labels, [set(), set(), set(), set()])
+    # Any threshold up to 0.6 flags rows 0, 1 and 2 (F1 0.8), the best possible;
+    # the lowest such grid value wins because only a strict improvement moves it.
+    assert thresholds["spam"] == pytest.approx(0.2)
+    assert f1["spam"] == pytest.approx(0.8)
+    # With the rule already catching both positives the model cannot help: off.
+    thresholds, f1 = choose_thresholds(probs, ["spam"], labels, [{"spam"}, {"spam"}, set(), set()])
+    assert thresholds["spam"] > 1 and f1["spam"] == 1.0
+
+
+def test_folds_keep_variants_together_and_are_stable() -> None:
+    assert fold_of("b00001") == fold_of("b00001")
+    assert {fold_of(f"b{i:05d}") for i in range(200)} == {0, 1, 2, 3, 4}
+
+
+def test_report_is_rendered_from_the_figures() -> None:
+    ours = score_predictions([{"spam"}], [{"spam"}])
+    keyword = score_predictions([{"spam"}], [set()])
+    result = {
+        "model_version": "v-test",
+        "n_test": 1,
+        "n_train": 2,
+        "ours": ours,
+        "keyword": keyword,
+        "presidio": None,
+    }
+    report = render_report(result)
+    assert "v-test" in report
+    assert "| `spam` | 1 | 1.00 / 1.00 / **1.00** | 0.00 / 0.00 / **0.00** | — | yes |" in report
+    assert "## Limits" in report

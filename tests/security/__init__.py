@@ -1,0 +1,1 @@
+"""Security tests: tenant isolation, hostile input, fuzzing against the contract, secrets in logs."""
