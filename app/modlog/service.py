@@ -110,6 +110,10 @@ def write_pending(session: Session) -> int:
 
 @event.listens_for(Session, "before_commit")
 def _write_before_commit(session: Session) -> None:
+    # SQLAlchemy fires this for savepoints too; writing there would take the tenant's
+    # head lock at the first row of a worker's batch and hold it through the rest.
+    if session.in_nested_transaction():
+        return
     if session.info.get(_PENDING):
         write_pending(session)
 

@@ -195,7 +195,7 @@ def committer_for(state: Any) -> GroupCommitter:
     committer: GroupCommitter | None = getattr(state, "group_committer", None)
     factory = state.session_factory
     if committer is None or committer.session_factory is not factory:
-        max_batch = getattr(state.settings, "inbox_commit_max_batch", DEFAULT_MAX_BATCH)
+        max_batch = state.settings.inbox_commit_max_batch
         committer = GroupCommitter(factory, max_batch=max_batch)
         state.group_committer = committer
     return committer

@@ -225,7 +225,12 @@ def test_sigkill_api_and_worker_under_load_loses_and_repeats_nothing(
     started = time.monotonic()
     with api_and_worker(database_url, tmp_path) as (api, worker, base):
         done = threading.Event()
-        sender = threading.Thread(target=lambda: (generate(base, bodies, load), done.set()), daemon=True)
+
+        def send_all() -> None:
+            generate(base, bodies, load)
+            done.set()
+
+        sender = threading.Thread(target=send_all, daemon=True)
         sender.start()
         # Alternate the victims every 1-2 s; a killed API is let back up before the next
         # interval starts (it takes a few seconds to import), or it would be down throughout.
@@ -407,10 +412,15 @@ def test_platform_failures_end_every_action_done_or_failed_never_twice(
             assert len(items) == n
             decisions = [["remove"], ["hide"], ["hide", "answer"], ["notify_author", "remove"]]
             for i, item in enumerate(sorted(items, key=lambda x: x["id"])):
-                body = {"actions": decisions[i % len(decisions)], "reason": "Personuppgifter"}
-                if "answer" in body["actions"]:
-                    body["reply_text"] = "Vi har dolt din kommentar eftersom den innehöll ett personnummer."
-                r = client.post(f"/v1/queue/{item['id']}/decision", headers=auth(editor), json=body)
+                decision: dict[str, Any] = {
+                    "actions": decisions[i % len(decisions)],
+                    "reason": "Personuppgifter",
+                }
+                if "answer" in decision["actions"]:
+                    decision["reply_text"] = (
+                        "Vi har dolt din kommentar eftersom den innehöll ett personnummer."
+                    )
+                r = client.post(f"/v1/queue/{item['id']}/decision", headers=auth(editor), json=decision)
                 assert r.status_code == 200, r.text
             # The platform now fails for a while: throttled, broken and hanging, mixed.
             faults = ["429", "500", "timeout", "throttle", "500", "429"] * 5

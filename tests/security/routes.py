@@ -26,7 +26,7 @@ def v1_operations(app: Any) -> dict[tuple[str, str], dict[str, Any]]:
                 found[(method.upper(), path)] = operation
     for route in app.routes:
         if isinstance(route, APIRoute) and route.path.startswith("/v1/"):
-            for method in route.methods - {"HEAD", "OPTIONS"}:
+            for method in (route.methods or set()) - {"HEAD", "OPTIONS"}:
                 found.setdefault((method, route.path), {})
     return found
 

@@ -25,6 +25,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.actions.worker import ActionWorker
 from app.assessment.service import Assessor, default_classifier
@@ -76,6 +77,7 @@ def skatteverket_personnummer(index: int = 0) -> str:
 @dataclass
 class RichWorld:
     client: TestClient
+    session_factory: sessionmaker[Session]
     settings: Settings
     graph: FakeGraphAPI
     worker: InboxWorker
@@ -173,6 +175,7 @@ def rich_world(
         }
         world = RichWorld(
             client=client,
+            session_factory=app.state.session_factory,
             settings=settings,
             graph=fake,
             worker=InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier())),

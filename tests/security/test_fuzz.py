@@ -26,6 +26,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 
 from tests.fakes.graph_api import FakeGraphAPI
@@ -68,6 +69,7 @@ def fuzz(world: RichWorld, *, max_examples: int) -> FuzzReport:
     key = world.keys_a["admin"]
     own_key_id = world.ids["admin_key_id"]
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"openapi.yaml has an operation schemathesis cannot read: {result}"
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _fuzz_operation(world, result.ok(), mode, key, own_key_id, max_examples, report)
     return report

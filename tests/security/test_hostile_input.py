@@ -457,7 +457,7 @@ def test_hostile_path_ids_get_a_clean_4xx(hostile: Hostile) -> None:
             if "{" not in template:
                 continue
             path = re.sub(r"{[^}]+}", value, template)
-            body = {} if method in ("POST", "PUT", "PATCH") else None
+            body: dict[str, Any] | None = {} if method in ("POST", "PUT", "PATCH") else None
             r = hostile.client.request(method, path, json=body, headers=auth(hostile.admin))
             try:
                 _assert_clean_error(f"{method} {path}", r.status_code, r.text)

@@ -253,7 +253,7 @@ def rightful_callers(world: RichWorld, session: Session) -> list[str]:
 def test_every_v1_route_keeps_tenants_and_accounts_apart(
     database_url: str, graph: tuple[FakeGraphAPI, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with rich_world(database_url, graph) as world, world.client.app.state.session_factory() as session:
+    with rich_world(database_url, graph) as world, world.session_factory() as session:
         problems, requests = walk(world, session)
         problems += rightful_callers(world, session)
         with capsys.disabled():

@@ -259,6 +259,8 @@ class _Collect(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "httpx2" and "http://testserver/" in record.getMessage():
+            return  # the test's own client logging the URLs it calls, not the service
         text = record.getMessage()
         if record.exc_info:
             text += "\n" + logging.Formatter().formatException(record.exc_info)
@@ -304,8 +306,13 @@ def test_no_secret_or_personal_data_in_in_process_logging(database_url: str, all
             rate_limit_per_minute=0,
         )
         app = create_app(settings)
-        all_logging.lines.clear()  # create_app reconfigures levels; start counting from here
-        logging.getLogger().setLevel(logging.DEBUG)
+        # create_app configures logging (the first time it replaces the root handlers):
+        # attach after it, at DEBUG, and count from here.
+        root = logging.getLogger()
+        if all_logging not in root.handlers:
+            root.addHandler(all_logging)
+        root.setLevel(logging.DEBUG)
+        all_logging.lines.clear()
         with TestClient(app) as client:
             worker = InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier()))
             actions = ActionWorker(app.state.session_factory, settings, name="actions:logs")
