@@ -118,7 +118,9 @@ class LexiconIndex:
             self._prefix.setdefault(squeeze(term[:-1]), []).append(entry)
         elif term.startswith("*"):
             self._suffix.setdefault(squeeze(term[1:]), []).append(entry)
-        else:
+        elif len(squeeze(term)) > 1:
+            # A term that squeezes to one letter ("xxx" → "x") would match every lone
+            # letter in a text, which is never evidence of anything.
             self._exact.setdefault(squeeze(term), []).append(entry)
 
     def word_entries(self, key: str) -> tuple[Entry, ...]:
