@@ -149,6 +149,41 @@ def cmd_tenant_create(session, args: argparse.Namespace) -> int:
 
 
 @_with_session
+def cmd_tenant_set_policy(session, args: argparse.Namespace) -> int:
+    """Replace the tenant's rule overrides (a YAML list), validated against its preset first."""
+    import yaml
+
+    from app.modlog.service import record
+    from app.policies import PolicyFileError, apply_overrides
+    from app.queue.policy import base_policy, load_policies
+    from app.tenants.service import require_tenant
+
+    tenant = require_tenant(session, args.name)
+    path = Path(args.overrides)
+    try:
+        overrides = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(overrides, list):
+            raise PolicyFileError(f"{path.name}: must be a list of rule overrides")
+        load_policies(_settings().policy_dir)
+        apply_overrides(base_policy(tenant.preset), overrides, label=path.name)
+    except (OSError, yaml.YAMLError, PolicyFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    tenant.policy_overrides = overrides
+    record(
+        session,
+        tenant_id=tenant.id,
+        actor="cli",
+        action="tenant.policy_overridden",
+        subject_type="tenant",
+        subject_id=tenant.id,
+        payload={"rules": [o.get("id") for o in overrides if isinstance(o, dict)]},
+    )
+    print(f"{len(overrides)} rule overrides set for {tenant.name} (preset {tenant.preset})")
+    return 0
+
+
+@_with_session
 def cmd_account_add(session, args: argparse.Namespace) -> int:
     from app.tenants.service import add_account, require_tenant
 
@@ -287,6 +322,12 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--preset", required=True)
     create.set_defaults(fn=cmd_tenant_create)
+    set_policy = tenant.add_parser(
+        "set-policy", help="override the preset's rules for this tenant (YAML list)"
+    )
+    set_policy.add_argument("name")
+    set_policy.add_argument("--overrides", required=True, help="a YAML file: a list of rule overrides")
+    set_policy.set_defaults(fn=cmd_tenant_set_policy)
 
     account = sub.add_parser("account").add_subparsers(dest="action", required=True)
     add = account.add_parser("add")

@@ -30,6 +30,7 @@ from app.middleware import BodyLimitMiddleware, JsonDepthMiddleware, RequestCont
 from app.modlog.routes import router as modlog_router
 from app.operations.metrics import Metrics
 from app.operations.routes import router as operations_router
+from app.queue.policy import load_policies
 from app.queue.routes import router as queue_router
 from app.registrations.routes import router as registrations_router
 from app.search.routes import router as search_router
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # A broken policy file stops the service here, naming the file, rule and field,
+        # rather than at the first comment that needs it.
+        load_policies(settings.policy_dir)
         engine = make_engine(settings)
         factory = make_session_factory(engine)
         app.state.engine = engine

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
 
     #: Default format of a case number (diarienummer), e.g. ``KS 2024/567``; tenants may set their own.
     diarienummer_pattern: str = r"^[A-ZÅÄÖ]{1,8}(-[A-ZÅÄÖ]{1,8})? \d{4}/\d{1,6}(-\d{1,4})?$"
+    #: A folder of the municipality's own policy files (YAML, like the bundled presets).
+    policy_dir: Path | None = None
     #: How often the worker runs culling (gallring); 0 turns the schedule off.
     retention_interval_s: float = Field(default=3600.0, ge=0)
 

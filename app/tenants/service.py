@@ -26,9 +26,9 @@ MAX_GRACE_SECONDS = 86_400
 
 
 def known_presets() -> list[str]:
-    from app.policies import available_presets
+    from app.queue.policy import policy_names
 
-    return available_presets()
+    return policy_names()
 
 
 def create_tenant(session: Session, *, name: str, preset: str, actor: str = "cli") -> Tenant:

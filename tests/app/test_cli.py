@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
@@ -132,3 +133,39 @@ def test_worker_until_idle_and_failed_listing(database_url: str) -> None:
     retry = uppsikt(database_url, "inbox", "retry", str(json.loads(line)["id"]))
     assert retry.returncode == 0
     assert "0 failed deliveries" in uppsikt(database_url, "inbox", "failed").stderr
+
+
+def test_tenant_policy_overrides_are_validated_and_take_effect(database_url: str, tmp_path: Path) -> None:
+    from app import schema
+    from app.db import make_engine, make_session_factory
+    from app.models import Tenant
+    from app.queue.policy import effective_policy
+    from tests.conftest import make_settings
+
+    schema.upgrade(database_url)
+    assert uppsikt(database_url, "tenant", "create", "malmo", "--preset", "malmo").returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: malmo.party_political\n  priority: 0\n", encoding="utf-8")
+    refused = uppsikt(database_url, "tenant", "set-policy", "malmo", "--overrides", str(bad))
+    assert refused.returncode == 2
+    assert (
+        "bad.yaml" in refused.stderr
+        and "malmo.party_political" in refused.stderr
+        and "priority" in refused.stderr
+    )
+    good = tmp_path / "overrides.yaml"
+    good.write_text(
+        "- id: malmo.party_political\n  actions: [hide]\n  priority: 2\n  due_hours: 8\n"
+        "  note: Vi döljer partipolitiska inlägg under valrörelsen.\n",
+        encoding="utf-8",
+    )
+    ok = uppsikt(database_url, "tenant", "set-policy", "malmo", "--overrides", str(good))
+    assert ok.returncode == 0, ok.stderr
+    engine = make_engine(make_settings(database_url))
+    try:
+        with make_session_factory(engine)() as s:
+            tenant = s.scalars(select(Tenant).where(Tenant.name == "malmo")).one()
+            rule = effective_policy(tenant).rule("malmo.party_political")
+            assert rule is not None and list(rule.actions) == ["hide"]
+    finally:
+        engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -70,3 +71,34 @@ def test_a_commit_that_fails_answers_503_and_platform_retries(client: TestClient
         blocker.close()
     # Once the database is back, the platform's retry is stored.
     assert client.post("/webhooks/meta", content=body, headers=sign_meta(body)).json()["status"] == "stored"
+
+
+def test_a_broken_policy_file_stops_the_service_naming_file_rule_and_field(
+    settings: Settings, tmp_path: Any
+) -> None:
+    """Policy files are loaded at start: a bad one fails there, not at the first comment."""
+    import pytest
+
+    from app.main import create_app
+    from app.policies import PolicyFileError
+    from app.queue.policy import load_policies
+
+    source = Path(__file__).resolve().parents[2] / "app" / "policies" / "presets" / "finspang.yaml"
+    text = source.read_text(encoding="utf-8").replace("name: finspang", "name: finspang_kultur", 1)
+    (tmp_path / "finspang_kultur.yaml").write_text(
+        text.replace("due_hours: 48", "due_hours: -1", 1), encoding="utf-8"
+    )
+    broken = settings.model_copy(update={"policy_dir": tmp_path})
+    try:
+        with pytest.raises(PolicyFileError) as failure, TestClient(create_app(broken)):
+            pass
+        message = str(failure.value)
+        assert "finspang_kultur.yaml" in message and "due_hours" in message and "rule 'finspang." in message
+        # Fixed, the municipality's own policy loads and a tenant may choose it.
+        (tmp_path / "finspang_kultur.yaml").write_text(text, encoding="utf-8")
+        with TestClient(create_app(broken)):
+            from app.queue.policy import policy_names
+
+            assert "finspang_kultur" in policy_names()
+    finally:
+        load_policies(None)
