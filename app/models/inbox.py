@@ -40,5 +40,8 @@ class WebhookDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: Set when culling emptied ``body`` because every comment it carried was culled;
+    #: ``body_sha256`` stays, so the log and evidence still point at the same bytes.
+    body_culled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     events_count: Mapped[int] = mapped_column(Integer, default=0)
     ignored_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,11 +22,13 @@ from app.models import (
     Account,
     Assessment,
     Comment,
+    CommentEvent,
     CommentVersion,
     EvidenceSnapshot,
     QueueItem,
     Registration,
     Tenant,
+    WebhookDelivery,
 )
 
 BUCKETS = ("registered", "flagged", "hold", "cull")
@@ -133,6 +135,49 @@ def clear_version_texts(session: Session, comment_ids: Sequence[int]) -> int:
         update(CommentVersion)
         .where(CommentVersion.comment_id.in_(comment_ids))
         .values(text="", text_exact=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def deliveries_only_of_culled(session: Session, comment_ids: Sequence[int]) -> list[int]:
+    """Deliveries that carried these comments and no comment that is still kept.
+
+    A delivery may batch comments of several accounts and tenants; its raw body
+    is only emptied when every comment it carried has been culled.
+    """
+    if not comment_ids:
+        return []
+    touched = {
+        *session.scalars(
+            select(CommentVersion.delivery_id).where(CommentVersion.comment_id.in_(comment_ids))
+        ),
+        *session.scalars(select(CommentEvent.delivery_id).where(CommentEvent.comment_id.in_(comment_ids))),
+    } - {None}
+    if not touched:
+        return []
+    kept = {
+        *session.scalars(
+            select(CommentVersion.delivery_id)
+            .join(Comment, Comment.id == CommentVersion.comment_id)
+            .where(CommentVersion.delivery_id.in_(touched), Comment.culled_at.is_(None))
+        ),
+        *session.scalars(
+            select(CommentEvent.delivery_id)
+            .join(Comment, Comment.id == CommentEvent.comment_id)
+            .where(CommentEvent.delivery_id.in_(touched), Comment.culled_at.is_(None))
+        ),
+    }
+    return sorted(d for d in touched - kept if d is not None)
+
+
+def clear_delivery_bodies(session: Session, delivery_ids: Sequence[int], now: datetime) -> int:
+    if not delivery_ids:
+        return 0
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.id.in_(delivery_ids), WebhookDelivery.status != "pending")
+        .values(body=b"", headers={}, body_culled_at=now)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -311,4 +311,8 @@ def _cull(
         culled[comment.platform] = culled.get(comment.platform, 0) + 1
     repository.clear_version_texts(session, sorted(confirmed))
     session.flush()
+    # The raw deliveries held the same text and names: empty those that carried nothing else.
+    repository.clear_delivery_bodies(
+        session, repository.deliveries_only_of_culled(session, sorted(confirmed)), now
+    )
     return culled
