@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from app.api_types import ResourceId
+from app.api_types import Category, ResourceId
 from app.auth import current_principal, db_session, require_roles
 from app.db import begin_write, commit
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
@@ -27,26 +27,6 @@ from app.queue.schemas import (
 
 router = APIRouter(tags=["queue"])
 
-Category = Literal[
-    "personal_data",
-    "sensitive_personal_data",
-    "confidential",
-    "hate_speech",
-    "harassment",
-    "threat",
-    "incitement",
-    "sexual_content",
-    "profanity",
-    "advertising",
-    "spam",
-    "party_political",
-    "individual_case",
-    "question",
-    "off_topic",
-    "copyright",
-    "misinformation",
-    "crime_material",
-]
 WORKERS = ("editor", "account_owner", "admin")
 
 
