@@ -56,26 +56,13 @@ from classifiers.text.features import feature_words
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, LinearTextModel
 from classifiers.text.rules import RULES_PATH, Rule, load_rules
-from classifiers.types import Finding, Span
+from classifiers.types import CATEGORIES, Finding, Span
 
 __all__ = ["TEXT_CATEGORIES", "TextDetector"]
 
-TEXT_CATEGORIES: tuple[str, ...] = (
-    "hate_speech",
-    "harassment",
-    "threat",
-    "incitement",
-    "sexual_content",
-    "profanity",
-    "advertising",
-    "spam",
-    "party_political",
-    "individual_case",
-    "question",
-    "off_topic",
-    "copyright",
-    "misinformation",
-    "crime_material",
+#: Every category but the three privacy ones, which ``classifiers.pii`` detects.
+TEXT_CATEGORIES: tuple[str, ...] = tuple(
+    c for c in CATEGORIES if c not in ("personal_data", "sensitive_personal_data", "confidential")
 )
 
 #: How the model names a category in an explanation ("Modellen bedömer texten som …").
