@@ -76,35 +76,26 @@ def mark_done(session: Session, action: PlatformAction, *, result_id: str | None
     if action.kind in STATE_AFTER:
         comment.state = STATE_AFTER[action.kind]
         comment.state_at, comment.state_rank, comment.updated_at = now, RANK_AFTER[action.kind], now
-    record(
-        session,
-        tenant_id=action.tenant_id,
-        actor=actor,
-        action="action.done",
-        subject_type="platform_action",
-        subject_id=action.id,
-        account_id=action.account_id,
-        comment_id=action.comment_id,
-        payload={
-            "kind": action.kind,
-            "attempts": action.attempts,
-            "item_id": action.item_id,
-            "result_id": result_id,
-        },
-    )
+    _log_outcome(session, action, actor, "action.done", result_id=result_id)
 
 
 def mark_failed(session: Session, action: PlatformAction, *, reason: str, code: str, actor: str) -> None:
     action.status, action.done_at, action.lease_until = "failed", utcnow(), None
     action.last_error, action.error_code = reason, code
+    _log_outcome(session, action, actor, "action.failed", code=code)
+
+
+def _log_outcome(
+    session: Session, action: PlatformAction, actor: str, name: str, **extra: str | None
+) -> None:
     record(
         session,
         tenant_id=action.tenant_id,
         actor=actor,
-        action="action.failed",
+        action=name,
         subject_type="platform_action",
         subject_id=action.id,
         account_id=action.account_id,
         comment_id=action.comment_id,
-        payload={"kind": action.kind, "attempts": action.attempts, "item_id": action.item_id, "code": code},
+        payload={"kind": action.kind, "attempts": action.attempts, "item_id": action.item_id, **extra},
     )

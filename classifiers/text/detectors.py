@@ -356,6 +356,28 @@ class TextDetector:
             model_version=self.version,
         )
 
+    def _quoted_finding(
+        self,
+        doc: _Doc,
+        category: str,
+        subtype: str,
+        score: float,
+        hits: list[_LexHit],
+        sentence: str,
+        rule_id: str,
+    ) -> Finding:
+        """One finding for lexicon hits; ``sentence`` quotes up to three of them in its ``{words}`` slot."""
+        words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in hits))[:3]
+        return self._finding(
+            doc,
+            category,
+            subtype,
+            score,
+            [(h.start, h.end) for h in hits],
+            sentence.format(words=_quote_list(words)),
+            rule_id,
+        )
+
     def _lexicon_finding(
         self,
         doc: _Doc,
@@ -754,15 +776,14 @@ class TextDetector:
     def _off_topic(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         themes = doc.lex("offtopic")
         if themes and not doc.lex("municipal"):
-            words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in themes))[:3]
             out["off_topic"].append(
-                self._finding(
+                self._quoted_finding(
                     doc,
                     "off_topic",
                     themes[0].entry.subtype,
                     0.6,
-                    [(h.start, h.end) for h in themes],
-                    f"Texten handlar om något annat än kommunen ({_quote_list(words)}).",
+                    themes,
+                    "Texten handlar om något annat än kommunen ({words}).",
                     "off_topic.theme",
                 )
             )
@@ -770,15 +791,14 @@ class TextDetector:
     def _misinformation(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         hits = _dedupe(doc.lex("misinformation"))
         if hits:
-            words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in hits))[:3]
             out["misinformation"].append(
-                self._finding(
+                self._quoted_finding(
                     doc,
                     "misinformation",
                     hits[0].entry.subtype,
                     0.7,
-                    [(h.start, h.end) for h in hits],
-                    f"Texten har drag av ryktesspridning eller falsk information: {_quote_list(words)}.",
+                    hits,
+                    "Texten har drag av ryktesspridning eller falsk information: {words}.",
                     "misinformation.lexicon",
                 )
             )
@@ -786,15 +806,14 @@ class TextDetector:
     def _crime(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         hits = doc.lex("crime", "material")
         if hits:
-            words = list(dict.fromkeys(doc.slice(h.start, h.end) for h in hits))[:3]
             out["crime_material"].append(
-                self._finding(
+                self._quoted_finding(
                     doc,
                     "crime_material",
                     "material",
                     0.9,
-                    [(h.start, h.end) for h in hits],
-                    f"Texten nämner eller erbjuder brottsligt material: {_quote_list(words)}.",
+                    hits,
+                    "Texten nämner eller erbjuder brottsligt material: {words}.",
                     "crime_material.lexicon",
                 )
             )
