@@ -70,7 +70,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"  curl -H 'Authorization: Bearer {editor_key}' {base}/v1/comments\n",
             flush=True,
         )
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
+    from app.runtime import freeze_long_lived_objects
+
+    app = create_app(settings, on_started=freeze_long_lived_objects)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
 
@@ -79,6 +82,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from app.assessment.service import Assessor, default_classifier
     from app.logging import configure_logging
     from app.operations.metrics import Metrics
+    from app.runtime import freeze_long_lived_objects
     from app.worker.inbox import InboxWorker
 
     settings = _settings()
@@ -86,6 +90,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     assessor = Assessor(default_classifier())
     assessor.warm_up()
     factory = _session_factory(settings)
+    freeze_long_lived_objects()
     worker = InboxWorker(
         factory,
         settings,

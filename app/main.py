@@ -7,7 +7,7 @@ embedded default) the in-process worker.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
 
 from app import schema
 from app.actions.worker import ActionWorker
@@ -37,6 +38,7 @@ from app.search.routes import router as search_router
 from app.settings import Settings
 from app.tenants.keys import router as apikeys_router
 from app.tenants.routes import router as tenants_router
+from app.webhooks import fast_path
 from app.webhooks.routes import router as webhooks_router
 from app.worker.inbox import InboxWorker, WorkerThread
 
@@ -47,7 +49,23 @@ classifies them against the municipality's guidelines, keeps evidence, queues de
 editors and keeps a hash-chained moderation log for the registrar."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+class UppsiktAPI(FastAPI):
+    """FastAPI, with the webhook deliveries taken off before the framework's stack.
+
+    See ``app.webhooks.fast_path`` for why; every other request, and every
+    delivery when ``webhook_fast_path`` is off, goes through FastAPI as usual.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        source = fast_path.source_for(scope) if self.state.settings.webhook_fast_path else None
+        if source is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await fast_path.serve_delivery(self.state, source, scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, *, on_started: Callable[[], None] | None = None) -> FastAPI:
+    """The app; ``on_started`` runs once start-up is complete (the classifier loaded)."""
     settings = settings or Settings()
     configure_logging(settings.log_level, json=settings.log_json)
 
@@ -77,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.wake_worker = worker.wake
             worker_thread.start()
         log.info("app.started", database=engine.dialect.name, worker_in_process=settings.worker_in_process)
+        if on_started is not None:
+            on_started()
         try:
             yield
         finally:
@@ -87,7 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
             log.info("app.stopped")
 
-    app = FastAPI(
+    app = UppsiktAPI(
         title="Uppsikt",
         version="0.1.0",
         description=DESCRIPTION,

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     worker_in_process: bool = True
     #: Most deliveries committed together by the webhooks' group commit.
     inbox_commit_max_batch: int = Field(default=256, gt=0)
+    #: Serve the two webhook POSTs straight from ASGI, before the framework (app.webhooks.fast_path).
+    webhook_fast_path: bool = True
     worker_batch_size: int = Field(default=20, gt=0)
     worker_poll_interval_s: float = Field(default=0.2, gt=0)
     worker_max_attempts: int = Field(default=8, gt=0)

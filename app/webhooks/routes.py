@@ -7,6 +7,8 @@ concurrent deliveries together and answers each only after that commit."""
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
@@ -61,30 +63,41 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-async def _store(request: Request, *, source: str, body: bytes, scheme: str) -> Response:
-    """Hand the row to the app's group committer and answer once its batch committed.
+#: Where each platform puts its signature, and how it is checked.
+SIGNATURES = {
+    "meta": ("x-hub-signature-256", verify_meta, "meta_secrets"),
+    "linkedin": ("x-li-signature", verify_linkedin, "linkedin_secrets"),
+}
 
-    The route is ``async`` and answers with ready bytes, so a delivery costs
-    no threadpool hop and no response-model pass: the only blocking work, the
-    insert and the commit, runs in the committer's thread once per batch (which
-    also logs it, once per batch).
+
+async def accept_delivery(state: Any, *, source: str, body: bytes, headers: Mapping[str, str]) -> bytes:
+    """Verify a delivery, store it durably and return the acknowledgement's JSON.
+
+    The one implementation behind both ways a delivery arrives: the routed
+    endpoints below and the app's webhook fast path (``app.webhooks.fast_path``).
+    Raises ``SignatureInvalid`` (nothing stored) or ``ServiceUnavailable`` (the
+    commit failed; nothing of its batch stored).  The only blocking work, the
+    insert and the commit, runs in the group committer's thread once per batch.
     """
-    row, digest = service.delivery_row(
-        source=source, body=body, headers=request.headers, signature_scheme=scheme
-    )
-    stored = await committer_for(request.app.state).store(row)
+    header, verify, secrets_attr = SIGNATURES[source]
+    settings: Settings = state.settings
+    try:
+        scheme = verify(body, headers.get(header), getattr(settings, secrets_attr))
+    except SignatureInvalid:
+        state.metrics.deliveries_rejected.labels(source, "signature").inc()
+        log.warning("webhook.delivery.rejected", source=source, reason="signature")
+        raise
+    if scheme == "linkedin-bare-body":
+        log.warning("webhook.linkedin.signature_reading_b", detail="only the bare-body reading matched")
+    row, digest = service.delivery_row(source=source, body=body, headers=headers, signature_scheme=scheme)
+    stored = await committer_for(state).store(row)
     if stored:
-        request.app.state.metrics.deliveries_received.labels(source).inc()
+        state.metrics.deliveries_received.labels(source).inc()
     else:
         log.info("webhook.delivery.duplicate", source=source, sha256=digest[:16])
-    request.app.state.wake_worker()
+    state.wake_worker()
     ack = DeliveryAck(status="stored" if stored else "duplicate", sha256=digest)
-    return Response(ack.__pydantic_serializer__.to_json(ack), media_type="application/json")
-
-
-def _rejected(request: Request, source: str, reason: str) -> None:
-    request.app.state.metrics.deliveries_rejected.labels(source, reason).inc()
-    log.warning("webhook.delivery.rejected", source=source, reason=reason)
+    return ack.__pydantic_serializer__.to_json(ack)
 
 
 @router.get(
@@ -121,14 +134,9 @@ def meta_subscribe(
 )
 async def meta_deliver(request: Request) -> Response:
     """A Facebook Page or Instagram delivery, signed with ``X-Hub-Signature-256``."""
-    settings: Settings = request.app.state.settings
     body = await read_body(request)
-    try:
-        scheme = verify_meta(body, request.headers.get("x-hub-signature-256"), settings.meta_secrets)
-    except SignatureInvalid:
-        _rejected(request, "meta", "signature")
-        raise
-    return await _store(request, source="meta", body=body, scheme=scheme)
+    ack = await accept_delivery(request.app.state, source="meta", body=body, headers=request.headers)
+    return Response(ack, media_type="application/json")
 
 
 @router.get(
@@ -159,13 +167,6 @@ def linkedin_validate(
 )
 async def linkedin_deliver(request: Request) -> Response:
     """Organization social-action notifications, signed with ``X-LI-Signature``."""
-    settings: Settings = request.app.state.settings
     body = await read_body(request)
-    try:
-        scheme = verify_linkedin(body, request.headers.get("x-li-signature"), settings.linkedin_secrets)
-    except SignatureInvalid:
-        _rejected(request, "linkedin", "signature")
-        raise
-    if scheme == "linkedin-bare-body":
-        log.warning("webhook.linkedin.signature_reading_b", detail="only the bare-body reading matched")
-    return await _store(request, source="linkedin", body=body, scheme=scheme)
+    ack = await accept_delivery(request.app.state, source="linkedin", body=body, headers=request.headers)
+    return Response(ack, media_type="application/json")
