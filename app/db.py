@@ -102,18 +102,28 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
 def insert_ignore(
     session: Session, table: Any, rows: Sequence[dict[str, Any]], *, conflict: Sequence[str]
 ) -> int:
-    """``INSERT … ON CONFLICT DO NOTHING`` on either database; returns rows inserted."""
+    """``INSERT … ON CONFLICT DO NOTHING`` on either database; returns rows inserted.
+
+    The rows are parameters of one statement built once per table (not values
+    inlined into a new statement per call), so SQLAlchemy compiles it once:
+    the worker calls this for every comment and event.  Every row must name
+    the same columns.
+    """
     if not rows:
         return 0
     dialect = session.get_bind().dialect.name
-    ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    stmt = (
-        ins.values(list(rows))
-        .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(*table.primary_key.columns)
-    )
+    key = (table.name, tuple(conflict), dialect)
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        stmt = ins.on_conflict_do_nothing(index_elements=list(conflict)).returning(*table.primary_key.columns)
+        _INSERT_IGNORE[key] = stmt
     # RETURNING, not rowcount: drivers disagree on rowcount for multi-row inserts.
-    return len(session.execute(stmt).all())
+    params = rows[0] if len(rows) == 1 else list(rows)
+    return len(session.execute(stmt, params).all())
+
+
+_INSERT_IGNORE: dict[tuple[str, tuple[str, ...], str], Any] = {}
 
 
 def commit(session: Session) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -20,8 +20,9 @@ def lock_or_create_comment(
     platform: str,
     external_id: str,
     received_at: datetime,
+    metadata: Mapping[str, object],
 ) -> tuple[Comment, bool]:
-    """Insert the comment if it is new, then lock it for this transaction.
+    """Insert the comment if it is new (with ``metadata``), then lock it for this transaction.
 
     The idempotent insert lets two workers meet the same new comment at once;
     the row lock then orders their changes to it.
@@ -41,6 +42,7 @@ def lock_or_create_comment(
                 "updated_at": received_at,
                 "media_urls": [],
                 "platform_metadata": {},
+                **metadata,
             }
         ],
         conflict=["account_id", "external_id"],

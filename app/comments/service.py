@@ -84,6 +84,7 @@ def apply_event(
         platform=account.platform,
         external_id=event.comment_external_id,
         received_at=now,
+        metadata=_first_metadata(event),
     )
     if not repository.insert_event(
         session,
@@ -98,7 +99,7 @@ def apply_event(
     _fill_metadata(comment, event)
     new_version = None
     if event.text is not None:
-        new_version = _store_text(session, comment, event, delivery_id, now)
+        new_version = _store_text(session, comment, event, delivery_id, now, first_event=created)
     state_changed = _apply_state(session, comment, event)
     comment.updated_at = now
     session.flush()
@@ -117,7 +118,7 @@ def apply_event(
         )
 
     if new_version is not None:
-        first = repository.version_count(session, comment.id) == 1
+        first = created or repository.version_count(session, comment.id) == 1
         log(
             "comment.stored" if first else "comment.edited",
             {"version": new_version.seq, "text_sha256": new_version.text_sha256},
@@ -127,6 +128,19 @@ def apply_event(
     if new_version is not None and assess is not None and comment.current_version_id == new_version.id:
         assess(session, comment, new_version)
     return Applied(comment=comment, new_version=new_version, state_changed=state_changed)
+
+
+def _first_metadata(event: CommentEvent) -> dict[str, object]:
+    """What ``_fill_metadata`` would set on a new comment, so a new one is inserted whole."""
+    return {
+        "post_external_id": event.post_external_id,
+        "parent_external_id": event.parent_external_id,
+        "author_external_id": event.author_external_id,
+        "author_name": event.author_name,
+        "platform_created_at": event.platform_created_at,
+        "media_urls": list(dict.fromkeys(event.media_urls)),
+        "platform_metadata": dict(event.metadata),
+    }
 
 
 def _fill_metadata(comment: Comment, event: CommentEvent) -> None:
@@ -143,17 +157,28 @@ def _fill_metadata(comment: Comment, event: CommentEvent) -> None:
 
 
 def _store_text(
-    session: Session, comment: Comment, event: CommentEvent, delivery_id: int | None, now: datetime
+    session: Session,
+    comment: Comment,
+    event: CommentEvent,
+    delivery_id: int | None,
+    now: datetime,
+    *,
+    first_event: bool,
 ) -> CommentVersion | None:
+    """Store the event's text as a version unless the comment already has it.
+
+    ``first_event``: the comment was created by this event, so it has no
+    versions yet and none needs looking up or renumbering (most deliveries).
+    """
     assert event.text is not None
     digest = text_sha256(event.text)
-    version = repository.version_by_hash(session, comment.id, digest)
+    version = None if first_event else repository.version_by_hash(session, comment.id, digest)
     created = None
     if version is None:
         safe, exact = storable_text(event.text)
         version = CommentVersion(
             comment_id=comment.id,
-            seq=repository.next_version_seq(session, comment.id),
+            seq=1 if first_event else repository.next_version_seq(session, comment.id),
             text=safe,
             text_exact=exact,
             text_sha256=digest,
@@ -162,7 +187,8 @@ def _store_text(
             delivery_id=delivery_id,
         )
         repository.add(session, version)
-        repository.renumber_versions(session, comment.id)
+        if not first_event:
+            repository.renumber_versions(session, comment.id)
         created = version
     elif event.occurred_at < version.occurred_at:
         # The same text seen earlier than we first thought (an add arriving after its edit back).

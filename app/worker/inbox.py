@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError
@@ -23,7 +24,7 @@ from app.actions.worker import ActionWorker
 from app.comments.service import AssessHook, apply_event
 from app.db import begin_write
 from app.logging import get_logger
-from app.models import Account, WebhookDelivery, utcnow
+from app.models import Account, Tenant, WebhookDelivery, utcnow
 from app.modlog.service import discard_after, pending, record
 from app.operations.metrics import Metrics
 from app.platforms import MalformedDelivery, PlatformAdapter, adapters
@@ -36,6 +37,18 @@ log = get_logger("app.worker")
 
 #: The platforms a delivery source's events may name.
 SOURCE_PLATFORMS = {"meta": ("facebook", "instagram"), "linkedin": ("linkedin",)}
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What one batch looks up once: the accounts its events name, and their tenants.
+
+    Held here because the session's identity map keeps an object only while
+    something refers to it; without this every comment re-read its tenant.
+    """
+
+    accounts: dict[tuple[str, str], Account | None] = field(default_factory=dict)
+    tenants: dict[int, Tenant | None] = field(default_factory=dict)
 
 
 class InboxWorker:
@@ -70,9 +83,9 @@ class InboxWorker:
         try:
             begin_write(session)
             rows = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
-            accounts: dict[tuple[str, str], Account | None] = {}
+            batch = _Batch()
             for row in rows:
-                self._handle(session, row, accounts)
+                self._handle(session, row, batch)
             session.commit()
             return len(rows)
         except DBAPIError as exc:
@@ -117,14 +130,12 @@ class InboxWorker:
 
     # -- one row --------------------------------------------------------------------------
 
-    def _handle(
-        self, session: Session, row: WebhookDelivery, accounts: dict[tuple[str, str], Account | None]
-    ) -> None:
+    def _handle(self, session: Session, row: WebhookDelivery, batch: _Batch) -> None:
         mark = len(pending(session))
         started = time.perf_counter()
         try:
             with session.begin_nested():
-                self._process(session, row, accounts)
+                self._process(session, row, batch)
         except MalformedDelivery as exc:
             discard_after(session, mark)
             self._fail(row, str(exc), permanent=True)
@@ -152,18 +163,18 @@ class InboxWorker:
                 ms=round((time.perf_counter() - started) * 1000, 2),
             )
 
-    def _process(
-        self, session: Session, row: WebhookDelivery, accounts: dict[tuple[str, str], Account | None]
-    ) -> None:
+    def _process(self, session: Session, row: WebhookDelivery, batch: _Batch) -> None:
         result = self.adapters[row.source].parse(row.body)
         applied = 0
         ignored = len(result.ignored)
         tenants: set[int] = set()
         for event in result.events:
             key = (event.platform, event.account_external_id)
-            if key not in accounts:
-                accounts[key] = tenant_repository.account_by_platform_id(session, *key)
-            account = accounts[key]
+            if key not in batch.accounts:
+                batch.accounts[key] = found = tenant_repository.account_by_platform_id(session, *key)
+                if found is not None:
+                    batch.tenants[found.tenant_id] = tenant_repository.tenant_by_id(session, found.tenant_id)
+            account = batch.accounts[key]
             allowed = SOURCE_PLATFORMS.get(row.source)
             if (
                 account is None
