@@ -34,6 +34,7 @@ from common import (
     POSTGRES_ADMIN_DSN,
     LoadResult,
     arrange_account,
+    cpu_ticks,
     free_port,
     machine_info,
     meta_comment_body,
@@ -45,6 +46,7 @@ from common import (
     run_load,
     server_env,
     sqlalchemy_url,
+    steal_since,
     stop,
     uppsikt_serve,
     write_results,
@@ -223,6 +225,7 @@ def drain(url: str, workers: int, args: argparse.Namespace) -> dict[str, Any]:
             for _ in range(workers)
         ]
         started = time.monotonic()
+        ticks = cpu_ticks()
         sender = threading.Thread(target=send, name="ingest") if args.ingest_rate > 0 else None
         if sender:
             sender.start()
@@ -237,6 +240,7 @@ def drain(url: str, workers: int, args: argparse.Namespace) -> dict[str, Any]:
                     raise TimeoutError(f"not drained after {args.timeout} s ({left} left)")
                 time.sleep(0.5)
             backlog_drained_s = time.monotonic() - started
+            steal = steal_since(ticks)
             stop_ingest.set()
             if sender:
                 sender.join()
@@ -263,6 +267,7 @@ def drain(url: str, workers: int, args: argparse.Namespace) -> dict[str, Any]:
         "drain_rate_per_s": round(args.deliveries / processing_s, 1) if processing_s else None,
         "ingest_while_draining": ingest_summary,
         "peak_rss_mb": rss,
+        "cpu_steal_pct": steal,
         "counts": counts,
         "exactly_once": exactly_once(counts, args.deliveries),
         "progress": progress[:: max(1, len(progress) // 60)],
@@ -321,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
                 "exactly_once": run["exactly_once"],
                 "rss_api": run["peak_rss_mb"]["api"],
                 "rss_workers": max(r for r in run["peak_rss_mb"]["workers"] if r is not None),
+                "steal": run["cpu_steal_pct"],
             }
         )
     results["table"] = rows
@@ -339,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             ("exactly_once", "exactly once"),
             ("rss_api", "API RSS MiB"),
             ("rss_workers", "worker RSS MiB (max)"),
+            ("steal", "steal %"),
         ],
     )
     path = write_results("backlog", results)

@@ -117,6 +117,27 @@ def machine_info(*, postgres_dsn: str | None = POSTGRES_ADMIN_DSN) -> dict[str, 
     }
 
 
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, per state (the first line of ``/proc/stat``)."""
+    with contextlib.suppress(OSError, ValueError):
+        return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    return []
+
+
+def steal_since(before: list[int]) -> float | None:
+    """Percent of the CPU time since ``before`` that the hypervisor gave to someone else.
+
+    On a virtual machine this is how much of a figure's noise came from outside: a run
+    with a few percent of steal is not comparable with a quiet one.
+    """
+    after = cpu_ticks()
+    if not before or not after:
+        return None
+    delta = [a - b for a, b in zip(after, before, strict=True)]
+    total = sum(delta)
+    return round(100 * delta[7] / total, 1) if total else None
+
+
 def write_results(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

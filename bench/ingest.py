@@ -24,6 +24,7 @@ from common import (
     POSTGRES_ADMIN_DSN,
     LoadResult,
     bare_serve,
+    cpu_ticks,
     free_port,
     machine_info,
     meta_request,
@@ -33,6 +34,7 @@ from common import (
     run_load,
     scratch_postgres,
     scratch_sqlite,
+    steal_since,
     uppsikt_serve,
     write_results,
 )
@@ -77,7 +79,12 @@ def phases(port: int, args: argparse.Namespace, label: str) -> tuple[LoadResult,
 
 
 def row(
-    target: str, fixed: LoadResult, full: LoadResult, rss: float | None, ceiling: float | None
+    target: str,
+    fixed: LoadResult,
+    full: LoadResult,
+    rss: float | None,
+    ceiling: float | None,
+    steal: float | None,
 ) -> dict[str, Any]:
     f, s = fixed.summary(), full.summary()
     failures = (
@@ -98,6 +105,7 @@ def row(
         "rate_max_ms": f["ack_ms"]["max"],
         "non_200": failures,
         "peak_rss_mb": rss,
+        "cpu_steal_pct": steal,
     }
 
 
@@ -140,15 +148,18 @@ def main(argv: list[str] | None = None) -> int:
 
     port = free_port()
     with bare_serve(port=port) as server:
+        ticks = cpu_ticks()
         fixed, full = phases(port, args, "bare")
+        steal = steal_since(ticks)
         rss = peak_rss_mb(server.proc.pid)
     ceiling = full.summary()["throughput_per_s"]
     results["runs"]["ceiling"] = {
         "fixed_rate": fixed.summary(),
         "full_speed": full.summary(),
         "peak_rss_mb": rss,
+        "cpu_steal_pct": steal,
     }
-    rows.append(row("bare FastAPI (ceiling)", fixed, full, rss, ceiling))
+    rows.append(row("bare FastAPI (ceiling)", fixed, full, rss, ceiling, steal))
 
     targets = [(database, True) for database in databases]
     if args.also_routed:
@@ -165,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
             env = {**extra, "UPPSIKT_WEBHOOK_FAST_PATH": "true" if fast_path else "false"}
             with uppsikt_serve(url, port=port, **env) as server:
                 startup_s = round(time.monotonic() - started, 2)
+                ticks = cpu_ticks()
                 fixed, full = phases(port, args, database[:2] + ("f" if fast_path else "r"))
+                steal = steal_since(ticks)
                 rss = peak_rss_mb(server.proc.pid)
             stored = stored_rows(url)
         acked = fixed.acked_total + full.acked_total
@@ -174,10 +187,11 @@ def main(argv: list[str] | None = None) -> int:
             "full_speed": full.summary(),
             "peak_rss_mb": rss,
             "startup_s": startup_s,
+            "cpu_steal_pct": steal,
             "acknowledged": acked,
             "stored_rows": stored,
         }
-        rows.append(row(f"uppsikt {name}", fixed, full, rss, ceiling))
+        rows.append(row(f"uppsikt {name}", fixed, full, rss, ceiling, steal))
         if stored < acked:  # an acknowledged delivery that is not stored breaks invariant 1
             print(
                 f"ERROR: {acked} deliveries acknowledged but only {stored} stored ({name})",
@@ -201,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             ("rate_max_ms", "max ms"),
             ("non_200", "non-200"),
             ("peak_rss_mb", "peak RSS MiB"),
+            ("cpu_steal_pct", "steal %"),
         ],
     )
     path = write_results("ingest", results)
