@@ -268,3 +268,24 @@ def test_request_ids_are_kept_when_sane_and_made_unique_otherwise() -> None:
     made = {request_id_from(None) for _ in range(1000)} | {request_id_from("x" * 65), request_id_from("a\nb")}
     assert len(made) == 1002
     assert all(len(r) <= 64 and r.isalnum() for r in made)
+
+
+def test_the_worker_claims_the_longest_due_first_and_skips_what_is_not_due(session: Session) -> None:
+    """Claims follow the (status, next_attempt_at) index: a retried delivery waits behind newer
+    ones that are due before it, and one not yet due is not claimed at all."""
+    now = datetime.now(UTC)
+    due_at = {
+        "retried": now - timedelta(seconds=1),
+        "old": now - timedelta(seconds=30),
+        "new": now - timedelta(seconds=5),
+        "later": now + timedelta(seconds=60),
+    }
+    begin_write(session)
+    rows = {name: _row(n, next_attempt_at=at) for n, (name, at) in enumerate(due_at.items())}
+    for row in rows.values():  # one at a time: ids in this order, the retried one lowest
+        repository.store_many(session, [row])
+    session.commit()
+    names = {row["dedupe_key"]: name for name, row in rows.items()}
+    claimed = repository.claim_due(session, now=now, limit=10)
+    assert [names[d.dedupe_key] for d in claimed] == ["old", "new", "retried"]
+    session.rollback()
