@@ -29,7 +29,10 @@ class Comment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="RESTRICT"), index=True)
+    #: No index of its own: the unique (account_id, external_id) index serves every lookup by
+    #: account, and a second one let a plan cached while the table was small read every
+    #: comment of the account for each new comment (migration 0005).
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="RESTRICT"))
     platform: Mapped[str] = mapped_column(String(20))
     external_id: Mapped[str] = mapped_column(String(300))
     post_external_id: Mapped[str | None] = mapped_column(String(300), default=None)
