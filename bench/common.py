@@ -307,13 +307,18 @@ def wait_healthy(proc: subprocess.Popen[bytes], host: str, port: int, timeout: f
 
 
 @contextlib.contextmanager
-def running(cmd: list[str], env: dict[str, str], *, host: str, port: int) -> Iterator[Server]:
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def running(
+    cmd: list[str], env: dict[str, str], *, host: str, port: int, log: Path | None = None
+) -> Iterator[Server]:
+    out: Any = log.open("wb") if log is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=out)
     try:
         wait_healthy(proc, host, port)
         yield Server(proc, host, port)
     finally:
         stop(proc)
+        if log is not None:
+            out.close()
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -326,9 +331,42 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def uppsikt_serve(database_url: str, *, port: int, **extra: str) -> contextlib.AbstractContextManager[Server]:
+def uppsikt_serve(
+    database_url: str, *, port: int, log: Path | None = None, **extra: str
+) -> contextlib.AbstractContextManager[Server]:
+    """``uppsikt serve``; its JSON log goes to ``log`` if given, else nowhere."""
     cmd = [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    return running(cmd, server_env(database_url, **extra), host="127.0.0.1", port=port)
+    return running(cmd, server_env(database_url, **extra), host="127.0.0.1", port=port, log=log)
+
+
+def commit_times(log: Path) -> dict[str, Any]:
+    """From a server's log: how long its group commits took, in the database and in all.
+
+    Tells a stall inside the commit (the disk, the database) from one elsewhere
+    in the server when an acknowledgement's latency jumps.
+    """
+    total: list[float] = []
+    database: list[float] = []
+    rows: list[int] = []
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if '"webhook.inbox.committed"' not in line:
+            continue
+        with contextlib.suppress(ValueError, KeyError):
+            entry = json.loads(line)
+            total.append(float(entry["ms"]))
+            database.append(float(entry["db_ms"]))
+            rows.append(int(entry["rows"]))
+
+    def spread(values: list[float]) -> dict[str, float | None]:
+        ordered = sorted(values)
+        return {p: percentile(ordered, q) for p, q in (("p50", 50), ("p99", 99), ("max", 100))}
+
+    return {
+        "batches": len(rows),
+        "mean_rows": round(sum(rows) / len(rows), 1) if rows else None,
+        "commit_ms": spread(total),
+        "in_database_ms": spread(database),
+    }
 
 
 def bare_serve(*, port: int) -> contextlib.AbstractContextManager[Server]:

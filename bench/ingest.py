@@ -15,15 +15,19 @@ database afterwards.  Results go to ``bench/results/ingest-<timestamp>.json``.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from common import (
     POSTGRES_ADMIN_DSN,
     LoadResult,
     bare_serve,
+    commit_times,
     cpu_ticks,
     free_port,
     machine_info,
@@ -174,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             port = free_port()
             started = time.monotonic()
             env = {**extra, "UPPSIKT_WEBHOOK_FAST_PATH": "true" if fast_path else "false"}
-            with uppsikt_serve(url, port=port, **env) as server:
+            log = Path(tempfile.mkdtemp(prefix="uppsikt-ingest-log-")) / "server.log"
+            with uppsikt_serve(url, port=port, log=log, **env) as server:
                 startup_s = round(time.monotonic() - started, 2)
                 ticks = cpu_ticks()
                 fixed, full = phases(port, args, database[:2] + ("f" if fast_path else "r"))
@@ -188,10 +193,15 @@ def main(argv: list[str] | None = None) -> int:
             "peak_rss_mb": rss,
             "startup_s": startup_s,
             "cpu_steal_pct": steal,
+            "group_commits": commit_times(log),
             "acknowledged": acked,
             "stored_rows": stored,
         }
         rows.append(row(f"uppsikt {name}", fixed, full, rss, ceiling, steal))
+        commits = results["runs"][name]["group_commits"]
+        rows[-1]["commit_max_ms"] = commits["commit_ms"]["max"]
+        rows[-1]["db_max_ms"] = commits["in_database_ms"]["max"]
+        shutil.rmtree(log.parent, ignore_errors=True)
         if stored < acked:  # an acknowledged delivery that is not stored breaks invariant 1
             print(
                 f"ERROR: {acked} deliveries acknowledged but only {stored} stored ({name})",
@@ -216,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
             ("non_200", "non-200"),
             ("peak_rss_mb", "peak RSS MiB"),
             ("cpu_steal_pct", "steal %"),
+            ("commit_max_ms", "commit max ms"),
+            ("db_max_ms", "in db max ms"),
         ],
     )
     path = write_results("ingest", results)
