@@ -25,10 +25,10 @@ from typing import Any
 import structlog
 from starlette.types import Receive, Scope, Send
 
-from app.errors import PayloadTooLarge, UppsiktError
+from app.errors import UppsiktError
 from app.logging import get_logger
 from app.middleware import INTERNAL_ERROR_BODY, request_id_from, response_headers
-from app.webhooks.routes import accept_delivery
+from app.webhooks.routes import accept_delivery, read_limited
 
 log = get_logger("app.webhooks")
 
@@ -53,7 +53,7 @@ async def serve_delivery(state: Any, source: str, scope: Scope, receive: Receive
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
     try:
-        body = await _read_body(receive, headers.get("content-length", ""), state.settings.max_body_bytes)
+        body = await read_limited(receive, headers.get("content-length", ""), state.settings.max_body_bytes)
         if body is None:  # the platform hung up before sending it all: nothing to store or answer
             return
         answer = await accept_delivery(state, source=source, body=body, headers=headers)
@@ -70,22 +70,3 @@ async def serve_delivery(state: Any, source: str, scope: Scope, receive: Receive
     head = response_headers(head, request_id)
     await send({"type": "http.response.start", "status": status, "headers": head})
     await send({"type": "http.response.body", "body": answer})
-
-
-async def _read_body(receive: Receive, declared: str, limit: int) -> bytes | None:
-    """The whole body, refused with 413 as soon as it passes ``limit`` (declared or streamed)."""
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)

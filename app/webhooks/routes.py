@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive
 
 from app.errors import Forbidden, PayloadTooLarge, ServiceUnavailable, SignatureInvalid, responses
 from app.logging import get_logger
@@ -47,20 +49,32 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def read_body(request: Request) -> bytes:
-    """The raw body, refused with 413 as soon as it passes the limit."""
-    limit: int = request.app.state.settings.max_body_bytes
-    declared = request.headers.get("content-length", "")
+async def read_limited(receive: Receive, declared: str, limit: int) -> bytes | None:
+    """The whole body, refused with 413 as soon as it passes ``limit`` (declared or
+    streamed); ``None`` if the sender hung up first.  Used by the routes and the fast path."""
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def read_body(request: Request) -> bytes:
+    limit: int = request.app.state.settings.max_body_bytes
+    body = await read_limited(request.receive, request.headers.get("content-length", ""), limit)
+    if body is None:
+        raise ClientDisconnect()
+    return body
 
 
 #: Where each platform puts its signature, and how it is checked.
