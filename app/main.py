@@ -104,6 +104,9 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
                 worker_thread.close()
                 if worker_thread.worker.actions is not None:
                     worker_thread.worker.actions.close()
+            committer = getattr(app.state, "group_committer", None)
+            if committer is not None:
+                committer.close()
             engine.dispose()
             log.info("app.stopped")
 

@@ -240,9 +240,9 @@ def test_the_batch_insert_stores_what_the_orm_would(session: Session) -> None:
         by_batch = {**by_orm, **{k: other[k] for k in ("dedupe_key", "body", "body_sha256")}}
         begin_write(session)
         assert repository.store(session, by_orm)
-        assert repository.store_many(session, [by_batch, by_batch]) == {by_batch["dedupe_key"]}
+        assert repository.store_many(session.connection(), [by_batch, by_batch]) == {by_batch["dedupe_key"]}
         session.commit()
-        assert repository.store_many(session, [by_batch]) == set()  # already there
+        assert repository.store_many(session.connection(), [by_batch]) == set()  # already there
         session.commit()
         assert _as_stored(session, by_batch["dedupe_key"]) == _as_stored(session, by_orm["dedupe_key"]), (
             changes
@@ -283,7 +283,7 @@ def test_the_worker_claims_the_longest_due_first_and_skips_what_is_not_due(sessi
     begin_write(session)
     rows = {name: _row(n, next_attempt_at=at) for n, (name, at) in enumerate(due_at.items())}
     for row in rows.values():  # one at a time: ids in this order, the retried one lowest
-        repository.store_many(session, [row])
+        repository.store_many(session.connection(), [row])
     session.commit()
     names = {row["dedupe_key"]: name for name, row in rows.items()}
     claimed = repository.claim_due(session, now=now, limit=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
+from sqlalchemy import Connection, create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine, make_session_factory
@@ -54,6 +54,20 @@ def factory(settings: Settings) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+@pytest.fixture
+def new_committer(factory: sessionmaker[Session]) -> Iterator[Callable[..., GroupCommitter]]:
+    """Committers on ``factory``, each closed (its connection given back) after the test."""
+    made: list[GroupCommitter] = []
+
+    def make(**options: Any) -> GroupCommitter:
+        made.append(GroupCommitter(factory, **options))
+        return made[-1]
+
+    yield make
+    for committer in made:
+        committer.close()
+
+
 async def store_all(committer: GroupCommitter, rows: list[dict[str, Any]]) -> list[Any]:
     return await asyncio.gather(*(committer.store(r) for r in rows), return_exceptions=True)
 
@@ -76,9 +90,9 @@ def inbox_locked(settings: Settings) -> Iterator[None]:
 
 
 def test_concurrent_deliveries_share_one_commit_and_each_gets_its_own_answer(
-    factory: sessionmaker[Session], database_url: str
+    new_committer: Callable[..., GroupCommitter], database_url: str
 ) -> None:
-    committer = GroupCommitter(factory)
+    committer = new_committer()
     rows = [row_for(body_for(n)) for n in range(40)]
 
     results = asyncio.run(store_all(committer, rows))
@@ -90,9 +104,9 @@ def test_concurrent_deliveries_share_one_commit_and_each_gets_its_own_answer(
 
 
 def test_duplicates_in_one_batch_and_across_batches_are_stored_once(
-    factory: sessionmaker[Session], database_url: str
+    new_committer: Callable[..., GroupCommitter], database_url: str
 ) -> None:
-    committer = GroupCommitter(factory)
+    committer = new_committer()
     first, second = body_for(1), body_for(2)
     assert asyncio.run(store_all(committer, [row_for(first)])) == [True]
 
@@ -106,9 +120,9 @@ def test_duplicates_in_one_batch_and_across_batches_are_stored_once(
 
 
 def test_a_burst_larger_than_the_batch_limit_is_committed_in_several(
-    factory: sessionmaker[Session], database_url: str
+    new_committer: Callable[..., GroupCommitter], database_url: str
 ) -> None:
-    committer = GroupCommitter(factory, max_batch=4)
+    committer = new_committer(max_batch=4)
     results = asyncio.run(store_all(committer, [row_for(body_for(n)) for n in range(10)]))
     assert results == [True] * 10
     assert (committer.stats.batches, committer.stats.largest) == (3, 4)
@@ -128,19 +142,24 @@ def test_a_failed_commit_fails_every_member_and_stores_none(settings: Settings, 
         assert stored_keys(database_url) == []
         # The platform retries once the database is back; now they are stored.
         assert asyncio.run(store_all(committer, rows)) == [True] * 6
+        committer.close()
     finally:
         engine.dispose()
 
 
 def test_the_committer_recovers_after_a_failed_batch(
-    factory: sessionmaker[Session], database_url: str, monkeypatch: pytest.MonkeyPatch
+    new_committer: Callable[..., GroupCommitter], database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    committer = GroupCommitter(factory)
+    committer = new_committer()
     real = repository.store_many
+    transactional = database_url.startswith("sqlite")
 
-    def broken(session: Session, rows: Any) -> set[str]:
-        real(session, rows)  # the rows reach the database, but the transaction must not commit
-        raise RuntimeError("a bug after the insert")
+    def broken(connection: Connection, rows: Any) -> set[str]:
+        if transactional:
+            real(connection, rows)  # the rows reach the database, but the transaction must not commit
+        # On PostgreSQL the insert is the commit (one statement in autocommit): nothing
+        # runs after it that could fail, so the bug comes before it.
+        raise RuntimeError("a bug in the batch")
 
     monkeypatch.setattr(repository, "store_many", broken)
     failed = asyncio.run(store_all(committer, [row_for(body_for(n)) for n in range(3)]))
@@ -191,3 +210,43 @@ def test_concurrent_webhooks_whose_commit_fails_all_answer_503(settings: Setting
         # Retried after the lock is gone: stored, and "stored" (not "duplicate").
         assert {deliver(b).json()["status"] for b in bodies} == {"stored"}
     assert len(stored_keys(database_url)) == len(bodies)
+
+
+def test_a_connection_the_server_closed_is_replaced_and_the_batch_still_stored(
+    new_committer: Callable[..., GroupCommitter], database_url: str
+) -> None:
+    """The committer keeps one connection between batches; when PostgreSQL has closed it
+    (a restart, an idle timeout, an operator) the next batch is stored on a new one
+    instead of failing its platforms' deliveries with 503."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a server that closes connections is PostgreSQL's")
+    committer = new_committer()
+    assert asyncio.run(store_all(committer, [row_for(body_for(1))])) == [True]
+    with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert killed is not None and killed[0] >= 1
+
+    results = asyncio.run(store_all(committer, [row_for(body_for(n)) for n in range(2, 5)]))
+
+    assert results == [True] * 3
+    assert committer.stats.failed_batches == 0
+    assert len(stored_keys(database_url)) == 4
+
+
+def test_the_committer_holds_one_connection_and_gives_it_back_on_close(
+    factory: sessionmaker[Session], new_committer: Callable[..., GroupCommitter]
+) -> None:
+    committer = new_committer()
+    pool = factory.kw["bind"].pool
+    for n in range(3):
+        assert (
+            asyncio.run(store_all(committer, [row_for(body_for(10 * n + i)) for i in range(3)])) == [True] * 3
+        )
+    assert pool.checkedout() == 1  # the same connection for every batch, not one per batch
+    committer.close()
+    assert pool.checkedout() == 0
+    # Closed is not broken: the next batch takes a connection again.
+    assert asyncio.run(store_all(committer, [row_for(body_for(99))])) == [True]
