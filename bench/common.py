@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import heapq
 import hmac
 import json
 import os
@@ -122,6 +123,41 @@ def cpu_ticks() -> list[int]:
     with contextlib.suppress(OSError, ValueError):
         return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
     return []
+
+
+def io_pressure_us() -> int | None:
+    """Microseconds so far in which some task waited for I/O (``/proc/pressure/io``)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        first = Path("/proc/pressure/io").read_text().splitlines()[0]
+        return int(first.rsplit("total=", 1)[1])
+    return None
+
+
+@dataclass
+class MachineLoad:
+    """What the whole machine did during a phase: a stall in a figure is told
+    apart as the CPU (busy, stolen by the hypervisor) or the disk (iowait, I/O
+    pressure) only by looking at the same seconds."""
+
+    ticks: list[int] = field(default_factory=cpu_ticks)
+    io_us: int | None = field(default_factory=io_pressure_us)
+    started: float = field(default_factory=time.monotonic)
+
+    def since(self) -> dict[str, float | None]:
+        after, io_after = cpu_ticks(), io_pressure_us()
+        seconds = time.monotonic() - self.started
+        shares: dict[str, float | None] = {}
+        if self.ticks and after:
+            delta = [a - b for a, b in zip(after, self.ticks, strict=True)]
+            total = sum(delta) or 1
+            for name, i in (("user", 0), ("system", 2), ("idle", 3), ("iowait", 4), ("steal", 7)):
+                shares[f"{name}_pct"] = round(100 * delta[i] / total, 1)
+        shares["io_pressure_pct"] = (
+            round(100 * (io_after - self.io_us) / 1e6 / seconds, 2)
+            if io_after is not None and self.io_us is not None and seconds > 0
+            else None
+        )
+        return shares
 
 
 def steal_since(before: list[int]) -> float | None:
@@ -339,33 +375,46 @@ def uppsikt_serve(
     return running(cmd, server_env(database_url, **extra), host="127.0.0.1", port=port, log=log)
 
 
-def commit_times(log: Path) -> dict[str, Any]:
-    """From a server's log: how long its group commits took, in the database and in all.
+def commit_times(log: Path, window: tuple[float, float] | None = None) -> dict[str, Any]:
+    """From a server's log: how long its group commits took, in the database and in all,
+    and how long the oldest row of each batch waited for it to start; only the commits
+    logged inside ``window`` (two ``time.time()`` values) if given.
 
     Tells a stall inside the commit (the disk, the database) from one elsewhere
-    in the server when an acknowledgement's latency jumps.
+    in the server when an acknowledgement's latency jumps; the slowest commits
+    are listed with their times, to be matched with the slowest acknowledgements.
     """
     total: list[float] = []
     database: list[float] = []
+    queued: list[float] = []
     rows: list[int] = []
+    slowest: list[tuple[float, str, float]] = []
     for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
         if '"webhook.inbox.committed"' not in line:
             continue
         with contextlib.suppress(ValueError, KeyError):
             entry = json.loads(line)
+            at = dt.datetime.fromisoformat(entry["timestamp"]).timestamp()
+            if window is not None and not window[0] <= at <= window[1]:
+                continue
             total.append(float(entry["ms"]))
             database.append(float(entry["db_ms"]))
+            queued.append(float(entry.get("queued_ms", 0.0)))
             rows.append(int(entry["rows"]))
+            slowest.append((float(entry["ms"]), entry["timestamp"], float(entry["db_ms"])))
 
     def spread(values: list[float]) -> dict[str, float | None]:
         ordered = sorted(values)
         return {p: percentile(ordered, q) for p, q in (("p50", 50), ("p99", 99), ("max", 100))}
 
+    slowest.sort(reverse=True)
     return {
         "batches": len(rows),
         "mean_rows": round(sum(rows) / len(rows), 1) if rows else None,
         "commit_ms": spread(total),
         "in_database_ms": spread(database),
+        "queued_ms": spread(queued),
+        "slowest": [{"at": at, "ms": ms, "db_ms": db} for ms, at, db in slowest[:5]],
     }
 
 
@@ -426,6 +475,10 @@ class LoadResult:
     #: Every 200, warm-up included: the database must hold at least this many rows.
     acked_total: int = 0
     latencies_ms: list[float] = field(default_factory=list)
+    #: ``time.time()`` of the measured part's start and end, to match a server's log.
+    window: tuple[float, float] = (0.0, 0.0)
+    #: The slowest acknowledgements: (ms, ``time.time()`` when scheduled).
+    slowest: list[tuple[float, float]] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         lat = sorted(self.latencies_ms)
@@ -445,6 +498,10 @@ class LoadResult:
                 "p99": percentile(lat, 99),
                 "max": round(lat[-1], 2) if lat else None,
             },
+            "slowest_acks": [
+                {"at": dt.datetime.fromtimestamp(at, dt.UTC).isoformat(), "ms": round(ms, 2)}
+                for ms, at in sorted(self.slowest, reverse=True)[:5]
+            ],
         }
 
 
@@ -488,6 +545,7 @@ async def _load(
     start = clock() + 0.05
     measure_from = start + warmup
     end = measure_from + duration
+    to_wall = time.time() - clock()
 
     async def connection() -> None:
         nonlocal counter
@@ -525,7 +583,12 @@ async def _load(
                 result.statuses[status] = result.statuses.get(status, 0) + 1
                 if status == 200:
                     result.ok += 1
-                    result.latencies_ms.append((done - scheduled) * 1000)
+                    ms = (done - scheduled) * 1000
+                    result.latencies_ms.append(ms)
+                    if len(result.slowest) < 5:
+                        heapq.heappush(result.slowest, (ms, scheduled + to_wall))
+                    elif ms > result.slowest[0][0]:
+                        heapq.heapreplace(result.slowest, (ms, scheduled + to_wall))
         finally:
             writer.close()
             with contextlib.suppress(ConnectionError):
@@ -533,6 +596,7 @@ async def _load(
 
     await asyncio.gather(*(connection() for _ in range(connections)))
     result.duration_s = min(duration, max(0.0, clock() - measure_from))
+    result.window = (measure_from + to_wall, clock() + to_wall)
     return result
 
 

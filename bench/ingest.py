@@ -26,6 +26,7 @@ from typing import Any
 from common import (
     POSTGRES_ADMIN_DSN,
     LoadResult,
+    MachineLoad,
     bare_serve,
     commit_times,
     cpu_ticks,
@@ -56,12 +57,16 @@ def stored_rows(url: str) -> int:
         engine.dispose()
 
 
-def phases(port: int, args: argparse.Namespace, label: str) -> tuple[LoadResult, LoadResult]:
+def phases(
+    port: int, args: argparse.Namespace, label: str
+) -> tuple[LoadResult, LoadResult, dict[str, dict[str, Any]]]:
+    """The fixed-rate and the full-speed phase, and what the machine did in each."""
     host = f"127.0.0.1:{port}"
 
     def requests(run: str) -> Callable[[int], bytes]:
         return lambda seq: meta_request(seq, host=host, run=f"{label}{run}")
 
+    load = MachineLoad()
     fixed = run_load(
         "127.0.0.1",
         port,
@@ -71,6 +76,8 @@ def phases(port: int, args: argparse.Namespace, label: str) -> tuple[LoadResult,
         rate=args.rate,
         warmup=args.warmup,
     )
+    machine = {"fixed_rate": load.since()}
+    load = MachineLoad()
     full = run_load(
         "127.0.0.1",
         port,
@@ -79,7 +86,8 @@ def phases(port: int, args: argparse.Namespace, label: str) -> tuple[LoadResult,
         duration=args.duration,
         warmup=args.warmup,
     )
-    return fixed, full
+    machine["full_speed"] = load.since()
+    return fixed, full, machine
 
 
 def row(
@@ -153,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     with bare_serve(port=port) as server:
         ticks = cpu_ticks()
-        fixed, full = phases(port, args, "bare")
+        fixed, full, machine = phases(port, args, "bare")
         steal = steal_since(ticks)
         rss = peak_rss_mb(server.proc.pid)
     ceiling = full.summary()["throughput_per_s"]
@@ -162,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "full_speed": full.summary(),
         "peak_rss_mb": rss,
         "cpu_steal_pct": steal,
+        "machine_during": machine,
     }
     rows.append(row("bare FastAPI (ceiling)", fixed, full, rss, ceiling, steal))
 
@@ -182,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             with uppsikt_serve(url, port=port, log=log, **env) as server:
                 startup_s = round(time.monotonic() - started, 2)
                 ticks = cpu_ticks()
-                fixed, full = phases(port, args, database[:2] + ("f" if fast_path else "r"))
+                fixed, full, machine = phases(port, args, database[:2] + ("f" if fast_path else "r"))
                 steal = steal_since(ticks)
                 rss = peak_rss_mb(server.proc.pid)
             stored = stored_rows(url)
@@ -193,14 +202,20 @@ def main(argv: list[str] | None = None) -> int:
             "peak_rss_mb": rss,
             "startup_s": startup_s,
             "cpu_steal_pct": steal,
-            "group_commits": commit_times(log),
+            "machine_during": machine,
+            "group_commits": {
+                "fixed_rate": commit_times(log, fixed.window),
+                "full_speed": commit_times(log, full.window),
+            },
             "acknowledged": acked,
             "stored_rows": stored,
         }
         rows.append(row(f"uppsikt {name}", fixed, full, rss, ceiling, steal))
-        commits = results["runs"][name]["group_commits"]
+        commits = results["runs"][name]["group_commits"]["fixed_rate"]
+        rows[-1]["commit_p99_ms"] = commits["commit_ms"]["p99"]
         rows[-1]["commit_max_ms"] = commits["commit_ms"]["max"]
         rows[-1]["db_max_ms"] = commits["in_database_ms"]["max"]
+        rows[-1]["iowait_pct"] = machine["fixed_rate"].get("iowait_pct")
         shutil.rmtree(log.parent, ignore_errors=True)
         if stored < acked:  # an acknowledged delivery that is not stored breaks invariant 1
             print(
@@ -226,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
             ("non_200", "non-200"),
             ("peak_rss_mb", "peak RSS MiB"),
             ("cpu_steal_pct", "steal %"),
+            ("commit_p99_ms", "commit p99 ms"),
             ("commit_max_ms", "commit max ms"),
             ("db_max_ms", "in db max ms"),
+            ("iowait_pct", "iowait %"),
         ],
     )
     path = write_results("ingest", results)
