@@ -25,6 +25,7 @@ import hmac
 import json
 import os
 import platform
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -640,14 +641,68 @@ def print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> N
         print("  ".join(str(r.get(key, "")).ljust(w) for (key, _), w in zip(columns, widths, strict=True)))
 
 
+# -- a competing disk writer ---------------------------------------------------------------
+
+
+def write_and_sync(folder: Path, stop_after: float) -> int:
+    """Write 4 MiB and fsync it, again and again, for ``stop_after`` seconds; returns MiB written.
+
+    What a noisy neighbour on a virtual machine's disk does: the benchmark's
+    ``--disk-writer`` runs this beside the server to show what a slow disk does
+    to a durable acknowledgement, and what that looks like in the figures.
+    """
+    chunk = os.urandom(4 << 20)
+    written = 0
+    deadline = time.monotonic() + stop_after
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="uppsikt-disk-writer-") as f:
+        while time.monotonic() < deadline:
+            if written % 256 == 0:
+                f.seek(0)  # stay within 256 MiB of disk
+            f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+            written += 4
+    return written
+
+
+@contextlib.contextmanager
+def disk_writer(enabled: bool, *, folder: Path | None = None) -> Iterator[None]:
+    """``write_and_sync`` in a process of its own while the block runs, if ``enabled``."""
+    if not enabled:
+        yield
+        return
+    where = folder or Path(tempfile.gettempdir())
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "disk-writer",
+        "--dir",
+        str(where),
+        "--seconds",
+        "3600",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        stop(proc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     bare = sub.add_parser("bare-server", help="serve the bare FastAPI ceiling app")
     bare.add_argument("--port", type=int, required=True)
+    writer = sub.add_parser("disk-writer", help="write and fsync 4 MiB at a time, as a noisy neighbour")
+    writer.add_argument("--dir", type=Path, required=True)
+    writer.add_argument("--seconds", type=float, required=True)
     args = parser.parse_args(argv)
     if args.command == "bare-server":
         serve_bare(args.port)
+    elif args.command == "disk-writer":
+        # Stopped with SIGTERM: leave through the ``with`` so the file is removed.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        print(f"{write_and_sync(args.dir, args.seconds)} MiB written")
     return 0
 
 

@@ -30,6 +30,7 @@ from common import (
     bare_serve,
     commit_times,
     cpu_ticks,
+    disk_writer,
     free_port,
     machine_info,
     meta_request,
@@ -142,6 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also measure each database with UPPSIKT_WEBHOOK_FAST_PATH=false (deliveries through FastAPI)",
     )
     parser.add_argument(
+        "--disk-writer",
+        action="store_true",
+        help="while each target is measured, another process writes and fsyncs 4 MiB at a time"
+        " (a noisy neighbour on the disk): what a slow disk does to durable acknowledgements",
+    )
+    parser.add_argument(
         "--worker-in-process",
         action="store_true",
         help="run the inbox worker inside the API (default: off, as an API replica in production)",
@@ -159,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
 
     port = free_port()
-    with bare_serve(port=port) as server:
+    with bare_serve(port=port) as server, disk_writer(args.disk_writer):
         ticks = cpu_ticks()
         fixed, full, machine = phases(port, args, "bare")
         steal = steal_since(ticks)
@@ -190,9 +197,10 @@ def main(argv: list[str] | None = None) -> int:
             log = Path(tempfile.mkdtemp(prefix="uppsikt-ingest-log-")) / "server.log"
             with uppsikt_serve(url, port=port, log=log, **env) as server:
                 startup_s = round(time.monotonic() - started, 2)
-                ticks = cpu_ticks()
-                fixed, full, machine = phases(port, args, database[:2] + ("f" if fast_path else "r"))
-                steal = steal_since(ticks)
+                with disk_writer(args.disk_writer):
+                    ticks = cpu_ticks()
+                    fixed, full, machine = phases(port, args, database[:2] + ("f" if fast_path else "r"))
+                    steal = steal_since(ticks)
                 rss = peak_rss_mb(server.proc.pid)
             stored = stored_rows(url)
         acked = fixed.acked_total + full.acked_total

@@ -27,8 +27,8 @@ of the batch forming behind it, so a commit makes as few as it can.  On
 PostgreSQL the batch is one ``INSERT … SELECT FROM unnest(…)`` on a connection
 in autocommit mode: one statement is one transaction, committed (WAL flushed)
 before the server answers it — one round trip where a pooled session made
-four (the pool's pre-ping, BEGIN, the insert, COMMIT), which halved a commit
-on a 2-core machine (1.65 → 0.89 ms for three rows, bench/README.md).  The
+four (the pool's pre-ping, BEGIN, the insert, COMMIT): for three rows on a
+2-core machine 0.85 ms instead of 1.6 (p50, ``bench/commit.py``).  The
 pool's pre-ping guarded against a connection the server had closed; instead a
 batch whose connection turns out to be gone is retried once on a new one.  On
 SQLite the batch is ``BEGIN IMMEDIATE``, one insert per row and ``COMMIT``,
