@@ -80,13 +80,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from app.actions.worker import ActionWorker
     from app.assessment.service import Assessor, default_classifier
-    from app.logging import configure_logging
+    from app.logging import configure_logging, get_logger
     from app.operations.metrics import Metrics
-    from app.runtime import freeze_long_lived_objects
+    from app.runtime import freeze_long_lived_objects, lower_priority
     from app.worker.inbox import InboxWorker
 
     settings = _settings()
     configure_logging(settings.log_level, json=settings.log_json)
+    get_logger("app.cli").info("worker.priority", nice=lower_priority(settings.worker_nice))
     assessor = Assessor(default_classifier())
     assessor.warm_up()
     factory = _session_factory(settings)

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     #: Serve the two webhook POSTs straight from ASGI, before the framework (app.webhooks.fast_path).
     webhook_fast_path: bool = True
     worker_batch_size: int = Field(default=20, gt=0)
+    #: Scheduling niceness of an ``uppsikt worker`` process (0 = as the API, 19 = lowest).
+    #: A platform waits for its acknowledgement; a backlog can wait a little longer.
+    worker_nice: int = Field(default=10, ge=0, le=19)
     worker_poll_interval_s: float = Field(default=0.2, gt=0)
     worker_max_attempts: int = Field(default=8, gt=0)
     worker_backoff_base_s: float = Field(default=2.0, gt=0)

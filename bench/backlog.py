@@ -194,7 +194,10 @@ def exactly_once(t: dict[str, Any], backlog: int) -> bool:
 
 def drain(url: str, workers: int, args: argparse.Namespace) -> dict[str, Any]:
     env = server_env(
-        url, UPPSIKT_WORKER_BATCH_SIZE=str(args.batch_size), UPPSIKT_LOG_LEVEL=args.worker_log_level
+        url,
+        UPPSIKT_WORKER_BATCH_SIZE=str(args.batch_size),
+        UPPSIKT_LOG_LEVEL=args.worker_log_level,
+        UPPSIKT_WORKER_NICE=str(args.worker_nice),
     )
     port = free_port()
     with uppsikt_serve(url, port=port) as api:
@@ -282,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2,4", help="worker counts, comma-separated")
     parser.add_argument("--ingest-rate", type=float, default=50.0, help="new deliveries/s while draining")
     parser.add_argument("--batch-size", type=int, default=20, help="UPPSIKT_WORKER_BATCH_SIZE")
+    parser.add_argument(
+        "--worker-nice", type=int, default=10, help="UPPSIKT_WORKER_NICE of the workers (the default is 10)"
+    )
     parser.add_argument("--worker-log-level", default="INFO", help="UPPSIKT_LOG_LEVEL of the workers")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per worker count")
     parser.add_argument(

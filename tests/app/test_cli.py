@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,34 @@ def test_worker_until_idle_and_failed_listing(database_url: str) -> None:
     retry = uppsikt(database_url, "inbox", "retry", str(json.loads(line)["id"]))
     assert retry.returncode == 0
     assert "0 failed deliveries" in uppsikt(database_url, "inbox", "failed").stderr
+
+
+def test_a_worker_process_runs_at_the_configured_niceness_and_never_raises_it(database_url: str) -> None:
+    from app import schema
+
+    schema.upgrade(database_url)
+    env = {**server_env(database_url), "UPPSIKT_WORKER_NICE": "7"}
+    run = subprocess.run(
+        [sys.executable, "-m", "app.cli", "worker", "--until-idle"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    logged = [json.loads(line) for line in run.stderr.splitlines() if '"worker.priority"' in line]
+    assert [entry["nice"] for entry in logged] == [max(7, os.getpriority(os.PRIO_PROCESS, 0))]
+
+    # Started nicer than asked (an operator's `nice -n 15`), it stays at 15.
+    check = (
+        "import os; from app.runtime import lower_priority;"
+        " os.nice(15 - os.nice(0)); print(lower_priority(3))"
+    )
+    nicer = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert nicer.stdout.strip() == "15"
 
 
 def test_tenant_policy_overrides_are_validated_and_take_effect(database_url: str, tmp_path: Path) -> None:

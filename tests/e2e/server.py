@@ -31,6 +31,9 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
             "UPPSIKT_LINKEDIN_CLIENT_SECRET": LINKEDIN_SECRET,
             "UPPSIKT_WORKER_POLL_INTERVAL_S": "0.05",
             "UPPSIKT_RETENTION_INTERVAL_S": "0",
+            # Workers as fast as the API while another test process shares the cores; their
+            # niceness itself is tested in tests/app/test_cli.py.
+            "UPPSIKT_WORKER_NICE": "0",
             # Tests that poll must not trip the per-key rate limit (tests/app/auth covers it).
             "UPPSIKT_RATE_LIMIT_PER_MINUTE": "100000",
             "UPPSIKT_RATE_LIMIT_BURST": "10000",
