@@ -28,7 +28,7 @@ PostgreSQL the batch is one ``INSERT … SELECT FROM unnest(…)`` on a connecti
 in autocommit mode: one statement is one transaction, committed (WAL flushed)
 before the server answers it — one round trip where a pooled session made
 four (the pool's pre-ping, BEGIN, the insert, COMMIT): for three rows on a
-2-core machine 0.85 ms instead of 1.6 (p50, ``bench/commit.py``).  The
+2-core machine 0.76 ms instead of 1.49 (p50, ``bench/commit.py``).  The
 pool's pre-ping guarded against a connection the server had closed; instead a
 batch whose connection turns out to be gone is retried once on a new one.  On
 SQLite the batch is ``BEGIN IMMEDIATE``, one insert per row and ``COMMIT``,
