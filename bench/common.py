@@ -126,6 +126,21 @@ def cpu_ticks() -> list[int]:
     return []
 
 
+#: Where each state's ticks stand in a ``/proc/stat`` cpu line.
+_CPU_STATES = (("user", 0), ("system", 2), ("idle", 3), ("iowait", 4), ("steal", 7))
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    """Percent of the CPU time between two ``cpu_ticks()`` readings spent in each state."""
+    if not before or not after:
+        return {}
+    delta = [a - b for a, b in zip(after, before, strict=True)]
+    total = sum(delta)
+    if not total:
+        return {}
+    return {f"{name}_pct": round(100 * delta[i] / total, 1) for name, i in _CPU_STATES}
+
+
 def io_pressure_us() -> int | None:
     """Microseconds so far in which some task waited for I/O (``/proc/pressure/io``)."""
     with contextlib.suppress(OSError, ValueError, IndexError):
@@ -145,14 +160,9 @@ class MachineLoad:
     started: float = field(default_factory=time.monotonic)
 
     def since(self) -> dict[str, float | None]:
-        after, io_after = cpu_ticks(), io_pressure_us()
+        io_after = io_pressure_us()
         seconds = time.monotonic() - self.started
-        shares: dict[str, float | None] = {}
-        if self.ticks and after:
-            delta = [a - b for a, b in zip(after, self.ticks, strict=True)]
-            total = sum(delta) or 1
-            for name, i in (("user", 0), ("system", 2), ("idle", 3), ("iowait", 4), ("steal", 7)):
-                shares[f"{name}_pct"] = round(100 * delta[i] / total, 1)
+        shares: dict[str, float | None] = {**cpu_shares(self.ticks, cpu_ticks())}
         shares["io_pressure_pct"] = (
             round(100 * (io_after - self.io_us) / 1e6 / seconds, 2)
             if io_after is not None and self.io_us is not None and seconds > 0
@@ -167,12 +177,7 @@ def steal_since(before: list[int]) -> float | None:
     On a virtual machine this is how much of a figure's noise came from outside: a run
     with a few percent of steal is not comparable with a quiet one.
     """
-    after = cpu_ticks()
-    if not before or not after:
-        return None
-    delta = [a - b for a, b in zip(after, before, strict=True)]
-    total = sum(delta)
-    return round(100 * delta[7] / total, 1) if total else None
+    return cpu_shares(before, cpu_ticks()).get("steal_pct")
 
 
 def write_results(name: str, data: dict[str, Any]) -> Path:
@@ -398,11 +403,12 @@ def commit_times(log: Path, window: tuple[float, float] | None = None) -> dict[s
             at = dt.datetime.fromisoformat(entry["timestamp"]).timestamp()
             if window is not None and not window[0] <= at <= window[1]:
                 continue
-            total.append(float(entry["ms"]))
-            database.append(float(entry["db_ms"]))
+            ms, db_ms = float(entry["ms"]), float(entry["db_ms"])
+            total.append(ms)
+            database.append(db_ms)
             queued.append(float(entry.get("queued_ms", 0.0)))
             rows.append(int(entry["rows"]))
-            slowest.append((float(entry["ms"]), entry["timestamp"], float(entry["db_ms"])))
+            slowest.append((ms, entry["timestamp"], db_ms))
 
     def spread(values: list[float]) -> dict[str, float | None]:
         ordered = sorted(values)
@@ -666,21 +672,14 @@ def write_and_sync(folder: Path, stop_after: float) -> int:
 
 
 @contextlib.contextmanager
-def disk_writer(enabled: bool, *, folder: Path | None = None) -> Iterator[None]:
-    """``write_and_sync`` in a process of its own while the block runs, if ``enabled``."""
+def disk_writer(enabled: bool) -> Iterator[None]:
+    """``write_and_sync`` in a process of its own while the block runs, if ``enabled``;
+    in the temporary folder, which is where the SQLite scratch databases are."""
     if not enabled:
         yield
         return
-    where = folder or Path(tempfile.gettempdir())
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "disk-writer",
-        "--dir",
-        str(where),
-        "--seconds",
-        "3600",
-    ]
+    here = str(Path(__file__).resolve())
+    cmd = [sys.executable, here, "disk-writer", "--dir", tempfile.gettempdir(), "--seconds", "3600"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
         yield
