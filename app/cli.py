@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -78,42 +75,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from app.actions.worker import ActionWorker
-    from app.assessment.service import Assessor, default_classifier
     from app.logging import configure_logging, get_logger
-    from app.operations.metrics import Metrics
-    from app.runtime import freeze_long_lived_objects, lower_priority
-    from app.worker.inbox import InboxWorker
+    from app.runtime import lower_priority
+    from app.worker.process import WorkerProcess
 
     settings = _settings()
     configure_logging(settings.log_level, json=settings.log_json)
     get_logger("app.cli").info("worker.priority", nice=lower_priority(settings.worker_nice))
-    assessor = Assessor(default_classifier())
-    assessor.warm_up()
-    factory = _session_factory(settings)
-    freeze_long_lived_objects()
-    worker = InboxWorker(
-        factory,
-        settings,
-        metrics=Metrics.create(),
-        assess=assessor,
-        name=f"worker:{os.getpid()}",
-        actions=ActionWorker(factory, settings, name=f"actions:{os.getpid()}"),
-    )
-    stop = threading.Event()
-
-    def _stop(*_: object) -> None:
-        stop.set()
-        worker.wake()
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    worker = WorkerProcess(settings)
     if args.until_idle:
-        processed = worker.run_until_idle()
-        assert worker.actions is not None
-        print(json.dumps({"processed": processed, "actions": worker.actions.run_until_idle()}))
+        drained = worker.drain()
+        print(json.dumps({"processed": drained.deliveries, "actions": drained.actions}))
         return 0
-    worker.run_forever(stop)
+    worker.run(wake_on_stdin=args.wake_on_stdin)
     return 0
 
 
@@ -161,7 +135,7 @@ def cmd_tenant_set_policy(session, args: argparse.Namespace) -> int:
 
     from app.modlog.service import record
     from app.policies import PolicyFileError, apply_overrides
-    from app.queue.policy import base_policy, load_policies
+    from app.policies.effective import base_policy, load_policies
     from app.tenants.service import require_tenant
 
     tenant = require_tenant(session, args.name)
@@ -317,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="process the inbox (several may run on PostgreSQL)")
     worker.add_argument("--until-idle", action="store_true", help="stop when nothing is due")
+    worker.add_argument("--wake-on-stdin", action="store_true", help=argparse.SUPPRESS)
     worker.set_defaults(fn=cmd_worker)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document as YAML")

@@ -1,5 +1,4 @@
-"""One engine factory, one session factory, and the few statements that differ
-between SQLite and PostgreSQL.
+"""One engine factory and one session factory (units of work, ``app.unit_of_work``).
 
 SQLite (the embedded default) runs in WAL mode with foreign keys on and full
 synchronous commits (an acknowledged delivery survives a power cut, not only a
@@ -11,15 +10,15 @@ there claim rows with ``FOR UPDATE SKIP LOCKED``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.settings import Settings
+from app.unit_of_work import UnitOfWork
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -78,12 +77,13 @@ def begin_write(session: Session) -> None:
     session.connection(execution_options={WRITE_INTENT: True})
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+def make_session_factory(engine: Engine) -> sessionmaker[UnitOfWork]:
+    """The one session factory: every session is a unit of work that owns its log entries."""
+    return sessionmaker(bind=engine, class_=UnitOfWork, expire_on_commit=False, autoflush=False)
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+def session_scope(factory: sessionmaker[UnitOfWork]) -> Iterator[Session]:
     """A session for a unit of work outside a request (worker, CLI).
 
     It never commits by itself: the caller commits where the unit of work ends,
@@ -97,33 +97,6 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def insert_ignore(
-    session: Session, table: Any, rows: Sequence[dict[str, Any]], *, conflict: Sequence[str]
-) -> int:
-    """``INSERT … ON CONFLICT DO NOTHING`` on either database; returns rows inserted.
-
-    The rows are parameters of one statement built once per table (not values
-    inlined into a new statement per call), so SQLAlchemy compiles it once:
-    the worker calls this for every comment and event.  Every row must name
-    the same columns.
-    """
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    key = (table.name, tuple(conflict), dialect)
-    stmt = _INSERT_IGNORE.get(key)
-    if stmt is None:
-        ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-        stmt = ins.on_conflict_do_nothing(index_elements=list(conflict)).returning(*table.primary_key.columns)
-        _INSERT_IGNORE[key] = stmt
-    # RETURNING, not rowcount: drivers disagree on rowcount for multi-row inserts.
-    params = rows[0] if len(rows) == 1 else list(rows)
-    return len(session.execute(stmt, params).all())
-
-
-_INSERT_IGNORE: dict[tuple[str, tuple[str, ...], str], Any] = {}
 
 
 def commit(session: Session) -> None:

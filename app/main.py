@@ -18,8 +18,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from app import schema
-from app.actions.worker import ActionWorker
-from app.assessment.service import Assessor, default_classifier
 from app.auth import build_auth_state
 from app.comments.routes import router as comments_router
 from app.db import make_engine, make_session_factory
@@ -31,7 +29,7 @@ from app.middleware import BodyLimitMiddleware, JsonDepthMiddleware, RequestCont
 from app.modlog.routes import router as modlog_router
 from app.operations.metrics import Metrics
 from app.operations.routes import router as operations_router
-from app.queue.policy import load_policies
+from app.policies.effective import load_policies
 from app.queue.routes import router as queue_router
 from app.registrations.routes import router as registrations_router
 from app.search.routes import router as search_router
@@ -40,7 +38,7 @@ from app.tenants.keys import router as apikeys_router
 from app.tenants.routes import router as tenants_router
 from app.webhooks import fast_path
 from app.webhooks.routes import router as webhooks_router
-from app.worker.inbox import InboxWorker, WorkerThread
+from app.worker.supervisor import WorkerSupervisor
 
 log = get_logger("app")
 
@@ -79,31 +77,20 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
         app.state.engine = engine
         app.state.session_factory = factory
         app.state.head_revision = schema.head_revision()
-        worker_thread: WorkerThread | None = None
+        supervisor: WorkerSupervisor | None = None
         if settings.worker_in_process:
-            assessor = Assessor(default_classifier())
-            assessor.warm_up()
-            worker = InboxWorker(
-                factory,
-                settings,
-                metrics=app.state.metrics,
-                assess=assessor,
-                name="worker:in-process",
-                actions=ActionWorker(factory, settings, name="actions:in-process"),
-            )
-            worker_thread = WorkerThread(worker)
-            app.state.wake_worker = worker.wake
-            worker_thread.start()
+            supervisor = WorkerSupervisor(settings)
+            supervisor.start()
+            app.state.wake_worker = supervisor.wake
+            app.state.worker_supervisor = supervisor
         log.info("app.started", database=engine.dialect.name, worker_in_process=settings.worker_in_process)
         if on_started is not None:
             on_started()
         try:
             yield
         finally:
-            if worker_thread is not None:
-                worker_thread.close()
-                if worker_thread.worker.actions is not None:
-                    worker_thread.worker.actions.close()
+            if supervisor is not None:
+                supervisor.close()
             committer = getattr(app.state, "group_committer", None)
             if committer is not None:
                 committer.close()

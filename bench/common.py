@@ -226,13 +226,13 @@ def migrate(url: str) -> None:
 def arrange_account(url: str, *, page_id: str = BENCH_PAGE_ID) -> None:
     """A tenant with one Facebook Page, so deliveries for it become comments."""
     from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
 
     from app.tenants.service import add_account, create_tenant
+    from app.unit_of_work import UnitOfWork
 
     engine = create_engine(url)
     try:
-        with Session(engine) as session:
+        with UnitOfWork(engine) as session:
             tenant = create_tenant(session, name="benchkommun", preset="helsingborg", actor="bench")
             add_account(
                 session,

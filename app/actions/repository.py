@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.db import insert_ignore
 from app.models import Account, Comment, EvidenceSnapshot, PlatformAction
+from app.sql import insert_ignore
 
 
 def enqueue(session: Session, row: dict[str, Any]) -> bool:

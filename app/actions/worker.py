@@ -13,12 +13,13 @@ twice; hide, unhide and delete are safe to repeat.
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from app.actions import repository, service
 from app.crypto import TokenCipher
@@ -29,6 +30,7 @@ from app.platforms.errors import PlatformPermanentError, PlatformTransientError,
 from app.platforms.linkedin.client import LinkedInClient
 from app.platforms.meta.client import MetaGraphClient
 from app.settings import Settings
+from app.unit_of_work import UnitOfWork
 
 log = get_logger("app.actions")
 
@@ -58,7 +60,7 @@ class Job:
 class ActionWorker:
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: sessionmaker[UnitOfWork],
         settings: Settings,
         *,
         name: str = "actions",
@@ -80,9 +82,28 @@ class ActionWorker:
             timeout=settings.platform_timeout_s,
         )
 
+        self._wake = threading.Event()
+
     def close(self) -> None:
         self.meta.close()
         self.linkedin.close()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """The outbox loop, on its own thread: a slow platform never holds up the inbox."""
+        log.info("actions.started", name=self.name)
+        while not stop.is_set():
+            try:
+                done = self.run_once()
+            except Exception as exc:  # the loop must outlive any single failure
+                log.exception("actions.round.failed", error=type(exc).__name__)
+                done = 0
+            if done == 0:
+                self._wake.wait(self.settings.worker_poll_interval_s)
+                self._wake.clear()
+        log.info("actions.stopped", name=self.name)
 
     def run_once(self) -> int:
         jobs = self._lease()

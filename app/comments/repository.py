@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db import insert_ignore
 from app.models import Assessment, Comment, CommentEvent, CommentVersion, utcnow
+from app.sql import insert_ignore
 
 
 def lock_or_create_comment(

@@ -12,7 +12,6 @@ converges on one state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,8 +47,6 @@ LOG_ACTION_OF_STATE = {
     "visible": "comment.visible_on_platform",
 }
 
-AssessHook = Callable[[Session, Comment, CommentVersion], object]
-
 
 @dataclass(frozen=True, slots=True)
 class Applied:
@@ -73,9 +70,12 @@ def apply_event(
     event: CommentEvent,
     delivery_id: int | None,
     actor: str = "worker",
-    assess: AssessHook | None = None,
 ) -> Applied | None:
-    """Apply one event; ``None`` when it was applied before (a replay)."""
+    """Apply one event; ``None`` when it was applied before (a replay).
+
+    A new text is stored as a version; assessing it is the pipeline's next
+    stage (``app.pipeline``), not this function's.
+    """
     now = utcnow()
     comment, created = repository.lock_or_create_comment(
         session,
@@ -123,10 +123,11 @@ def apply_event(
             "comment.stored" if first else "comment.edited",
             {"version": new_version.seq, "text_sha256": new_version.text_sha256},
         )
+    elif created:
+        # A comment first seen without text (an image, or a removal before its add) is a record too.
+        log("comment.stored", {"version": None, "text_sha256": None})
     if state_changed and not (created and comment.state == "visible"):
         log(LOG_ACTION_OF_STATE[comment.state], {"event": event.kind})
-    if new_version is not None and assess is not None and comment.current_version_id == new_version.id:
-        assess(session, comment, new_version)
     return Applied(comment=comment, new_version=new_version, state_changed=state_changed)
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement, Row, Select, cast, exists, func, literal, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from app.db import insert_ignore
 from app.models import Comment, LogChainHead, ModerationLogEntry
 from app.modlog.chain import GENESIS_HASH
+from app.sql import insert_ignore
 
 
 def ensure_head(session: Session, tenant_id: int) -> None:
@@ -169,3 +169,54 @@ def iter_entries(
         after = int(page[-1].seq)
         if remaining is not None:
             remaining -= len(page)
+
+
+# -- completeness: what the log should cover ----------------------------------------------
+
+
+def ids_where(session: Session, model: Any, tenant_id: int, *where: ColumnElement[bool]) -> set[int]:
+    return set(session.scalars(select(model.id).where(model.tenant_id == tenant_id, *where)))
+
+
+def counts_by(session: Session, model: Any, column: Any, tenant_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(column, func.count()).where(model.tenant_id == tenant_id).group_by(column)
+    ).all()
+    return {int(key): int(n) for key, n in rows if key is not None}
+
+
+def logged_subject_ids(
+    session: Session, tenant_id: int, subject_type: str, actions: tuple[str, ...]
+) -> set[int]:
+    subject_ids = session.scalars(
+        select(ModerationLogEntry.subject_id).where(
+            ModerationLogEntry.tenant_id == tenant_id,
+            ModerationLogEntry.subject_type == subject_type,
+            ModerationLogEntry.action.in_(actions),
+        )
+    )
+    return {int(s) for s in subject_ids if s.isdigit()}
+
+
+def logged_counts_by_comment(session: Session, tenant_id: int, action: str) -> dict[int, int]:
+    rows = session.execute(
+        select(ModerationLogEntry.comment_id, func.count())
+        .where(ModerationLogEntry.tenant_id == tenant_id, ModerationLogEntry.action == action)
+        .group_by(ModerationLogEntry.comment_id)
+    ).all()
+    return {int(key): int(n) for key, n in rows if key is not None}
+
+
+def logged_counts_by_subject(
+    session: Session, tenant_id: int, subject_type: str, action: str
+) -> dict[int, int]:
+    rows = session.execute(
+        select(ModerationLogEntry.subject_id, func.count())
+        .where(
+            ModerationLogEntry.tenant_id == tenant_id,
+            ModerationLogEntry.subject_type == subject_type,
+            ModerationLogEntry.action == action,
+        )
+        .group_by(ModerationLogEntry.subject_id)
+    ).all()
+    return {int(key): int(n) for key, n in rows if key.isdigit()}

@@ -33,9 +33,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth import Principal, db_session, require_roles
 from app.errors import BadRequest, Forbidden, Unauthorized, responses
 from app.modlog import repository
+from app.modlog.completeness import check_tenant
 from app.modlog.repository import LogQuery
-from app.modlog.schemas import ChainBroken, ChainVerified, LogEntryRead, LogPage
+from app.modlog.schemas import (
+    ChainBroken,
+    ChainVerified,
+    LogEntryRead,
+    LogIncomplete,
+    LogPage,
+    MissingLogEntry,
+)
 from app.modlog.verify import verify_tenant
+from app.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["moderation log"])
 
@@ -166,18 +175,37 @@ def export_log_csv(
 @router.get(
     "/log/verify",
     operation_id="verify_log",
-    response_model=ChainVerified | ChainBroken,
+    response_model=ChainVerified | LogIncomplete | ChainBroken,
     responses=responses(Unauthorized, Forbidden),
 )
 def verify_log(
     principal: Principal = Depends(readers), session: Session = Depends(db_session)
-) -> ChainVerified | ChainBroken:
-    """Recompute the tenant's whole chain and name the first entry that does not verify."""
+) -> ChainVerified | LogIncomplete | ChainBroken:
+    """Recompute the tenant's whole chain and name the first entry that does not verify; then
+    check that every comment, assessment, evidence snapshot, queue item, decision, platform
+    action and registration has its entries, and name those that lack them."""
     report = verify_tenant(session, principal.tenant_id)
+    completeness = check_tenant(session, principal.tenant_id) if report.ok else None
     session.rollback()
-    if report.ok:
+    if completeness is not None and not completeness.complete:
+        return LogIncomplete(
+            ok=False,
+            entries=report.verified,
+            records_checked=completeness.checked,
+            missing_count=completeness.missing_count,
+            missing=[
+                MissingLogEntry(record=m.record, record_id=m.record_id, expected_action=m.expected_action)
+                for m in completeness.missing
+            ],
+            reason=f"{completeness.missing_count} records lack their log entries",
+        )
+    if completeness is not None:
         return ChainVerified(
-            ok=True, entries=report.verified, head_seq=report.head_seq, head_hash=report.head_hash
+            ok=True,
+            entries=report.verified,
+            head_seq=report.head_seq,
+            head_hash=report.head_hash,
+            records_checked=completeness.checked,
         )
     assert report.first_bad_seq is not None and report.reason is not None
     return ChainBroken(
@@ -200,7 +228,7 @@ def _stream(
     The generator opens its own session: it runs after the route has returned,
     and its lifetime is the stream's, not the request dependency's.
     """
-    factory: sessionmaker[Session] = request.app.state.session_factory
+    factory: sessionmaker[UnitOfWork] = request.app.state.session_factory
 
     def generate() -> Iterator[str]:
         with factory() as session:

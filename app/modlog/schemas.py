@@ -33,10 +33,30 @@ class LogPage(BaseModel):
 
 
 class ChainVerified(BaseModel):
+    """The chain verifies and every record has its entries."""
+
     ok: Literal[True]
     entries: int
     head_seq: int
     head_hash: str
+    records_checked: int = Field(description="Records whose log entries were found (comments, decisions, …).")
+
+
+class MissingLogEntry(BaseModel):
+    record: str = Field(description="What kind of record lacks its entry (comment, queue_item_decisions, …).")
+    record_id: int = Field(description="The record's id (for per-parent counts: the comment or queue item).")
+    expected_action: str = Field(description="The log action that should be there.")
+
+
+class LogIncomplete(BaseModel):
+    """The chain verifies, but records exist whose entries were never written."""
+
+    ok: Literal[False]
+    entries: int
+    records_checked: int
+    missing_count: int
+    missing: list[MissingLogEntry] = Field(description="The first missing entries (at most 50).")
+    reason: str
 
 
 class ChainBroken(BaseModel):

@@ -37,6 +37,20 @@ Action = Literal[
 #: first what happens to the comment, then the records, then the replies.
 ACTIONS: tuple[str, ...] = get_args(Action)
 
+#: How an editor reads each action (the web inbox's checkboxes, notes, the PDF).
+ACTION_LABELS_SV: dict[str, str] = {
+    "hide": "Dölj",
+    "unhide": "Visa igen",
+    "remove": "Ta bort",
+    "register": "Diarieför",
+    "refer": "Hänvisa",
+    "notify_author": "Meddela skribenten",
+    "forward": "Vidarebefordra",
+    "police_review": "Polisanmälan – prövning",
+    "answer": "Svara",
+    "none": "Ingen åtgärd",
+}
+
 #: Actions that always need a person's judgement and so may never run
 #: automatically: a police report is the account owner's decision
 #: (Härjedalen), an answer has to be written, and ``none`` does nothing.

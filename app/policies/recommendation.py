@@ -21,19 +21,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app.platforms.capabilities import capabilities
 from app.policies.clock import add_working_hours
-from app.policies.models import ACTIONS, Policy, Rule
+from app.policies.models import ACTION_LABELS_SV, ACTIONS, Policy, Rule
 
-#: Shown when LinkedIn would need a hide that only a removal can replace.
-LINKEDIN_NO_HIDE_NOTE = "LinkedIn saknar dölj-funktion; kommentaren kan bara tas bort."
-#: Shown when an automatic hide was dropped on LinkedIn: nothing runs at once.
-LINKEDIN_NO_AUTO_HIDE_NOTE = (
-    "LinkedIn saknar dölj-funktion; ingen åtgärd görs automatiskt, "
-    "en redaktör tar ställning till borttagning."
+#: Shown when a platform without hide would need one that only a removal can replace.
+NO_HIDE_NOTE = "{label} saknar dölj-funktion; kommentaren kan bara tas bort."
+#: Shown when an automatic hide was dropped: nothing runs at once.
+NO_AUTO_HIDE_NOTE = (
+    "{label} saknar dölj-funktion; ingen åtgärd görs automatiskt, en redaktör tar ställning till borttagning."
 )
-
-#: Platforms whose API has no way to hide a comment.
-_NO_HIDE_PLATFORMS = frozenset({"linkedin"})
+#: Shown for any other recommended action the platform cannot carry out.
+UNSUPPORTED_NOTE = "”{action}” kan inte utföras på {label} via Uppsikt och rekommenderas därför inte."
+LINKEDIN_NO_HIDE_NOTE = NO_HIDE_NOTE.format(label="LinkedIn")
+LINKEDIN_NO_AUTO_HIDE_NOTE = NO_AUTO_HIDE_NOTE.format(label="LinkedIn")
 
 
 class FindingLike(Protocol):
@@ -138,22 +139,31 @@ def recommend(
             matched.append((position, rule))
 
     acting = [(pos, r) for pos, r in matched if not r.is_none]
+    caps = capabilities(platform)
     actions: set[str] = set()
     auto: set[str] = set()
     notes: list[str] = []
+
+    def note(text: str) -> None:
+        if text not in notes:
+            notes.append(text)
+
     for _, rule in acting:
         rule_actions = set(rule.actions)
         rule_auto = set(rule.auto_actions)
-        if platform in _NO_HIDE_PLATFORMS and "hide" in rule_actions:
+        if "hide" in rule_actions and not caps.hide:
             rule_actions.discard("hide")
-            if "remove" not in rule_actions and LINKEDIN_NO_HIDE_NOTE not in notes:
-                notes.append(LINKEDIN_NO_HIDE_NOTE)
+            if caps.delete and "remove" not in rule_actions:
+                note(NO_HIDE_NOTE.format(label=caps.label))
             if "hide" in rule_auto:
                 # Never escalate an automatic hide into an automatic removal:
                 # a removal cannot be undone, a hide can.
                 rule_auto.discard("hide")
-                if LINKEDIN_NO_AUTO_HIDE_NOTE not in notes:
-                    notes.append(LINKEDIN_NO_AUTO_HIDE_NOTE)
+                if caps.delete:
+                    note(NO_AUTO_HIDE_NOTE.format(label=caps.label))
+        for action in caps.cannot(sorted(rule_actions)):
+            rule_actions.discard(action)
+            note(UNSUPPORTED_NOTE.format(action=ACTION_LABELS_SV[action], label=caps.label))
         actions |= rule_actions
         auto |= rule_auto
 

@@ -15,6 +15,13 @@ def item_for_comment(session: Session, comment_id: int) -> QueueItem | None:
     return session.scalars(select(QueueItem).where(QueueItem.comment_id == comment_id)).one_or_none()
 
 
+def items_for_comments(session: Session, comment_ids: Sequence[int]) -> dict[int, QueueItem]:
+    if not comment_ids:
+        return {}
+    items = session.scalars(select(QueueItem).where(QueueItem.comment_id.in_(comment_ids))).all()
+    return {item.comment_id: item for item in items}
+
+
 def item_in_tenant(session: Session, tenant_id: int, item_id: int) -> QueueItem | None:
     return session.scalars(
         select(QueueItem).where(QueueItem.id == item_id, QueueItem.tenant_id == tenant_id)

@@ -13,9 +13,9 @@ from app.auth import current_principal, db_session, require_roles
 from app.db import begin_write, commit
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
 from app.models import Tenant
+from app.policies.effective import effective_policy
 from app.principal import Principal
 from app.queue import service, views
-from app.queue.policy import effective_policy
 from app.queue.schemas import (
     DecisionCreate,
     DecisionRead,

@@ -1,12 +1,7 @@
-"""From assessment to decision.
+"""Editors' work on the decision queue.
 
-``on_assessed`` runs in the worker's transaction right after a comment
-version is assessed: the tenant's policy recommends actions; a flagged comment
-(or a question awaiting an answer) gets an evidence snapshot *first*, then a
-queue item, then any auto-actions the policy allows — which run after the
-snapshot and still leave the item waiting for a person.
-
-``decide`` turns an editor's decision into outbox actions, a registration
+Items are made by the pipeline (``app.pipeline``: evidence first, then the
+item, then any automatic action).  ``decide`` turns an editor's decision into outbox actions, a registration
 request, a forward or a police review.  Two editors deciding at once: the
 compare-and-set on the item's version lets exactly one win; the other gets
 409.  A later decision may reverse an earlier one, with a reason.
@@ -24,22 +19,20 @@ from app.actions import repository as actions_repository
 from app.actions import service as actions
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.evidence import repository as evidence_repository
-from app.evidence.service import ensure_current_snapshot, take_snapshot
+from app.evidence.service import ensure_current_snapshot
 from app.models import (
     Account,
     Assessment,
     Comment,
-    CommentVersion,
     Decision,
     QueueItem,
     Registration,
-    Tenant,
     utcnow,
 )
 from app.modlog.service import record
+from app.platforms.capabilities import capabilities, label, missing_sv
 from app.principal import Principal
 from app.queue import repository
-from app.queue.policy import effective_policy
 
 #: Actions an editor may decide on; ``unhide`` reverses a hide.
 DECISION_ACTIONS = (
@@ -54,7 +47,6 @@ DECISION_ACTIONS = (
     "answer",
     "none",
 )
-NO_HIDE_PLATFORMS = ("linkedin", "web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +64,7 @@ def findings_of(assessment: Assessment) -> list[FindingView]:
     ]
 
 
-def _log(session: Session, item: QueueItem, actor: str, action: str, payload: dict[str, Any]) -> None:
+def log_item(session: Session, item: QueueItem, actor: str, action: str, payload: dict[str, Any]) -> None:
     record(
         session,
         tenant_id=item.tenant_id,
@@ -86,124 +78,6 @@ def _log(session: Session, item: QueueItem, actor: str, action: str, payload: di
     )
 
 
-# -- from the worker ----------------------------------------------------------------------
-
-
-def on_assessed(
-    session: Session,
-    *,
-    comment: Comment,
-    version: CommentVersion,
-    assessment: Assessment,
-    actor: str = "worker",
-) -> QueueItem | None:
-    tenant = session.get(Tenant, comment.tenant_id)
-    assert tenant is not None
-    policy = effective_policy(tenant)
-    recommendation = policy.recommend(
-        findings_of(assessment), platform=comment.platform, received_at=version.received_at
-    )
-    needs_person = recommendation.flagged or "answer" in recommendation.actions
-    item = repository.item_for_comment(session, comment.id)
-    if not needs_person and item is None:
-        return None
-    rec = recommendation.as_dict()
-    snapshot = take_snapshot(
-        session, comment=comment, reason="assessed", assessment=assessment, recommendation=rec, actor=actor
-    )
-    now = utcnow()
-    if item is None:
-        item = QueueItem(
-            tenant_id=comment.tenant_id,
-            account_id=comment.account_id,
-            comment_id=comment.id,
-            status="open",
-            priority=recommendation.priority or 5,
-            due_at=recommendation.due_at,
-            categories=sorted(assessment.categories),
-            recommendation=rec,
-            assessment_id=assessment.id,
-            evidence_id=snapshot.id,
-            created_at=now,
-            updated_at=now,
-        )
-        repository.add(session, item)
-        _log(
-            session,
-            item,
-            actor,
-            "queue.item_created",
-            {
-                "categories": item.categories,
-                "priority": item.priority,
-                "evidence_id": snapshot.id,
-                "rules": [r["id"] for r in rec["rules"]],
-            },
-        )
-    else:
-        # An edited comment: reassess and update; a new concern reopens a decided item.
-        reopened = (
-            item.status == "decided" and needs_person and sorted(assessment.categories) != item.categories
-        )
-        item.categories = sorted(assessment.categories)
-        item.recommendation, item.assessment_id, item.evidence_id = rec, assessment.id, snapshot.id
-        if recommendation.priority is not None:
-            item.priority = recommendation.priority
-        item.due_at = recommendation.due_at or item.due_at
-        item.updated_at, item.version = now, item.version + 1
-        if reopened:
-            item.status = "open"
-        _log(
-            session,
-            item,
-            actor,
-            "queue.item_reassessed",
-            {"categories": item.categories, "evidence_id": snapshot.id, "reopened": reopened},
-        )
-    for action in recommendation.auto_actions:
-        _run_auto_action(
-            session,
-            item=item,
-            comment=comment,
-            action=action,
-            evidence_id=snapshot.id,
-            recommendation=rec,
-            actor=actor,
-        )
-    return item
-
-
-def _run_auto_action(
-    session: Session,
-    *,
-    item: QueueItem,
-    comment: Comment,
-    action: str,
-    evidence_id: int,
-    recommendation: dict[str, Any],
-    actor: str,
-) -> None:
-    if action == "register":
-        _request_registration(
-            session, item=item, comment=comment, decision_id=None, evidence_id=evidence_id, actor=actor
-        )
-        return
-    kind = {"hide": "hide", "remove": "delete"}.get(action)
-    if kind is None or (kind == "hide" and comment.platform in NO_HIDE_PLATFORMS):
-        return
-    actions.enqueue(
-        session,
-        comment=comment,
-        kind=kind,
-        target_external_id=comment.external_id,
-        idempotency_key=f"auto:{evidence_id}:{kind}",
-        item_id=item.id,
-        decision_id=None,
-        evidence_id=evidence_id,
-        actor=actor,
-    )
-
-
 # -- registration requests (diarieföring) --------------------------------------------------
 
 
@@ -211,13 +85,11 @@ def subject_line(comment: Comment, account: Account, categories: list[str]) -> s
     from classifiers import CATEGORY_LABELS_SV
 
     labels = ", ".join(CATEGORY_LABELS_SV.get(c, c).lower() for c in categories) or "synpunkt"
-    platform = {"facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn"}.get(
-        comment.platform, "webbplatsen"
-    )
+    platform = label(comment.platform)
     return f"Inkommen kommentar på {platform} ({account.display_name}) – {labels}"
 
 
-def _request_registration(
+def request_registration(
     session: Session,
     *,
     item: QueueItem,
@@ -241,7 +113,7 @@ def _request_registration(
         subject_line=subject_line(comment, account, item.categories),
     )
     repository.add(session, registration)
-    _log(
+    log_item(
         session,
         item,
         actor,
@@ -276,7 +148,7 @@ def claim(session: Session, *, principal: Principal, item_id: int, ttl: timedelt
     ):
         raise Conflict("The item changed; reload and try again.")
     session.refresh(item)
-    _log(
+    log_item(
         session,
         item,
         principal.actor,
@@ -335,7 +207,7 @@ def decide(
     )
     repository.add(session, decision)
     session.refresh(item)
-    _log(
+    log_item(
         session,
         item,
         principal.actor,
@@ -361,8 +233,11 @@ def _validate_actions(wanted: list[str], comment: Comment, item: QueueItem, repl
         raise Unprocessable(f"Unknown actions: {', '.join(unknown)}.")
     if "none" in wanted and len(wanted) > 1:
         raise Unprocessable("'none' cannot be combined with other actions.")
-    if {"hide", "unhide"} & set(wanted) and comment.platform in NO_HIDE_PLATFORMS:
-        raise Unprocessable(f"{comment.platform} has no hide: remove the comment instead.")
+    unsupported = capabilities(comment.platform).cannot(wanted)
+    if unsupported:
+        raise Unprocessable(
+            f"{missing_sv(comment.platform, unsupported[0])}: choose among the actions it can carry out."
+        )
     texts = item.recommendation.get("texts", {})
     if {"refer", "answer"} & set(wanted) and not (reply_text or texts.get("reply")):
         raise Unprocessable("reply_text is required for refer and answer (the policy has no text to post).")
@@ -419,11 +294,11 @@ def _carry_out(
         if "remove" in wanted and not actions_repository.our_delete_exists(session, comment.id):
             enqueue("delete", comment.external_id)
     if "register" in wanted:
-        _request_registration(
+        request_registration(
             session, item=item, comment=comment, decision_id=decision.id, evidence_id=evidence_id, actor=actor
         )
     if "forward" in wanted:
-        _log(
+        log_item(
             session,
             item,
             actor,
@@ -432,7 +307,7 @@ def _carry_out(
         )
     if "police_review" in wanted and item.police_review is None:
         item.police_review = "pending"
-        _log(session, item, actor, "queue.police_review_requested", {"decision_id": decision.id})
+        log_item(session, item, actor, "queue.police_review_requested", {"decision_id": decision.id})
 
 
 def record_police_review(
@@ -455,7 +330,7 @@ def record_police_review(
     ):
         raise Conflict("The item changed; reload and try again.")
     session.refresh(item)
-    _log(session, item, principal.actor, "queue.police_review_recorded", {"reported": reported})
+    log_item(session, item, principal.actor, "queue.police_review_recorded", {"reported": reported})
     return item
 
 

@@ -28,6 +28,7 @@ from app.logging import get_logger
 from app.models import ModerationLogEntry, Tenant, utcnow
 from app.retention.service import ACTION, run_retention
 from app.settings import Settings
+from app.unit_of_work import UnitOfWork
 
 log = get_logger("app.retention")
 
@@ -86,7 +87,7 @@ def last_run_at(session: Session, tenant_id: int) -> datetime | None:
 class RetentionSchedule:
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: sessionmaker[UnitOfWork],
         settings: Settings,
         *,
         actor: str = "retention:schedule",

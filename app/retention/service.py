@@ -45,8 +45,8 @@ from app.errors import NotFound, Unprocessable
 from app.logging import get_logger
 from app.models import PLATFORMS, Comment, Tenant
 from app.modlog.service import record
+from app.policies.effective import effective_policy
 from app.policies.models import Retention
-from app.queue.policy import effective_policy
 from app.retention import repository
 
 log = get_logger("app.retention")

@@ -26,7 +26,7 @@ MAX_GRACE_SECONDS = 86_400
 
 
 def known_presets() -> list[str]:
-    from app.queue.policy import policy_names
+    from app.policies.effective import policy_names
 
     return policy_names()
 

@@ -46,11 +46,12 @@ from typing import Any
 import anyio.to_thread
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from app.db import WRITE_INTENT
 from app.errors import ServiceUnavailable
 from app.logging import get_logger
+from app.unit_of_work import UnitOfWork
 from app.webhooks import repository
 
 log = get_logger("app.webhooks.group_commit")
@@ -81,7 +82,7 @@ class BatchStats:
 class GroupCommitter:
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: sessionmaker[UnitOfWork],
         *,
         max_batch: int = DEFAULT_MAX_BATCH,
         on_batch: Callable[[int, float], None] | None = None,

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Dialect, func, select
 from sqlalchemy.orm import Session
 
-from app.db import insert_ignore
 from app.models import WebhookDelivery
+from app.sql import insert_ignore
 
 
 def store(session: Session, row: dict[str, Any]) -> bool:
@@ -140,6 +140,15 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Webhoo
         .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+
+
+def claim_by_id(session: Session, row_id: int) -> Sequence[WebhookDelivery]:
+    """One pending row, locked for this transaction (empty if another worker holds it or it is done)."""
+    return session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.id == row_id, WebhookDelivery.status == "pending")
         .with_for_update(skip_locked=True)
     ).all()
 

@@ -1,11 +1,13 @@
-"""Processing the inbox.
+"""Processing the inbox: claiming batches and running them through the pipeline.
 
-A batch is claimed, processed and marked done in one transaction, each row in
-its own savepoint: a row that fails is rolled back alone and rescheduled with
-backoff (after ``worker_max_attempts`` it is marked failed, kept and listable),
-while the rest of the batch commits.  If the process dies, the transaction
-dies with it and the rows are simply due again — so every stored delivery is
-processed exactly once in effect.
+A batch is claimed, run through every stage of ``app.pipeline`` and marked
+done in one transaction.  A delivery the platform's parser cannot read fails
+alone (kept, listable).  If anything else in the batch fails, the batch is
+rolled back and each of its deliveries runs again in a transaction of its
+own, so one bad row is rescheduled with backoff (after
+``worker_max_attempts`` marked failed) while the rest go through.  If the
+process dies, its transaction dies with it and the rows are simply due again
+— so every stored delivery is processed exactly once in effect.
 """
 
 from __future__ import annotations
@@ -13,66 +15,45 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.actions.worker import ActionWorker
-from app.comments.service import AssessHook, apply_event
+from app import pipeline
 from app.db import begin_write
 from app.logging import get_logger
-from app.models import Account, Tenant, WebhookDelivery, utcnow
-from app.modlog.service import discard_after, pending, record
+from app.models import WebhookDelivery, utcnow
 from app.operations.metrics import Metrics
-from app.platforms import MalformedDelivery, PlatformAdapter, adapters
+from app.platforms import PlatformAdapter, adapters
 from app.retention.schedule import RetentionSchedule
 from app.settings import Settings
-from app.tenants import repository as tenant_repository
+from app.unit_of_work import UnitOfWork
 from app.webhooks import repository
 
 log = get_logger("app.worker")
-
-#: The platforms a delivery source's events may name.
-SOURCE_PLATFORMS = {"meta": ("facebook", "instagram"), "linkedin": ("linkedin",)}
-
-
-@dataclass(slots=True)
-class _Batch:
-    """What one batch looks up once: the accounts its events name, and their tenants.
-
-    Held here because the session's identity map keeps an object only while
-    something refers to it; without this every comment re-read its tenant.
-    """
-
-    accounts: dict[tuple[str, str], Account | None] = field(default_factory=dict)
-    tenants: dict[int, Tenant | None] = field(default_factory=dict)
 
 
 class InboxWorker:
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: sessionmaker[UnitOfWork],
         settings: Settings,
         *,
         metrics: Metrics | None = None,
-        assess: AssessHook | None = None,
+        classify: pipeline.Classify | None = None,
         name: str = "worker",
         rng: random.Random | None = None,
-        actions: ActionWorker | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
         self.metrics = metrics
-        self.assess = assess
+        self.classify = classify
         self.name = name
         self.adapters: dict[str, PlatformAdapter] = adapters()
         self.rng = rng or random.Random()
         self._wake = threading.Event()
-        #: The outbox runs in the same loop, so one process drains both queues.
-        self.actions = actions
 
     def wake(self) -> None:
         self._wake.set()
@@ -83,10 +64,22 @@ class InboxWorker:
         try:
             begin_write(session)
             rows = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
-            batch = _Batch()
-            for row in rows:
-                self._handle(session, row, batch)
-            session.commit()
+            if not rows:
+                session.rollback()
+                return 0
+            started = time.perf_counter()
+            try:
+                outcome = self._run(session, rows)
+                session.commit()
+            except Exception as exc:
+                session.rollback()
+                if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                    raise  # the connection is gone: every row is due again
+                if len(rows) == 1:
+                    self._record_failure(rows[0].id, exc)
+                    return 1
+                return self._one_by_one([row.id for row in rows])
+            self._observe(rows, outcome, started)
             return len(rows)
         except DBAPIError as exc:
             # A lost connection or a deadlock: nothing of the batch is kept, every
@@ -98,6 +91,72 @@ class InboxWorker:
             return 0
         finally:
             session.close()
+
+    def _run(self, session: Session, rows: Sequence[WebhookDelivery]) -> pipeline.Outcome:
+        outcome = pipeline.process(
+            session, rows, adapters=self.adapters, classify=self.classify, actor=self.name
+        )
+        for failed in outcome.failed:
+            self._fail(failed.row, failed.error or "", permanent=True)
+        return outcome
+
+    def _one_by_one(self, row_ids: list[int]) -> int:
+        """After a failed batch: each delivery in a transaction of its own, so
+        only the one that fails is rescheduled."""
+        handled = 0
+        for row_id in row_ids:
+            session = self.session_factory()
+            try:
+                begin_write(session)
+                rows = repository.claim_by_id(session, row_id)
+                if not rows:
+                    continue  # another worker took it meanwhile, or it is done
+                started = time.perf_counter()
+                try:
+                    outcome = self._run(session, rows)
+                    session.commit()
+                    self._observe(rows, outcome, started)
+                except Exception as exc:
+                    session.rollback()
+                    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                        raise
+                    self._record_failure(row_id, exc)
+                handled += 1
+            finally:
+                session.close()
+        return handled
+
+    def _record_failure(self, row_id: int, exc: Exception) -> None:
+        if isinstance(exc, DBAPIError):
+            error = type(exc.orig).__name__ if exc.orig else type(exc).__name__
+        else:
+            error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        session = self.session_factory()
+        try:
+            begin_write(session)
+            rows = repository.claim_by_id(session, row_id)
+            if rows:
+                self._fail(rows[0], error, permanent=False)
+                session.commit()
+        finally:
+            session.close()
+
+    def _observe(self, rows: Sequence[WebhookDelivery], outcome: pipeline.Outcome, started: float) -> None:
+        if self.metrics:
+            now = utcnow()
+            for row in rows:
+                if row.status == "done":
+                    self.metrics.processing_latency.observe(max(0.0, (now - row.received_at).total_seconds()))
+        log.info(
+            "worker.batch.processed",
+            deliveries=outcome.deliveries,
+            failed=len(outcome.failed),
+            comments=outcome.comments_changed,
+            assessed=outcome.assessed,
+            queued=outcome.queued,
+            first_id=rows[0].id,
+            ms=round((time.perf_counter() - started) * 1000, 2),
+        )
 
     def run_until_idle(self, max_rounds: int = 1000) -> int:
         total = 0
@@ -115,8 +174,6 @@ class InboxWorker:
         while not stop.is_set():
             try:
                 done = self.run_once()
-                if self.actions is not None:
-                    done += self.actions.run_once()
                 retention.maybe_run()
             except Exception as exc:  # the loop must outlive any single failure
                 log.exception("worker.round.failed", error=type(exc).__name__)
@@ -127,100 +184,6 @@ class InboxWorker:
                 self._wake.wait(self.settings.worker_poll_interval_s)
                 self._wake.clear()
         log.info("worker.stopped", name=self.name)
-
-    # -- one row --------------------------------------------------------------------------
-
-    def _handle(self, session: Session, row: WebhookDelivery, batch: _Batch) -> None:
-        mark = len(pending(session))
-        started = time.perf_counter()
-        try:
-            with session.begin_nested():
-                self._process(session, row, batch)
-        except MalformedDelivery as exc:
-            discard_after(session, mark)
-            self._fail(row, str(exc), permanent=True)
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise  # the connection is gone: the whole batch is retried
-            # A row the database refuses (bad data, a deadlock) fails alone; the savepoint
-            # is rolled back and the rest of the batch goes on, so one row cannot stall the inbox.
-            discard_after(session, mark)
-            self._fail(row, f"{type(exc.orig).__name__ if exc.orig else type(exc).__name__}", permanent=False)
-        except Exception as exc:
-            discard_after(session, mark)
-            self._fail(row, f"{type(exc).__name__}: {str(exc)[:200]}", permanent=False)
-        else:
-            if self.metrics:
-                self.metrics.processing_latency.observe(
-                    max(0.0, (utcnow() - row.received_at).total_seconds())
-                )
-            log.info(
-                "worker.delivery.processed",
-                delivery_id=row.id,
-                source=row.source,
-                events=row.events_count,
-                ignored=row.ignored_count,
-                ms=round((time.perf_counter() - started) * 1000, 2),
-            )
-
-    def _process(self, session: Session, row: WebhookDelivery, batch: _Batch) -> None:
-        result = self.adapters[row.source].parse(row.body)
-        applied = 0
-        ignored = len(result.ignored)
-        tenants: set[int] = set()
-        for event in result.events:
-            key = (event.platform, event.account_external_id)
-            if key not in batch.accounts:
-                batch.accounts[key] = found = tenant_repository.account_by_platform_id(session, *key)
-                if found is not None:
-                    batch.tenants[found.tenant_id] = tenant_repository.tenant_by_id(session, found.tenant_id)
-            account = batch.accounts[key]
-            allowed = SOURCE_PLATFORMS.get(row.source)
-            if (
-                account is None
-                or (allowed is not None and event.platform not in allowed)
-                or (row.tenant_id is not None and account.tenant_id != row.tenant_id)
-            ):
-                ignored += 1
-                log.info("worker.event.unknown_account", delivery_id=row.id, platform=event.platform)
-                continue
-            if account.tenant_id not in tenants:
-                tenants.add(account.tenant_id)
-                record(
-                    session,
-                    tenant_id=account.tenant_id,
-                    actor=self.name,
-                    action="delivery.received",
-                    subject_type="delivery",
-                    subject_id=row.id,
-                    payload={
-                        "source": row.source,
-                        "sha256": row.body_sha256,
-                        "received_at": row.received_at.isoformat(),
-                        "signature": row.signature_scheme,
-                    },
-                )
-            if (
-                apply_event(
-                    session,
-                    account=account,
-                    event=event,
-                    delivery_id=row.id,
-                    actor=self.name,
-                    assess=self.assess,
-                )
-                is not None
-            ):
-                applied += 1
-        if result.ignored:
-            log.info(
-                "worker.delivery.ignored_parts", delivery_id=row.id, reasons=sorted(set(result.ignored))[:10]
-            )
-        row.status = "done"
-        row.handled_at = utcnow()
-        row.events_count = applied
-        row.ignored_count = ignored
-        row.last_error = None
 
     def _fail(self, row: WebhookDelivery, error: str, *, permanent: bool) -> None:
         row.attempts += 1

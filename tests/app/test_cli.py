@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
 
 from app.models import AccountMember, ApiKey
+from app.unit_of_work import UnitOfWork
 from tests.e2e.server import server_env
 
 
@@ -97,7 +97,7 @@ def test_tenant_account_and_key_commands(database_url: str) -> None:
     assert plaintext.startswith("upk_")
     engine = create_engine(database_url)
     try:
-        with Session(engine) as s:
+        with UnitOfWork(engine) as s:
             stored = s.scalars(select(ApiKey)).one()
             assert plaintext not in (stored.key_hash, stored.prefix)  # only a hash is kept
             assert stored.key_hash != plaintext and len(stored.key_hash) == 64
@@ -168,7 +168,7 @@ def test_tenant_policy_overrides_are_validated_and_take_effect(database_url: str
     from app import schema
     from app.db import make_engine, make_session_factory
     from app.models import Tenant
-    from app.queue.policy import effective_policy
+    from app.policies.effective import effective_policy
     from tests.conftest import make_settings
 
     schema.upgrade(database_url)

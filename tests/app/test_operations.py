@@ -81,7 +81,7 @@ def test_a_broken_policy_file_stops_the_service_naming_file_rule_and_field(
 
     from app.main import create_app
     from app.policies import PolicyFileError
-    from app.queue.policy import load_policies
+    from app.policies.effective import load_policies
 
     source = Path(__file__).resolve().parents[2] / "app" / "policies" / "presets" / "finspang.yaml"
     text = source.read_text(encoding="utf-8").replace("name: finspang", "name: finspang_kultur", 1)
@@ -97,7 +97,7 @@ def test_a_broken_policy_file_stops_the_service_naming_file_rule_and_field(
         # Fixed, the municipality's own policy loads and a tenant may choose it.
         (tmp_path / "finspang_kultur.yaml").write_text(text, encoding="utf-8")
         with TestClient(create_app(broken)):
-            from app.queue.policy import policy_names
+            from app.policies.effective import policy_names
 
             assert "finspang_kultur" in policy_names()
     finally:

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import Session
 
 from app.models import Comment, CommentVersion, ModerationLogEntry, WebhookDelivery
+from app.unit_of_work import UnitOfWork
 from tests.e2e.server import running_server
 from tests.factories import (
     auth,
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 def counts(url: str) -> dict[str, Any]:
     engine = create_engine(url)
     try:
-        with Session(engine) as s:
+        with UnitOfWork(engine) as s:
             return {
                 "deliveries": s.scalar(select(func.count()).select_from(WebhookDelivery)),
                 "done": s.scalar(
@@ -52,7 +52,7 @@ def counts(url: str) -> dict[str, Any]:
 def arrange(url: str) -> str:
     engine = create_engine(url)
     try:
-        with Session(engine) as s:
+        with UnitOfWork(engine) as s:
             tenant = create_tenant(s)
             create_account(s, tenant=tenant)
             return create_key(s, tenant=tenant, role="registrar")

@@ -24,11 +24,11 @@ import psycopg
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import create_engine, func, select
-from sqlalchemy.orm import Session
 
 from app.actions.worker import ActionWorker
 from app.crypto import TokenCipher
 from app.models import Comment, CommentVersion, ModerationLogEntry, PlatformAction, WebhookDelivery
+from app.unit_of_work import UnitOfWork
 from tests.conftest import make_settings
 from tests.e2e.server import free_port, server_env
 from tests.factories import (
@@ -54,7 +54,7 @@ DELIVERIES = int(os.environ.get("UPPSIKT_FAULT_DELIVERIES", "5000"))
 def arrange(url: str) -> str:
     engine = create_engine(url)
     try:
-        with Session(engine) as s:
+        with UnitOfWork(engine) as s:
             tenant = create_tenant(s)
             create_account(s, tenant=tenant)
             return create_key(s, tenant=tenant, role="registrar")
@@ -65,7 +65,7 @@ def arrange(url: str) -> str:
 def counts(url: str) -> dict[str, int]:
     engine = create_engine(url)
     try:
-        with Session(engine) as s:
+        with UnitOfWork(engine) as s:
 
             def count(model: Any, *where: Any) -> int:
                 return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
@@ -370,7 +370,7 @@ def test_platform_failures_end_every_action_done_or_failed_never_twice(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from app.assessment.service import Assessor, default_classifier
+    from app.assessment.service import default_classifier
     from app.main import create_app
     from app.worker.inbox import InboxWorker
     from tests.security.tenancy import skatteverket_personnummer
@@ -412,7 +412,7 @@ def test_platform_failures_end_every_action_done_or_failed_never_twice(
                 )
                 assert client.post("/webhooks/meta", content=body, headers=sign_meta(body)).status_code == 200
             InboxWorker(
-                app.state.session_factory, settings, assess=Assessor(default_classifier())
+                app.state.session_factory, settings, classify=default_classifier()
             ).run_until_idle()
             items = client.get("/v1/queue", headers=auth(editor)).json()["items"]
             assert len(items) == n

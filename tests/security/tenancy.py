@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.actions.worker import ActionWorker
-from app.assessment.service import Assessor, default_classifier
+from app.assessment.service import default_classifier
 from app.crypto import TokenCipher
 from app.main import create_app
 from app.models import ApiKey, EvidenceSnapshot, ModerationLogEntry, Tenant
@@ -178,7 +178,7 @@ def rich_world(
             session_factory=app.state.session_factory,
             settings=settings,
             graph=fake,
-            worker=InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier())),
+            worker=InboxWorker(app.state.session_factory, settings, classify=default_classifier()),
             actions=ActionWorker(app.state.session_factory, settings, name="actions:test"),
             tenant_a=a.id,
             tenant_b=b.id,

@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.assessment.service import Assessor, default_classifier
+from app.assessment.service import default_classifier
 from app.main import create_app
 from app.models import Comment, CommentVersion, WebhookDelivery
 from app.worker.inbox import InboxWorker
@@ -125,7 +125,7 @@ def hostile(database_url: str) -> Iterator[Hostile]:
         yield Hostile(
             client=client,
             session=s,
-            worker=InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier())),
+            worker=InboxWorker(app.state.session_factory, settings, classify=default_classifier()),
             account_id=account.id,
             admin=create_key(s, tenant=tenant, role="admin"),
             registrar=create_key(s, tenant=tenant, role="registrar"),

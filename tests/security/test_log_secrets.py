@@ -25,12 +25,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
 from app.actions.worker import ActionWorker
-from app.assessment.service import Assessor, default_classifier
+from app.assessment.service import default_classifier
 from app.crypto import TokenCipher
 from app.main import create_app
+from app.unit_of_work import UnitOfWork
 from app.worker.inbox import InboxWorker
 from tests.conftest import make_settings
 from tests.e2e.server import free_port, server_env
@@ -141,7 +141,7 @@ def exercise(
 def arrange(url: str, settings_secret_key: str) -> dict[str, str]:
     engine = create_engine(url)
     try:
-        with Session(engine) as s:
+        with UnitOfWork(engine) as s:
             tenant = create_tenant(s, preset="helsingborg")
             account = create_account(s, tenant=tenant, external_id=PAGE, editors=("red@logg.example",))
             settings = make_settings(url, secret_key=SecretStr(settings_secret_key))
@@ -241,7 +241,7 @@ def test_no_secret_or_personal_data_in_the_logs_of_serve_and_worker(
     worker_log = (tmp_path / "worker.log").read_text(encoding="utf-8", errors="replace")
     # The logs are really there and cover the paths that handle secrets and comments.
     assert "webhook.delivery.rejected" in api_log
-    assert "worker.delivery.processed" in worker_log
+    assert "worker.batch.processed" in worker_log
     assert "actions.result" in worker_log
     forbidden = forbidden_strings(list(keys.values()))
     assert not find(api_log, forbidden), [line for line in api_log.splitlines() if find(line, forbidden)][:5]
@@ -314,7 +314,7 @@ def test_no_secret_or_personal_data_in_in_process_logging(database_url: str, all
         root.setLevel(logging.DEBUG)
         all_logging.lines.clear()
         with TestClient(app) as client:
-            worker = InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier()))
+            worker = InboxWorker(app.state.session_factory, settings, classify=default_classifier())
             actions = ActionWorker(app.state.session_factory, settings, name="actions:logs")
 
             def step() -> None:

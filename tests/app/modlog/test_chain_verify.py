@@ -71,7 +71,13 @@ def test_an_untouched_chain_verifies(client: TestClient, chain: dict[str, Any]) 
     assert body["entries"] == body["head_seq"] == TOTAL
     assert len(body["head_hash"]) == 64
     other = verify(client, chain["key_b"])
-    assert other == {"ok": True, "entries": 5, "head_seq": 5, "head_hash": other["head_hash"]}
+    assert other == {
+        "ok": True,
+        "entries": 5,
+        "head_seq": 5,
+        "head_hash": other["head_hash"],
+        "records_checked": 0,
+    }
     assert other["head_hash"] != body["head_hash"]
 
 
@@ -83,7 +89,13 @@ def test_an_empty_log_verifies(client: TestClient, chain: dict[str, Any], raw_en
         h="0" * 64,
         t=chain["a"],
     )
-    assert verify(client, chain["key_a"]) == {"ok": True, "entries": 0, "head_seq": 0, "head_hash": "0" * 64}
+    assert verify(client, chain["key_a"]) == {
+        "ok": True,
+        "entries": 0,
+        "head_seq": 0,
+        "head_hash": "0" * 64,
+        "records_checked": 0,
+    }
 
 
 def _change_payload(engine: Engine, t: int) -> None:
@@ -156,6 +168,48 @@ def _append_forged(engine: Engine, t: int) -> None:
     )
 
 
+def _rewrite_and_relink(engine: Engine, t: int) -> None:
+    """An entry rewritten with a correctly recomputed hash (SHA-256 needs no key), and the
+    next entry's link moved to it.  Only because each entry's hash covers its ``prev_hash``
+    does the next entry then fail to verify."""
+    [row] = execute(
+        engine,
+        "SELECT seq, at, actor, action, subject_type, subject_id, account_id, comment_id, prev_hash "
+        "FROM moderation_log WHERE tenant_id = :t AND seq = :s",
+        t=t,
+        s=BAD,
+    )
+    fields: dict[str, Any] = {
+        "tenant_id": t,
+        "seq": BAD,
+        "at": row.at,
+        "actor": row.actor,
+        "action": row.action,
+        "subject_type": row.subject_type,
+        "subject_id": row.subject_id,
+        "account_id": row.account_id,
+        "comment_id": row.comment_id,
+        "payload": {"i": 2, "note": "ändrad i efterhand"},
+        "prev_hash": row.prev_hash,
+    }
+    forged = entry_hash(**fields)
+    execute(
+        engine,
+        "UPDATE moderation_log SET payload = :payload, hash = :h WHERE tenant_id = :t AND seq = :s",
+        payload=fields["payload"],
+        h=forged,
+        t=t,
+        s=BAD,
+    )
+    execute(
+        engine,
+        "UPDATE moderation_log SET prev_hash = :h WHERE tenant_id = :t AND seq = :s",
+        h=forged,
+        t=t,
+        s=BAD + 1,
+    )
+
+
 TAMPERS: dict[str, tuple[Callable[[Engine, int], None], int, str]] = {
     "changed payload": (_change_payload, BAD, "hash mismatch"),
     "deleted middle entry": (_delete_middle, BAD, f"sequence gap (expected {BAD}, found {BAD + 1})"),
@@ -163,6 +217,7 @@ TAMPERS: dict[str, tuple[Callable[[Engine, int], None], int, str]] = {
     "swapped pair": (_swap_pair, BAD, "prev_hash does not match previous entry"),
     "changed hash": (_change_hash, BAD, "hash mismatch"),
     "changed time": (_change_at, BAD, "hash mismatch"),
+    "rewritten entry, next link moved": (_rewrite_and_relink, BAD + 1, "hash mismatch"),
     "forged entry after the head": (_append_forged, TOTAL + 1, "head does not match last entry"),
 }
 

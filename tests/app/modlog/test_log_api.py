@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.assessment.service import Assessor
 from app.settings import Settings
 from app.worker.inbox import InboxWorker
 from tests.app.modlog.helpers import append
@@ -84,7 +83,7 @@ def world(app: FastAPI, client: TestClient, session: Session, settings: Settings
         ),
     )
     deliver(client, "222", feed_change(comment="9", page_id="222", message="Ett hot i en annan kommun"))
-    worker = InboxWorker(app.state.session_factory, settings, assess=Assessor(fake_classify))
+    worker = InboxWorker(app.state.session_factory, settings, classify=fake_classify)
     assert worker.run_until_idle() == 2
     return world
 

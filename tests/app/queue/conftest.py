@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
 from app.actions.worker import ActionWorker
-from app.assessment.service import Assessor, default_classifier
+from app.assessment.service import default_classifier
 from app.crypto import TokenCipher
 from app.main import create_app
 from app.models import Account, Tenant
@@ -131,7 +131,7 @@ def build_world(
             session=session,
             settings=settings,
             graph=fake,
-            worker=InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier())),
+            worker=InboxWorker(app.state.session_factory, settings, classify=default_classifier()),
             actions=ActionWorker(app.state.session_factory, settings, name="actions:test"),
             tenant=tenant,
             account=account,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from app.actions.worker import ActionWorker
-from app.assessment.service import Assessor, default_classifier
+from app.assessment.service import default_classifier
 from app.crypto import TokenCipher
 from app.main import create_app
 from app.worker.inbox import InboxWorker
@@ -62,7 +62,7 @@ def li_world(
             "client": client,
             "fake": fake,
             "actions": actions,
-            "worker": InboxWorker(app.state.session_factory, settings, assess=Assessor(default_classifier())),
+            "worker": InboxWorker(app.state.session_factory, settings, classify=default_classifier()),
             "editor": create_key(session, tenant=tenant, role="editor", subject="red@kommun.example"),
         }
         actions.close()

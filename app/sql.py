@@ -1,0 +1,36 @@
+"""The few statements that are written differently for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def insert_ignore(
+    session: Session, table: Any, rows: Sequence[dict[str, Any]], *, conflict: Sequence[str]
+) -> int:
+    """``INSERT … ON CONFLICT DO NOTHING`` on either database; returns rows inserted.
+
+    The rows are parameters of one statement built once per table (not values
+    inlined into a new statement per call), so SQLAlchemy compiles it once:
+    the worker calls this for every comment and event.  Every row must name
+    the same columns.
+    """
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    key = (table.name, tuple(conflict), dialect)
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        ins: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        stmt = ins.on_conflict_do_nothing(index_elements=list(conflict)).returning(*table.primary_key.columns)
+        _INSERT_IGNORE[key] = stmt
+    # RETURNING, not rowcount: drivers disagree on rowcount for multi-row inserts.
+    params = rows[0] if len(rows) == 1 else list(rows)
+    return len(session.execute(stmt, params).all())
+
+
+_INSERT_IGNORE: dict[tuple[str, tuple[str, ...], str], Any] = {}
