@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from app.platforms.capabilities import PLATFORMS
+
 
 def _settings():
     from app.settings import Settings
@@ -313,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     account = sub.add_parser("account").add_subparsers(dest="action", required=True)
     add = account.add_parser("add")
     add.add_argument("--tenant", required=True)
-    add.add_argument("--platform", required=True, choices=["facebook", "instagram", "linkedin", "web"])
+    add.add_argument("--platform", required=True, choices=list(PLATFORMS))
     add.add_argument("--external-id", required=True)
     add.add_argument("--name", required=True)
     add.add_argument("--owner")

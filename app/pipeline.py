@@ -29,8 +29,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.actions import service as actions
-from app.comments.service import apply_event
-from app.evidence.service import take_snapshot
+from app.comments.service import EventToApply, apply_events
+from app.evidence.service import SnapshotRequest, take_snapshots
 from app.models import (
     Account,
     Assessment,
@@ -178,12 +178,9 @@ def route(session: Session, parsed: Iterable[Parsed], lookups: Lookups) -> list[
     return routed
 
 
-def apply(session: Session, routed: Iterable[Routed], *, actor: str) -> list[NewText]:
+def apply(session: Session, routed: Sequence[Routed], *, actor: str) -> list[NewText]:
     """Apply every event; returns the versions that became a comment's current text."""
-    new_texts: dict[int, NewText] = {}
-    now = utcnow()
     for r in routed:
-        applied = 0
         for tenant_id in dict.fromkeys(account.tenant_id for account, _ in r.events):
             record(
                 session,
@@ -199,17 +196,22 @@ def apply(session: Session, routed: Iterable[Routed], *, actor: str) -> list[New
                     "signature": r.row.signature_scheme,
                 },
             )
-        for account, event in r.events:
-            result = apply_event(session, account=account, event=event, delivery_id=r.row.id, actor=actor)
+    batch = [EventToApply(account, event, r.row.id) for r in routed for account, event in r.events]
+    results = iter(apply_events(session, batch, actor=actor))
+    new_texts: dict[int, NewText] = {}
+    now = utcnow()
+    for r in routed:
+        applied = 0
+        for _ in r.events:
+            result = next(results)
             if result is None:
                 continue
             applied += 1
-            version = result.new_version
-            if version is not None and result.comment.current_version_id == version.id:
-                new_texts[result.comment.id] = NewText(result.comment, version)
+            if result.new_version is not None:
+                new_texts[result.comment.id] = NewText(result.comment, result.new_version)
         r.row.status, r.row.handled_at, r.row.last_error = "done", now, None
         r.row.events_count, r.row.ignored_count = applied, r.ignored
-    # A later event of the batch may have made an older text current again (events out of order).
+    # Only the text each comment shows now is assessed (events of a batch may arrive out of order).
     return [n for n in new_texts.values() if n.comment.current_version_id == n.version.id]
 
 
@@ -278,18 +280,20 @@ def needs_person(recommendation: Recommendation) -> bool:
 
 def snapshot(session: Session, recommended: Sequence[Recommended], *, actor: str) -> list[Evidenced]:
     """Evidence first: every comment that goes to a person is saved as it is now."""
-    evidenced = []
-    for r in recommended:
-        taken = take_snapshot(
-            session,
-            comment=r.assessed.comment,
-            reason="assessed",
-            assessment=r.assessed.assessment,
-            recommendation=r.recommendation.as_dict(),
-            actor=actor,
-        )
-        evidenced.append(Evidenced(r, taken.id))
-    return evidenced
+    taken = take_snapshots(
+        session,
+        [
+            SnapshotRequest(
+                r.assessed.comment,
+                "assessed",
+                assessment=r.assessed.assessment,
+                recommendation=r.recommendation.as_dict(),
+            )
+            for r in recommended
+        ],
+        actor=actor,
+    )
+    return [Evidenced(r, t.id) for r, t in zip(recommended, taken, strict=True)]
 
 
 def enqueue(session: Session, evidenced: Sequence[Evidenced], *, actor: str) -> list[Queued]:

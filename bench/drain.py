@@ -142,6 +142,10 @@ def main() -> int:
     args = parser.parse_args()
     import classifiers
 
+    from app.logging import configure_logging
+
+    configure_logging("WARNING")
+
     classifiers.warm_up()
     classify_rate(200)  # per-word caches filled as a running worker's would be
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]

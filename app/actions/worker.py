@@ -26,6 +26,7 @@ from app.crypto import TokenCipher
 from app.db import begin_write
 from app.logging import get_logger
 from app.models import Account, Comment, PlatformAction, utcnow
+from app.platforms.capabilities import capabilities, missing_sv
 from app.platforms.errors import PlatformPermanentError, PlatformTransientError, compute_backoff
 from app.platforms.linkedin.client import LinkedInClient
 from app.platforms.meta.client import MetaGraphClient
@@ -42,6 +43,8 @@ REASON_UNKNOWN_OUTCOME = (
     "Svaret kan ha publicerats men bekräftelsen kom aldrig fram – kontrollera på plattformen "
     "i stället för att svaret skickas två gånger."
 )
+#: The decision action each outbox kind carries out, as the capability registry names it.
+DECISION_ACTION_OF_KIND = {"hide": "hide", "unhide": "unhide", "delete": "remove", "reply": "answer"}
 REASON_GAVE_UP = "Plattformen svarade inte efter {n} försök – åtgärden gavs upp. Senaste fel: {last}"
 
 
@@ -177,6 +180,9 @@ class ActionWorker:
     # -- call -----------------------------------------------------------------------------
 
     def _call(self, job: Job) -> str | None:
+        action = DECISION_ACTION_OF_KIND[job.kind]
+        if not capabilities(job.platform).can(action):
+            raise PlatformPermanentError(f"{missing_sv(job.platform, action)}.", "not_supported")
         if not job.token:
             raise PlatformPermanentError(REASON_NO_TOKEN, "token_missing")
         if job.platform == "linkedin":
@@ -185,18 +191,11 @@ class ActionWorker:
                     job.target, organization_urn=job.organization, access_token=job.token
                 )
                 return None
-            if job.kind == "reply":
-                return self.linkedin.reply(
-                    job.target,
-                    organization_urn=job.organization,
-                    message=job.message or "",
-                    access_token=job.token,
-                )
-            self.linkedin.hide_comment(job.target)  # raises: LinkedIn has no hide
-            return None
-        if job.platform not in ("facebook", "instagram"):
-            raise PlatformPermanentError(
-                "Kommentarer från den här källan kan inte ändras via en plattform.", "not_supported"
+            return self.linkedin.reply(
+                job.target,
+                organization_urn=job.organization,
+                message=job.message or "",
+                access_token=job.token,
             )
         platform: Literal["facebook", "instagram"] = "facebook" if job.platform == "facebook" else "instagram"
         if job.kind in ("hide", "unhide"):

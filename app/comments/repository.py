@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import Assessment, Comment, CommentEvent, CommentVersion, utcnow
-from app.sql import insert_ignore
+from app.sql import insert_ignore, inserted
 
 
 def lock_or_create_comment(
@@ -54,6 +54,49 @@ def lock_or_create_comment(
         .execution_options(populate_existing=True)
     ).one()
     return comment, created > 0
+
+
+def lock_or_create_comments(
+    session: Session, rows: Sequence[dict[str, object]]
+) -> tuple[dict[tuple[int, str], Comment], set[tuple[int, str]]]:
+    """A batch's comments: the new ones inserted whole, then all of them locked for
+    this transaction.  Returns them by ``(account_id, external_id)`` and the keys
+    that were created.
+
+    Rows go in, and locks are taken, in key order, so that two workers meeting
+    the same comments never wait on each other in a cycle.
+    """
+    ordered = sorted(rows, key=lambda r: (r["account_id"], r["external_id"]))
+    created = {
+        (int(account_id), str(external_id))
+        for account_id, external_id in inserted(
+            session,
+            Comment.__table__,
+            ordered,
+            conflict=["account_id", "external_id"],
+            returning=["account_id", "external_id"],
+        )
+    }
+    keys = [(r["account_id"], r["external_id"]) for r in ordered]
+    comments = session.scalars(
+        select(Comment)
+        .where(tuple_(Comment.account_id, Comment.external_id).in_(keys))
+        .order_by(Comment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    return {(c.account_id, c.external_id): c for c in comments}, created
+
+
+def insert_events(session: Session, rows: Sequence[dict[str, object]]) -> set[str]:
+    """Store a batch's events; returns the keys of those not stored before."""
+    ordered = sorted(rows, key=lambda r: str(r["event_key"]))
+    return {
+        str(key)
+        for (key,) in inserted(
+            session, CommentEvent.__table__, ordered, conflict=["event_key"], returning=["event_key"]
+        )
+    }
 
 
 def insert_event(

@@ -12,6 +12,7 @@ converges on one state.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,6 +64,13 @@ def storable_text(text: str) -> tuple[str, bytes | None]:
     return safe, (exact if safe != text else None)
 
 
+@dataclass(frozen=True, slots=True)
+class EventToApply:
+    account: Account
+    event: CommentEvent
+    delivery_id: int | None
+
+
 def apply_event(
     session: Session,
     *,
@@ -71,31 +79,163 @@ def apply_event(
     delivery_id: int | None,
     actor: str = "worker",
 ) -> Applied | None:
-    """Apply one event; ``None`` when it was applied before (a replay).
+    """Apply one event; ``None`` when it was applied before (a replay)."""
+    return apply_events(session, [EventToApply(account, event, delivery_id)], actor=actor)[0]
 
-    A new text is stored as a version; assessing it is the pipeline's next
-    stage (``app.pipeline``), not this function's.
+
+def apply_events(
+    session: Session, batch: Sequence[EventToApply], *, actor: str = "worker"
+) -> list[Applied | None]:
+    """Apply a batch of events in arrival order; for each, what it did (``None``: a replay).
+
+    The batch's comments are created and locked in one statement each, its
+    events stored in one.  The common case — a comment first seen in this
+    batch with one text — then needs no further reads: its version is the
+    first, flushed with the others at the end.  Anything else (an edit, a
+    removal, several events of one comment) goes through the general path,
+    which reads what the comment already has.  A new text is stored as a
+    version; assessing it is the pipeline's next stage (``app.pipeline``).
     """
+    if not batch:
+        return []
     now = utcnow()
-    comment, created = repository.lock_or_create_comment(
-        session,
-        tenant_id=account.tenant_id,
-        account_id=account.id,
-        platform=account.platform,
-        external_id=event.comment_external_id,
-        received_at=now,
-        metadata=_first_metadata(event),
-    )
-    if not repository.insert_event(
-        session,
-        comment_id=comment.id,
-        event_key=event.event_key,
-        kind=event.kind,
-        occurred_at=event.occurred_at,
-        delivery_id=delivery_id,
-    ):
-        return None
+    comment_rows: dict[tuple[int, str], dict[str, object]] = {}
+    for item in batch:
+        key = (item.account.id, item.event.comment_external_id)
+        comment_rows.setdefault(
+            key,
+            {
+                "tenant_id": item.account.tenant_id,
+                "account_id": item.account.id,
+                "platform": item.account.platform,
+                "external_id": item.event.comment_external_id,
+                "state": "visible",
+                "state_rank": -1,
+                "first_received_at": now,
+                "updated_at": now,
+                "media_urls": [],
+                "platform_metadata": {},
+                **_first_metadata(item.event),
+            },
+        )
+    comments, created = repository.lock_or_create_comments(session, list(comment_rows.values()))
+    event_rows: dict[str, dict[str, object]] = {}
+    for item in batch:
+        event_rows.setdefault(
+            item.event.event_key,
+            {
+                "comment_id": comments[(item.account.id, item.event.comment_external_id)].id,
+                "event_key": item.event.event_key,
+                "kind": item.event.kind,
+                "occurred_at": item.event.occurred_at,
+                "received_at": now,
+                "delivery_id": item.delivery_id,
+            },
+        )
+    fresh = repository.insert_events(session, list(event_rows.values()))
 
+    events_per_comment: dict[tuple[int, str], int] = {}
+    for item in batch:
+        if item.event.event_key in fresh:
+            key = (item.account.id, item.event.comment_external_id)
+            events_per_comment[key] = events_per_comment.get(key, 0) + 1
+    applied: list[Applied | None] = [None] * len(batch)
+    unflushed: list[tuple[Comment, CommentVersion, CommentEvent, bool]] = []
+    seen: set[tuple[int, str]] = set()
+    for index, item in enumerate(batch):
+        event = item.event
+        if event.event_key not in fresh:
+            continue
+        fresh.discard(event.event_key)  # the same event twice in one batch is applied once
+        key = (item.account.id, event.comment_external_id)
+        comment = comments[key]
+        first_event = key in created and key not in seen
+        seen.add(key)
+        if first_event and events_per_comment[key] == 1 and event.text is not None:
+            version = _first_version(comment, event, item.delivery_id, now)
+            session.add(version)
+            state_changed = _apply_state(session, comment, event)
+            unflushed.append((comment, version, event, state_changed))
+            comment.updated_at = now
+            applied[index] = Applied(comment=comment, new_version=version, state_changed=state_changed)
+            continue
+        applied[index] = _apply_one(session, comment, event, item.delivery_id, now, first_event, actor)
+    if unflushed:
+        session.flush()
+        for comment, version, event, state_changed in unflushed:
+            comment.current_version_id, comment.current_version_at = version.id, event.occurred_at
+            _log_comment(
+                session,
+                comment,
+                event,
+                item_delivery_id=version.delivery_id,
+                actor=actor,
+                action="comment.stored",
+                payload={"version": version.seq, "text_sha256": version.text_sha256},
+            )
+            if state_changed and comment.state != "visible":
+                _log_comment(
+                    session,
+                    comment,
+                    event,
+                    item_delivery_id=version.delivery_id,
+                    actor=actor,
+                    action=LOG_ACTION_OF_STATE[comment.state],
+                    payload={"event": event.kind},
+                )
+    return applied
+
+
+def _first_version(
+    comment: Comment, event: CommentEvent, delivery_id: int | None, now: datetime
+) -> CommentVersion:
+    assert event.text is not None
+    safe, exact = storable_text(event.text)
+    return CommentVersion(
+        comment_id=comment.id,
+        seq=1,
+        text=safe,
+        text_exact=exact,
+        text_sha256=text_sha256(event.text),
+        occurred_at=event.occurred_at,
+        received_at=now,
+        delivery_id=delivery_id,
+    )
+
+
+def _log_comment(
+    session: Session,
+    comment: Comment,
+    event: CommentEvent,
+    *,
+    item_delivery_id: int | None,
+    actor: str,
+    action: str,
+    payload: dict[str, object],
+) -> None:
+    record(
+        session,
+        tenant_id=comment.tenant_id,
+        actor=actor,
+        action=action,
+        subject_type="comment",
+        subject_id=comment.id,
+        account_id=comment.account_id,
+        comment_id=comment.id,
+        payload={**payload, "occurred_at": event.occurred_at.isoformat(), "delivery_id": item_delivery_id},
+    )
+
+
+def _apply_one(
+    session: Session,
+    comment: Comment,
+    event: CommentEvent,
+    delivery_id: int | None,
+    now: datetime,
+    created: bool,
+    actor: str,
+) -> Applied:
+    """The general path: whatever the comment already has, any kind of event."""
     _fill_metadata(comment, event)
     new_version = None
     if event.text is not None:
@@ -105,16 +245,8 @@ def apply_event(
     session.flush()
 
     def log(action: str, payload: dict[str, object]) -> None:
-        record(
-            session,
-            tenant_id=comment.tenant_id,
-            actor=actor,
-            action=action,
-            subject_type="comment",
-            subject_id=comment.id,
-            account_id=comment.account_id,
-            comment_id=comment.id,
-            payload={**payload, "occurred_at": event.occurred_at.isoformat(), "delivery_id": delivery_id},
+        _log_comment(
+            session, comment, event, item_delivery_id=delivery_id, actor=actor, action=action, payload=payload
         )
 
     if new_version is not None:

@@ -43,6 +43,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
+from app.platforms.capabilities import label as platform_label
 from classifiers.types import CATEGORY_LABELS_SV
 
 #: How much of each text the PDF shows; the JSON always keeps everything.
@@ -52,12 +53,6 @@ MAX_SHORT_CHARS = 300
 #: A run of undrawable characters longer than this is summarised, not listed.
 MAX_LISTED_CODEPOINTS = 6
 
-PLATFORM_NAMES = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "linkedin": "LinkedIn",
-    "web": "webbplatsen",
-}
 STATE_LABELS = {
     "visible": "Synlig",
     "published": "Synlig",
@@ -530,7 +525,7 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
     account = _mapping(doc.get("account"))
     comment = _mapping(doc.get("comment"))
     platform_code = str(account.get("platform") or "")
-    platform = PLATFORM_NAMES.get(platform_code, platform_code or "okänd plattform")
+    platform = platform_label(platform_code) if platform_code else "okänd plattform"
     sha = str(doc.get("sha256") or "")
     evidence_id = str(doc.get("evidence_id") or "")
 

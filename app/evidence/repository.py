@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -67,6 +67,49 @@ def events(session: Session, comment_id: int) -> Sequence[CommentEvent]:
         .where(CommentEvent.comment_id == comment_id)
         .order_by(CommentEvent.occurred_at, CommentEvent.id)
     ).all()
+
+
+def versions_of_comments(session: Session, comment_ids: Sequence[int]) -> Sequence[CommentVersion]:
+    if not comment_ids:
+        return []
+    return session.scalars(
+        select(CommentVersion)
+        .where(CommentVersion.comment_id.in_(comment_ids))
+        .order_by(CommentVersion.comment_id, CommentVersion.seq)
+    ).all()
+
+
+def events_of_comments(session: Session, comment_ids: Sequence[int]) -> Sequence[CommentEvent]:
+    if not comment_ids:
+        return []
+    return session.scalars(
+        select(CommentEvent)
+        .where(CommentEvent.comment_id.in_(comment_ids))
+        .order_by(CommentEvent.comment_id, CommentEvent.occurred_at, CommentEvent.id)
+    ).all()
+
+
+def parents_of(session: Session, comments: Sequence[Comment]) -> dict[tuple[int, str], Comment]:
+    """The comments that ``comments`` reply to, by ``(account_id, external_id)``."""
+    keys = {(c.account_id, c.parent_external_id) for c in comments if c.parent_external_id}
+    if not keys:
+        return {}
+    found = session.scalars(
+        select(Comment).where(tuple_(Comment.account_id, Comment.external_id).in_(keys))
+    ).all()
+    return {(c.account_id, c.external_id): c for c in found}
+
+
+def versions_by_id(session: Session, version_ids: set[int]) -> dict[int, CommentVersion]:
+    if not version_ids:
+        return {}
+    found = session.scalars(select(CommentVersion).where(CommentVersion.id.in_(version_ids))).all()
+    return {v.id: v for v in found}
+
+
+def add_all(session: Session, snapshots: Sequence[EvidenceSnapshot]) -> None:
+    session.add_all(snapshots)
+    session.flush()
 
 
 def deliveries(session: Session, delivery_ids: set[int]) -> Sequence[WebhookDelivery]:

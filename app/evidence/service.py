@@ -12,12 +12,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from app.evidence import repository
-from app.models import Assessment, Comment, EvidenceSnapshot, utcnow
+from app.models import (
+    Assessment,
+    Comment,
+    CommentEvent,
+    CommentVersion,
+    EvidenceSnapshot,
+    WebhookDelivery,
+    utcnow,
+)
 from app.modlog.service import record
 
 SCHEMA = "uppsikt.evidence/1"
@@ -37,6 +48,14 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotRequest:
+    comment: Comment
+    reason: str
+    assessment: Assessment | None = None
+    recommendation: dict[str, Any] | None = None
+
+
 def take_snapshot(
     session: Session,
     *,
@@ -46,18 +65,106 @@ def take_snapshot(
     recommendation: dict[str, Any] | None = None,
     actor: str = "worker",
 ) -> EvidenceSnapshot:
-    tenant, account = repository.context(session, comment)
-    versions = repository.versions(session, comment.id)
-    events = repository.events(session, comment.id)
-    delivery_ids = {v.delivery_id for v in versions if v.delivery_id} | {
-        e.delivery_id for e in events if e.delivery_id
-    }
-    parent = repository.parent_comment(session, comment)
-    parent_text = None
-    if parent is not None:
-        current = repository.version_by_id(session, parent.current_version_id)
-        parent_text = current.text if current else None
+    return take_snapshots(
+        session, [SnapshotRequest(comment, reason, assessment, recommendation)], actor=actor
+    )[0]
+
+
+def take_snapshots(
+    session: Session, requests: Sequence[SnapshotRequest], *, actor: str
+) -> list[EvidenceSnapshot]:
+    """Snapshots of several comments, reading what they need in one query per table."""
+    if not requests:
+        return []
+    comments = [r.comment for r in requests]
+    ids = [c.id for c in comments]
+    versions_of: dict[int, list[CommentVersion]] = {}
+    for v in repository.versions_of_comments(session, ids):
+        versions_of.setdefault(v.comment_id, []).append(v)
+    events_of: dict[int, list[CommentEvent]] = {}
+    for e in repository.events_of_comments(session, ids):
+        events_of.setdefault(e.comment_id, []).append(e)
+    parents = repository.parents_of(session, comments)
+    parent_texts = repository.versions_by_id(
+        session, {p.current_version_id for p in parents.values() if p.current_version_id is not None}
+    )
+    mine = {c.id: _delivery_ids(versions_of, events_of, c.id) for c in comments}
+    deliveries = {d.id: d for d in repository.deliveries(session, set().union(*mine.values()))}
     taken_at = utcnow()
+    snapshots = []
+    for request in requests:
+        comment = request.comment
+        parent = parents.get((comment.account_id, comment.parent_external_id or ""))
+        parent_version = parent_texts.get(parent.current_version_id or 0) if parent is not None else None
+        document = _document(
+            session,
+            request,
+            versions=versions_of.get(comment.id, []),
+            events=events_of.get(comment.id, []),
+            parent=parent,
+            parent_text=parent_version.text if parent_version is not None else None,
+            deliveries=[deliveries[d] for d in sorted(mine[comment.id]) if d in deliveries],
+            taken_at=taken_at,
+        )
+        snapshots.append(
+            EvidenceSnapshot(
+                tenant_id=comment.tenant_id,
+                account_id=comment.account_id,
+                comment_id=comment.id,
+                comment_version_id=comment.current_version_id,
+                assessment_id=request.assessment.id if request.assessment else None,
+                reason=request.reason,
+                taken_at=taken_at,
+                document=document,
+                sha256=document_sha256(document),
+            )
+        )
+    repository.add_all(session, snapshots)
+    for snapshot, comment in zip(snapshots, comments, strict=True):
+        record(
+            session,
+            tenant_id=comment.tenant_id,
+            actor=actor,
+            action="evidence.snapshot_taken",
+            subject_type="evidence",
+            subject_id=snapshot.id,
+            account_id=comment.account_id,
+            comment_id=comment.id,
+            payload={
+                "sha256": snapshot.sha256,
+                "reason": snapshot.reason,
+                "version_id": comment.current_version_id,
+            },
+        )
+    return snapshots
+
+
+def _delivery_ids(
+    versions_of: dict[int, list[CommentVersion]], events_of: dict[int, list[CommentEvent]], comment_id: int
+) -> set[int]:
+    return {v.delivery_id for v in versions_of.get(comment_id, []) if v.delivery_id} | {
+        e.delivery_id for e in events_of.get(comment_id, []) if e.delivery_id
+    }
+
+
+def _document(
+    session: Session,
+    request: SnapshotRequest,
+    *,
+    versions: list[CommentVersion],
+    events: list[CommentEvent],
+    parent: Comment | None,
+    parent_text: str | None,
+    deliveries: list[WebhookDelivery],
+    taken_at: datetime,
+) -> dict[str, Any]:
+    comment, assessment, recommendation, reason = (
+        request.comment,
+        request.assessment,
+        request.recommendation,
+        request.reason,
+    )
+    tenant, account = repository.context(session, comment)
     post_meta = comment.platform_metadata.get("post")
     document: dict[str, Any] = {
         "schema": SCHEMA,
@@ -125,7 +232,7 @@ def take_snapshot(
                 "signature_scheme": d.signature_scheme,
                 "body_base64": base64.b64encode(d.body).decode(),
             }
-            for d in repository.deliveries(session, delivery_ids)
+            for d in deliveries
         ],
         "assessment": None
         if assessment is None
@@ -138,31 +245,7 @@ def take_snapshot(
         },
         "recommendation": recommendation,
     }
-    digest = document_sha256(document)
-    snapshot = EvidenceSnapshot(
-        tenant_id=comment.tenant_id,
-        account_id=comment.account_id,
-        comment_id=comment.id,
-        comment_version_id=comment.current_version_id,
-        assessment_id=assessment.id if assessment else None,
-        reason=reason,
-        taken_at=taken_at,
-        document=document,
-        sha256=digest,
-    )
-    repository.add(session, snapshot)
-    record(
-        session,
-        tenant_id=comment.tenant_id,
-        actor=actor,
-        action="evidence.snapshot_taken",
-        subject_type="evidence",
-        subject_id=snapshot.id,
-        account_id=comment.account_id,
-        comment_id=comment.id,
-        payload={"sha256": digest, "reason": reason, "version_id": comment.current_version_id},
-    )
-    return snapshot
+    return document
 
 
 def ensure_current_snapshot(session: Session, *, comment: Comment, actor: str) -> EvidenceSnapshot:

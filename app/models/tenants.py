@@ -10,8 +10,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, LargeBinary, String, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, UTCDateTime, utcnow
+from app.platforms.capabilities import PLATFORMS
 
-PLATFORMS = ("facebook", "instagram", "linkedin", "web")
+__all__ = ["PLATFORMS"]  # re-exported: the registry is the one list of platforms
+
 ROLES = ("editor", "account_owner", "registrar", "admin")
 MEMBER_ROLES = ("owner", "editor")
 

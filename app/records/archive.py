@@ -42,7 +42,6 @@ from app.errors import BadRequest, NotFound
 from app.evidence.pdf import (
     MAX_COMMENT_CHARS,
     MAX_OTHER_CHARS,
-    PLATFORM_NAMES,
     _category_label,
     _cut,
     _cut_note,
@@ -54,6 +53,7 @@ from app.evidence.pdf import (
 )
 from app.models import Account, utcnow
 from app.modlog.service import record
+from app.platforms.capabilities import label as platform_label
 from app.records import repository
 
 SCHEMA = "uppsikt.archive-extract/1"
@@ -275,7 +275,7 @@ def render_extract_pdf(extract: Mapping[str, Any]) -> bytes:
     account = extract["account"]
     period = extract["period"]
     counts = extract["counts"]
-    platform = PLATFORM_NAMES.get(account["platform"], account["platform"])
+    platform = platform_label(account["platform"])
     pdf = _EvidencePDF(
         clean(
             f"Arkivutdrag · {account['display_name']} · {period['first_day']} – {period['last_day']}",

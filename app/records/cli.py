@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.platforms.capabilities import PLATFORMS
+
 
 def cmd_archive(args: argparse.Namespace) -> int:
     from app.db import begin_write, make_engine, make_session_factory, session_scope
@@ -48,7 +50,7 @@ def register_cli(subparsers: Any) -> None:
         description="Comments first received in the period (Swedish calendar days, both included).",
     )
     archive.add_argument("--account", required=True, help="the account's id or external id")
-    archive.add_argument("--platform", choices=["facebook", "instagram", "linkedin", "web"])
+    archive.add_argument("--platform", choices=list(PLATFORMS))
     archive.add_argument("--from", dest="start", required=True, help="first day, e.g. 2026-01-01")
     archive.add_argument("--to", dest="end", required=True, help="last day, e.g. 2026-06-30")
     archive.add_argument("--out", required=True, help="folder to write to (created if missing)")

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.errors import BadRequest, Conflict, NotFound, Unprocessable
-from app.evidence.pdf import PLATFORM_NAMES
 from app.models import Decision, EvidenceSnapshot, Registration, utcnow
 from app.modlog.service import record
+from app.platforms.capabilities import label
 from app.principal import Principal
 from app.registrations import repository
 from app.registrations.package import build_package, package_filename
@@ -174,9 +174,7 @@ def views(session: Session, registrations: Sequence[Registration]) -> list[Regis
                 received_at=comment.first_received_at,
                 platform_created_at=comment.platform_created_at,
                 sender=Sender(name=comment.author_name, external_id=comment.author_external_id),
-                channel=Channel(
-                    platform=comment.platform, name=PLATFORM_NAMES.get(comment.platform, comment.platform)
-                ),
+                channel=Channel(platform=comment.platform, name=label(comment.platform)),
                 account=AccountRef(
                     id=account.id,
                     platform=account.platform,

@@ -68,6 +68,9 @@ class WorkerProcess:
         signal.signal(signal.SIGINT, self.request_stop)
         if wake_on_stdin:
             threading.Thread(target=self._read_wakeups, name="uppsikt-wakeups", daemon=True).start()
+            # The supervising server waits for this line: the classifier is loaded, work can start.
+            sys.stdout.write("ready\n")
+            sys.stdout.flush()
         outbox = threading.Thread(target=self.outbox.run_forever, args=(self.stop,), name="uppsikt-outbox")
         outbox.start()
         try:

@@ -41,7 +41,13 @@ class WorkerSupervisor:
         self._thread = threading.Thread(target=self._supervise, name="uppsikt-supervisor", daemon=True)
 
     def start(self) -> None:
+        """Start the worker and wait until it has loaded the classifier (as the in-process
+        worker once did before the server answered), so that the first comment is not slow."""
         self._spawn()
+        process = self.process
+        assert process is not None and process.stdout is not None
+        if process.stdout.readline().strip() != b"ready":
+            log.error("worker.supervisor.not_ready", pid=process.pid, code=process.poll())
         self._thread.start()
 
     @property
@@ -69,15 +75,13 @@ class WorkerSupervisor:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stdin is not None:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
+        _close_pipes(process)
         self._thread.join(timeout=5)
         log.info("worker.supervisor.stopped", pid=process.pid)
 
     def _spawn(self) -> None:
         env = {**os.environ, "UPPSIKT_DATABASE_URL": self.settings.database_url}
-        process = subprocess.Popen(self.command, stdin=subprocess.PIPE, env=env)  # noqa: S603
+        process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # noqa: S603
         assert process.stdin is not None
         os.set_blocking(process.stdin.fileno(), False)
         with self._lock:
@@ -93,6 +97,7 @@ class WorkerSupervisor:
             code = process.wait()
             if self._stopping.is_set():
                 return
+            _close_pipes(process)
             if time.monotonic() - started > STABLE_AFTER_S:
                 delay = RESTART_BASE_S
             log.error("worker.supervisor.exited", pid=process.pid, code=code, restart_in_s=delay)
@@ -101,3 +106,10 @@ class WorkerSupervisor:
             delay = min(RESTART_CAP_S, delay * 2)
             self.restarts += 1
             self._spawn()
+
+
+def _close_pipes(process: subprocess.Popen[bytes]) -> None:
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()

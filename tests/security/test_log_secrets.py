@@ -326,7 +326,7 @@ def test_no_secret_or_personal_data_in_in_process_logging(database_url: str, all
             finally:
                 actions.close()
     text = "\n".join(all_logging.lines)
-    assert "worker.delivery.processed" in text and "webhook.delivery.rejected" in text
+    assert "worker.batch.processed" in text and "webhook.delivery.rejected" in text
     forbidden = forbidden_strings(list(keys.values()))
     leaks = [line for line in all_logging.lines if find(line, forbidden)]
     assert not leaks, leaks[:5]

@@ -49,11 +49,6 @@ _COMMENT_URN = re.compile(
 )
 _ORGANIZATION_URN = re.compile(r"urn:li:organization:[0-9]+")
 
-REASON_NO_HIDE = (
-    "LinkedIn har ingen funktion för att dölja kommentarer; ta bort kommentaren i stället om "
-    "riktlinjerna tillåter det."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class CommentUrn:
@@ -164,10 +159,6 @@ class LinkedInClient:
                 "reply_id_missing",
             )
         return new_id
-
-    def hide_comment(self, comment_urn: str, *, hidden: bool = True, **_: Any) -> None:
-        """Always refuses: LinkedIn's API has no hide (see the module docstring)."""
-        raise PlatformPermanentError(REASON_NO_HIDE, "not_supported")
 
     # --- transport ----------------------------------------------------------------------------
 

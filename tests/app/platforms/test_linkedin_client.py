@@ -125,14 +125,6 @@ def test_version_header_follows_the_constructor(
     assert fake.calls[0].headers["linkedin-version"] == "202601"
 
 
-def test_hide_is_not_supported(fake: FakeLinkedInAPI, client: LinkedInClient) -> None:
-    with pytest.raises(PlatformPermanentError) as info:
-        client.hide_comment(COMMENT, hidden=True, organization_urn=ORG, access_token=TOKEN)
-    assert info.value.code == "not_supported"
-    assert "LinkedIn har ingen funktion för att dölja" in info.value.reason
-    assert fake.calls == []
-
-
 # --- faults ---------------------------------------------------------------------------------------
 
 

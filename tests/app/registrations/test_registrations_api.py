@@ -81,7 +81,10 @@ def test_registrar_pulls_verifies_registers_and_downloads(world_factory: Any) ->
         "entries": len(log),
         "head_seq": log[-1]["seq"],
         "head_hash": log[-1]["hash"],
+        "records_checked": verified["records_checked"],
     }
+    # The comment, its assessment, evidence, item, decision and registration at least.
+    assert verified["records_checked"] >= 6
 
     # What the registrar needs to register, in one item.
     reg = world.client.get(f"/v1/registrations/{pending['id']}", headers=auth(world.registrar)).json()
