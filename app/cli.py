@@ -393,6 +393,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.retention.cli",
     "app.registrations.cli",
     "app.records.cli",
+    "app.web.cli",
 )
 
 

@@ -1,7 +1,211 @@
-"""The web pages' routes (none of them in the OpenAPI schema)."""
+"""The web inbox's routes: thin, Swedish, none of them in the OpenAPI schema.
+
+Each page calls the same services as the REST API (``app.queue.service``,
+``app.queue.views``, ``app.evidence.service``) with the signed-in person's
+``Principal``; a route only parses the form, checks the CSRF token, commits and
+renders.  Every POST checks the session's CSRF token before anything else.
+"""
 
 from __future__ import annotations
 
-from app.web import assets, docs
+from datetime import timedelta
 
-routers = (assets.router, docs.router)
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import begin_write, commit
+from app.errors import Forbidden, ServiceUnavailable, Unauthorized
+from app.logging import get_logger
+from app.tenants import repository as tenants_repository
+from app.web import assets, docs, sessions
+from app.web.oidc_login import OidcSignIn, build_sign_in
+from app.web.pages import Visit, clear_session_cookie, redirect, render, set_session_cookie, visit
+
+log = get_logger("app.web")
+
+router = APIRouter(include_in_schema=False)
+
+
+def _ttl(request: Request) -> timedelta:
+    return timedelta(seconds=request.app.state.settings.web_session_ttl_s)
+
+
+def _oidc(request: Request) -> OidcSignIn | None:
+    """The OIDC sign-in of this app, built on first use from its settings."""
+    state = request.app.state
+    if not hasattr(state, "web_oidc"):
+        state.web_oidc = build_sign_in(state.settings, state.auth.oidc)
+    found: OidcSignIn | None = state.web_oidc
+    return found
+
+
+def _refused(request: Request, v: Visit, text: str, status: int = 403) -> HTMLResponse:
+    return render(request, "message.html", v, {"heading": "Det gick inte", "text": text}, status=status)
+
+
+CSRF_REFUSED = "Formuläret hade ingen giltig säkerhetskod. Ladda om sidan och försök igen."
+
+
+# -- start page and sign-in ------------------------------------------------------------------------
+
+
+@router.get("/")
+def landing(request: Request, v: Visit = Depends(visit)) -> HTMLResponse:
+    message = "Du är utloggad." if request.query_params.get("utloggad") else None
+    return render(
+        request, "landing.html", v, {"oidc_enabled": _oidc(request) is not None, "message": message}
+    )
+
+
+@router.get("/logga-in/lank/{token}")
+def login_link_page(request: Request, token: str, v: Visit = Depends(visit)) -> Response:
+    """Confirm before spending the link: a mail filter that opens links must not sign anyone in."""
+    link = sessions.valid_link(v.db, token)
+    if link is None:
+        return render(
+            request,
+            "message.html",
+            v,
+            {
+                "heading": "Länken går inte att använda",
+                "text": "Inloggningslänken är okänd, för gammal eller redan använd. Be om en ny.",
+            },
+            status=404,
+        )
+    context = {
+        "token": token,
+        "subject": link.subject,
+        "role": link.role,
+        "tenant": sessions.tenant_name(v.db, link.tenant_id),
+    }
+    if v.web_session is not None:
+        return render(request, "link_confirm.html", v, context)
+    # An anonymous session carries this form's CSRF token.
+    begin_write(v.db)
+    v.web_session, session_token = sessions.start_anonymous(v.db, ttl=_ttl(request))
+    commit(v.db)
+    response = render(request, "link_confirm.html", v, context)
+    set_session_cookie(response, request, session_token, _ttl(request))
+    return response
+
+
+@router.post("/logga-in/lank/{token}")
+def login_link_use(
+    request: Request, token: str, csrf_token: str = Form(""), v: Visit = Depends(visit)
+) -> Response:
+    try:
+        sessions.check_csrf(v.web_session, csrf_token)
+    except Forbidden:
+        return _refused(request, v, CSRF_REFUSED)
+    begin_write(v.db)
+    try:
+        link = sessions.redeem_login_link(v.db, token)
+    except Unauthorized:
+        return _refused(request, v, "Inloggningslänken är okänd, för gammal eller redan använd.", 401)
+    _, session_token = sessions.sign_in(
+        v.db,
+        previous=v.web_session,
+        tenant_id=link.tenant_id,
+        role=link.role,
+        subject=link.subject,
+        ttl=_ttl(request),
+    )
+    commit(v.db)
+    response = redirect("/inkorg")
+    set_session_cookie(response, request, session_token, _ttl(request))
+    return response
+
+
+@router.get("/logga-in/oidc")
+def oidc_begin(request: Request, v: Visit = Depends(visit)) -> Response:
+    flow = _oidc(request)
+    if flow is None:
+        return _refused(request, v, "Inloggning med kommunens identitetstjänst är inte inställd.", 404)
+    try:
+        attempt = flow.begin()
+    except ServiceUnavailable:
+        return _refused(request, v, "Kommunens inloggningstjänst svarar inte. Försök igen om en stund.", 503)
+    begin_write(v.db)
+    # A fresh anonymous session per attempt: what the callback checks lives only there.
+    web_session, session_token = sessions.start_anonymous(v.db, ttl=timedelta(minutes=10))
+    web_session.oidc_state = attempt.state
+    web_session.oidc_nonce = attempt.nonce
+    web_session.oidc_code_verifier = attempt.code_verifier
+    if v.web_session is not None and v.web_session.tenant_id is None:
+        sessions.sign_out(v.db, v.web_session)
+    commit(v.db)
+    response = RedirectResponse(attempt.url, status_code=302)
+    set_session_cookie(response, request, session_token, timedelta(minutes=10))
+    return response
+
+
+@router.get("/logga-in/oidc/callback")
+def oidc_callback(
+    request: Request, code: str = "", state: str = "", error: str = "", v: Visit = Depends(visit)
+) -> Response:
+    flow = _oidc(request)
+    if flow is None:
+        return _refused(request, v, "Inloggning med kommunens identitetstjänst är inte inställd.", 404)
+    ws = v.web_session
+    if error or not code or ws is None or ws.tenant_id is not None:
+        return _refused(request, v, "Inloggningen avbröts eller hör inte till den här webbläsaren.", 401)
+    try:
+        identity = flow.finish(
+            code=code,
+            returned_state=state,
+            state=ws.oidc_state,
+            nonce=ws.oidc_nonce,
+            code_verifier=ws.oidc_code_verifier,
+        )
+    except ServiceUnavailable:
+        return _refused(request, v, "Kommunens inloggningstjänst svarar inte. Försök igen om en stund.", 503)
+    except (Unauthorized, Forbidden):
+        return _refused(request, v, "Inloggningen godtogs inte. Försök igen eller kontakta en administratör.")
+    tenant = tenants_repository.tenant_by_name(v.db, identity.tenant)
+    if tenant is None:
+        return _refused(request, v, "Din organisation finns inte i Uppsikt.")
+    begin_write(v.db)
+    _, session_token = sessions.sign_in(
+        v.db,
+        previous=ws,
+        tenant_id=tenant.id,
+        role=identity.role,
+        subject=identity.subject,
+        ttl=_ttl(request),
+    )
+    commit(v.db)
+    response = redirect("/inkorg")
+    set_session_cookie(response, request, session_token, _ttl(request))
+    return response
+
+
+@router.post("/logga-ut")
+def sign_out(request: Request, csrf_token: str = Form(""), v: Visit = Depends(visit)) -> Response:
+    try:
+        sessions.check_csrf(v.web_session, csrf_token)
+    except Forbidden:
+        return _refused(request, v, CSRF_REFUSED)
+    assert v.web_session is not None
+    begin_write(v.db)
+    sessions.sign_out(v.db, v.web_session)
+    commit(v.db)
+    response = redirect("/?utloggad=1")
+    clear_session_cookie(response, request)
+    return response
+
+
+# -- the inbox -------------------------------------------------------------------------------------
+
+
+def _sign_in_first() -> RedirectResponse:
+    return RedirectResponse("/?inloggning=1", status_code=303)
+
+
+@router.get("/inkorg")
+def inbox(request: Request, v: Visit = Depends(visit)) -> Response:
+    if v.principal is None:
+        return _sign_in_first()
+    return render(request, "inbox.html", v, {})
+
+
+routers = (assets.router, docs.router, router)
