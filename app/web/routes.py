@@ -11,15 +11,28 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app.db import begin_write, commit
-from app.errors import Forbidden, ServiceUnavailable, Unauthorized
+from app.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthorized, Unprocessable
+from app.evidence.pdf import render_evidence_pdf
+from app.evidence.service import get_snapshot, pdf_document
 from app.logging import get_logger
+from app.queue import service as queue_service
+from app.queue import views
+from app.queue.routes import WORKERS
 from app.tenants import repository as tenants_repository
-from app.web import assets, docs, sessions
+from app.web import assets, docs, inbox_view, sessions
 from app.web.oidc_login import OidcSignIn, build_sign_in
-from app.web.pages import Visit, clear_session_cookie, redirect, render, set_session_cookie, visit
+from app.web.pages import (
+    Visit,
+    clear_session_cookie,
+    fragment,
+    redirect,
+    render,
+    set_session_cookie,
+    visit,
+)
 
 log = get_logger("app.web")
 
@@ -202,10 +215,170 @@ def _sign_in_first() -> RedirectResponse:
 
 
 @router.get("/inkorg")
-def inbox(request: Request, v: Visit = Depends(visit)) -> Response:
+def inbox(
+    request: Request,
+    konto: str = "",
+    kategori: str = "",
+    status: str = "open",
+    forsenade: str = "",
+    sida: str = "",
+    v: Visit = Depends(visit),
+) -> Response:
+    """The queue, most urgent first, for the accounts this person may see."""
     if v.principal is None:
         return _sign_in_first()
-    return render(request, "inbox.html", v, {})
+    filters = inbox_view.Filters.parse(konto=konto, kategori=kategori, status=status, forsenade=forsenade)
+    page = inbox_view.load_page(v.db, v.principal, filters, cursor=sida or None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "accounts": views.visible_accounts(v.db, v.principal),
+        "poll_url": f"/inkorg/rader?{filters.query()}" if not sida else None,
+    }
+    return render(request, "inbox.html", v, context)
+
+
+@router.get("/inkorg/rader")
+def inbox_rows(
+    request: Request,
+    konto: str = "",
+    kategori: str = "",
+    status: str = "open",
+    forsenade: str = "",
+    v: Visit = Depends(visit),
+) -> Response:
+    """The first page's rows alone, for the inbox's own script to swap in when they change."""
+    if v.principal is None:
+        return Response(status_code=401)
+    filters = inbox_view.Filters.parse(konto=konto, kategori=kategori, status=status, forsenade=forsenade)
+    page = inbox_view.load_page(v.db, v.principal, filters, cursor=None)
+    return fragment(request, "_inbox_rows.html", {"page": page}, {"x-inkorg-version": page.version})
+
+
+@router.get("/inkorg/{item_id}")
+def item_page(request: Request, item_id: int, v: Visit = Depends(visit)) -> Response:
+    """The item; opening it claims it for this person unless someone else holds it."""
+    if v.principal is None:
+        return _sign_in_first()
+    try:
+        item = queue_service.get_item(v.db, v.principal, item_id)
+    except NotFound:
+        return _not_found(request, v)
+    if inbox_view.should_claim(item, v.principal):
+        begin_write(v.db)
+        try:
+            item = queue_service.claim(v.db, principal=v.principal, item_id=item_id, ttl=_claim_ttl(request))
+            commit(v.db)
+        except Conflict:
+            v.db.rollback()  # someone else claimed it a moment ago: show who
+            item = queue_service.get_item(v.db, v.principal, item_id)
+    page = inbox_view.item_view(v.db, v.principal, item)
+    notice = "Beslutet är sparat." if request.query_params.get("sparat") else None
+    return render(
+        request,
+        "item.html",
+        v,
+        {"view": page, "form": inbox_view.DecisionForm.initial(page), "notice": notice},
+    )
+
+
+@router.post("/inkorg/{item_id}/beslut")
+def decide(
+    request: Request,
+    item_id: int,
+    csrf_token: str = Form(""),
+    atgarder: list[str] = Form([]),
+    motivering: str = Form(""),
+    svarstext: str = Form(""),
+    version: int = Form(0),
+    andra: str = Form(""),
+    v: Visit = Depends(visit),
+) -> Response:
+    try:
+        sessions.check_csrf(v.web_session, csrf_token)
+    except Forbidden:
+        return _refused(request, v, CSRF_REFUSED)
+    if v.principal is None:
+        return _sign_in_first()
+    if v.principal.role not in WORKERS:
+        return _refused(request, v, "Din roll kan inte fatta beslut om kommentarer.")
+    try:
+        item = queue_service.get_item(v.db, v.principal, item_id)
+    except NotFound:
+        return _not_found(request, v)
+    form = inbox_view.DecisionForm(
+        actions=atgarder, reason=motivering, reply_text=svarstext, version=version, reverse=bool(andra)
+    )
+    errors = form.errors(item)
+    if errors:
+        page = inbox_view.item_view(v.db, v.principal, item)
+        return render(request, "item.html", v, {"view": page, "form": form, "errors": errors}, status=400)
+    begin_write(v.db)
+    try:
+        queue_service.decide(
+            v.db,
+            principal=v.principal,
+            item_id=item_id,
+            actions_requested=form.actions,
+            reason=form.reason.strip(),
+            reply_text=form.reply_text.strip() or None,
+            expected_version=form.version or None,
+            reverse_previous=form.reverse,
+        )
+        commit(v.db)
+    except (Conflict, Unprocessable) as exc:
+        v.db.rollback()
+        item = queue_service.get_item(v.db, v.principal, item_id)
+        page = inbox_view.item_view(v.db, v.principal, item)
+        # The person's choices stay in the form: nothing they wrote is lost.
+        form = form.after_conflict(item) if isinstance(exc, Conflict) else form
+        errors = [inbox_view.service_error(exc)]
+        return render(
+            request, "item.html", v, {"view": page, "form": form, "errors": errors}, status=exc.status_code
+        )
+    request.app.state.wake_worker()
+    return redirect(f"/inkorg/{item_id}?sparat=1")
+
+
+@router.get("/inkorg/bevis/{evidence_id}.json")
+def evidence_json(evidence_id: int, request: Request, v: Visit = Depends(visit)) -> Response:
+    if v.principal is None:
+        return _sign_in_first()
+    try:
+        snapshot = get_snapshot(v.db, v.principal, evidence_id)
+    except NotFound:
+        return _not_found(request, v)
+    return JSONResponse(inbox_view.evidence_json(snapshot))
+
+
+@router.get("/inkorg/bevis/{evidence_id}.pdf")
+def evidence_pdf(evidence_id: int, request: Request, v: Visit = Depends(visit)) -> Response:
+    if v.principal is None:
+        return _sign_in_first()
+    try:
+        snapshot = get_snapshot(v.db, v.principal, evidence_id)
+    except NotFound:
+        return _not_found(request, v)
+    return Response(
+        render_evidence_pdf(pdf_document(snapshot)),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="bevis-{snapshot.id}.pdf"'},
+    )
+
+
+def _not_found(request: Request, v: Visit) -> HTMLResponse:
+    text = "Det finns ingen sådan kommentar, eller så har du inte tillgång till kontot."
+    return render(
+        request,
+        "message.html",
+        v,
+        {"heading": "Hittades inte", "text": text, "back_url": "/inkorg", "back_label": "Till inkorgen"},
+        status=404,
+    )
+
+
+def _claim_ttl(request: Request) -> timedelta:
+    return timedelta(seconds=request.app.state.settings.claim_ttl_s)
 
 
 routers = (assets.router, docs.router, router)

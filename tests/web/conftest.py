@@ -147,3 +147,7 @@ def serve_app(app: Any, *, startup_timeout: float = 30.0) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=startup_timeout)
         sock.close()
+
+
+# The queue's world (a service wired to fake platform APIs, real classifiers) for the inbox tests.
+from tests.app.queue.conftest import graph, linkedin_api, world_factory  # noqa: E402, F401
