@@ -22,7 +22,7 @@ from app.queue import service as queue_service
 from app.queue import views
 from app.queue.routes import WORKERS
 from app.tenants import repository as tenants_repository
-from app.web import assets, docs, inbox_view, sessions
+from app.web import assets, docs, inbox_view, registrar_routes, sessions
 from app.web.oidc_login import OidcSignIn, build_sign_in
 from app.web.pages import (
     Visit,
@@ -64,7 +64,13 @@ CSRF_REFUSED = "Formuläret hade ingen giltig säkerhetskod. Ladda om sidan och 
 
 @router.get("/")
 def landing(request: Request, v: Visit = Depends(visit)) -> HTMLResponse:
-    message = "Du är utloggad." if request.query_params.get("utloggad") else None
+    message = (
+        "Du är utloggad."
+        if request.query_params.get("utloggad")
+        else "Logga in för att se sidan."
+        if request.query_params.get("inloggning")
+        else None
+    )
     return render(
         request, "landing.html", v, {"oidc_enabled": _oidc(request) is not None, "message": message}
     )
@@ -381,4 +387,4 @@ def _claim_ttl(request: Request) -> timedelta:
     return timedelta(seconds=request.app.state.settings.claim_ttl_s)
 
 
-routers = (assets.router, docs.router, router)
+routers = (assets.router, docs.router, router, registrar_routes.router)

@@ -193,3 +193,55 @@ def test_a_conflicting_decision_is_explained_and_keeps_the_form(
 class _Quiet:
     def csp_violations(self) -> list[str]:
         return []
+
+
+def test_registrar_registers_and_reads_the_log(
+    served: tuple[World, str], page: Any, screenshots: Path
+) -> None:
+    world, base = served
+    deliver(world, base, "1", PNR_TEXT)
+    [item] = world.items()
+    r = world.decide(item["id"], actions=item["recommended_actions"], reason="Personnummer ska inte synas.")
+    assert r.status_code == 200, r.text
+    sign_in(page, login_url(world, base, "reg@kommun.example", role="registrar"))
+    page.get_by_role("link", name="Registrering").click()
+    page.wait_for_url("**/registrering")
+    assert "Inkommen kommentar på Facebook" in page.locator("h2").first.inner_text()
+    check_page(page, screenshots, "registrering")
+
+    package = page.request.get(
+        base + page.get_by_role("link", name="Ladda ner paketet").first.get_attribute("href")
+    )
+    assert package.status == 200 and package.headers["content-type"] == "application/zip"
+
+    field = page.get_by_label("Diarienummer för registrering")
+    field.fill("inte ett nummer")
+    page.get_by_role("button", name="Spara diarienummer").click()
+    page.locator(".error-summary").wait_for()
+    assert field.input_value() == "inte ett nummer"  # kept for correction
+    check_page(page, screenshots, "registrering-fel")
+    page.locator(".error-summary a").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("KS 2026/123")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/registrering?sparat=1")
+    registrations = world.client.get(
+        "/v1/registrations", headers={"Authorization": f"Bearer {world.registrar}"}
+    )
+    assert registrations.json()["items"][0]["diarienummer"] == "KS 2026/123"
+
+    page.get_by_role("link", name="Moderationslogg").click()
+    page.wait_for_url("**/logg")
+    assert "Loggen är hel" in page.locator("main").inner_text()
+    assert "registration.registered" in page.locator("table").inner_text()
+    check_page(page, screenshots, "logg")
+    csv = page.request.get(f"{base}/logg.csv")
+    assert csv.status == 200 and "registration.registered" in csv.text()
+
+
+def test_an_editor_has_no_registrar_pages(served: tuple[World, str], page: Any) -> None:
+    world, base = served
+    sign_in(page, login_url(world, base, "red@kommun.example"))
+    assert page.get_by_role("link", name="Registrering").count() == 0
+    for path in ("/registrering", "/logg", "/logg.csv"):
+        assert page.request.get(base + path).status == 403
