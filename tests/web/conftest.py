@@ -11,6 +11,7 @@ and photographed into the session's temporary folder.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -104,11 +105,27 @@ def audit(page: Any) -> list[dict[str, Any]]:
     ]
 
 
+def heading_levels(page: Any) -> list[int]:
+    return [
+        int(tag[1])
+        for tag in page.locator("h1, h2, h3, h4, h5, h6").evaluate_all(
+            "els => els.map(e => e.tagName.toLowerCase())"
+        )
+    ]
+
+
 def check_page(page: Any, screenshots: Path, name: str) -> None:
-    """Screenshot, then fail on accessibility violations or CSP reports."""
+    """Screenshot, then fail on accessibility violations, headings out of order, CSP reports."""
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
     violations = audit(page)
     assert violations == [], f"{name}: axe-core violations {violations}"
+    levels = heading_levels(page)
+    # One h1; an error summary's h2 may come before it (GOV.UK puts the summary first).
+    assert levels.count(1) == 1, f"{name}: headings {levels}"
+    steps = [b - a for a, b in itertools.pairwise(levels)]
+    assert all(step <= 1 for step in steps), f"{name}: a heading level is skipped in {levels}"
+    assert page.evaluate("document.documentElement.lang") == "sv", name
+    assert page.locator("a.skip-link[href='#innehall']").count() == 1, name
     assert page.watch.csp_violations() == [], f"{name}: {page.watch.csp_violations()}"
 
 
