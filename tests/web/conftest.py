@@ -130,11 +130,17 @@ def check_page(page: Any, screenshots: Path, name: str) -> None:
 
 
 @contextmanager
-def serve_app(app: Any, *, startup_timeout: float = 30.0) -> Iterator[str]:
-    """Serve the application (lifespan on) with uvicorn in a thread; yield its base URL."""
+def serve_app(
+    app: Any, *, port: int = 0, lifespan: str = "on", startup_timeout: float = 30.0
+) -> Iterator[str]:
+    """Serve the application with uvicorn in a thread; yield its base URL.
+
+    ``lifespan="off"`` serves an app whose lifespan already runs (a test client's), on
+    the same engine; ``port`` is for a test that must know the address in advance.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
@@ -142,7 +148,7 @@ def serve_app(app: Any, *, startup_timeout: float = 30.0) -> Iterator[str]:
         port=port,
         http="h11",
         ws="none",
-        lifespan="on",
+        lifespan=lifespan,
         loop="asyncio",
         log_level="warning",
         access_log=False,
@@ -164,6 +170,18 @@ def serve_app(app: Any, *, startup_timeout: float = 30.0) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=startup_timeout)
         sock.close()
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Any]:
+    """A fake OpenID Connect provider over real HTTP."""
+    from tests.fakes.oidc_provider import FakeOidcProvider
+    from tests.fakes.server import serve
+
+    fake = FakeOidcProvider()
+    with serve(fake.app) as url:
+        fake.issuer = url
+        yield fake
 
 
 # The queue's world (a service wired to fake platform APIs, real classifiers) for the inbox tests.

@@ -15,12 +15,15 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from app.web import sessions
 from tests.app.queue.conftest import World
+from tests.e2e.server import free_port
 from tests.factories import feed_change, meta_json, page_delivery, sign_meta
+from tests.fakes.oidc_provider import CLIENT_ID, CLIENT_SECRET
 from tests.fakes.server import serve
-from tests.web.conftest import check_page
+from tests.web.conftest import check_page, serve_app
 
 PNR_TEXT = "Ring mig, mitt personnummer är 19850101-2390 om ni behöver det för ärendet."
 INSULT = "Ni på kommunen är idioter allihop"
@@ -245,3 +248,38 @@ def test_an_editor_has_no_registrar_pages(served: tuple[World, str], page: Any) 
     assert page.get_by_role("link", name="Registrering").count() == 0
     for path in ("/registrering", "/logg", "/logg.csv"):
         assert page.request.get(base + path).status == 403
+
+
+def test_sign_in_with_the_identity_provider_in_a_browser(
+    world_factory: Any, provider: Any, page: Any, screenshots: Path
+) -> None:
+    port = free_port()
+    world: World = world_factory(
+        "helsingborg",
+        oidc_issuer=provider.issuer,
+        oidc_audience="uppsikt-api",
+        oidc_jwks_url=f"{provider.issuer}/jwks",
+        oidc_client_id=CLIENT_ID,
+        oidc_client_secret=SecretStr(CLIENT_SECRET),
+        oidc_redirect_url=f"http://127.0.0.1:{port}/logga-in/oidc/callback",
+    )
+    provider.tamper = {}
+    provider.person = {
+        "email": "red@kommun.example",
+        "email_verified": True,
+        "uppsikt_tenant": world.tenant.name,
+        "uppsikt_role": "editor",
+    }
+    with serve_app(world.client.app, port=port, lifespan="off") as base:
+        page.goto(f"{base}/")
+        check_page(page, screenshots, "startsida-oidc")
+        page.get_by_role("link", name="Logga in med kommunens inloggning").click()
+        page.wait_for_url(f"{base}/inkorg")
+        assert "Inloggad som red@kommun.example (redaktör)" in page.locator("header").inner_text()
+        cookie = next(c for c in page.context.cookies() if c["name"] == "uppsikt_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        # Sign out with the keyboard: the session ends on the server too.
+        tab_to(page, "el.textContent.trim() === 'Logga ut'")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/?utloggad=1")
+        assert page.request.get(f"{base}/inkorg", max_redirects=0).status == 303

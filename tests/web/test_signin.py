@@ -25,7 +25,6 @@ from tests.conftest import make_settings
 from tests.e2e.server import server_env
 from tests.factories import create_account, create_tenant
 from tests.fakes.oidc_provider import CLIENT_ID, CLIENT_SECRET, FakeOidcProvider
-from tests.fakes.server import serve
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -220,14 +219,6 @@ def test_cli_prints_a_working_one_time_link(web: TestClient, settings: Settings)
 
 
 # -- OIDC authorization code + PKCE ------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[FakeOidcProvider]:
-    fake = FakeOidcProvider()
-    with serve(fake.app) as url:
-        fake.issuer = url
-        yield fake
 
 
 @pytest.fixture
