@@ -283,3 +283,27 @@ def test_sign_in_with_the_identity_provider_in_a_browser(
         page.keyboard.press("Enter")
         page.wait_for_url(f"{base}/?utloggad=1")
         assert page.request.get(f"{base}/inkorg", max_redirects=0).status == 303
+
+
+def test_everything_works_without_javascript(served: tuple[World, str], browser: Any) -> None:
+    world, base = served
+    deliver(world, base, "1", INSULT)
+    [item] = world.items()
+    context = browser.new_context(locale="sv-SE", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, login_url(world, base, "red@kommun.example"))
+        page.get_by_label("Kategori").select_option("harassment")
+        page.get_by_role("button", name="Filtrera").click()
+        page.wait_for_url("**kategori=harassment**")
+        page.get_by_role("link", name=f"Kommentar {item['id']}").click()
+        page.get_by_label("Ingen åtgärd").check()
+        for action in item["recommended_actions"]:
+            page.locator(f"input[name=atgarder][value={action}]").uncheck()
+        page.get_by_label("Motivering").fill("Kritik mot kommunen får stå kvar.")
+        page.get_by_role("button", name="Spara beslut").click()
+        page.wait_for_url("**?sparat=1")
+    finally:
+        context.close()
+    decided = world.item(item["id"])
+    assert decided["status"] == "decided" and decided["decisions"][0]["actions"] == ["none"]
