@@ -243,6 +243,30 @@ def service_error(exc: UppsiktError) -> FormError:
     )
 
 
+@dataclass
+class PoliceReviewForm:
+    reported: str = ""
+    reason: str = ""
+    field_errors: dict[str, str] = field(default_factory=dict)
+
+    def errors(self) -> list[FormError]:
+        found = []
+        if self.reported not in ("ja", "nej"):
+            found.append(FormError("Välj om innehållet har polisanmälts.", "anmald-ja"))
+        if not self.reason.strip():
+            found.append(FormError("Skriv en motivering till prövningen.", "polis-motivering"))
+        elif len(self.reason) > 2000:
+            found.append(FormError("Motiveringen får vara högst 2000 tecken.", "polis-motivering"))
+        self.field_errors = {e.target: e.text for e in found}
+        return found
+
+
+def police_error(exc: UppsiktError) -> FormError:
+    if isinstance(exc, Conflict):
+        return FormError("Ingen prövning väntar längre; någon annan har redan sparat den.", "anmald-ja")
+    return FormError("Bara kontoansvariga och administratörer prövar polisanmälan.", "anmald-ja")
+
+
 def action_names(actions: list[str]) -> str:
     return ", ".join(ACTION_LABELS.get(a, a) for a in actions)
 

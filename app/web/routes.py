@@ -346,6 +346,58 @@ def decide(
     return redirect(f"/inkorg/{item_id}?sparat=1")
 
 
+@router.post("/inkorg/{item_id}/polisanmalan")
+def police_review(
+    request: Request,
+    item_id: int,
+    csrf_token: str = Form(""),
+    anmald: str = Form(""),
+    polis_motivering: str = Form(""),
+    v: Visit = Depends(visit),
+) -> Response:
+    """The account owner records whether the content was reported to the police, and why."""
+    try:
+        sessions.check_csrf(v.web_session, csrf_token)
+    except Forbidden:
+        return _refused(request, v, CSRF_REFUSED)
+    if v.principal is None:
+        return _sign_in_first()
+    try:
+        item = queue_service.get_item(v.db, v.principal, item_id)
+    except NotFound:
+        return _not_found(request, v)
+    review = inbox_view.PoliceReviewForm(reported=anmald, reason=polis_motivering)
+    errors = review.errors()
+    if not errors:
+        begin_write(v.db)
+        try:
+            queue_service.record_police_review(
+                v.db,
+                principal=v.principal,
+                item_id=item_id,
+                reported=anmald == "ja",
+                reason=polis_motivering.strip(),
+            )
+            commit(v.db)
+            return redirect(f"/inkorg/{item_id}?sparat=1")
+        except (Forbidden, Conflict) as exc:
+            v.db.rollback()
+            item = queue_service.get_item(v.db, v.principal, item_id)
+            errors = [inbox_view.police_error(exc)]
+            status = exc.status_code
+    else:
+        status = 400
+    page = inbox_view.item_view(v.db, v.principal, item)
+    context = {
+        "view": page,
+        "form": inbox_view.DecisionForm.initial(page),
+        "review": review,
+        "errors": errors,
+        "error_heading": "Prövningen är inte sparad",
+    }
+    return render(request, "item.html", v, context, status=status)
+
+
 @router.get("/inkorg/bevis/{evidence_id}.json")
 def evidence_json(evidence_id: int, request: Request, v: Visit = Depends(visit)) -> Response:
     if v.principal is None:

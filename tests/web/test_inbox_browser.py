@@ -307,3 +307,25 @@ def test_everything_works_without_javascript(served: tuple[World, str], browser:
         context.close()
     decided = world.item(item["id"])
     assert decided["status"] == "decided" and decided["decisions"][0]["actions"] == ["none"]
+
+
+def test_police_review_form_is_accessible(world_factory: Any, page: Any, screenshots: Path) -> None:
+    world: World = world_factory("harjedalen")
+    with serve(world.client.app) as base:
+        deliver(world, base, "1", PNR_TEXT)
+        [item] = world.items()
+        assert (
+            world.decide(item["id"], actions=item["recommended_actions"], reason="Riktlinjen.").status_code
+            == 200
+        )
+        sign_in(page, login_url(world, base, "chef@kommun.example", role="account_owner"))
+        page.goto(f"{base}/inkorg/{item['id']}")
+        page.get_by_role("button", name="Spara prövningen").click()
+        page.locator(".error-summary").wait_for()
+        check_page(page, screenshots, "polisanmalan-fel")
+        page.get_by_label("Ja, det är polisanmält").check()
+        page.get_by_label("Motivering till prövningen").fill("Olaga hot mot anställd.")
+        page.get_by_role("button", name="Spara prövningen").click()
+        page.wait_for_url("**?sparat=1")
+        check_page(page, screenshots, "polisanmalan-sparad")
+    assert world.item(item["id"])["police_review"] == "reported"

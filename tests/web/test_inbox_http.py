@@ -147,3 +147,36 @@ def test_a_registrar_cannot_decide(world: World) -> None:
     assert answer.status_code == 403 and "Din roll" in answer.text
     assert world.item(item)["status"] == "open"
     assert world.item(item)["claimed_by"] is None  # a registrar's visit claims nothing
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def test_the_account_owner_records_the_police_review(world_factory: Any) -> None:
+    world: World = world_factory("harjedalen")
+    world.comment(comment="1", message=PNR_TEXT)
+    world.process()
+    [item] = world.items()
+    assert "police_review" in item["recommended_actions"]
+    r = world.decide(item["id"], actions=item["recommended_actions"], reason="Enligt riktlinjerna.")
+    assert r.status_code == 200, r.text
+    editor = browser_as(world, "red@kommun.example")
+    assert "Pröva polisanmälan" not in editor.get(f"/inkorg/{item['id']}").text
+    owner = browser_as(world, "chef@kommun.example", role="account_owner")
+    page = owner.get(f"/inkorg/{item['id']}")
+    assert "Pröva polisanmälan" in page.text and "Väntar på kontoansvarigs prövning" in page.text
+    url = f"/inkorg/{item['id']}/polisanmalan"
+    missing = owner.post(url, data={"csrf_token": csrf(page.text), "polis_motivering": "Inget brott."})
+    assert missing.status_code == 400 and 'href="#anmald-ja"' in missing.text
+    assert "Inget brott." in missing.text  # what was written stays
+    assert owner.post(url, data={"anmald": "nej", "polis_motivering": "x"}).status_code == 403  # no CSRF
+    saved = owner.post(
+        url, data={"csrf_token": csrf(page.text), "anmald": "nej", "polis_motivering": "Inget brott."}
+    )
+    assert saved.status_code == 200 and "Inte anmäld – Inget brott." in saved.text
+    assert world.item(item["id"])["police_review"] == "not_reported"
+    again = owner.post(url, data={"csrf_token": csrf(page.text), "anmald": "ja", "polis_motivering": "Ändå."})
+    assert again.status_code == 409 and "Ingen prövning väntar" in again.text
