@@ -33,7 +33,20 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d kl. %H:%M")
 
 
+def actor_name(actor: str | None) -> str:
+    """Who did something, as people read it: the person, an API key or the service itself."""
+    if not actor:
+        return ""
+    kind, _, rest = actor.partition(":")
+    if kind == "user":
+        return rest
+    if kind == "apikey":
+        return f"API-nyckel {rest}"
+    return "Uppsikt (automatiskt)" if actor == "worker" else actor
+
+
 templates.env.filters["local_time"] = local_time
+templates.env.filters["actor"] = actor_name
 templates.env.globals.update(GLOBALS)
 
 

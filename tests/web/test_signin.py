@@ -20,6 +20,7 @@ from app.main import create_app
 from app.models import LoginLink, WebSession, utcnow
 from app.settings import Settings
 from app.web import sessions
+from app.web.assets import PAGE_CSP
 from app.web.pages import COOKIE
 from tests.conftest import make_settings
 from tests.e2e.server import server_env
@@ -80,6 +81,8 @@ def test_login_link_signs_in_once_and_rotates_the_session(web: TestClient) -> No
     assert signed_in != anonymous  # a new id at sign-in
     inbox = web.get("/inkorg", follow_redirects=False)
     assert inbox.status_code == 200 and "Inloggad som red1@example.se" in inbox.text
+    # Pages allow only the service's own scripts and styles, never inline ones.
+    assert inbox.headers["content-security-policy"] == PAGE_CSP and "unsafe" not in PAGE_CSP
     # Only a hash of the token and of the session id is stored.
     factory = web.app.state.session_factory  # type: ignore[attr-defined]
     with factory() as s:

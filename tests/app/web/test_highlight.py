@@ -25,3 +25,11 @@ def test_a_long_text_is_cut_around_the_first_marked_word() -> None:
     assert pieces[0] == ("…", False) and pieces[-1] == ("…", False)
     assert ("idiot", True) in pieces
     assert sum(len(p) for p, _ in pieces[1:-1]) <= 100
+
+
+def test_actor_names() -> None:
+    from app.web.pages import actor_name
+
+    assert actor_name("user:red@kommun.example") == "red@kommun.example"
+    assert actor_name("apikey:7") == "API-nyckel 7"
+    assert actor_name("worker") == "Uppsikt (automatiskt)"
