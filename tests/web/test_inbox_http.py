@@ -180,3 +180,17 @@ def test_the_account_owner_records_the_police_review(world_factory: Any) -> None
     assert world.item(item["id"])["police_review"] == "not_reported"
     again = owner.post(url, data={"csrf_token": csrf(page.text), "anmald": "ja", "polis_motivering": "Ändå."})
     assert again.status_code == 409 and "Ingen prövning väntar" in again.text
+
+
+def test_the_item_page_shows_every_version_and_the_evidence(world: World) -> None:
+    red = browser_as(world, "red@kommun.example")
+    item = next(i for i in world.items() if "harassment" in i["categories"])
+    world.comment(comment="2", message=INSULT + " och korrupta", verb="edited", created=1_700_000_500)
+    world.process()
+    page = red.get(f"/inkorg/{item['id']}").text
+    assert "Versioner" in page and INSULT + " och korrupta" in page and f"<br>{INSULT}</li>" in page
+    detail = world.item(item["id"])
+    for evidence in detail["evidence"]:
+        snapshot = red.get(f"/inkorg/bevis/{evidence['id']}.json").json()
+        assert snapshot["sha256"] in page
+    assert "<mark>idioter</mark>" in page
