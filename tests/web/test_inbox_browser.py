@@ -81,6 +81,12 @@ def test_editor_works_the_inbox_by_keyboard(
     check_page(page, screenshots, "startsida")
     assert page.locator("a[href='/docs']").count() >= 1
 
+    # The first Tab reaches the skip link; it moves focus to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Hoppa till innehållet"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "innehall"
+
     deliver(world, base, "1", PNR_TEXT)
     sign_in(page, login_url(world, base, "red@kommun.example"), screenshots)
 
