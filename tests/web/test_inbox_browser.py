@@ -335,3 +335,17 @@ def test_police_review_form_is_accessible(world_factory: Any, page: Any, screens
         page.wait_for_url("**?sparat=1")
         check_page(page, screenshots, "polisanmalan-sparad")
     assert world.item(item["id"])["police_review"] == "reported"
+
+
+def test_a_planted_session_id_is_replaced_at_sign_in(served: tuple[World, str], page: Any) -> None:
+    world, base = served
+    # The attacker opens a sign-in page of their own and gets an anonymous session id …
+    attacker_link = login_url(world, base, "red2@kommun.example")
+    planted = httpx.get(attacker_link).cookies["uppsikt_session"]
+    # … and plants it in the victim's browser, who then signs in.
+    page.context.add_cookies([{"name": "uppsikt_session", "value": planted, "url": base}])
+    sign_in(page, login_url(world, base, "red@kommun.example"))
+    current = next(c["value"] for c in page.context.cookies() if c["name"] == "uppsikt_session")
+    assert current != planted
+    with httpx.Client(base_url=base, cookies={"uppsikt_session": planted}) as attacker:
+        assert attacker.get("/inkorg").status_code == 303
