@@ -52,6 +52,8 @@ def find(session: Session, token: str | None) -> WebSession | None:
 
 def start_anonymous(session: Session, *, ttl: timedelta) -> tuple[WebSession, str]:
     """A session for a browser that is not signed in: it carries the sign-in forms' CSRF token."""
+    # Anonymous sessions are cheap to make: expired ones go whenever a new one is made.
+    repository.delete_expired_sessions(session, utcnow())
     token = _new_token()
     web_session = WebSession(
         token_hash=hash_token(token), csrf_token=secrets.token_urlsafe(32), expires_at=utcnow() + ttl

@@ -34,3 +34,17 @@ def test_the_browser_reaches_the_app_served_by_uvicorn(page: Any, database_url: 
         response = page.goto(f"{base}/healthz")
         assert response is not None and response.status == 200
         assert '"ok"' in page.content()
+
+
+def test_a_missing_browser_fails_under_ci_and_skips_with_the_reason_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.web import conftest
+
+    monkeypatch.setattr(conftest.shutil, "which", lambda _name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        conftest.chromium_executable()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no chromium on PATH"):
+        conftest.chromium_executable()

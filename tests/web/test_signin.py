@@ -150,6 +150,11 @@ def test_sessions_and_links_expire(web: TestClient) -> None:
         s.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
         s.commit()
     assert web.get("/inkorg", follow_redirects=False).status_code == 303
+    # Expired rows do not pile up: making a new session removes them.
+    second_browser(web).get(f"/logga-in/lank/{make_link_again(web)}")
+    with factory() as s:
+        assert s.scalars(select(WebSession).where(WebSession.expires_at <= utcnow())).all() == []
+        assert len(s.scalars(select(WebSession)).all()) == 1
 
 
 def make_link_again(client: TestClient) -> str:
