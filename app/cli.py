@@ -370,6 +370,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.retention.cli",
     "app.registrations.cli",
     "app.records.cli",
+    "app.web.cli",
 )
 
 

@@ -36,6 +36,7 @@ from app.search.routes import router as search_router
 from app.settings import Settings
 from app.tenants.keys import router as apikeys_router
 from app.tenants.routes import router as tenants_router
+from app.web.routes import routers as web_routers
 from app.webhooks import fast_path
 from app.webhooks.routes import router as webhooks_router
 from app.worker.supervisor import WorkerSupervisor
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served by app.web.docs from our own assets
         redoc_url=None,
     )
     app.state.settings = settings
@@ -132,6 +133,8 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
         search_router,
     ):
         app.include_router(router, responses=api_errors)
+    for router in web_routers:
+        app.include_router(router)
     return app
 
 

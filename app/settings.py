@@ -110,6 +110,20 @@ class Settings(BaseSettings):
     #: Origins allowed to call the API from a browser, comma-separated; empty = no CORS at all.
     cors_origins: str = ""
 
+    # --- The web inbox (app.web) ---
+    #: The address people reach the service at, for links the service prints (sign-in links).
+    public_url: str = "http://localhost:8000"
+    #: A browser session lasts this long from sign-in, however active.
+    web_session_ttl_s: int = Field(default=8 * 3600, gt=0)
+    #: A one-time sign-in link from ``uppsikt login-link`` is valid this long.
+    login_link_ttl_s: int = Field(default=600, gt=0)
+    #: Sign-in with the identity provider (authorization code + PKCE); on when the client id
+    #: and redirect URL are set and the OIDC issuer and keys above are configured.
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    #: Must be this service's ``/logga-in/oidc/callback`` as registered at the provider.
+    oidc_redirect_url: str = ""
+
     log_level: str = "INFO"
     log_json: bool = True
 

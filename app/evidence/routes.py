@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from app.api_types import ResourceId
 from app.auth import current_principal, db_session
 from app.errors import NotFound, Unauthorized, responses
-from app.evidence import repository
 from app.evidence.pdf import render_evidence_pdf
-from app.evidence.service import pdf_document
+from app.evidence.service import get_snapshot, pdf_document
 from app.models import EvidenceSnapshot
 from app.principal import Principal
 
@@ -33,10 +32,7 @@ class EvidenceRead(BaseModel):
 
 
 def _get(session: Session, principal: Principal, evidence_id: int) -> EvidenceSnapshot:
-    snapshot = repository.in_tenant(session, principal.tenant_id, evidence_id)
-    if snapshot is None or not principal.may_see_account(snapshot.account_id):
-        raise NotFound("No such evidence.")
-    return snapshot
+    return get_snapshot(session, principal, evidence_id)
 
 
 @router.get(

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.errors import NotFound
 from app.evidence import repository
 from app.models import (
     Assessment,
@@ -30,6 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.modlog.service import record
+from app.principal import Principal
 
 SCHEMA = "uppsikt.evidence/1"
 
@@ -297,3 +299,11 @@ _EVENT_SV = {
     "hidden": "Kommentaren doldes på plattformen",
     "unhidden": "Kommentaren visades igen på plattformen",
 }
+
+
+def get_snapshot(session: Session, principal: Principal, evidence_id: int) -> EvidenceSnapshot:
+    """A snapshot the principal may see (their tenant, an account they reach), else ``NotFound``."""
+    snapshot = repository.in_tenant(session, principal.tenant_id, evidence_id)
+    if snapshot is None or not principal.may_see_account(snapshot.account_id):
+        raise NotFound("No such evidence.")
+    return snapshot

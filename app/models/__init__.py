@@ -6,6 +6,7 @@ from app.models.inbox import WebhookDelivery
 from app.models.modlog import LogChainHead, ModerationLogEntry
 from app.models.queue import Decision, EvidenceSnapshot, PlatformAction, QueueItem, Registration
 from app.models.tenants import MEMBER_ROLES, PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant
+from app.models.web import LoginLink, WebSession
 
 __all__ = [
     "MEMBER_ROLES",
@@ -22,12 +23,14 @@ __all__ = [
     "Decision",
     "EvidenceSnapshot",
     "LogChainHead",
+    "LoginLink",
     "ModerationLogEntry",
     "PlatformAction",
     "QueueItem",
     "Registration",
     "Tenant",
     "UTCDateTime",
+    "WebSession",
     "WebhookDelivery",
     "utcnow",
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.models import Decision, PlatformAction, QueueItem, Registration
+from app.models import Account, Decision, PlatformAction, QueueItem, Registration
 
 
 def item_for_comment(session: Session, comment_id: int) -> QueueItem | None:
@@ -103,3 +103,9 @@ def actions_of_item(session: Session, item_id: int) -> Sequence[PlatformAction]:
 
 def registration_for_item(session: Session, item_id: int) -> Registration | None:
     return session.scalars(select(Registration).where(Registration.item_id == item_id)).one_or_none()
+
+
+def accounts_of_tenant(session: Session, tenant_id: int) -> Sequence[Account]:
+    return session.scalars(
+        select(Account).where(Account.tenant_id == tenant_id).order_by(Account.display_name, Account.id)
+    ).all()

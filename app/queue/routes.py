@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.api_types import Category, ResourceId
 from app.auth import current_principal, db_session, require_roles
 from app.db import begin_write, commit
-from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
+from app.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
 from app.models import Tenant
 from app.policies.effective import effective_policy
 from app.principal import Principal
@@ -30,20 +30,8 @@ router = APIRouter(tags=["queue"])
 WORKERS = ("editor", "account_owner", "admin")
 
 
-def _cursor(value: str | None) -> tuple[int, datetime | None, int] | None:
-    if value is None:
-        return None
-    try:
-        p, d, i = value.split("~")
-        due = datetime.fromtimestamp(int(d) / 1_000_000, UTC) if d else None
-        return int(p), due, int(i)
-    except ValueError:
-        raise BadRequest("The cursor is not valid.") from None
-
-
-def _encode(item: Any) -> str:
-    due = str(int(item.due_at.timestamp() * 1_000_000)) if item.due_at else ""
-    return f"{item.priority}~{due}~{item.id}"
+_cursor = views.parse_cursor
+_encode = views.encode_cursor
 
 
 @router.get(

@@ -1,12 +1,19 @@
-"""Shaping queue items for the API (reads only)."""
+"""Shaping queue items for the API and the web inbox (reads only)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.models import Assessment, Comment, CommentVersion, QueueItem, utcnow
+from app.comments import repository as comments_repository
+from app.errors import BadRequest
+from app.evidence.service import get_snapshot
+from app.models import Account, Assessment, Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
+from app.principal import Principal
 from app.queue import repository
 from app.queue.schemas import ActionRead, DecisionRead, QueueItemDetail, QueueItemRead
 from app.queue.service import evidence_ids
@@ -82,3 +89,93 @@ def item_detail(session: Session, item: QueueItem) -> QueueItemDetail:
 
 def comments_by_id(session: Session, ids: list[int]) -> dict[int, Comment]:
     return {i: c for i in ids if (c := session.get(Comment, i)) is not None}
+
+
+# -- cursors (keyset paging on priority, due time, id) ------------------------------------------------
+
+
+def parse_cursor(value: str | None) -> tuple[int, datetime | None, int] | None:
+    if value is None:
+        return None
+    try:
+        p, d, i = value.split("~")
+        due = datetime.fromtimestamp(int(d) / 1_000_000, UTC) if d else None
+        return int(p), due, int(i)
+    except ValueError:
+        raise BadRequest("The cursor is not valid.") from None
+
+
+def encode_cursor(item: Any) -> str:
+    due = str(int(item.due_at.timestamp() * 1_000_000)) if item.due_at else ""
+    return f"{item.priority}~{due}~{item.id}"
+
+
+# -- the web inbox ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One queue row as the inbox shows it: the item, where the comment is, and its text
+    (the assessed version) with the spans that triggered a finding."""
+
+    item: QueueItemRead
+    account_name: str
+    platform: str
+    author: str | None
+    text: str
+    spans: list[tuple[int, int]]
+
+
+def finding_spans(findings: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
+    return sorted(
+        (int(s["start"]), int(s["end"]))
+        for f in findings
+        for s in f.get("spans", [])
+        if isinstance(s, dict) and "start" in s and "end" in s
+    )
+
+
+def inbox_rows(session: Session, items: Sequence[QueueItem]) -> list[InboxRow]:
+    rows = []
+    for item in items:
+        comment = session.get(Comment, item.comment_id)
+        account = session.get(Account, item.account_id)
+        assert comment is not None and account is not None
+        assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
+        version_id = assessment.comment_version_id if assessment else comment.current_version_id
+        version = session.get(CommentVersion, version_id) if version_id else None
+        rows.append(
+            InboxRow(
+                item=item_read(item, comment),
+                account_name=account.display_name,
+                platform=comment.platform,
+                author=comment.author_name,
+                text=version.text if version else "",
+                spans=finding_spans(assessment.findings) if assessment else [],
+            )
+        )
+    return rows
+
+
+def visible_accounts(session: Session, principal: Principal) -> list[Account]:
+    """The accounts whose items this person may see, for the inbox's filter."""
+    return [
+        a
+        for a in repository.accounts_of_tenant(session, principal.tenant_id)
+        if principal.may_see_account(a.id)
+    ]
+
+
+def assessed_text(session: Session, item: QueueItem) -> str:
+    """The text the item's findings point into (the assessed version's)."""
+    assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
+    version = session.get(CommentVersion, assessment.comment_version_id) if assessment else None
+    return version.text if version else ""
+
+
+def versions(session: Session, item: QueueItem) -> list[CommentVersion]:
+    return list(comments_repository.versions_of(session, [item.comment_id]))
+
+
+def evidence_snapshots(session: Session, principal: Principal, item: QueueItem) -> list[EvidenceSnapshot]:
+    return [get_snapshot(session, principal, i) for i in evidence_ids(session, item.comment_id)]

@@ -1,0 +1,57 @@
+"""What people read: Swedish names for the codes the services use."""
+
+from __future__ import annotations
+
+from classifiers import CATEGORY_LABELS_SV
+
+ROLE_LABELS = {
+    "editor": "redaktör",
+    "account_owner": "kontoansvarig",
+    "registrar": "registrator",
+    "admin": "administratör",
+}
+ACTION_LABELS = {
+    "hide": "Dölj",
+    "unhide": "Visa igen",
+    "remove": "Ta bort",
+    "register": "Diarieför",
+    "refer": "Hänvisa",
+    "notify_author": "Meddela skribenten",
+    "forward": "Vidarebefordra",
+    "answer": "Svara",
+    "police_review": "Polisanmälan – prövning",
+    "none": "Ingen åtgärd",
+}
+PLATFORM_LABELS = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "web": "Webbplatsen",
+}
+STATUS_LABELS = {"open": "Öppen", "decided": "Beslutad"}
+ACTION_STATUS_LABELS = {
+    "pending": "Väntar",
+    "running": "Pågår",
+    "done": "Utförd",
+    "failed": "Misslyckades",
+    "cancelled": "Avbruten",
+}
+COMMENT_STATE_LABELS = {
+    "visible": "Synlig",
+    "hidden": "Dold",
+    "deleted_by_us": "Borttagen av oss",
+    "deleted_by_author": "Borttagen av skribenten",
+}
+ACTION_KIND_LABELS = {"hide": "Dölj", "unhide": "Visa igen", "delete": "Ta bort", "reply": "Svar"}
+CATEGORY_LABELS = dict(CATEGORY_LABELS_SV)
+
+GLOBALS = {
+    "role_labels": ROLE_LABELS,
+    "action_labels": ACTION_LABELS,
+    "platform_labels": PLATFORM_LABELS,
+    "status_labels": STATUS_LABELS,
+    "action_status_labels": ACTION_STATUS_LABELS,
+    "comment_state_labels": COMMENT_STATE_LABELS,
+    "action_kind_labels": ACTION_KIND_LABELS,
+    "category_labels": CATEGORY_LABELS,
+}
