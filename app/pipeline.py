@@ -298,8 +298,9 @@ def snapshot(session: Session, recommended: Sequence[Recommended], *, actor: str
 
 def enqueue(session: Session, evidenced: Sequence[Evidenced], *, actor: str) -> list[Queued]:
     """A queue item per comment: new, or updated (and reopened on a new concern) after an edit."""
-    queued = []
     now = utcnow()
+    queued: list[Queued] = []
+    created: list[Queued] = []
     for e in evidenced:
         r = e.recommended
         comment, assessment = r.assessed.comment, r.assessed.assessment
@@ -321,19 +322,7 @@ def enqueue(session: Session, evidenced: Sequence[Evidenced], *, actor: str) -> 
                 created_at=now,
                 updated_at=now,
             )
-            queue_repository.add(session, item)
-            log_item(
-                session,
-                item,
-                actor,
-                "queue.item_created",
-                {
-                    "categories": categories,
-                    "priority": item.priority,
-                    "evidence_id": e.evidence_id,
-                    "rules": [rule["id"] for rule in rec["rules"]],
-                },
-            )
+            created.append(Queued(e, item))
         else:
             reopened = (
                 item.status == "decided" and needs_person(r.recommendation) and categories != item.categories
@@ -354,6 +343,20 @@ def enqueue(session: Session, evidenced: Sequence[Evidenced], *, actor: str) -> 
                 {"categories": categories, "evidence_id": e.evidence_id, "reopened": reopened},
             )
         queued.append(Queued(e, item))
+    queue_repository.add_all(session, [q.item for q in created])
+    for q in created:
+        log_item(
+            session,
+            q.item,
+            actor,
+            "queue.item_created",
+            {
+                "categories": q.item.categories,
+                "priority": q.item.priority,
+                "evidence_id": q.evidenced.evidence_id,
+                "rules": [rule["id"] for rule in q.item.recommendation["rules"]],
+            },
+        )
     return queued
 
 

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     inbox_commit_max_batch: int = Field(default=256, gt=0)
     #: Serve the two webhook POSTs straight from ASGI, before the framework (app.webhooks.fast_path).
     webhook_fast_path: bool = True
-    worker_batch_size: int = Field(default=20, gt=0)
+    worker_batch_size: int = Field(default=100, gt=0)
     #: Scheduling niceness of an ``uppsikt worker`` process (0 = as the API, 19 = lowest).
     #: A platform waits for its acknowledgement; a backlog can wait a little longer.
     worker_nice: int = Field(default=10, ge=0, le=19)

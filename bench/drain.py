@@ -141,7 +141,6 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     args = parser.parse_args()
     import classifiers
-
     from app.logging import configure_logging
 
     configure_logging("WARNING")

@@ -33,6 +33,12 @@ def add(session: Session, obj: object) -> None:
     session.flush()
 
 
+def add_all(session: Session, objects: Sequence[object]) -> None:
+    if objects:
+        session.add_all(objects)
+        session.flush()
+
+
 def bump_version(session: Session, item_id: int, expected_version: int, **values: object) -> bool:
     """Compare-and-set on the item's version: False when someone else changed it first."""
     result = session.execute(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadRequest, Conflict, UppsiktError
 from app.models import CommentVersion, EvidenceSnapshot, QueueItem, utcnow
+from app.platforms.capabilities import capabilities
 from app.principal import Principal
 from app.queue import service as queue_service
 from app.queue import views
@@ -155,7 +156,7 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
         for f in detail.findings
     ]
     platform = detail.comment["platform"]
-    available = [a for a in FORM_ACTIONS if not (a == "hide" and platform in queue_service.NO_HIDE_PLATFORMS)]
+    available = [a for a in FORM_ACTIONS if capabilities(platform).can(a)]
     [row] = views.inbox_rows(session, [item])
     return ItemView(
         detail=detail,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.platforms.capabilities import CAPABILITIES
+from app.policies.models import ACTION_LABELS_SV
 from classifiers import CATEGORY_LABELS_SV
 
 ROLE_LABELS = {
@@ -10,24 +12,8 @@ ROLE_LABELS = {
     "registrar": "registrator",
     "admin": "administratör",
 }
-ACTION_LABELS = {
-    "hide": "Dölj",
-    "unhide": "Visa igen",
-    "remove": "Ta bort",
-    "register": "Diarieför",
-    "refer": "Hänvisa",
-    "notify_author": "Meddela skribenten",
-    "forward": "Vidarebefordra",
-    "answer": "Svara",
-    "police_review": "Polisanmälan – prövning",
-    "none": "Ingen åtgärd",
-}
-PLATFORM_LABELS = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "linkedin": "LinkedIn",
-    "web": "Webbplatsen",
-}
+ACTION_LABELS = ACTION_LABELS_SV
+PLATFORM_LABELS = {p: c.label[:1].upper() + c.label[1:] for p, c in CAPABILITIES.items()}
 STATUS_LABELS = {"open": "Öppen", "decided": "Beslutad"}
 ACTION_STATUS_LABELS = {
     "pending": "Väntar",

@@ -20,6 +20,7 @@ from app.cli import main
 from app.errors import BadRequest
 from app.models import Comment
 from app.records.archive import parse_period, resolve_account
+from tests.app.search.helpers import note
 from tests.e2e.server import server_env
 from tests.factories import auth, create_account
 
@@ -72,15 +73,16 @@ def test_archive_extract_of_a_half_year(
     other = create_account(
         world.session, tenant=world.tenant, external_id="5550000000002", name="Biblioteket"
     )
-    world.session.add(
-        Comment(
-            tenant_id=world.tenant.id,
-            account_id=other.id,
-            platform="facebook",
-            external_id="888_1",
-            first_received_at=datetime(2026, 3, 1, tzinfo=UTC),
-        )
+    elsewhere = Comment(
+        tenant_id=world.tenant.id,
+        account_id=other.id,
+        platform="facebook",
+        external_id="888_1",
+        first_received_at=datetime(2026, 3, 1, tzinfo=UTC),
     )
+    world.session.add(elsewhere)
+    world.session.flush()
+    note(world.session, elsewhere, "comment.stored", "comment", elsewhere.id, {})
     for comment in world.session.scalars(select(Comment).where(Comment.account_id == world.account.id)):
         comment.first_received_at = RECEIVED[comment.external_id]
     world.session.commit()
@@ -147,7 +149,8 @@ def test_archive_extract_of_a_half_year(
     )
     [entry] = log.json()["entries"]
     assert entry["payload"]["sha256"] == manifest and entry["payload"]["comments"] == 3
-    assert world.client.get("/v1/log/verify", headers=auth(world.registrar)).json()["ok"] is True
+    verified = world.client.get("/v1/log/verify", headers=auth(world.registrar)).json()
+    assert verified["ok"] is True
 
     # The account by its own id, and refusals with exit code 2 (in-process: the process path is above).
     assert resolve_account(world.session, str(world.account.id)).id == world.account.id

@@ -18,7 +18,7 @@ from app.models import Assessment, Comment, CommentVersion, ModerationLogEntry, 
 from app.retention.schedule import RetentionSchedule, retention_guard
 from app.retention.service import KEPT_METADATA, run_retention
 from app.settings import Settings
-from tests.app.search.helpers import BASE, add_comment, flag, register
+from tests.app.search.helpers import BASE, add_comment, flag, note, register
 from tests.factories import LI_ORG, auth, create_account, create_key, create_tenant
 
 OLD = BASE - timedelta(days=31)  # past the presets' 30 days
@@ -98,6 +98,8 @@ def arrange(session: Session, world: dict[str, Any]) -> dict[str, Comment]:
             findings=[],
         )
     )
+    session.flush()
+    note(session, assessed, "comment.assessed", "comment", assessed.id, {})
     register(session, flag(session, made["registered"]), diarienummer=None)
     made["held"].legal_hold = True
     session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.comments.service import apply_event
 from app.evidence.service import take_snapshot
 from app.models import Account, Assessment, Comment, QueueItem, Registration
+from app.modlog.service import record
 from app.platforms import CommentEvent, event_key
 
 #: A fixed "now" for arranging and culling; far from the real clock on purpose.
@@ -91,6 +92,7 @@ def flag(session: Session, comment: Comment, *, categories: tuple[str, ...] = ("
     )
     session.add(assessment)
     session.flush()
+    note(session, comment, "comment.assessed", "comment", comment.id, {"assessment_id": assessment.id})
     snapshot = take_snapshot(session, comment=comment, reason="assessed", assessment=assessment, actor="test")
     item = QueueItem(
         tenant_id=comment.tenant_id,
@@ -101,8 +103,27 @@ def flag(session: Session, comment: Comment, *, categories: tuple[str, ...] = ("
         evidence_id=snapshot.id,
     )
     session.add(item)
+    session.flush()
+    note(session, comment, "queue.item_created", "queue_item", item.id, {"evidence_id": snapshot.id})
     session.commit()
     return item
+
+
+def note(
+    session: Session, comment: Comment, action: str, subject_type: str, subject_id: int, payload: dict
+) -> None:
+    """The log entry the worker or the registrar would have left for what a helper arranges."""
+    record(
+        session,
+        tenant_id=comment.tenant_id,
+        actor="test",
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        account_id=comment.account_id,
+        comment_id=comment.id,
+        payload=payload,
+    )
 
 
 def register(session: Session, item: QueueItem, *, diarienummer: str | None = "KS 2031/17") -> Registration:
@@ -118,5 +139,18 @@ def register(session: Session, item: QueueItem, *, diarienummer: str | None = "K
         registered_at=BASE if diarienummer else None,
     )
     session.add(registration)
+    session.flush()
+    comment = session.get(Comment, item.comment_id)
+    assert comment is not None
+    note(
+        session,
+        comment,
+        "registration.requested",
+        "queue_item",
+        item.id,
+        {"registration_id": registration.id},
+    )
+    if diarienummer:
+        note(session, comment, "registration.registered", "registration", registration.id, {})
     session.commit()
     return registration
