@@ -48,6 +48,7 @@ from app.policies.effective import effective_policy
 from app.policies.recommendation import Recommendation
 from app.queue import repository as queue_repository
 from app.queue.service import findings_of, log_item, request_registration
+from app.sql import insert_returning_ids
 from app.tenants import repository as tenant_repository
 
 #: ``classifiers.classify``'s shape: text and context in, a result with findings out.
@@ -222,19 +223,22 @@ def assess(
     if classify is None or not new_texts:
         return []
     results = [classify(n.version.text, {"platform": n.comment.platform}) for n in new_texts]
-    assessments = [
-        Assessment(
-            tenant_id=n.comment.tenant_id,
-            comment_id=n.comment.id,
-            comment_version_id=n.version.id,
-            model_version=result.model_version,
-            categories=sorted(result.categories),
-            findings=[f.as_dict() for f in result.findings],
-        )
+    now = utcnow()
+    rows = [
+        {
+            "tenant_id": n.comment.tenant_id,
+            "comment_id": n.comment.id,
+            "comment_version_id": n.version.id,
+            "model_version": result.model_version,
+            "categories": sorted(result.categories),
+            "findings": [f.as_dict() for f in result.findings],
+            "created_at": now,
+        }
         for n, result in zip(new_texts, results, strict=True)
     ]
-    session.add_all(assessments)
-    session.flush()
+    ids = insert_returning_ids(session, Assessment, rows)
+    # Plain objects from what was inserted: the next stages read them, nothing changes them.
+    assessments = [Assessment(id=i, **row) for i, row in zip(ids, rows, strict=True)]
     assessed = []
     for n, assessment in zip(new_texts, assessments, strict=True):
         record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from app.models import (
     Tenant,
     WebhookDelivery,
 )
+from app.sql import insert_returning_ids
 
 
 def add(session: Session, snapshot: EvidenceSnapshot) -> None:
@@ -107,9 +109,9 @@ def versions_by_id(session: Session, version_ids: set[int]) -> dict[int, Comment
     return {v.id: v for v in found}
 
 
-def add_all(session: Session, snapshots: Sequence[EvidenceSnapshot]) -> None:
-    session.add_all(snapshots)
-    session.flush()
+def insert_all(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Snapshots in one statement; their ids in order (nothing ever updates a snapshot)."""
+    return insert_returning_ids(session, EvidenceSnapshot, rows)
 
 
 def deliveries(session: Session, delivery_ids: set[int]) -> Sequence[WebhookDelivery]:

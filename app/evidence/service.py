@@ -93,7 +93,7 @@ def take_snapshots(
     mine = {c.id: _delivery_ids(versions_of, events_of, c.id) for c in comments}
     deliveries = {d.id: d for d in repository.deliveries(session, set().union(*mine.values()))}
     taken_at = utcnow()
-    snapshots = []
+    rows: list[dict[str, Any]] = []
     for request in requests:
         comment = request.comment
         parent = parents.get((comment.account_id, comment.parent_external_id or ""))
@@ -108,20 +108,21 @@ def take_snapshots(
             deliveries=[deliveries[d] for d in sorted(mine[comment.id]) if d in deliveries],
             taken_at=taken_at,
         )
-        snapshots.append(
-            EvidenceSnapshot(
-                tenant_id=comment.tenant_id,
-                account_id=comment.account_id,
-                comment_id=comment.id,
-                comment_version_id=comment.current_version_id,
-                assessment_id=request.assessment.id if request.assessment else None,
-                reason=request.reason,
-                taken_at=taken_at,
-                document=document,
-                sha256=document_sha256(document),
-            )
+        rows.append(
+            {
+                "tenant_id": comment.tenant_id,
+                "account_id": comment.account_id,
+                "comment_id": comment.id,
+                "comment_version_id": comment.current_version_id,
+                "assessment_id": request.assessment.id if request.assessment else None,
+                "reason": request.reason,
+                "taken_at": taken_at,
+                "document": document,
+                "sha256": document_sha256(document),
+            }
         )
-    repository.add_all(session, snapshots)
+    ids = repository.insert_all(session, rows)
+    snapshots = [EvidenceSnapshot(id=i, **row) for i, row in zip(ids, rows, strict=True)]
     for snapshot, comment in zip(snapshots, comments, strict=True):
         record(
             session,
