@@ -33,8 +33,11 @@ Decision rule, per category (the same in ``classify`` and in the evaluation):
    by ``classifiers.train`` to maximise F1 of this combined rule on
    out-of-fold predictions over the training split (never the test split).  A model
    finding is suppressed when the only lexicon evidence for the category was
-   itself discarded as reported use.  Its spans are the words whose features
-   contributed most to the score.
+   itself discarded as reported use.  Its spans are the (at most three)
+   content words whose features contributed most to the score: coefficient ×
+   feature value for every word and char n-gram feature, summed per word of
+   the text (``LinearTextModel.contributions``).  Stopwords are never shown,
+   and a model score that only function words raised gives no finding.
 
 Without trained artefacts step 2 is skipped and the detector is rules only.
 """
@@ -49,13 +52,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 from classifiers.normalize import Normalized, normalize, squeeze
-from classifiers.text.features import feature_words
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
-from classifiers.text.model import ARTIFACT_PATH, LinearTextModel
+from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
 from classifiers.text.rules import RULES_PATH, Rule, load_rules
+from classifiers.text.stopwords import LANGDATA, is_content_word
 from classifiers.types import CATEGORIES, Finding, Span
 
 __all__ = ["TEXT_CATEGORIES", "TextDetector"]
@@ -284,6 +285,8 @@ class TextDetector:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
             entries.extend(load_lexicon(path))
         digest.update(rules_path.read_bytes())
+        # The stopword list decides which words explain a model finding.
+        digest.update(b"stopwords\0" + (LANGDATA / "sv.txt").read_bytes())
         self.rules: tuple[Rule, ...] = load_rules(rules_path)
         self._anchors = frozenset(a for rule in self.rules for a in rule.anchors)
         self.index = LexiconIndex(entries)
@@ -843,68 +846,53 @@ class TextDetector:
         if self.model is None:
             return
         scored = self.model.score(doc.norm.text)
-        span_cache: dict[str, list[tuple[str, int, int]]] = {}
-        features: tuple[np.ndarray, np.ndarray] | None = None
-        for category in TEXT_CATEGORIES:
-            if out[category] or category in suppressed:
+        contributions: Contributions | None = None
+        for k, category in enumerate(self.model.categories):
+            if category not in out or out[category] or category in suppressed:
                 continue
             threshold = self.model.thresholds.get(category)
-            p = scored.probabilities.get(category)
-            if threshold is None or p is None or p < threshold:
+            p = scored.probabilities[category]
+            if threshold is None or p < threshold:
                 continue
-            if features is None:
-                features = scored.features()
-            top = self.model.top_features(scored, category, features=features)
-            spans = self._feature_spans(doc, top, span_cache)
+            if contributions is None:
+                contributions = self.model.contributions(scored, doc.norm.text)
+            spans = self._explaining_spans(doc, contributions, k)
             if not spans:
+                # Nothing but function words pushed the score up: not a reason an
+                # editor could check, so no finding.
                 continue
-            words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
+            words = [doc.slice(s, e) for s, e in spans]
             explanation = (
                 f"Modellen bedömer texten som {MODEL_PHRASE_SV[category]}, "
-                f"främst på grund av {_quote_list(words)}."
+                f"främst på grund av {_quote_list(list(dict.fromkeys(words)))}."
             )
             out[category].append(
-                self._finding(doc, category, "model", p, spans[:3], explanation, f"{category}.model")
+                self._finding(doc, category, "model", p, spans, explanation, f"{category}.model")
             )
 
-    def _feature_spans(
-        self, doc: _Doc, features: list[str], cache: dict[str, list[tuple[str, int, int]]]
+    @staticmethod
+    def _explaining_spans(
+        doc: _Doc, contributions: Contributions, k: int, top: int = 3
     ) -> list[tuple[int, int]]:
-        """Map model features back to words of the original text.
+        """The content words that raised category ``k``'s logit most, strongest first.
 
-        A word feature (``w:dm för``) is found as that sequence of words; a
-        character n-gram (``c:abatt``) is widened to the word that contains it.
-        Plain string comparison, no regex compiled per feature: this runs for
-        every model finding.
+        A unit (a whitespace-separated word with its punctuation) counts by
+        its whole contribution, but its span covers only its content words:
+        stopwords (``langdata/sv.txt``) are never shown as a reason, and a
+        unit made only of them is skipped.
         """
-        if not cache:
-            folded = _DIGITS.sub("0", doc.norm.text)
-            cache["words"] = [(m.group(), m.start(), m.end()) for m in _FEATURE_WORD.finditer(folded)]
-            cache["chunks"] = [(f" {m.group()} ", m.start(), m.end()) for m in _CHUNK.finditer(folded)]
-        words, chunks = cache["words"], cache["chunks"]
+        column = contributions.logits[:, k]
+        order = sorted(range(len(column)), key=lambda i: (-column[i], i))
         spans: list[tuple[int, int]] = []
-        for feat in features:
-            kind, body = feat[:2], feat[2:]
-            found: tuple[int, int] | None = None
-            if kind == "w:":
-                seq = feature_words(body)
-                n = len(seq)
-                for i in range(len(words) - n + 1) if seq else ():
-                    if all(words[i + k][0] == seq[k] for k in range(n)):
-                        found = (words[i][1], words[i + n - 1][2])
-                        break
-            elif len(body.strip()) >= 2:
-                for padded, start, end in chunks:
-                    if body in padded:
-                        found = (start, end)
-                        break
-            if found is None:
-                continue
-            span = doc.norm.to_original(*found)
-            if not any(a <= span[0] and span[1] <= b for a, b in spans):
-                spans.append(span)
-            if len(spans) == 3:
+        for i in order:
+            if column[i] <= 0.0 or len(spans) == top:
                 break
+            content = [(a, b) for w, a, b in contributions.words[i] if is_content_word(w)]
+            if not content:
+                continue
+            span = doc.norm.to_original(content[0][0], content[-1][1])
+            if span[1] > span[0] and span not in spans:
+                spans.append(span)
         return spans
 
     # ------------------------------------------------------------------ entry point
