@@ -37,7 +37,15 @@ from classifiers.text.model import ARTIFACT_PATH
 from classifiers.train import CORPUS_PATH, load_corpus
 from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV
 
-__all__ = ["Scores", "keyword_baseline", "main", "score_predictions"]
+__all__ = [
+    "ReliabilityBin",
+    "Scores",
+    "expected_calibration_error",
+    "keyword_baseline",
+    "main",
+    "reliability_bins",
+    "score_predictions",
+]
 
 REPORT_PATH = Path(__file__).resolve().parent / "REPORT.md"
 
@@ -165,9 +173,12 @@ _LIMITS = """\
   variants and compounds the lexicons lack, but they also learn the corpus's
   topics; every model finding names the words that drove it, so an editor
   can overrule it.
-* **Decisions need a human.** Findings are recommendations for an editor;
-  the scores are not calibrated probabilities of a legal judgement
-  (hets mot folkgrupp, olaga hot and förtal are decided by courts).
+* **Decisions need a human.** Findings are recommendations for an editor.
+  A model finding's score is a calibrated probability that the comment has
+  the corpus's label (see *Calibration*; the highest scores are somewhat
+  over-confident on the test split), not the probability of a legal
+  judgement (hets mot folkgrupp, olaga hot and förtal are decided by
+  courts). Rule findings carry a fixed score per rule.
 """
 
 
@@ -192,6 +203,85 @@ class Scores:
     @property
     def f1(self) -> float:
         return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityBin:
+    """Scores in ``[low, high)``: how many, their mean and how often they were right."""
+
+    low: float
+    high: float
+    count: int
+    mean_score: float
+    frequency: float
+
+
+def reliability_bins(scores: Iterable[float], gold: Iterable[bool], n_bins: int = 10) -> list[ReliabilityBin]:
+    """Equal-width reliability bins over 0..1 (empty bins left out)."""
+    import numpy as np
+
+    p = np.asarray(list(scores), dtype=float)
+    y = np.asarray(list(gold), dtype=float)
+    idx = np.minimum((p * n_bins).astype(int), n_bins - 1)
+    out = []
+    for b in range(n_bins):
+        mask = idx == b
+        if mask.any():
+            out.append(
+                ReliabilityBin(
+                    b / n_bins,
+                    (b + 1) / n_bins,
+                    int(mask.sum()),
+                    float(p[mask].mean()),
+                    float(y[mask].mean()),
+                )
+            )
+    return out
+
+
+def expected_calibration_error(scores: Iterable[float], gold: Iterable[bool], n_bins: int = 10) -> float:
+    """Expected calibration error: the count-weighted gap between mean score and frequency per bin."""
+    bins = reliability_bins(scores, gold, n_bins)
+    total = sum(b.count for b in bins)
+    return sum(b.count * abs(b.mean_score - b.frequency) for b in bins) / total if total else 0.0
+
+
+def model_calibration(corpus_path: Path = CORPUS_PATH) -> tuple[float, list[ReliabilityBin]] | None:
+    """Reliability of the models' calibrated probabilities on the test split (every category pooled)."""
+    from classifiers.normalize import normalize
+    from classifiers.text.model import LinearTextModel
+
+    model = LinearTextModel.load()
+    if model is None:
+        return None
+    scores: list[float] = []
+    gold: list[bool] = []
+    for row in load_corpus(corpus_path):
+        if row["split"] != "test":
+            continue
+        probabilities = model.score(normalize(row["text"]).text).probabilities
+        for c in model.categories:
+            scores.append(probabilities[c])
+            gold.append(c in row["labels"])
+    return expected_calibration_error(scores, gold), reliability_bins(scores, gold)
+
+
+def render_calibration(calibration: tuple[float, list[ReliabilityBin]] | None) -> str:
+    if calibration is None:
+        return "No trained models."
+    ece, bins = calibration
+    lines = [
+        "The model probabilities (a model finding's score) are Platt-scaled on out-of-fold",
+        "logits over train. Reliability on the test split, every category and comment pooled;",
+        f"expected calibration error **{ece:.3f}**.",
+        "",
+        "| score bin | scores | mean score | share labelled |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {b.low:.1f}–{b.high:.1f} | {b.count} | {b.mean_score:.2f} | {b.frequency:.2f} |" for b in bins
+    ]
+    return "\n".join(lines)
 
 
 def score_predictions(
@@ -278,6 +368,7 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "ours": score_predictions(gold, ours),
         "keyword": score_predictions(gold, keyword_pred),
         "presidio": None,
+        "calibration": model_calibration(corpus_path),
     }
     if with_presidio:
         pb = presidio_baseline()
@@ -364,6 +455,10 @@ See `classifiers/text/detectors.py` for the details.
 ## Decision thresholds
 
 {render_thresholds()}
+
+## Calibration
+
+{render_calibration(result.get("calibration"))}
 
 ## Categories
 

@@ -2,8 +2,11 @@
 
 ``python -m classifiers.train`` writes ``classifiers/artifacts/text_models.json``:
 the vocabularies, idf vectors, one coefficient row and intercept per
-category (float32, little-endian, base64) and the decision thresholds chosen
-on a validation slice of the training split.  JSON is read with the standard
+category (float32, little-endian, base64), per category a Platt calibration
+``(scale, shift)`` fitted on out-of-fold logits, so that the probability
+``sigmoid(scale * logit + shift)`` is calibrated (0.9 means about nine in
+ten), and the decision thresholds chosen on out-of-fold predictions over the
+training split.  JSON is read with the standard
 library and arrays with ``numpy.frombuffer``: loading never unpickles, so an
 artefact can at worst give wrong scores, never run code.
 """
@@ -106,7 +109,10 @@ class LinearTextModel:
         # Platt scaling fitted on out-of-fold logits (``classifiers.train``):
         # probability = sigmoid(scale * logit + shift).  Older artefacts have none.
         calibration: dict[str, list[float]] = payload.get("calibration") or {}  # type: ignore[assignment]
-        self.calibration = {c: tuple(calibration.get(c, (1.0, 0.0))) for c in self.categories}
+        self.calibration: dict[str, tuple[float, float]] = {}
+        for c in self.categories:
+            scale, shift = calibration.get(c, (1.0, 0.0))
+            self.calibration[c] = (float(scale), float(shift))
         self._cal_scale = np.array([self.calibration[c][0] for c in self.categories])
         self._cal_shift = np.array([self.calibration[c][1] for c in self.categories])
 
