@@ -169,10 +169,22 @@ _LIMITS = """\
 * **Names and targets.** Harassment of a named person relies on a capitalised
   word in mid-sentence or a pronoun/role near the insult; lower-case names
   are missed. Personal data depends on `classifiers.pii` (see its tests).
+* **Groups and denials.** The models are trained with counterfactual
+  copies of every comment that names a group (the same sentence about other
+  groups, `classifiers/text/counterfactual.py`), so naming "invandrare",
+  "judar", "kvinnor" or "svenskar" is not evidence of hate speech by
+  itself; the tests hold a sentence's hate-speech probability within 0.25
+  across twelve groups. A group as the subject of a denial ("invandrare är
+  inte kriminella") stops the model from deciding hate speech, and a denied
+  health or belief term ("jag har inte diabetes", "hon är inte muslim") is
+  not flagged as sensitive data; "inte längre", "inte bara" and a term after
+  "utan" still are.
 * **Models are linear** (word and character n-grams). They catch spelling
   variants and compounds the lexicons lack, but they also learn the corpus's
-  topics; every model finding names the words that drove it, so an editor
-  can overrule it.
+  topics; every model finding names the (at most three) content words
+  whose features raised its score most, never a stopword, so an editor
+  can overrule it. A model score raised only by function words gives no
+  finding.
 * **Decisions need a human.** Findings are recommendations for an editor.
   A model finding's score is a calibrated probability that the comment has
   the corpus's label (see *Calibration*; the highest scores are somewhat

@@ -19,6 +19,9 @@ deterministic, so running it twice gives byte-identical artefacts:
    switched off (threshold above 1).  Using all five slices rather than one
    keeps the choice stable and stops it from leaning on the slice that was
    read while the rules were written.
+   Every model (per fold and final) is fitted on its comments plus their
+   counterfactual group swaps (``classifiers.text.counterfactual``), so that
+   naming a group is not evidence of hate speech by itself.
 4. Refit features and models on the whole train split with the same
    hyper-parameters and export vocabulary, idf, coefficients and thresholds
    to ``classifiers/artifacts/text_models.json`` (float32 as base64; no pickle).
@@ -43,6 +46,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 
 from classifiers.normalize import normalize
+from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES, TextDetector
 from classifiers.text.features import count_features
 from classifiers.text.model import ARTIFACT_PATH, encode_array
@@ -204,6 +208,23 @@ class MultiLabelTextModel(ClassifierMixin, BaseEstimator):
         }
 
 
+def with_counterfactuals(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[set[str]]]:
+    """Texts and labels of ``rows`` plus their counterfactual group swaps (same labels).
+
+    See ``classifiers.text.counterfactual``: a comment that names a group
+    ("invandrare", "kvinnor") is also trained on as the same sentence about
+    other groups, so the group word itself carries no label information.
+    Only the rows a model is fitted on are augmented, never held-out ones.
+    """
+    texts: list[str] = []
+    labels: list[set[str]] = []
+    for r in rows:
+        for text in [r["text"], *counterfactual_variants(r["text"])]:
+            texts.append(text)
+            labels.append(set(r["labels"]))
+    return texts, labels
+
+
 def load_corpus(path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -265,7 +286,7 @@ def train(corpus_path: Path = CORPUS_PATH, out_path: Path = ARTIFACT_PATH, C: fl
     rows = [r for r in load_corpus(corpus_path) if r["split"] == "train"]
     rows.sort(key=lambda r: r["id"])
     detector = TextDetector(use_model=False)
-    final = MultiLabelTextModel(C=C).fit([r["text"] for r in rows], [set(r["labels"]) for r in rows])
+    final = MultiLabelTextModel(C=C).fit(*with_counterfactuals(rows))
     categories = final.categories_
 
     # Out-of-fold logits for every training comment (NaN where a fold's model
@@ -277,9 +298,7 @@ def train(corpus_path: Path = CORPUS_PATH, out_path: Path = ARTIFACT_PATH, C: fl
         held = [i for i, f in enumerate(folds) if f == k]
         if not fit_rows:
             continue
-        model = MultiLabelTextModel(C=C).fit(
-            [r["text"] for r in fit_rows], [set(r["labels"]) for r in fit_rows]
-        )
+        model = MultiLabelTextModel(C=C).fit(*with_counterfactuals(fit_rows))
         logits = model.decision_function([rows[i]["text"] for i in held])
         for j, category in enumerate(categories):
             if category in model.categories_:
@@ -304,6 +323,7 @@ def train(corpus_path: Path = CORPUS_PATH, out_path: Path = ARTIFACT_PATH, C: fl
     metadata = {
         "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
         "n_train": len(rows),
+        "n_train_with_counterfactuals": len(with_counterfactuals(rows)[0]),
         "folds": FOLDS,
         "oof_f1_combined": val_f1,
         "C": C,

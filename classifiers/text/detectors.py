@@ -189,6 +189,35 @@ _CURSE_ADJECTIVES = frozenset(
         "skitiga",
     }
 )
+#: Words that make a belittling person noun an insult ("jävla kärring", "din dumma kärring").
+_INSULTING_MODIFIERS = _CURSE_ADJECTIVES | frozenset(
+    {
+        "jäkla",
+        "dumma",
+        "dum",
+        "fula",
+        "ful",
+        "feta",
+        "fet",
+        "fett",
+        "äckliga",
+        "äcklig",
+        "elaka",
+        "elak",
+        "sura",
+        "sur",
+        "korkade",
+        "korkad",
+        "störda",
+        "patetiska",
+        "patetisk",
+        "löjliga",
+        "din",
+        "er",
+    }
+)
+#: "Invandrare är inte kriminella": a group word followed by a denial.
+_GROUP_DENIAL = re.compile(r"\s+(?:\w+\s+)?(?:är|blir|var|har)\s+(?:inte|inga|aldrig|ingen|inget)\b")
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 _NON_SERVICE = ("hate_speech", "sexual_content", "advertising", "spam", "off_topic", "crime_material")
 _LAUGHTER = frozenset({"haha", "hahaha", "hehe", "hihi", "lol", "tack", "nej", "bra"})
@@ -472,6 +501,12 @@ class TextDetector:
                     between = doc.original[min(g.end, d.end) : max(g.start, d.start)]
                     if not re.search(r"[.!?\n]", between):
                         pairs.append((g, d))
+        if not pairs and any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups):
+            # A group is the subject of a denial ("Invandrare är inte
+            # kriminella"): rejecting a prejudice, which the model must not
+            # take for the prejudice itself.
+            suppressed.add("hate_speech")
+            return
         if pairs:
             g, d = pairs[0]
             if "inte alla" in " ".join(g.prev) or g.prev[-1:] == ("inte",):
@@ -500,6 +535,8 @@ class TextDetector:
                     doc, "harassment", kept, ("insults", "insult"), 0.85, "harassment.insult"
                 )
             )
+            return
+        if self._person_insult(doc, out):
             return
         weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
         if not weak:
@@ -531,6 +568,34 @@ class TextDetector:
                     )
                 )
                 return
+
+    def _person_insult(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
+        """An insulting word aimed at a person without a listed insult: "jävla kärring".
+
+        A belittling person noun (``persons.txt``, subtype ``pejorative``) right
+        after a curse word, an insulting adjective or "din"/"er" addresses or
+        describes someone with contempt.  The noun alone ("kärringen i sagan")
+        is no finding, nor is the pair quoted or reported.
+        """
+        for h in doc.lex("persons", "pejorative"):
+            before = h.prev[-1:]
+            if not before or before[0] not in _INSULTING_MODIFIERS or self._reported(doc, h):
+                continue
+            start, _ = doc.norm.to_original(*_norm_span_before(doc, h.start, before[0]))
+            words = doc.slice(start, h.end)
+            out["harassment"].append(
+                self._finding(
+                    doc,
+                    "harassment",
+                    "personal_attack",
+                    0.8,
+                    [(start, h.end)],
+                    f"Texten kallar en person {_quote_list([words])}, ett förolämpande tilltal.",
+                    "harassment.person_insult",
+                )
+            )
+            return True
+        return False
 
     def _sexual(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         hits = doc.lex("sexual")

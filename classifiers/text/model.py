@@ -92,6 +92,7 @@ class LinearTextModel:
         self.version = f"{payload['name']}-{digest[:12]}"
         words: list[str] = payload["word_vocabulary"]  # type: ignore[assignment]
         chars: list[str] = payload["char_vocabulary"]  # type: ignore[assignment]
+        self.word_vocabulary: tuple[str, ...] = tuple(words)
         self._n_words = len(words)
         self._word_vocab = {w: i for i, w in enumerate(words)}
         self._char_vocab = {c: i for i, c in enumerate(chars)}

@@ -62,9 +62,11 @@ def test_every_well_filled_reliability_bin_is_near_its_frequency(
     probs, _, gold = held_out
     bins = reliability_bins(probs, gold)
     assert sum(b.count for b in bins) == len(probs)
+    # Bins with at least 100 scores (smaller ones are too noisy to hold to a
+    # bound; REPORT.md shows them all: the 0.6-0.8 bins are over-confident).
     for b in bins:
-        if b.count >= 50:
-            assert abs(b.mean_score - b.frequency) <= 0.25, b
+        if b.count >= 100:
+            assert abs(b.mean_score - b.frequency) <= 0.2, b
     # High scores mean mostly true: above 0.8 at least three in four are labelled.
     high = probs >= 0.8
     assert high.sum() >= 100 and gold[high].mean() >= 0.75
@@ -72,11 +74,10 @@ def test_every_well_filled_reliability_bin_is_near_its_frequency(
 
 def test_model_findings_report_the_calibrated_probability(model: LinearTextModel) -> None:
     detector = TextDetector()
-    text = "Min granne är en jävla kärring som alltid klagar"
-    finding = next(f for f in detector.detect(text) if f.rule_id == "harassment.model")
-    assert finding.score == pytest.approx(
-        model.score(normalize(text).text).probabilities["harassment"], abs=1e-4
-    )
+    text = "Invandrare förstör allt i den här stan"
+    finding = next(f for f in detector.detect(text) if f.rule_id == "hate_speech.model")
+    expected = model.score(normalize(text).text).probabilities["hate_speech"]
+    assert finding.score == pytest.approx(expected, abs=1e-4)
 
 
 def test_the_artefact_carries_a_calibration_per_category(model: LinearTextModel) -> None:
