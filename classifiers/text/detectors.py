@@ -40,6 +40,11 @@ Decision rule, per category (the same in ``classify`` and in the evaluation):
    and a model score that only function words raised gives no finding.
 
 Without trained artefacts step 2 is skipped and the detector is rules only.
+
+Before all of this the language is checked (``classifiers.text.language``): a
+comment that is clearly not Swedish gets one ``question`` finding of subtype
+``language_not_assessed`` saying so in Swedish, plus the spam checks (links,
+the spam lexicon's English phrases); no other text category is decided.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from classifiers.normalize import Normalized, normalize, squeeze
+from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
 from classifiers.text.rules import RULES_PATH, Rule, load_rules
@@ -320,7 +326,17 @@ class TextDetector:
         self._anchors = frozenset(a for rule in self.rules for a in rule.anchors)
         self.index = LexiconIndex(entries)
         self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
+        # So do the language marker lists (which comments are assessed at all).
+        for name in ("en", "fi", "fit"):
+            digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())
         self.rules_version = digest.hexdigest()[:12]
+        # Swedish words beyond the stopwords, for language detection: the models'
+        # word vocabulary (Swedish comments) without the other languages' markers.
+        vocabulary = self.model.word_vocabulary if self.model else ()
+        self._swedish_words = (
+            frozenset(w for w in vocabulary if w.isalpha() and not w.startswith("__") and len(w) > 2)
+            - OTHER_MARKERS
+        )
         model_part = self.model.version if self.model else "none"
         self.version = f"text-rules-{self.rules_version}+model-{model_part}"
 
@@ -970,6 +986,9 @@ class TextDetector:
     ) -> list[Finding]:
         """Findings for every text category that applies, unsorted."""
         norm = norm or normalize(text)
+        language = detect_language(norm.text, self._swedish_words)
+        if not language.is_swedish:
+            return self._not_assessed(text, norm, context or {}, language)
         doc = self._analyse(text, norm, context or {})
         out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
         suppressed: set[str] = set()
@@ -1011,9 +1030,49 @@ class TextDetector:
                 out["question"] = []
         return [f for c in TEXT_CATEGORIES for f in out[c]]
 
+    def _not_assessed(
+        self, text: str, norm: Normalized, context: dict[str, object], language: Language
+    ) -> list[Finding]:
+        """A comment in another language: say so, and run only what does not read words.
+
+        Lexicons, rules and models only know Swedish, so none of the text
+        categories is judged; the finding tells the editor that somebody has
+        to read the comment.  It is filed under ``question`` (subtype
+        ``language_not_assessed``): a comment in Finnish or meänkieli in a
+        bilingual municipality is as likely as any other to need an answer,
+        and a question leads to a human reading it, never to removal.  Spam
+        (whose lexicon has English phrases, and whose link checks read no
+        words) is still checked here; personal data by ``classifiers.pii``
+        as for every comment.
+        """
+        doc = self._analyse(text, norm, context)
+        spans = [norm.to_original(s, e) for s, e in language.evidence] or [(0, len(text))]
+        words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))
+        findings = [
+            self._finding(
+                doc,
+                "question",
+                "language_not_assessed",
+                0.6,
+                spans,
+                f"Texten verkar vara skriven på {language.name_sv} ({_quote_list(words)}). "
+                "Textkategorierna (till exempel hets, hot, personangrepp, reklam och frågor) har inte "
+                "bedömts på det språket; personuppgifter, länkar och spam har kontrollerats. "
+                "En redaktör behöver läsa texten.",
+                f"language.{language.code}",
+            )
+        ]
+        # Spam is mostly international (its lexicon has English phrases) and the
+        # link checks read no words: both still run.
+        out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
+        self._spam(doc, out)
+        findings.extend(out["spam"])
+        return findings
+
     def rule_categories(self, text: str, context: dict[str, object] | None = None) -> set[str]:
         """Categories decided by rules alone (used by training to pick thresholds)."""
-        return {f.category for f in self.detect(text, context, use_model=False)}
+        found = self.detect(text, context, use_model=False)
+        return {f.category for f in found if f.subtype != "language_not_assessed"}
 
 
 def _is_person_word(index: LexiconIndex, word: str) -> bool:
