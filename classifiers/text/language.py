@@ -54,6 +54,9 @@ _FOLD_MAP = {"aa": "å", "ae": "ä", "oe": "ö"}
 _DOUBLE_VOWEL = re.compile(r"(aa|ee|ii|oo|uu|yy|ää|öö)")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN = re.compile(r"[a-zA-ZÀ-ɏ]")
+_LETTER = re.compile(r"[^\W\d_]")
+#: A letter outside the Latin ranges (ASCII, Latin-1, Latin Extended A/B).
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_a-zA-ZÀ-ɏ]")
 
 _EN = load_words("en")
 _FI = load_words("fi")
@@ -89,19 +92,22 @@ def detect_language(text: str, swedish_words: frozenset[str] = frozenset()) -> L
     word vocabulary less the other languages' marker words), so that mixed
     Swedish/English keeps its Swedish side.
     """
-    letters = sum(1 for c in text if c.isalpha())
-    if letters == 0:
+    if _NON_LATIN_LETTER.search(text):
+        letters = len(_LETTER.findall(text))
+        latin = len(_LATIN.findall(text))
+        if latin * 2 < letters:
+            arabic = [m.span() for m in _ARABIC.finditer(text)]
+            code = "ar" if len(arabic) * 2 >= letters else "other_script"
+            runs = [
+                m.span()
+                for m in re.finditer(r"\S+", text)
+                if any(ch.isalpha() and not _LATIN.match(ch) for ch in m.group())
+            ]
+            return Language(code, tuple(runs[:3]))
+    # The common case, a Swedish comment, costs one set intersection: no word
+    # of another language's lists and no doubled vowel means Swedish.
+    if OTHER_MARKERS.isdisjoint(_WORD.findall(text)) and not _DOUBLE_VOWEL.search(text):
         return _SWEDISH
-    latin = len(_LATIN.findall(text))
-    if latin * 2 < letters:
-        arabic = [m.span() for m in _ARABIC.finditer(text)]
-        code = "ar" if len(arabic) * 2 >= letters else "other_script"
-        runs = [
-            m.span()
-            for m in re.finditer(r"\S+", text)
-            if any(ch.isalpha() and not _LATIN.match(ch) for ch in m.group())
-        ]
-        return Language(code, tuple(runs[:3]))
     sv = 0
     found: dict[str, list[tuple[int, int]]] = {"en": [], "fi": [], "fit": []}
     for m in _WORD.finditer(text):

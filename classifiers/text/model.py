@@ -216,14 +216,26 @@ class LinearTextModel:
                 hit = tuple(u for u, (a, b) in enumerate(unit_spans) if a < m.end() and m.start() < b)
                 if hit:
                     occurrences.setdefault(j, []).append(hit)
+        # One scatter-add for all occurrences: unit, feature column and its share.
+        units_at: list[int] = []
+        cols_at: list[int] = []
+        shares: list[float] = []
         for j, places in occurrences.items():
             v = value.get(j)
             if not v:
                 continue
-            row = self._coef_t[j] * (v / len(places))
             for units in places:
+                share = v / len(places) / len(units)
                 for u in units:
-                    logits[u] += row / len(units)
+                    units_at.append(u)
+                    cols_at.append(j)
+                    shares.append(share)
+        if units_at:
+            # (units × occurrences) assignment matrix times the occurrences' rows:
+            # one BLAS call instead of an unbuffered np.add.at.
+            assign = np.zeros((n_units, len(units_at)))
+            assign[units_at, np.arange(len(units_at))] = shares
+            logits += assign @ self._coef_t[cols_at]
         per_unit: list[list[tuple[str, int, int]]] = [[] for _ in unit_spans]
         for found, u in zip(words, unit_of, strict=True):
             per_unit[u].append(found)
