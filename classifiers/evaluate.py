@@ -49,6 +49,11 @@ __all__ = [
 
 REPORT_PATH = Path(__file__).resolve().parent / "REPORT.md"
 
+#: Categories decided by the text detectors (the privacy ones come from classifiers.pii).
+_TEXT_CATEGORY_SET = frozenset(
+    c for c in CATEGORIES if c not in ("personal_data", "sensitive_personal_data", "confidential")
+)
+
 #: Lexicon subtypes too ambiguous to stand alone in a blocklist.
 _WEAK_SUBTYPES = {"weak", "scam_weak", "engagement_weak", "attitude", "report", "condemn"}
 
@@ -278,6 +283,23 @@ def model_calibration(corpus_path: Path = CORPUS_PATH) -> tuple[float, list[Reli
     return expected_calibration_error(scores, gold), reliability_bins(scores, gold)
 
 
+def render_rule_precision(rules: dict[str, list[float]] | None, min_hits: int = 5) -> str:
+    """How often each text rule's finding was right on the test split, next to its fixed score."""
+    if not rules:
+        return "No rule findings were recorded."
+    lines = [
+        "Rule findings carry a fixed score per rule (not fitted). How often each rule's finding",
+        f"had the category's label on the test split (rules with at least {min_hits} findings):",
+        "",
+        "| rule | findings | share labelled | fixed score |",
+        "|---|---:|---:|---:|",
+    ]
+    for rule_id, (hits, correct, score) in sorted(rules.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        if hits >= min_hits:
+            lines.append(f"| `{rule_id}` | {int(hits)} | {correct / hits:.2f} | {score:.2f} |")
+    return "\n".join(lines)
+
+
 def render_calibration(calibration: tuple[float, list[ReliabilityBin]] | None) -> str:
     if calibration is None:
         return "No trained models."
@@ -372,10 +394,15 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
     gold = [set(r["labels"]) for r in rows]
     # A comment in another language is marked "not assessed" (filed under
     # question, subtype language_not_assessed): not a claim that it is a question.
-    ours = [
-        {f.category for f in classify(r["text"]).findings if f.subtype != "language_not_assessed"}
-        for r in rows
-    ]
+    findings = [classify(r["text"]).findings for r in rows]
+    ours = [{f.category for f in fs if f.subtype != "language_not_assessed"} for fs in findings]
+    rule_hits: dict[str, list[float]] = {}  # rule id -> [hits, correct, score]
+    for fs, labels in zip(findings, gold, strict=True):
+        for f in fs:
+            if f.category in _TEXT_CATEGORY_SET and not f.rule_id.endswith(".model"):
+                entry = rule_hits.setdefault(f.rule_id, [0, 0, f.score])
+                entry[0] += 1
+                entry[1] += f.category in labels
     kw = keyword_baseline(keyword_lists())
     keyword_pred = [kw(r["text"]) for r in rows]
     result: dict[str, Any] = {
@@ -386,6 +413,7 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "keyword": score_predictions(gold, keyword_pred),
         "presidio": None,
         "calibration": model_calibration(corpus_path),
+        "rules": rule_hits,
     }
     if with_presidio:
         pb = presidio_baseline()
@@ -465,8 +493,15 @@ Rules and lexicons first: a lexicon hit or a rule from
 use of a slur, insults aimed at things rather than people, "skjuta upp
 beslutet", a party in a neutral question, rhetorical questions) is a finding.
 When no rule fired, the category's logistic model decides with the threshold
-chosen on out-of-fold predictions over train. Every finding carries the spans of the original text
+chosen on out-of-fold predictions over train; its score is the Platt-calibrated
+probability, and its spans are the (at most three) content words whose word and
+character n-gram features raised the score most (coefficient × feature value per
+word; never a stopword). Every finding carries the spans of the original text
 that triggered it, a Swedish explanation, a rule id and the model version.
+A comment that is clearly not Swedish (Finnish, meänkieli, English, Arabic, …)
+is not assessed for the text categories: it gets one `question` finding of
+subtype `language_not_assessed` saying so in Swedish (not counted as a question
+in the figures above), and only the spam and privacy detectors run on it.
 See `classifiers/text/detectors.py` for the details.
 
 ## Decision thresholds
@@ -476,6 +511,8 @@ See `classifiers/text/detectors.py` for the details.
 ## Calibration
 
 {render_calibration(result.get("calibration"))}
+
+{render_rule_precision(result.get("rules"))}
 
 ## Categories
 
