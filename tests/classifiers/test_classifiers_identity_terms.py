@@ -172,7 +172,12 @@ def test_an_insulting_word_aimed_at_a_person_is_harassment(text: str, span: str)
 
 
 @pytest.mark.parametrize(
-    "text", ["Kärringen i sagan var elak men föreställningen var bra", "En gubbe satt på bänken"]
+    "text",
+    [
+        "Kärringen i sagan var elak men föreställningen var bra",
+        "En gubbe satt på bänken",
+        "Snöröjningen är typ värdelös",
+    ],
 )
 def test_a_belittling_noun_alone_is_not_a_rule_finding(text: str) -> None:
     rules_only = TextDetector(use_model=False)
