@@ -102,6 +102,10 @@ def test_contempt_for_a_group_without_a_slur_is_hate_speech(template: str) -> No
         "Samer är lägre stående",
         "Kvinnor är för dumma för att sitta i nämnden",
         "Kasta ut alla kurder ur stan",
+        "Inga fler somalier i vårt kvarter",
+        "Vi vill inte ha judar i föreningen",
+        "Kurder är lata allihop",
+        "Katoliker är pedofiler",
     ],
 )
 def test_group_contempt_rules_need_no_model(text: str) -> None:
@@ -118,6 +122,8 @@ def test_group_contempt_rules_need_no_model(text: str) -> None:
         "Muslimer är inte terrorister, sluta sprida sånt",
         "Vi måste bli av med alla sopor i parken",
         "Kommunen borde rensa bort slyet längs cykelvägen",
+        "Vi vill inte ha fler hål i vägen, laga dem nu",
+        "Inga fler höjda avgifter för pensionärer",
     ],
 )
 def test_denials_and_contempt_words_without_a_group_are_not_hate_speech(text: str) -> None:
