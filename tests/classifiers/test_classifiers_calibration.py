@@ -74,10 +74,16 @@ def test_every_well_filled_reliability_bin_is_near_its_frequency(
 
 def test_model_findings_report_the_calibrated_probability(model: LinearTextModel) -> None:
     detector = TextDetector()
-    text = "Invandrare förstör allt i den här stan"
-    finding = next(f for f in detector.detect(text) if f.rule_id == "hate_speech.model")
-    expected = model.score(normalize(text).text).probabilities["hate_speech"]
-    assert finding.score == pytest.approx(expected, abs=1e-4)
+    with CORPUS_PATH.open(encoding="utf-8") as fh:
+        texts = [json.loads(line)["text"] for line in fh if line.strip()]
+    checked = 0
+    for text in texts[::7]:
+        for finding in detector.detect(text):
+            if finding.rule_id.endswith(".model"):
+                expected = model.score(normalize(text).text).probabilities[finding.category]
+                assert finding.score == pytest.approx(expected, abs=1e-4)
+                checked += 1
+    assert checked >= 50
 
 
 def test_the_artefact_carries_a_calibration_per_category(model: LinearTextModel) -> None:
