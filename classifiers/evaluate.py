@@ -184,6 +184,14 @@ _LIMITS = """\
   health or belief term ("jag har inte diabetes", "hon är inte muslim") is
   not flagged as sensitive data; "inte längre", "inte bara" and a term after
   "utan" still are.
+  Taking the group word's weight away cost hate-speech recall: comments
+  whose only signal the model had was the group word are now caught only
+  when a rule names the contempt (`dehumanizing.txt` next to a group) or
+  the model recognises it from context.
+* **Other languages** are recognised by marker words and script: a foreign
+  comment of one or two words, or in a language close to Swedish
+  (Norwegian, Danish), is assessed as Swedish; meänkieli is told from
+  Finnish only by a short list of its own words.
 * **Models are linear** (word and character n-grams). They catch spelling
   variants and compounds the lexicons lack, but they also learn the corpus's
   topics; every model finding names the (at most three) content words
