@@ -37,9 +37,22 @@ from classifiers.text.model import ARTIFACT_PATH
 from classifiers.train import CORPUS_PATH, load_corpus
 from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV
 
-__all__ = ["Scores", "keyword_baseline", "main", "score_predictions"]
+__all__ = [
+    "ReliabilityBin",
+    "Scores",
+    "expected_calibration_error",
+    "keyword_baseline",
+    "main",
+    "reliability_bins",
+    "score_predictions",
+]
 
 REPORT_PATH = Path(__file__).resolve().parent / "REPORT.md"
+
+#: Categories decided by the text detectors (the privacy ones come from classifiers.pii).
+_TEXT_CATEGORY_SET = frozenset(
+    c for c in CATEGORIES if c not in ("personal_data", "sensitive_personal_data", "confidential")
+)
 
 #: Lexicon subtypes too ambiguous to stand alone in a blocklist.
 _WEAK_SUBTYPES = {"weak", "scam_weak", "engagement_weak", "attitude", "report", "condemn"}
@@ -161,13 +174,36 @@ _LIMITS = """\
 * **Names and targets.** Harassment of a named person relies on a capitalised
   word in mid-sentence or a pronoun/role near the insult; lower-case names
   are missed. Personal data depends on `classifiers.pii` (see its tests).
+* **Groups and denials.** The models are trained with counterfactual
+  copies of every comment that names a group (the same sentence about other
+  groups, `classifiers/text/counterfactual.py`), so naming "invandrare",
+  "judar", "kvinnor" or "svenskar" is not evidence of hate speech by
+  itself; the tests hold a sentence's hate-speech probability within 0.25
+  across twelve groups. A group as the subject of a denial ("invandrare är
+  inte kriminella") stops the model from deciding hate speech, and a denied
+  health or belief term ("jag har inte diabetes", "hon är inte muslim") is
+  not flagged as sensitive data; "inte längre", "inte bara" and a term after
+  "utan" still are.
+  Taking the group word's weight away cost hate-speech recall: comments
+  whose only signal the model had was the group word are now caught only
+  when a rule names the contempt (`dehumanizing.txt` next to a group) or
+  the model recognises it from context.
+* **Other languages** are recognised by marker words and script: a foreign
+  comment of one or two words, or in a language close to Swedish
+  (Norwegian, Danish), is assessed as Swedish; meänkieli is told from
+  Finnish only by a short list of its own words.
 * **Models are linear** (word and character n-grams). They catch spelling
   variants and compounds the lexicons lack, but they also learn the corpus's
-  topics; every model finding names the words that drove it, so an editor
-  can overrule it.
-* **Decisions need a human.** Findings are recommendations for an editor;
-  the scores are not calibrated probabilities of a legal judgement
-  (hets mot folkgrupp, olaga hot and förtal are decided by courts).
+  topics; every model finding names the (at most three) content words
+  whose features raised its score most, never a stopword, so an editor
+  can overrule it. A model score raised only by function words gives no
+  finding.
+* **Decisions need a human.** Findings are recommendations for an editor.
+  A model finding's score is a calibrated probability that the comment has
+  the corpus's label (see *Calibration*; the highest scores are somewhat
+  over-confident on the test split), not the probability of a legal
+  judgement (hets mot folkgrupp, olaga hot and förtal are decided by
+  courts). Rule findings carry a fixed score per rule.
 """
 
 
@@ -192,6 +228,102 @@ class Scores:
     @property
     def f1(self) -> float:
         return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReliabilityBin:
+    """Scores in ``[low, high)``: how many, their mean and how often they were right."""
+
+    low: float
+    high: float
+    count: int
+    mean_score: float
+    frequency: float
+
+
+def reliability_bins(scores: Iterable[float], gold: Iterable[bool], n_bins: int = 10) -> list[ReliabilityBin]:
+    """Equal-width reliability bins over 0..1 (empty bins left out)."""
+    import numpy as np
+
+    p = np.asarray(list(scores), dtype=float)
+    y = np.asarray(list(gold), dtype=float)
+    idx = np.minimum((p * n_bins).astype(int), n_bins - 1)
+    out = []
+    for b in range(n_bins):
+        mask = idx == b
+        if mask.any():
+            out.append(
+                ReliabilityBin(
+                    b / n_bins,
+                    (b + 1) / n_bins,
+                    int(mask.sum()),
+                    float(p[mask].mean()),
+                    float(y[mask].mean()),
+                )
+            )
+    return out
+
+
+def expected_calibration_error(scores: Iterable[float], gold: Iterable[bool], n_bins: int = 10) -> float:
+    """Expected calibration error: the count-weighted gap between mean score and frequency per bin."""
+    bins = reliability_bins(scores, gold, n_bins)
+    total = sum(b.count for b in bins)
+    return sum(b.count * abs(b.mean_score - b.frequency) for b in bins) / total if total else 0.0
+
+
+def model_calibration(corpus_path: Path = CORPUS_PATH) -> tuple[float, list[ReliabilityBin]] | None:
+    """Reliability of the models' calibrated probabilities on the test split (every category pooled)."""
+    from classifiers.normalize import normalize
+    from classifiers.text.model import LinearTextModel
+
+    model = LinearTextModel.load()
+    if model is None:
+        return None
+    scores: list[float] = []
+    gold: list[bool] = []
+    for row in load_corpus(corpus_path):
+        if row["split"] != "test":
+            continue
+        probabilities = model.score(normalize(row["text"]).text).probabilities
+        for c in model.categories:
+            scores.append(probabilities[c])
+            gold.append(c in row["labels"])
+    return expected_calibration_error(scores, gold), reliability_bins(scores, gold)
+
+
+def render_rule_precision(rules: dict[str, list[float]] | None, min_hits: int = 5) -> str:
+    """How often each text rule's finding was right on the test split, next to its fixed score."""
+    if not rules:
+        return "No rule findings were recorded."
+    lines = [
+        "Rule findings carry a fixed score per rule (not fitted). How often each rule's finding",
+        f"had the category's label on the test split (rules with at least {min_hits} findings):",
+        "",
+        "| rule | findings | share labelled | fixed score |",
+        "|---|---:|---:|---:|",
+    ]
+    for rule_id, (hits, correct, score) in sorted(rules.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        if hits >= min_hits:
+            lines.append(f"| `{rule_id}` | {int(hits)} | {correct / hits:.2f} | {score:.2f} |")
+    return "\n".join(lines)
+
+
+def render_calibration(calibration: tuple[float, list[ReliabilityBin]] | None) -> str:
+    if calibration is None:
+        return "No trained models."
+    ece, bins = calibration
+    lines = [
+        "The model probabilities (a model finding's score) are Platt-scaled on out-of-fold",
+        "logits over train. Reliability on the test split, every category and comment pooled;",
+        f"expected calibration error **{ece:.3f}**.",
+        "",
+        "| score bin | scores | mean score | share labelled |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {b.low:.1f}–{b.high:.1f} | {b.count} | {b.mean_score:.2f} | {b.frequency:.2f} |" for b in bins
+    ]
+    return "\n".join(lines)
 
 
 def score_predictions(
@@ -268,7 +400,17 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
     rows = [r for r in load_corpus(corpus_path) if r["split"] == "test"]
     train_rows = [r for r in load_corpus(corpus_path) if r["split"] == "train"]
     gold = [set(r["labels"]) for r in rows]
-    ours = [classify(r["text"]).categories for r in rows]
+    # A comment in another language is marked "not assessed" (filed under
+    # question, subtype language_not_assessed): not a claim that it is a question.
+    findings = [classify(r["text"]).findings for r in rows]
+    ours = [{f.category for f in fs if f.subtype != "language_not_assessed"} for fs in findings]
+    rule_hits: dict[str, list[float]] = {}  # rule id -> [hits, correct, score]
+    for fs, labels in zip(findings, gold, strict=True):
+        for f in fs:
+            if f.category in _TEXT_CATEGORY_SET and not f.rule_id.endswith(".model"):
+                entry = rule_hits.setdefault(f.rule_id, [0, 0, f.score])
+                entry[0] += 1
+                entry[1] += f.category in labels
     kw = keyword_baseline(keyword_lists())
     keyword_pred = [kw(r["text"]) for r in rows]
     result: dict[str, Any] = {
@@ -278,6 +420,8 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "ours": score_predictions(gold, ours),
         "keyword": score_predictions(gold, keyword_pred),
         "presidio": None,
+        "calibration": model_calibration(corpus_path),
+        "rules": rule_hits,
     }
     if with_presidio:
         pb = presidio_baseline()
@@ -357,13 +501,26 @@ Rules and lexicons first: a lexicon hit or a rule from
 use of a slur, insults aimed at things rather than people, "skjuta upp
 beslutet", a party in a neutral question, rhetorical questions) is a finding.
 When no rule fired, the category's logistic model decides with the threshold
-chosen on out-of-fold predictions over train. Every finding carries the spans of the original text
+chosen on out-of-fold predictions over train; its score is the Platt-calibrated
+probability, and its spans are the (at most three) content words whose word and
+character n-gram features raised the score most (coefficient × feature value per
+word; never a stopword). Every finding carries the spans of the original text
 that triggered it, a Swedish explanation, a rule id and the model version.
+A comment that is clearly not Swedish (Finnish, meänkieli, English, Arabic, …)
+is not assessed for the text categories: it gets one `question` finding of
+subtype `language_not_assessed` saying so in Swedish (not counted as a question
+in the figures above), and only the spam and privacy detectors run on it.
 See `classifiers/text/detectors.py` for the details.
 
 ## Decision thresholds
 
 {render_thresholds()}
+
+## Calibration
+
+{render_calibration(result.get("calibration"))}
+
+{render_rule_precision(result.get("rules"))}
 
 ## Categories
 

@@ -10,12 +10,18 @@ deterministic, so running it twice gives byte-identical artefacts:
    not memorised paraphrases).  Each fold in turn is the validation slice:
    features and models are fitted on the other four and score it, which
    gives an out-of-fold probability for every training comment.
-3. For each category pick the probability threshold that maximises F1 of the
+3. For each category fit a Platt calibration (``sigmoid(a * logit + b)``)
+   on those out-of-fold logits: a balanced logistic model is over-confident,
+   and the calibrated probability is what ``classify`` reports as a model
+   finding's score.  Then pick the calibrated-probability threshold that maximises F1 of the
    *combined* decision (rules fire, or the model reaches the threshold) over
    those out-of-fold probabilities.  A category whose model does not help is
    switched off (threshold above 1).  Using all five slices rather than one
    keeps the choice stable and stops it from leaning on the slice that was
    read while the rules were written.
+   Every model (per fold and final) is fitted on its comments plus their
+   counterfactual group swaps (``classifiers.text.counterfactual``), so that
+   naming a group is not evidence of hate speech by itself.
 4. Refit features and models on the whole train split with the same
    hyper-parameters and export vocabulary, idf, coefficients and thresholds
    to ``classifiers/artifacts/text_models.json`` (float32 as base64; no pickle).
@@ -40,6 +46,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 
 from classifiers.normalize import normalize
+from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES, TextDetector
 from classifiers.text.features import count_features
 from classifiers.text.model import ARTIFACT_PATH, encode_array
@@ -49,7 +56,7 @@ __all__ = ["CORPUS_PATH", "MultiLabelTextModel", "TfidfFeaturizer", "main", "tra
 CORPUS_PATH = Path(__file__).resolve().parent / "data" / "corpus.jsonl"
 FOLDS = 5
 MIN_POSITIVES = 8
-THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(4, 20))
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))
 
 
 class TfidfFeaturizer(TransformerMixin, BaseEstimator):
@@ -162,16 +169,29 @@ class MultiLabelTextModel(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.array(intercept)
         return self
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """(n_texts, n_categories) probabilities, computed like the exported scorer."""
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """(n_texts, n_categories) raw logits of the per-category models."""
         X = self.featurizer_.transform(texts)
-        logits = X @ self.coef_.astype(np.float64).T + self.intercept_
+        return np.asarray(X @ self.coef_.astype(np.float64).T + self.intercept_)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """(n_texts, n_categories) probabilities, computed like the exported scorer.
+
+        Calibrated when ``calibration_`` was set (``train`` fits it on
+        out-of-fold logits); the plain logistic output otherwise.
+        """
+        logits = self.decision_function(texts)
+        calibration: dict[str, tuple[float, float]] | None = getattr(self, "calibration_", None)
+        if calibration:
+            scale = np.array([calibration.get(c, (1.0, 0.0))[0] for c in self.categories_])
+            shift = np.array([calibration.get(c, (1.0, 0.0))[1] for c in self.categories_])
+            logits = logits * scale + shift
         return 1.0 / (1.0 + np.exp(-logits))
 
     def to_payload(self, thresholds: dict[str, float], metadata: dict[str, Any]) -> dict[str, Any]:
         return {
             "name": "text-linear",
-            "format": 1,
+            "format": 2,
             "categories": list(self.categories_),
             "thresholds": {c: thresholds[c] for c in self.categories_},
             "word_vocabulary": self.featurizer_.word_vocabulary_,
@@ -180,8 +200,29 @@ class MultiLabelTextModel(ClassifierMixin, BaseEstimator):
             "char_idf": encode_array(self.featurizer_.char_idf_),
             "coef": {c: encode_array(self.coef_[i]) for i, c in enumerate(self.categories_)},
             "intercept": {c: float(np.float32(self.intercept_[i])) for i, c in enumerate(self.categories_)},
+            "calibration": {
+                c: [float(np.float32(v)) for v in getattr(self, "calibration_", {}).get(c, (1.0, 0.0))]
+                for c in self.categories_
+            },
             "metadata": metadata,
         }
+
+
+def with_counterfactuals(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[set[str]]]:
+    """Texts and labels of ``rows`` plus their counterfactual group swaps (same labels).
+
+    See ``classifiers.text.counterfactual``: a comment that names a group
+    ("invandrare", "kvinnor") is also trained on as the same sentence about
+    other groups, so the group word itself carries no label information.
+    Only the rows a model is fitted on are augmented, never held-out ones.
+    """
+    texts: list[str] = []
+    labels: list[set[str]] = []
+    for r in rows:
+        for text in [r["text"], *counterfactual_variants(r["text"])]:
+            texts.append(text)
+            labels.append(set(r["labels"]))
+    return texts, labels
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
@@ -196,6 +237,22 @@ def fold_of(base_id: str) -> int:
 
 def f1(tp: int, fp: int, fn: int) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def fit_calibration(logits: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: ``(scale, shift)`` so that sigmoid(scale * logit + shift) is calibrated.
+
+    Fitted on out-of-fold logits, so it corrects what the models do on text
+    they were not trained on (over-confidence from ``class_weight="balanced"``
+    and from memorised paraphrases).  Identity when one class is missing.
+    """
+    if logits.size == 0 or gold.all() or not gold.any():
+        return 1.0, 0.0
+    platt = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000).fit(logits.reshape(-1, 1), gold)
+    scale, shift = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    if scale <= 0.0:  # a model worse than chance out of fold: keep the order, flatten nothing
+        return 1.0, 0.0
+    return scale, shift
 
 
 def choose_thresholds(
@@ -229,24 +286,34 @@ def train(corpus_path: Path = CORPUS_PATH, out_path: Path = ARTIFACT_PATH, C: fl
     rows = [r for r in load_corpus(corpus_path) if r["split"] == "train"]
     rows.sort(key=lambda r: r["id"])
     detector = TextDetector(use_model=False)
-    final = MultiLabelTextModel(C=C).fit([r["text"] for r in rows], [set(r["labels"]) for r in rows])
+    final = MultiLabelTextModel(C=C).fit(*with_counterfactuals(rows))
     categories = final.categories_
 
-    # Out-of-fold probabilities for every training comment.
+    # Out-of-fold logits for every training comment (NaN where a fold's model
+    # lacked the category).
     folds = [fold_of(r["base_id"]) for r in rows]
-    oof = np.zeros((len(rows), len(categories)))
+    oof_logits = np.full((len(rows), len(categories)), np.nan)
     for k in sorted(set(folds)):
         fit_rows = [r for r, f in zip(rows, folds, strict=True) if f != k]
         held = [i for i, f in enumerate(folds) if f == k]
         if not fit_rows:
             continue
-        model = MultiLabelTextModel(C=C).fit(
-            [r["text"] for r in fit_rows], [set(r["labels"]) for r in fit_rows]
-        )
-        probs = model.predict_proba([rows[i]["text"] for i in held])
+        model = MultiLabelTextModel(C=C).fit(*with_counterfactuals(fit_rows))
+        logits = model.decision_function([rows[i]["text"] for i in held])
         for j, category in enumerate(categories):
             if category in model.categories_:
-                oof[held, j] = probs[:, model.categories_.index(category)]
+                oof_logits[held, j] = logits[:, model.categories_.index(category)]
+    # Calibrate each category on its out-of-fold logits, then choose thresholds
+    # on the calibrated out-of-fold probabilities (what ``classify`` reports).
+    calibration: dict[str, tuple[float, float]] = {}
+    oof = np.zeros((len(rows), len(categories)))
+    for j, category in enumerate(categories):
+        known = ~np.isnan(oof_logits[:, j])
+        gold = np.array([category in r["labels"] for r in rows], dtype=bool)
+        scale, shift = fit_calibration(oof_logits[known, j], gold[known])
+        calibration[category] = (scale, shift)
+        oof[known, j] = 1.0 / (1.0 + np.exp(-(scale * oof_logits[known, j] + shift)))
+    final.calibration_ = calibration
     if rows and categories:
         rule_hits = [detector.rule_categories(r["text"]) for r in rows]
         thresholds, val_f1 = choose_thresholds(oof, categories, [set(r["labels"]) for r in rows], rule_hits)
@@ -256,6 +323,7 @@ def train(corpus_path: Path = CORPUS_PATH, out_path: Path = ARTIFACT_PATH, C: fl
     metadata = {
         "corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
         "n_train": len(rows),
+        "n_train_with_counterfactuals": len(with_counterfactuals(rows)[0]),
         "folds": FOLDS,
         "oof_f1_combined": val_f1,
         "C": C,

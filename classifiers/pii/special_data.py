@@ -34,6 +34,30 @@ _OCCUPATION_RE = re.compile(
     re.IGNORECASE,
 )
 
+#: A denial in the term's own clause ("jag har inte diabetes", "hon är inte
+#: muslim", "jag har aldrig haft cancer") states that the person lacks the
+#: condition or belief: not flagged as sensitive data about them.  Decided for
+#: issue 15 (a moderator has nothing to protect in a denial), documented in
+#: REPORT.md.  Still flagged: "inte längre" (tells of a past condition),
+#: "inte bara"/"inte enbart" (affirms it), and a term after "utan"/"men" or a
+#: comma ("inte diabetes utan cancer": cancer is affirmed).
+_NEGATED_RE = re.compile(
+    r"\b(?:inte|ej|icke|aldrig|ingen|inget|inga)\b"
+    r"(?:\s+(?!längre\b|bara\b|enbart\b|endast\b|utan\b|men\b)[\w-]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\butan\b|\bmen\b", re.IGNORECASE)
+
+
+def negated(text: str, start: int) -> bool:
+    """Whether the term starting at ``start`` is denied within its own clause."""
+    before = text[max(0, start - 50) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    return _NEGATED_RE.search(" " + before) is not None
+
+
 _ART9 = "en känslig personuppgift enligt GDPR artikel 9"
 SENSITIVE_LABELS_SV = {
     "health": ("en uppgift om hälsa", f"hälsa är {_ART9}"),
@@ -108,6 +132,8 @@ def _tied(
     for term in terms:
         if _OCCUPATION_RE.search(text[max(0, term.start - 40) : term.start]):
             continue
+        if category == "sensitive_personal_data" and negated(text, term.start):
+            continue
         if term.subtype in needs_copula and not preceded_by_copula(text, term.start):
             continue
         found = tie(text, term.start, term.end, refs, bounds)
@@ -178,5 +204,6 @@ __all__ = [
     "explain",
     "find_confidential",
     "find_sensitive",
+    "negated",
     "warm_up",
 ]

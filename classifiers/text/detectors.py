@@ -33,10 +33,18 @@ Decision rule, per category (the same in ``classify`` and in the evaluation):
    by ``classifiers.train`` to maximise F1 of this combined rule on
    out-of-fold predictions over the training split (never the test split).  A model
    finding is suppressed when the only lexicon evidence for the category was
-   itself discarded as reported use.  Its spans are the words whose features
-   contributed most to the score.
+   itself discarded as reported use.  Its spans are the (at most three)
+   content words whose features contributed most to the score: coefficient ×
+   feature value for every word and char n-gram feature, summed per word of
+   the text (``LinearTextModel.contributions``).  Stopwords are never shown,
+   and a model score that only function words raised gives no finding.
 
 Without trained artefacts step 2 is skipped and the detector is rules only.
+
+Before all of this the language is checked (``classifiers.text.language``): a
+comment that is clearly not Swedish gets one ``question`` finding of subtype
+``language_not_assessed`` saying so in Swedish, plus the spam checks (links,
+the spam lexicon's English phrases); no other text category is decided.
 """
 
 from __future__ import annotations
@@ -49,13 +57,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 from classifiers.normalize import Normalized, normalize, squeeze
-from classifiers.text.features import feature_words
+from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
-from classifiers.text.model import ARTIFACT_PATH, LinearTextModel
+from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
 from classifiers.text.rules import RULES_PATH, Rule, load_rules
+from classifiers.text.stopwords import LANGDATA, is_content_word
 from classifiers.types import CATEGORIES, Finding, Span
 
 __all__ = ["TEXT_CATEGORIES", "TextDetector"]
@@ -188,6 +195,35 @@ _CURSE_ADJECTIVES = frozenset(
         "skitiga",
     }
 )
+#: Words that make a belittling person noun an insult ("jävla kärring", "din dumma kärring").
+_INSULTING_MODIFIERS = _CURSE_ADJECTIVES | frozenset(
+    {
+        "jäkla",
+        "dumma",
+        "dum",
+        "fula",
+        "ful",
+        "feta",
+        "fet",
+        "fett",
+        "äckliga",
+        "äcklig",
+        "elaka",
+        "elak",
+        "sura",
+        "sur",
+        "korkade",
+        "korkad",
+        "störda",
+        "patetiska",
+        "patetisk",
+        "löjliga",
+        "din",
+        "er",
+    }
+)
+#: "Invandrare är inte kriminella": a group word followed by a denial.
+_GROUP_DENIAL = re.compile(r"\s+(?:\w+\s+)?(?:är|blir|var|har)\s+(?:inte|inga|aldrig|ingen|inget)\b")
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 _NON_SERVICE = ("hate_speech", "sexual_content", "advertising", "spam", "off_topic", "crime_material")
 _LAUGHTER = frozenset({"haha", "hahaha", "hehe", "hihi", "lol", "tack", "nej", "bra"})
@@ -284,11 +320,23 @@ class TextDetector:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
             entries.extend(load_lexicon(path))
         digest.update(rules_path.read_bytes())
+        # The stopword list decides which words explain a model finding.
+        digest.update(b"stopwords\0" + (LANGDATA / "sv.txt").read_bytes())
         self.rules: tuple[Rule, ...] = load_rules(rules_path)
         self._anchors = frozenset(a for rule in self.rules for a in rule.anchors)
         self.index = LexiconIndex(entries)
         self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
+        # So do the language marker lists (which comments are assessed at all).
+        for name in ("en", "fi", "fit"):
+            digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())
         self.rules_version = digest.hexdigest()[:12]
+        # Swedish words beyond the stopwords, for language detection: the models'
+        # word vocabulary (Swedish comments) without the other languages' markers.
+        vocabulary = self.model.word_vocabulary if self.model else ()
+        self._swedish_words = (
+            frozenset(w for w in vocabulary if w.isalpha() and not w.startswith("__") and len(w) > 2)
+            - OTHER_MARKERS
+        )
         model_part = self.model.version if self.model else "none"
         self.version = f"text-rules-{self.rules_version}+model-{model_part}"
 
@@ -469,6 +517,12 @@ class TextDetector:
                     between = doc.original[min(g.end, d.end) : max(g.start, d.start)]
                     if not re.search(r"[.!?\n]", between):
                         pairs.append((g, d))
+        if not pairs and any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups):
+            # A group is the subject of a denial ("Invandrare är inte
+            # kriminella"): rejecting a prejudice, which the model must not
+            # take for the prejudice itself.
+            suppressed.add("hate_speech")
+            return
         if pairs:
             g, d = pairs[0]
             if "inte alla" in " ".join(g.prev) or g.prev[-1:] == ("inte",):
@@ -497,6 +551,8 @@ class TextDetector:
                     doc, "harassment", kept, ("insults", "insult"), 0.85, "harassment.insult"
                 )
             )
+            return
+        if self._person_insult(doc, out):
             return
         weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
         if not weak:
@@ -528,6 +584,34 @@ class TextDetector:
                     )
                 )
                 return
+
+    def _person_insult(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
+        """An insulting word aimed at a person without a listed insult: "jävla kärring".
+
+        A belittling person noun (``persons.txt``, subtype ``pejorative``) right
+        after a curse word, an insulting adjective or "din"/"er" addresses or
+        describes someone with contempt.  The noun alone ("kärringen i sagan")
+        is no finding, nor is the pair quoted or reported.
+        """
+        for h in doc.lex("persons", "pejorative"):
+            before = h.prev[-1:]
+            if not before or before[0] not in _INSULTING_MODIFIERS or self._reported(doc, h):
+                continue
+            start, _ = doc.norm.to_original(*_norm_span_before(doc, h.start, before[0]))
+            words = doc.slice(start, h.end)
+            out["harassment"].append(
+                self._finding(
+                    doc,
+                    "harassment",
+                    "personal_attack",
+                    0.8,
+                    [(start, h.end)],
+                    f"Texten kallar en person {_quote_list([words])}, ett förolämpande tilltal.",
+                    "harassment.person_insult",
+                )
+            )
+            return True
+        return False
 
     def _sexual(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         hits = doc.lex("sexual")
@@ -843,68 +927,53 @@ class TextDetector:
         if self.model is None:
             return
         scored = self.model.score(doc.norm.text)
-        span_cache: dict[str, list[tuple[str, int, int]]] = {}
-        features: tuple[np.ndarray, np.ndarray] | None = None
-        for category in TEXT_CATEGORIES:
-            if out[category] or category in suppressed:
+        contributions: Contributions | None = None
+        for k, category in enumerate(self.model.categories):
+            if category not in out or out[category] or category in suppressed:
                 continue
             threshold = self.model.thresholds.get(category)
-            p = scored.probabilities.get(category)
-            if threshold is None or p is None or p < threshold:
+            p = scored.probabilities[category]
+            if threshold is None or p < threshold:
                 continue
-            if features is None:
-                features = scored.features()
-            top = self.model.top_features(scored, category, features=features)
-            spans = self._feature_spans(doc, top, span_cache)
+            if contributions is None:
+                contributions = self.model.contributions(scored, doc.norm.text)
+            spans = self._explaining_spans(doc, contributions, k)
             if not spans:
+                # Nothing but function words pushed the score up: not a reason an
+                # editor could check, so no finding.
                 continue
-            words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))[:3]
+            words = [doc.slice(s, e) for s, e in spans]
             explanation = (
                 f"Modellen bedömer texten som {MODEL_PHRASE_SV[category]}, "
-                f"främst på grund av {_quote_list(words)}."
+                f"främst på grund av {_quote_list(list(dict.fromkeys(words)))}."
             )
             out[category].append(
-                self._finding(doc, category, "model", p, spans[:3], explanation, f"{category}.model")
+                self._finding(doc, category, "model", p, spans, explanation, f"{category}.model")
             )
 
-    def _feature_spans(
-        self, doc: _Doc, features: list[str], cache: dict[str, list[tuple[str, int, int]]]
+    @staticmethod
+    def _explaining_spans(
+        doc: _Doc, contributions: Contributions, k: int, top: int = 3
     ) -> list[tuple[int, int]]:
-        """Map model features back to words of the original text.
+        """The content words that raised category ``k``'s logit most, strongest first.
 
-        A word feature (``w:dm för``) is found as that sequence of words; a
-        character n-gram (``c:abatt``) is widened to the word that contains it.
-        Plain string comparison, no regex compiled per feature: this runs for
-        every model finding.
+        A unit (a whitespace-separated word with its punctuation) counts by
+        its whole contribution, but its span covers only its content words:
+        stopwords (``langdata/sv.txt``) are never shown as a reason, and a
+        unit made only of them is skipped.
         """
-        if not cache:
-            folded = _DIGITS.sub("0", doc.norm.text)
-            cache["words"] = [(m.group(), m.start(), m.end()) for m in _FEATURE_WORD.finditer(folded)]
-            cache["chunks"] = [(f" {m.group()} ", m.start(), m.end()) for m in _CHUNK.finditer(folded)]
-        words, chunks = cache["words"], cache["chunks"]
+        column = contributions.logits[:, k]
+        order = sorted(range(len(column)), key=lambda i: (-column[i], i))
         spans: list[tuple[int, int]] = []
-        for feat in features:
-            kind, body = feat[:2], feat[2:]
-            found: tuple[int, int] | None = None
-            if kind == "w:":
-                seq = feature_words(body)
-                n = len(seq)
-                for i in range(len(words) - n + 1) if seq else ():
-                    if all(words[i + k][0] == seq[k] for k in range(n)):
-                        found = (words[i][1], words[i + n - 1][2])
-                        break
-            elif len(body.strip()) >= 2:
-                for padded, start, end in chunks:
-                    if body in padded:
-                        found = (start, end)
-                        break
-            if found is None:
-                continue
-            span = doc.norm.to_original(*found)
-            if not any(a <= span[0] and span[1] <= b for a, b in spans):
-                spans.append(span)
-            if len(spans) == 3:
+        for i in order:
+            if column[i] <= 0.0 or len(spans) == top:
                 break
+            content = [(a, b) for w, a, b in contributions.words[i] if is_content_word(w)]
+            if not content:
+                continue
+            span = doc.norm.to_original(content[0][0], content[-1][1])
+            if span[1] > span[0] and span not in spans:
+                spans.append(span)
         return spans
 
     # ------------------------------------------------------------------ entry point
@@ -917,6 +986,9 @@ class TextDetector:
     ) -> list[Finding]:
         """Findings for every text category that applies, unsorted."""
         norm = norm or normalize(text)
+        language = detect_language(norm.text, self._swedish_words)
+        if not language.is_swedish:
+            return self._not_assessed(text, norm, context or {}, language)
         doc = self._analyse(text, norm, context or {})
         out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
         suppressed: set[str] = set()
@@ -958,9 +1030,49 @@ class TextDetector:
                 out["question"] = []
         return [f for c in TEXT_CATEGORIES for f in out[c]]
 
+    def _not_assessed(
+        self, text: str, norm: Normalized, context: dict[str, object], language: Language
+    ) -> list[Finding]:
+        """A comment in another language: say so, and run only what does not read words.
+
+        Lexicons, rules and models only know Swedish, so none of the text
+        categories is judged; the finding tells the editor that somebody has
+        to read the comment.  It is filed under ``question`` (subtype
+        ``language_not_assessed``): a comment in Finnish or meänkieli in a
+        bilingual municipality is as likely as any other to need an answer,
+        and a question leads to a human reading it, never to removal.  Spam
+        (whose lexicon has English phrases, and whose link checks read no
+        words) is still checked here; personal data by ``classifiers.pii``
+        as for every comment.
+        """
+        doc = self._analyse(text, norm, context)
+        spans = [norm.to_original(s, e) for s, e in language.evidence] or [(0, len(text))]
+        words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))
+        findings = [
+            self._finding(
+                doc,
+                "question",
+                "language_not_assessed",
+                0.6,
+                spans,
+                f"Texten verkar vara skriven på {language.name_sv} ({_quote_list(words)}). "
+                "Textkategorierna (till exempel hets, hot, personangrepp, reklam och frågor) har inte "
+                "bedömts på det språket; personuppgifter, länkar och spam har kontrollerats. "
+                "En redaktör behöver läsa texten.",
+                f"language.{language.code}",
+            )
+        ]
+        # Spam is mostly international (its lexicon has English phrases) and the
+        # link checks read no words: both still run.
+        out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
+        self._spam(doc, out)
+        findings.extend(out["spam"])
+        return findings
+
     def rule_categories(self, text: str, context: dict[str, object] | None = None) -> set[str]:
         """Categories decided by rules alone (used by training to pick thresholds)."""
-        return {f.category for f in self.detect(text, context, use_model=False)}
+        found = self.detect(text, context, use_model=False)
+        return {f.category for f in found if f.subtype != "language_not_assessed"}
 
 
 def _is_person_word(index: LexiconIndex, word: str) -> bool:

@@ -2,8 +2,11 @@
 
 ``python -m classifiers.train`` writes ``classifiers/artifacts/text_models.json``:
 the vocabularies, idf vectors, one coefficient row and intercept per
-category (float32, little-endian, base64) and the decision thresholds chosen
-on a validation slice of the training split.  JSON is read with the standard
+category (float32, little-endian, base64), per category a Platt calibration
+``(scale, shift)`` fitted on out-of-fold logits, so that the probability
+``sigmoid(scale * logit + shift)`` is calibrated (0.9 means about nine in
+ten), and the decision thresholds chosen on out-of-fold predictions over the
+training split.  JSON is read with the standard
 library and arrays with ``numpy.frombuffer``: loading never unpickles, so an
 artefact can at worst give wrong scores, never run code.
 """
@@ -14,6 +17,8 @@ import base64
 import hashlib
 import json
 import math
+import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +27,13 @@ import numpy as np
 
 from classifiers.text.features import char_grams, word_block
 
-__all__ = ["ARTIFACT_PATH", "LinearTextModel", "Scored", "decode_array", "encode_array"]
+_DIGIT = re.compile(r"\d")
+_CHUNK = re.compile(r"\S+")
+_WORD = re.compile(r"[^\W_]+")
+_URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly)\b")
+_PRICE = re.compile(r"\d\s*(?:kr\b|:-|sek\b|kronor\b|%)")
+
+__all__ = ["ARTIFACT_PATH", "Contributions", "LinearTextModel", "Scored", "decode_array", "encode_array"]
 
 ARTIFACT_PATH = Path(__file__).resolve().parent.parent / "artifacts" / "text_models.json"
 
@@ -51,16 +62,25 @@ class Scored:
     probabilities: dict[str, float]
     word_columns: np.ndarray  # word-block feature columns present in the text
     word_values: np.ndarray  # their weights
-    char_parts: tuple[tuple[np.ndarray, np.ndarray], ...]  # per word: char columns and raw values
-    char_scale: float  # the char block's normalisation
+    chunk_logits: np.ndarray  # (words of ``text.split()``, categories): each word's char-block logit share
 
-    def features(self) -> tuple[np.ndarray, np.ndarray]:
-        """All feature columns of the text with their final weights (for explanations)."""
-        if not self.char_parts:
-            return self.word_columns, self.word_values
-        columns = np.concatenate([self.word_columns, *(c for c, _ in self.char_parts)])
-        values = np.concatenate([self.word_values, *(v * self.char_scale for _, v in self.char_parts)])
-        return columns, values
+
+@dataclass(frozen=True, slots=True)
+class Contributions:
+    """Per-word logit contributions of one text, for every category of the model.
+
+    ``units`` are the whitespace-separated words of the normalised text (the
+    char block's units) as ``(start, end)`` in normalised coordinates, and
+    ``words`` the ``[^\\W_]+`` words inside each.  ``logits[i, k]`` is how
+    much unit ``i`` added to the logit of category ``k``: its char n-grams,
+    its word unigrams and half of every word bigram it is part of (marker
+    features for a link or a price go to the units they were found in).
+    The rows sum, with the intercept and the ``?`` marker, to the logit.
+    """
+
+    units: tuple[tuple[int, int], ...]
+    words: tuple[tuple[tuple[str, int, int], ...], ...]
+    logits: np.ndarray
 
 
 class LinearTextModel:
@@ -72,12 +92,12 @@ class LinearTextModel:
         self.version = f"{payload['name']}-{digest[:12]}"
         words: list[str] = payload["word_vocabulary"]  # type: ignore[assignment]
         chars: list[str] = payload["char_vocabulary"]  # type: ignore[assignment]
+        self.word_vocabulary: tuple[str, ...] = tuple(words)
         self._n_words = len(words)
         self._word_vocab = {w: i for i, w in enumerate(words)}
         self._char_vocab = {c: i for i, c in enumerate(chars)}
         self._char_cache: dict[str, _CharWord] = {}
         self._contributions = np.zeros((_CACHE_WORDS, len(self.categories)))
-        self._feature_names = tuple(f"w:{w}" for w in words) + tuple(f"c:{c}" for c in chars)
         self._idf = np.concatenate(
             [decode_array(payload["word_idf"]), decode_array(payload["char_idf"])]  # type: ignore[arg-type]
         )
@@ -87,6 +107,15 @@ class LinearTextModel:
         self._coef_t = np.ascontiguousarray(np.vstack([decode_array(coef[c]) for c in self.categories]).T)
         intercept: dict[str, float] = payload["intercept"]  # type: ignore[assignment]
         self._intercept = np.array([intercept[c] for c in self.categories])
+        # Platt scaling fitted on out-of-fold logits (``classifiers.train``):
+        # probability = sigmoid(scale * logit + shift).  Older artefacts have none.
+        calibration: dict[str, list[float]] = payload.get("calibration") or {}  # type: ignore[assignment]
+        self.calibration: dict[str, tuple[float, float]] = {}
+        for c in self.categories:
+            scale, shift = calibration.get(c, (1.0, 0.0))
+            self.calibration[c] = (float(scale), float(shift))
+        self._cal_scale = np.array([self.calibration[c][0] for c in self.categories])
+        self._cal_shift = np.array([self.calibration[c][1] for c in self.categories])
 
     @classmethod
     def load(cls, path: Path = ARTIFACT_PATH) -> LinearTextModel | None:
@@ -135,43 +164,81 @@ class LinearTextModel:
             logits += word_vals @ self._coef_t[word_cols]
         get = self._char_cache.get
         parts: list[_CharWord] = [get(w) or self._char_word(w) for w in chunks]
-        parts = [p for p in parts if p[3] > 0.0]
-        scale = 0.0
-        if parts:
-            squares = sum(p[3] for p in parts)
-            scale = 1.0 / math.sqrt(squares)
-            logits += self._contributions[[p[2] for p in parts]].sum(axis=0) * scale
-        probs = 1.0 / (1.0 + np.exp(-logits))
+        squares = sum(p[3] for p in parts)
+        if squares > 0.0:
+            # Gathered before anything else can refill the per-word cache.
+            chunk_logits = self._contributions[[p[2] for p in parts]] * (1.0 / math.sqrt(squares))
+            logits += chunk_logits.sum(axis=0)
+        else:
+            chunk_logits = np.zeros((len(parts), len(self.categories)))
+        probs = 1.0 / (1.0 + np.exp(-(self._cal_scale * logits + self._cal_shift)))
         return Scored(
             probabilities=dict(zip(self.categories, probs.tolist(), strict=True)),
             word_columns=word_cols,
             word_values=word_vals,
-            char_parts=tuple((p[0], p[1]) for p in parts),
-            char_scale=scale,
+            chunk_logits=chunk_logits,
         )
 
-    def top_features(
-        self,
-        scored: Scored,
-        category: str,
-        k: int = 3,
-        features: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> list[str]:
-        """The features that pushed ``category`` up the most, strongest first.
+    def contributions(self, scored: Scored, norm_text: str) -> Contributions:
+        """Each word's share of every category's logit (coefficient × feature value).
 
-        ``features`` is ``scored.features()``, passed in when several categories
-        of one text are explained.
+        Word features are found again with their positions (the same
+        tokenisation as :func:`word_block`); a feature that occurs several
+        times shares its value equally among its occurrences.  Only run for
+        texts that get a model finding, so plain Python is fast enough.
         """
-        columns, values = features if features is not None else scored.features()
-        row = self._coef_t[columns, self.categories.index(category)] * values
-        # Stable sort on the negated contribution: ties keep their position, so the
-        # explanation is deterministic.
-        order = np.argsort(-row, kind="stable")
-        names: list[str] = []
-        for i in order.tolist():
-            if row[i] <= 0 or len(names) == k * 4:
-                break
-            name = self._feature_names[columns[i]]
-            if name not in names:
-                names.append(name)
-        return names
+        text = _DIGIT.sub("0", norm_text)
+        unit_spans = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
+        starts = [a for a, _ in unit_spans]
+        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        unit_of = [bisect_right(starts, w[1]) - 1 for w in words]
+        n_units, n_cats = len(unit_spans), len(self.categories)
+        logits = np.zeros((n_units, n_cats))
+        if scored.chunk_logits.shape[0] == n_units:
+            logits += scored.chunk_logits
+        value = dict(zip(scored.word_columns.tolist(), scored.word_values.tolist(), strict=True))
+        # Occurrences of every word-block feature, as the units that share it.
+        occurrences: dict[int, list[tuple[int, ...]]] = {}
+        vocab = self._word_vocab
+        for i, (w, _, _) in enumerate(words):
+            j = vocab.get(w)
+            if j is not None:
+                occurrences.setdefault(j, []).append((unit_of[i],))
+            if i + 1 < len(words):
+                j = vocab.get(f"{w} {words[i + 1][0]}")
+                if j is not None:
+                    occurrences.setdefault(j, []).append((unit_of[i], unit_of[i + 1]))
+        for marker, pattern in (("__url__", _URL), ("__price__", _PRICE)):
+            j = vocab.get(marker)
+            if j is None or j not in value:
+                continue
+            for m in pattern.finditer(norm_text):
+                hit = tuple(u for u, (a, b) in enumerate(unit_spans) if a < m.end() and m.start() < b)
+                if hit:
+                    occurrences.setdefault(j, []).append(hit)
+        # One scatter-add for all occurrences: unit, feature column and its share.
+        units_at: list[int] = []
+        cols_at: list[int] = []
+        shares: list[float] = []
+        for j, places in occurrences.items():
+            v = value.get(j)
+            if not v:
+                continue
+            for units in places:
+                share = v / len(places) / len(units)
+                for u in units:
+                    units_at.append(u)
+                    cols_at.append(j)
+                    shares.append(share)
+        if units_at:
+            # (units × occurrences) assignment matrix times the occurrences' rows:
+            # one BLAS call instead of an unbuffered np.add.at.
+            assign = np.zeros((n_units, len(units_at)))
+            assign[units_at, np.arange(len(units_at))] = shares
+            logits += assign @ self._coef_t[cols_at]
+        per_unit: list[list[tuple[str, int, int]]] = [[] for _ in unit_spans]
+        for found, u in zip(words, unit_of, strict=True):
+            per_unit[u].append(found)
+        return Contributions(
+            units=tuple(unit_spans), words=tuple(tuple(ws) for ws in per_unit), logits=logits
+        )

@@ -97,6 +97,8 @@ def test_exported_scorer_matches_the_trained_estimator(trained: tuple[Path, Path
     )
     model = LinearTextModel.load(artefact)
     assert model is not None
+    # The calibration is fitted by ``train`` on out-of-fold logits, not by ``fit``.
+    estimator.calibration_ = dict(model.calibration)
     texts = [r["text"] for r in rows if r["split"] == "test"] + ["Helt ny text utan kända ord", ""]
     expected = estimator.predict_proba(texts)
     for i, text in enumerate(texts):
