@@ -33,9 +33,9 @@ def known_presets() -> list[str]:
 
 def create_tenant(session: Session, *, name: str, preset: str, actor: str = "cli") -> Tenant:
     if preset not in known_presets():
-        raise BadRequest(f"Unknown preset {preset!r}; choose one of {', '.join(known_presets())}.")
+        raise BadRequest(f"Okänt förval {preset!r}; välj ett av {', '.join(known_presets())}.")
     if repository.tenant_by_name(session, name) is not None:
-        raise Conflict(f"Tenant {name!r} exists.")
+        raise Conflict(f"Tenanten {name!r} finns redan.")
     tenant = Tenant(name=name, preset=preset, policy_overrides=[])
     session.add(tenant)
     session.flush()
@@ -55,7 +55,7 @@ def create_tenant(session: Session, *, name: str, preset: str, actor: str = "cli
 def require_tenant(session: Session, name: str) -> Tenant:
     tenant = repository.tenant_by_name(session, name)
     if tenant is None:
-        raise NotFound(f"No tenant named {name!r}.")
+        raise NotFound(f"Det finns ingen tenant som heter {name!r}.")
     return tenant
 
 
@@ -71,11 +71,11 @@ def add_account(
     actor: str = "cli",
 ) -> Account:
     if platform not in PLATFORMS:
-        raise BadRequest(f"Unknown platform {platform!r}; choose one of {', '.join(PLATFORMS)}.")
+        raise BadRequest(f"Okänd plattform {platform!r}; välj en av {', '.join(PLATFORMS)}.")
     if platform == "linkedin" and not external_id.startswith("urn:li:organization:"):
-        raise BadRequest("A LinkedIn account's external id is its organization URN (urn:li:organization:…).")
+        raise BadRequest("Ett LinkedIn-kontos externa id är organisationens URN (urn:li:organization:…).")
     if repository.account_by_platform_id(session, platform, external_id) is not None:
-        raise Conflict(f"An account for {platform} {external_id} exists.")
+        raise Conflict(f"Det finns redan ett konto för {platform} {external_id}.")
     account = Account(
         tenant_id=tenant.id, platform=platform, external_id=external_id, display_name=display_name
     )
@@ -120,7 +120,7 @@ def create_api_key(
 ) -> tuple[ApiKey, str]:
     """Create a key and return it in plain text: the only time it is ever shown."""
     if role not in ROLES:
-        raise BadRequest(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise BadRequest(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
     prefix = secrets.token_hex(6)
     plaintext = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(
@@ -157,7 +157,7 @@ def require_api_key(session: Session, *, tenant_id: int, key_id: int) -> ApiKey:
 def require_api_key_by_prefix(session: Session, *, tenant: Tenant, prefix: str) -> ApiKey:
     key = repository.api_key_by_prefix_in_tenant(session, tenant.id, prefix)
     if key is None:
-        raise NotFound(f"No API key with prefix {prefix!r} in {tenant.name!r}.")
+        raise NotFound(f"Tenanten {tenant.name!r} har ingen API-nyckel med prefixet {prefix!r}.")
     return key
 
 
