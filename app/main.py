@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -38,6 +39,9 @@ from app.search.routes import router as search_router
 from app.settings import Settings
 from app.tenants.keys import router as apikeys_router
 from app.tenants.routes import router as tenants_router
+from app.tenants.scope import HEADER as SCOPE_HEADER
+from app.tenants.scope import HEADER_DOC as SCOPE_HEADER_DOC
+from app.tenants.scope import NoAccountsHeaderMiddleware
 from app.webhooks import fast_path
 from app.webhooks.routes import router as webhooks_router
 from app.worker.inbox import InboxWorker, WorkerThread
@@ -62,6 +66,19 @@ class UppsiktAPI(FastAPI):
             await super().__call__(scope, receive, send)
         else:
             await fast_path.serve_delivery(self.state, source, scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        """The generated document, with the header every ``GET /v1/…`` may carry (app.tenants.scope)."""
+        document = super().openapi()
+        document.setdefault("components", {}).setdefault("headers", {})[SCOPE_HEADER] = SCOPE_HEADER_DOC
+        reference = {"$ref": f"#/components/headers/{SCOPE_HEADER}"}
+        for path, operations in document.get("paths", {}).items():
+            if not path.startswith("/v1/"):
+                continue
+            ok = operations.get("get", {}).get("responses", {}).get("200")
+            if ok is not None:
+                ok["headers"] = {**ok.get("headers", {}), SCOPE_HEADER: dict(reference)}
+        return document
 
 
 def create_app(settings: Settings | None = None, *, on_started: Callable[[], None] | None = None) -> FastAPI:
@@ -122,7 +139,9 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
     app.state.metrics = Metrics.create()
     app.state.wake_worker = lambda: None
     app.state.auth = build_auth_state(settings)
-    # The last added runs first: request context (headers on every answer), CORS, body limit, JSON depth.
+    # The last added runs first: request context (headers on every answer), CORS, body limit, JSON depth,
+    # and innermost the hint for a key that sees no account.
+    app.add_middleware(NoAccountsHeaderMiddleware)
     app.add_middleware(JsonDepthMiddleware, max_depth=settings.json_max_depth)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     add_cors(app, settings.cors_origins)

@@ -56,6 +56,7 @@ def _citations(policy: Policy) -> list[tuple[str, str, int | None]]:
         cites.extend((f"{rule.id} see_also", c.quote, c.source_line) for c in rule.see_also)
     if policy.retention.quote is not None:
         cites.append(("retention", policy.retention.quote, policy.retention.source_line))
+    cites.extend((f"accounts {r.require}", r.quote, r.source_line) for r in policy.accounts)
     return cites
 
 
@@ -115,6 +116,12 @@ def test_quote_check_catches_a_wrong_line_and_a_paraphrase() -> None:
     assert _lines_where_quoted(seed, "Partipolitiska budskap.") == set()
     # A sentence broken over two lines in the seed is still found, at its first line.
     assert _lines_where_quoted(seed, "För sociala medier rekommenderas svar så snart som") == {143}
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_says_who_answers_for_an_account(name: str) -> None:
+    # The account register's warnings come from here, citing the tenant's own guideline.
+    assert load_preset(name).accounts, name
 
 
 def test_every_preset_source_ships_with_the_package() -> None:
