@@ -24,7 +24,14 @@ from app.assessment.service import Assessor, default_classifier
 from app.auth import build_auth_state
 from app.comments.routes import router as comments_router
 from app.db import make_engine, make_session_factory
-from app.errors import BadRequest, PayloadTooLarge, TooManyRequests, UppsiktError, responses
+from app.errors import (
+    BadRequest,
+    DatabaseNotReady,
+    PayloadTooLarge,
+    TooManyRequests,
+    UppsiktError,
+    responses,
+)
 from app.evidence.routes import router as evidence_router
 from app.ingest.routes import router as ingest_router
 from app.logging import configure_logging, get_logger
@@ -167,6 +174,11 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
     return app
 
 
+def _schema_missing(exc: DBAPIError) -> bool:
+    """A table that does not exist: the database was never migrated (or was migrated away)."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
+
+
 _HTTP_ERROR_NAMES = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -214,6 +226,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             error=type(orig).__name__ if orig else type(exc).__name__,
             code=getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None),
         )
+        if _schema_missing(exc):
+            # Not a passing outage: retrying will not help until someone migrates.
+            return JSONResponse(
+                {"error": "DatabaseNotReady", "detail": DatabaseNotReady.default_detail},
+                status_code=503,
+                headers={"Retry-After": "60"},
+            )
         return JSONResponse(
             {"error": "ServiceUnavailable", "detail": "The database is unavailable; retry later."},
             status_code=503,

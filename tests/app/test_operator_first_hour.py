@@ -85,7 +85,7 @@ def test_commands_of_feature_packages_are_checked_too(tmp_path: Path) -> None:
 
 def test_serve_refuses_a_database_that_is_not_migrated(tmp_path: Path) -> None:
     started = time.monotonic()
-    line = one_line(run(tmp_path, "serve", "--port", "1"))
+    line = one_line(run(tmp_path, "serve", "--port", "1", timeout=60))
     assert line == "fel: Databasen uppsikt.db finns inte än: kör `uppsikt migrate` först."
     assert time.monotonic() - started < 60  # refused before the classifier or the server started
 
@@ -95,7 +95,7 @@ def test_serve_and_worker_refuse_a_schema_behind_head(tmp_path: Path) -> None:
     assert head is not None and head != "0004"
     url = migrated(tmp_path, "0004")
     for command in (["serve", "--port", "1"], ["worker", "--until-idle"]):
-        line = one_line(run(tmp_path, *command, UPPSIKT_DATABASE_URL=url))
+        line = one_line(run(tmp_path, *command, timeout=60, UPPSIKT_DATABASE_URL=url))
         assert line == (
             f"fel: Databasens schema (0004) är äldre än den här versionen av Uppsikt ({head}): "
             "kör `uppsikt migrate`."
@@ -291,3 +291,22 @@ def test_migrate_says_what_it_did(tmp_path: Path) -> None:
     head = schema.head_revision()
     assert result.stdout.strip() == f"Databasen sqlite:///uppsikt.db har det senaste schemat ({head})."
     assert make_settings(f"sqlite:///{tmp_path / 'uppsikt.db'}").is_sqlite
+
+
+def test_an_app_on_an_unmigrated_database_says_migrate_not_unavailable(tmp_path: Path) -> None:
+    """Started some other way than ``uppsikt serve`` (which refuses), the API still says what is wrong."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    (tmp_path / "uppsikt.db").touch()
+    settings = make_settings(f"sqlite:///{tmp_path / 'uppsikt.db'}", worker_in_process=False)
+    with TestClient(create_app(settings)) as client:
+        r = client.get("/v1/accounts", headers={"Authorization": f"Bearer upk_{'a' * 12}_{'b' * 43}"})
+        ready = client.get("/readyz")
+    assert r.status_code == 503, r.text
+    assert r.json() == {
+        "error": "DatabaseNotReady",
+        "detail": "The database schema is not at the migrations' head; run `uppsikt migrate`.",
+    }
+    assert ready.status_code == 503 and ready.json()["migrations"] == "behind (None)"
