@@ -150,7 +150,7 @@ def require_api_key(session: Session, *, tenant_id: int, key_id: int) -> ApiKey:
     """The tenant's key; another tenant's key is as absent as one that never existed."""
     key = repository.api_key_in_tenant(session, tenant_id, key_id)
     if key is None:
-        raise NotFound("No such API key.")
+        raise NotFound("Nyckeln finns inte.")
     return key
 
 
@@ -190,14 +190,16 @@ def rotate_api_key(
     An expiring key's successor gets the same lifetime, counted from now.
     """
     if not 0 <= grace_seconds <= MAX_GRACE_SECONDS:
-        raise BadRequest(f"grace_seconds must be between 0 and {MAX_GRACE_SECONDS}.")
+        raise BadRequest(f"grace_seconds måste vara mellan 0 och {MAX_GRACE_SECONDS}.")
     tenant = repository.tenant_by_id(session, key.tenant_id)
     assert tenant is not None  # the foreign key guarantees it
     now = utcnow()
     if not repository.revoke_api_key(
         session, key.id, now + timedelta(seconds=grace_seconds), only_if_active=True
     ):
-        raise Conflict("This key is revoked or already being replaced; create a new key instead.")
+        raise Conflict(
+            "Nyckeln är återkallad eller håller redan på att ersättas; skapa en ny nyckel i stället."
+        )
     session.refresh(key)
     lifetime = key.expires_at - key.created_at if key.expires_at is not None else None
     new_key, plaintext = create_api_key(

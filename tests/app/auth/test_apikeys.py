@@ -205,7 +205,7 @@ def test_another_tenants_keys_are_invisible_and_untouchable(
     for method, path in (("DELETE", f"/v1/apikeys/{b_key.id}"), ("POST", f"/v1/apikeys/{b_key.id}/rotate")):
         response = client.request(method, path, headers=auth(world["admin"]))
         assert response.status_code == 404, (method, response.text)
-        assert response.json() == {"error": "NotFound", "detail": "No such API key."}
+        assert response.json() == {"error": "NotFound", "detail": "Nyckeln finns inte."}
     assert client.get("/v1/accounts", headers=auth(world["b_registrar"])).status_code == 200
     assert _key(session, world["b_registrar"]).revoked_at is None
     assert _prefix(world["b_registrar"]) not in _keys_listed(client, world["admin"])
