@@ -369,11 +369,38 @@ class ServerUnreachable(Exception):
 
 
 class SwedishArgumentParser(argparse.ArgumentParser):
-    """argparse, with its usage errors as one Swedish line (exit code 2, as argparse's)."""
+    """argparse, in Swedish: headings, ``-h`` and usage errors (one line, exit code 2 as argparse's).
+
+    Sub-commands get the same class (argparse makes them with the parent's class).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="visa den här hjälpen och avsluta",
+            )
+
+    def format_usage(self) -> str:
+        return _swedish_headings(super().format_usage())
+
+    def format_help(self) -> str:
+        return _swedish_headings(super().format_help())
 
     def error(self, message: str) -> Any:
         self.print_usage(sys.stderr)
         self.exit(EXIT_FIXABLE, f"fel: {_swedish_usage_error(message)}\n")
+
+
+def _swedish_headings(text: str) -> str:
+    text = text.replace("usage: ", "användning: ", 1)
+    return text.replace("\npositional arguments:\n", "\nargument:\n").replace("\noptions:\n", "\nflaggor:\n")
 
 
 #: argparse's own messages, in the order they are tried; the rest stay as argparse says them.

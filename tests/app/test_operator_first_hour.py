@@ -262,10 +262,18 @@ def test_service_errors_are_swedish_lines(tmp_path: Path) -> None:
 def test_usage_errors_are_swedish(tmp_path: Path) -> None:
     result = run(tmp_path, "tenant", "create")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == "fel: de här argumenten saknas: name, --preset"
+    assert result.stderr.strip().splitlines() == [
+        "användning: uppsikt tenant create [-h] --preset PRESET name",
+        "fel: de här argumenten saknas: name, --preset",
+    ]
     helped = run(tmp_path, "--help")
     assert "Moderering av kommentarer för svenska kommuner." in helped.stdout
     assert "skapa databasen eller uppdatera den" in helped.stdout and "traceback" in helped.stdout
+    assert helped.stdout.startswith("användning: uppsikt [-h] [--debug] <kommando> ...")
+    assert "\nflaggor:\n" in helped.stdout and "visa den här hjälpen och avsluta" in helped.stdout
+    sub = run(tmp_path, "tenant", "create", "--help")
+    assert "\nargument:\n" in sub.stdout and "tenantens namn, t.ex. finspang" in sub.stdout
+    assert "usage:" not in sub.stdout and "show this help" not in sub.stdout
 
 
 def test_an_unexpected_error_is_one_line_that_points_at_debug(
