@@ -561,7 +561,7 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
     from app.errors import UppsiktError
     from app.policies import PolicyFileError
 
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, ValidationError) and exc.title == "Settings":
         return _settings_problem(exc), EXIT_FIXABLE
     if isinstance(exc, UppsiktError):
         return _one_line(str(exc.detail)), EXIT_FIXABLE
@@ -587,9 +587,27 @@ def _settings_problem(exc: Any) -> str:
     problems = []
     for error in exc.errors():
         field = str(error["loc"][0]) if error.get("loc") else "?"
-        reason = str(error.get("msg", "")).removeprefix("Value error, ")
-        problems.append(f"UPPSIKT_{field.upper()}: {reason}")
+        problems.append(f"UPPSIKT_{field.upper()}: {_swedish_reason(error)}")
     return _one_line("Ogiltig inställning, rätta den i miljön eller i .env: " + "; ".join(problems) + ".")
+
+
+#: pydantic's error types for the settings' simple fields, in Swedish (the rest as pydantic says them).
+_REASONS = {
+    "int_parsing": "måste vara ett heltal",
+    "float_parsing": "måste vara ett tal",
+    "bool_parsing": "måste vara true eller false",
+    "less_than_equal": "får vara högst {le}",
+    "less_than": "måste vara mindre än {lt}",
+    "greater_than_equal": "måste vara minst {ge}",
+    "greater_than": "måste vara större än {gt}",
+}
+
+
+def _swedish_reason(error: Any) -> str:
+    template = _REASONS.get(str(error.get("type")))
+    if template is not None:
+        return template.format(**error.get("ctx", {}))
+    return str(error.get("msg", "")).removeprefix("Value error, ")
 
 
 def _database_problem(exc: Any) -> tuple[str, int]:

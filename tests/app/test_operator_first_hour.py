@@ -142,6 +142,16 @@ def test_a_malformed_database_url_names_the_setting_not_its_value(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_other_invalid_settings_are_named_with_a_swedish_reason(tmp_path: Path) -> None:
+    line = one_line(
+        run(tmp_path, "worker", "--until-idle", UPPSIKT_WORKER_NICE="50", UPPSIKT_MAX_BODY_BYTES="x")
+    )
+    assert line == (
+        "fel: Ogiltig inställning, rätta den i miljön eller i .env: UPPSIKT_MAX_BODY_BYTES: måste vara "
+        "ett heltal; UPPSIKT_WORKER_NICE: får vara högst 19."
+    )
+
+
 def test_an_unreachable_postgresql_is_one_line_without_the_password(tmp_path: Path) -> None:
     url = "postgresql://uppsikt:hemligt2@127.0.0.1:1/uppsikt"
     line = one_line(run(tmp_path, "tenant", "create", "x", "--preset", "malmo", UPPSIKT_DATABASE_URL=url))
