@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -47,6 +48,7 @@ from tests.fakes.graph_api import FakeGraphAPI
 from tests.testdata import skatteverket_numbers
 
 TOKEN = "EAAG-fake-page-token"  # the fake Graph API's valid token
+ROOT = Path(__file__).resolve().parents[2]
 
 PAGE_A1 = "5550000000111"
 PAGE_A2 = "5550000000122"
