@@ -357,7 +357,7 @@ def cmd_sample_delivery(args: argparse.Namespace) -> int:
     print(f"{response.status_code} {response.text}")
     if response.is_success:
         print(
-            f"Leveransen är mottagen för sidan {args.page_id} (tenant-konto {account.id}); "
+            f"Leveransen är mottagen för sidan {args.page_id} (konto {account.id}); "
             "kommentaren syns i /v1/comments när arbetaren har behandlat den.",
             file=sys.stderr,
         )

@@ -14,7 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("app", "classifiers", "tests")
 SUFFIXES = {".py", ".md", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".sh", ".txt"}
 #: Folders holding third-party text, not code or paths.
-SKIPPED = {ROOT / "tests" / "data", ROOT / "app" / "policies" / "sources", ROOT / "classifiers" / "data"}
+SKIPPED = {
+    ROOT / "tests" / "data",
+    ROOT / "app" / "policies" / "sources",
+    ROOT / "classifiers" / "data" / "source",
+}
 
 #: A path that climbs out of the repository into the reference folder beside it.
 LEAVING = [
@@ -61,6 +65,9 @@ def test_the_patterns_catch_the_ways_a_path_leaves_the_repository() -> None:
 def test_no_code_or_test_reads_outside_the_repository() -> None:
     files = scanned_files()
     assert len(files) > 100  # the scan really covers the code and the tests
+    # …including the build scripts that once read the reference folder.
+    assert ROOT / "classifiers" / "data" / "build_corpus.py" in files
+    assert ROOT / "classifiers" / "pii" / "gazetteer_build.py" in files
     problems = [
         f"{path.relative_to(ROOT)}: {line}"
         for path in files
