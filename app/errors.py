@@ -84,6 +84,27 @@ class ServiceUnavailable(UppsiktError):
     default_detail = "The service cannot store the request right now; retry later."
 
 
+class DatabaseNotReady(ServiceUnavailable):
+    """The database has no schema yet, or one that is not at the migrations' head.
+
+    Start-up refuses to run on it: every request and every worker poll would fail.
+    """
+
+    default_detail = "The database schema is not at the migrations' head; run `uppsikt migrate`."
+
+
+class DatabaseUnreachable(ServiceUnavailable):
+    """The database cannot be opened or connected to (a wrong URL, a server that is down)."""
+
+    default_detail = "The database cannot be reached."
+
+
+class ConfigurationError(UppsiktError):
+    """A setting the service cannot work with; the detail names the setting, never its value."""
+
+    default_detail = "A setting is invalid."
+
+
 def responses(*errors: type[UppsiktError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for a route, so that ``openapi.yaml`` lists its errors."""
     out: dict[int | str, dict[str, Any]] = {}

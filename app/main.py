@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +22,14 @@ from app import schema
 from app.auth import build_auth_state
 from app.comments.routes import router as comments_router
 from app.db import make_engine, make_session_factory
-from app.errors import BadRequest, PayloadTooLarge, TooManyRequests, UppsiktError, responses
+from app.errors import (
+    BadRequest,
+    DatabaseNotReady,
+    PayloadTooLarge,
+    TooManyRequests,
+    UppsiktError,
+    responses,
+)
 from app.evidence.routes import router as evidence_router
 from app.ingest.routes import router as ingest_router
 from app.logging import configure_logging, get_logger
@@ -36,6 +44,9 @@ from app.search.routes import router as search_router
 from app.settings import Settings
 from app.tenants.keys import router as apikeys_router
 from app.tenants.routes import router as tenants_router
+from app.tenants.scope import HEADER as SCOPE_HEADER
+from app.tenants.scope import HEADER_DOC as SCOPE_HEADER_DOC
+from app.tenants.scope import NoAccountsHeaderMiddleware
 from app.web.routes import routers as web_routers
 from app.webhooks import fast_path
 from app.webhooks.routes import router as webhooks_router
@@ -61,6 +72,19 @@ class UppsiktAPI(FastAPI):
             await super().__call__(scope, receive, send)
         else:
             await fast_path.serve_delivery(self.state, source, scope, receive, send)
+
+    def openapi(self) -> dict[str, Any]:
+        """The generated document, with the header every ``GET /v1/…`` may carry (app.tenants.scope)."""
+        document = super().openapi()
+        document.setdefault("components", {}).setdefault("headers", {})[SCOPE_HEADER] = SCOPE_HEADER_DOC
+        reference = {"$ref": f"#/components/headers/{SCOPE_HEADER}"}
+        for path, operations in document.get("paths", {}).items():
+            if not path.startswith("/v1/"):
+                continue
+            ok = operations.get("get", {}).get("responses", {}).get("200")
+            if ok is not None:
+                ok["headers"] = {**ok.get("headers", {}), SCOPE_HEADER: dict(reference)}
+        return document
 
 
 def create_app(settings: Settings | None = None, *, on_started: Callable[[], None] | None = None) -> FastAPI:
@@ -110,7 +134,9 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
     app.state.metrics = Metrics.create()
     app.state.wake_worker = lambda: None
     app.state.auth = build_auth_state(settings)
-    # The last added runs first: request context (headers on every answer), CORS, body limit, JSON depth.
+    # The last added runs first: request context (headers on every answer), CORS, body limit, JSON depth,
+    # and innermost the hint for a key that sees no account.
+    app.add_middleware(NoAccountsHeaderMiddleware)
     app.add_middleware(JsonDepthMiddleware, max_depth=settings.json_max_depth)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     add_cors(app, settings.cors_origins)
@@ -136,6 +162,11 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
     for router in web_routers:
         app.include_router(router)
     return app
+
+
+def _schema_missing(exc: DBAPIError) -> bool:
+    """A table that does not exist: the database was never migrated (or was migrated away)."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
 
 
 _HTTP_ERROR_NAMES = {
@@ -185,6 +216,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             error=type(orig).__name__ if orig else type(exc).__name__,
             code=getattr(orig, "sqlite_errorname", None) or getattr(orig, "sqlstate", None),
         )
+        if _schema_missing(exc):
+            # Not a passing outage: retrying will not help until someone migrates.
+            return JSONResponse(
+                {"error": "DatabaseNotReady", "detail": DatabaseNotReady.default_detail},
+                status_code=503,
+                headers={"Retry-After": "60"},
+            )
         return JSONResponse(
             {"error": "ServiceUnavailable", "detail": "The database is unavailable; retry later."},
             status_code=503,

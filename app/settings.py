@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_SQLITE_PATH = Path("uppsikt.db")
 
@@ -130,8 +132,23 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
-        if not value.startswith(("sqlite", "postgresql")):
-            raise ValueError("only sqlite and postgresql URLs are supported")
+        """A URL SQLAlchemy can use: checked here, so a typo fails at start with one line.
+
+        ``postgresql://`` means the bundled driver (psycopg 3), not psycopg2.  Messages
+        are Swedish (an operator reads them) and never repeat the value: it may hold a password.
+        """
+        example = "t.ex. sqlite:///uppsikt.db eller postgresql+psycopg://användare@värd:5432/databas"
+        try:
+            url = make_url(value)
+            port = url.port
+        except (ArgumentError, ValueError):
+            raise ValueError(f"går inte att tolka som en databas-URL ({example})") from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"bara SQLite och PostgreSQL stöds ({example})")
+        if port is not None and not 0 < port < 65536:
+            raise ValueError(f"portnumret måste vara 1–65535 ({example})")
+        if url.drivername == "postgresql":
+            return "postgresql+psycopg" + value[len("postgresql") :]
         return value
 
     @property

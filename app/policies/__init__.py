@@ -16,6 +16,7 @@ from app.policies.loader import (
     load_policy_file,
     load_preset,
     parse_policy,
+    preset_source,
 )
 from app.policies.models import ACTIONS, Policy, Retention, Rule, RuleTexts
 from app.policies.recommendation import FindingLike, MatchedRule, Recommendation
@@ -39,4 +40,5 @@ __all__ = [
     "load_preset",
     "non_working_reason",
     "parse_policy",
+    "preset_source",
 ]

@@ -25,6 +25,8 @@ from app.policies.models import ACTIONS, Policy, Rule
 
 _PRESET_PACKAGE = "app.policies"
 _PRESET_DIR = "presets"
+#: The guideline texts the bundled presets quote (``sources/README.md``).
+_SOURCE_DIR = "sources"
 
 
 class PolicyFileError(ValueError):
@@ -164,6 +166,17 @@ def load_preset(name: str) -> Policy:
     if policy.name != name:
         raise PolicyFileError(f"{name}.yaml: field 'name': is {policy.name!r}, expected {name!r}")
     return policy
+
+
+def preset_source(filename: str) -> str:
+    """The text of a bundled guideline (a preset's ``source``), as the presets cite it.
+
+    Line numbers in ``source_line`` count lines of this text, from 1.
+    """
+    entry = resources.files(_PRESET_PACKAGE).joinpath(_SOURCE_DIR, filename)
+    if "/" in filename or "\\" in filename or not entry.is_file():
+        raise PolicyFileError(f"no bundled guideline text named {filename!r}")
+    return entry.read_text(encoding="utf-8")
 
 
 def apply_overrides(

@@ -223,12 +223,29 @@ class Retention(_Strict):
         return self.platforms.get(platform.lower(), self.unflagged_days)
 
 
+class AccountRequirement(_Strict):
+    """What the guideline asks of the people behind every account, with the sentence that asks it.
+
+    The account register warns about an account that falls short, quoting this.
+    ``owner``: at least ``minimum`` account owners (kontoansvarig); ``editors``: at
+    least ``minimum`` editors; ``people``: at least ``minimum`` different people,
+    owners and editors together (someone to cover for the one who is away).
+    """
+
+    require: Literal["owner", "editors", "people"]
+    minimum: int = Field(default=1, ge=1, le=20)
+    quote: str = Field(min_length=1)
+    source_line: int = Field(ge=1)
+
+
 class Policy(_Strict):
     name: str
     municipality: str = Field(min_length=1)
     source: str = Field(min_length=1)
     office_hours: tuple[time, time] | None = None
     retention: Retention
+    #: Who must answer for each account; empty where the guideline says nothing about it.
+    accounts: tuple[AccountRequirement, ...] = ()
     rules: tuple[Rule, ...] = Field(min_length=1)
     note: str | None = None
 

@@ -58,8 +58,8 @@ def cmd_apikey_rotate(session: Any, args: argparse.Namespace) -> int:
     new, plaintext = rotate_api_key(session, key=old, actor="cli", grace_seconds=args.grace_seconds)
     print(plaintext)
     print(
-        f"(key {new.prefix} replaces {old.prefix}, which stops working at "
-        f"{old.revoked_at.isoformat() if old.revoked_at else 'once'}; the new key is shown only now)",
+        f"(nyckel {new.prefix} ersätter {old.prefix}, som slutar fungera "
+        f"{old.revoked_at.isoformat() if old.revoked_at else 'nu'}; den nya nyckeln visas bara nu)",
         file=sys.stderr,
     )
     return 0
@@ -68,20 +68,20 @@ def cmd_apikey_rotate(session: Any, args: argparse.Namespace) -> int:
 def register_cli(subparsers: Any) -> None:
     apikey = _subcommands(subparsers.choices["apikey"])
 
-    listing = apikey.add_parser("list", help="the tenant's keys, without their secrets (JSON lines)")
-    listing.add_argument("--tenant", required=True)
+    listing = apikey.add_parser("list", help="tenantens nycklar, utan hemligheter (en JSON-rad per nyckel)")
+    listing.add_argument("--tenant", required=True, help="tenantens namn")
     listing.set_defaults(fn=cmd_apikey_list)
 
-    revoke = apikey.add_parser("revoke", help="revoke a key now")
-    revoke.add_argument("--tenant", required=True)
-    revoke.add_argument("--prefix", required=True, help="the key's prefix (the part after 'upk_')")
+    revoke = apikey.add_parser("revoke", help="återkalla en nyckel nu")
+    revoke.add_argument("--tenant", required=True, help="tenantens namn")
+    revoke.add_argument("--prefix", required=True, help="nyckelns prefix (delen efter 'upk_')")
     revoke.set_defaults(fn=cmd_apikey_revoke)
 
-    rotate = apikey.add_parser("rotate", help="replace a key; prints the new key once")
-    rotate.add_argument("--tenant", required=True)
-    rotate.add_argument("--prefix", required=True, help="the key's prefix (the part after 'upk_')")
+    rotate = apikey.add_parser("rotate", help="byt ut en nyckel; den nya skrivs ut en enda gång")
+    rotate.add_argument("--tenant", required=True, help="tenantens namn")
+    rotate.add_argument("--prefix", required=True, help="nyckelns prefix (delen efter 'upk_')")
     rotate.add_argument(
-        "--grace-seconds", type=int, default=0, help="how long the old key keeps working (at most 86400)"
+        "--grace-seconds", type=int, default=0, help="hur länge den gamla nyckeln fungerar (högst 86400 s)"
     )
     rotate.set_defaults(fn=cmd_apikey_rotate)
 

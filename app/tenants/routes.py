@@ -7,8 +7,10 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal, db_session, require_roles
 from app.errors import Forbidden, Unauthorized, responses
+from app.queue.policy import effective_policy
 from app.tenants import repository
-from app.tenants.schemas import AccountRead, AccountRegister, account_warnings
+from app.tenants.schemas import AccountRead, AccountRegister, AccountWarning, account_warnings
+from app.tenants.scope import NO_ACCOUNTS, no_accounts_text, sees_no_accounts
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 
@@ -24,7 +26,11 @@ def list_accounts(
     session: Session = Depends(db_session),
 ) -> AccountRegister:
     """The tenant's accounts (an editor or account owner: only their own), with
-    owners, editors, legal hold and warnings about missing responsibility."""
+    owners, editors, legal hold and warnings about missing responsibility, each
+    citing the tenant's own guideline.  A key that sees no account is told why."""
+    tenant = repository.tenant_by_id(session, principal.tenant_id)
+    assert tenant is not None  # the principal was authenticated in this tenant
+    policy = effective_policy(tenant)
     accounts = [
         a
         for a in repository.accounts_of_tenant(session, principal.tenant_id)
@@ -44,8 +50,13 @@ def list_accounts(
                 owners=owners[a.id],
                 editors=editors[a.id],
                 legal_hold=a.legal_hold,
-                warnings=account_warnings(owners[a.id], editors[a.id]),
+                warnings=account_warnings(policy, owners[a.id], editors[a.id]),
             )
             for a in accounts
-        ]
+        ],
+        warnings=(
+            [AccountWarning(code=NO_ACCOUNTS, text=no_accounts_text(principal))]
+            if sees_no_accounts(principal)
+            else []
+        ),
     )

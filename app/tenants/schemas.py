@@ -1,12 +1,11 @@
 """Read models of the account register, and the register's warnings.
 
 The warnings name a gap in who is responsible for an account, in Swedish
-because the people who must close the gap read them.  They come from
-municipal guidelines: Helsingborg requires at least two named editors per
-account (so the account is watched when one is away), Härjedalen a
-responsible manager (kontoansvarig) per account, who decides on police
-reports.  Every tenant is warned about both: a gap is worth knowing about
-even where the guideline is silent.
+because the people who must close the gap read them.  Each one comes from the
+tenant's own policy (``accounts:`` in its preset or policy file) and quotes
+the sentence of the municipality's guideline that asks for it, with its line:
+a Malmö tenant is held to Malmö's guideline, not to Helsingborg's.  A policy
+that says nothing about accounts gives no warnings.
 """
 
 from __future__ import annotations
@@ -15,21 +14,16 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-MIN_EDITORS = 2
-
-TOO_FEW_EDITORS = (
-    "too_few_editors",
-    "Kontot har färre än två redaktörer (Helsingborg kräver minst två namngivna redaktörer).",
-)
-NO_OWNER = (
-    "no_owner",
-    "Kontot saknar kontoansvarig (Härjedalen kräver en kontoansvarig chef per konto).",
-)
+from app.policies import Policy
+from app.policies.models import AccountRequirement
 
 
 class AccountWarning(BaseModel):
     code: str
     text: str
+    #: The guideline sentence behind the warning and its line in the policy's source text.
+    quote: str | None = None
+    source_line: int | None = None
 
 
 class AccountRead(BaseModel):
@@ -45,12 +39,53 @@ class AccountRead(BaseModel):
 
 class AccountRegister(BaseModel):
     accounts: list[AccountRead]
+    #: About the list itself, e.g. a key whose person answers for no account (``no_accounts``).
+    warnings: list[AccountWarning] = []
 
 
-def account_warnings(owners: Sequence[str], editors: Sequence[str]) -> list[AccountWarning]:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _shortfall(
+    requirement: AccountRequirement, owners: set[str], editors: set[str]
+) -> tuple[str, str] | None:
+    need = requirement.minimum
+    if requirement.require == "owner" and len(owners) < need:
+        if need == 1:
+            return "no_owner", "Kontot saknar kontoansvarig."
+        have = _count(len(owners), "kontoansvarig", "kontoansvariga")
+        return "no_owner", f"Kontot har {have}, minst {need} krävs."
+    if requirement.require == "editors" and len(editors) < need:
+        return (
+            "too_few_editors",
+            f"Kontot har {_count(len(editors), 'redaktör', 'redaktörer')}, minst {need} krävs.",
+        )
+    people = len(owners | editors)
+    if requirement.require == "people" and people < need:
+        return (
+            "too_few_people",
+            f"{_count(people, 'person', 'personer')} ansvarar för kontot, minst {need} krävs "
+            "så att någon kan ta över vid frånvaro.",
+        )
+    return None
+
+
+def account_warnings(policy: Policy, owners: Sequence[str], editors: Sequence[str]) -> list[AccountWarning]:
+    """What ``policy`` asks of an account's people that this account lacks, each citing the guideline."""
     found = []
-    if len(set(editors)) < MIN_EDITORS:
-        found.append(TOO_FEW_EDITORS)
-    if not owners:
-        found.append(NO_OWNER)
-    return [AccountWarning(code=code, text=text) for code, text in found]
+    for requirement in policy.accounts:
+        shortfall = _shortfall(requirement, set(owners), set(editors))
+        if shortfall is None:
+            continue
+        code, text = shortfall
+        found.append(
+            AccountWarning(
+                code=code,
+                text=f"{text} Riktlinjen för {policy.municipality}, rad {requirement.source_line}: "
+                f"”{requirement.quote}”",
+                quote=requirement.quote,
+                source_line=requirement.source_line,
+            )
+        )
+    return found

@@ -33,9 +33,9 @@ def known_presets() -> list[str]:
 
 def create_tenant(session: Session, *, name: str, preset: str, actor: str = "cli") -> Tenant:
     if preset not in known_presets():
-        raise BadRequest(f"Unknown preset {preset!r}; choose one of {', '.join(known_presets())}.")
+        raise BadRequest(f"Okänt förval {preset!r}; välj ett av {', '.join(known_presets())}.")
     if repository.tenant_by_name(session, name) is not None:
-        raise Conflict(f"Tenant {name!r} exists.")
+        raise Conflict(f"Tenanten {name!r} finns redan.")
     tenant = Tenant(name=name, preset=preset, policy_overrides=[])
     session.add(tenant)
     session.flush()
@@ -55,7 +55,7 @@ def create_tenant(session: Session, *, name: str, preset: str, actor: str = "cli
 def require_tenant(session: Session, name: str) -> Tenant:
     tenant = repository.tenant_by_name(session, name)
     if tenant is None:
-        raise NotFound(f"No tenant named {name!r}.")
+        raise NotFound(f"Det finns ingen tenant som heter {name!r}.")
     return tenant
 
 
@@ -71,11 +71,11 @@ def add_account(
     actor: str = "cli",
 ) -> Account:
     if platform not in PLATFORMS:
-        raise BadRequest(f"Unknown platform {platform!r}; choose one of {', '.join(PLATFORMS)}.")
+        raise BadRequest(f"Okänd plattform {platform!r}; välj en av {', '.join(PLATFORMS)}.")
     if platform == "linkedin" and not external_id.startswith("urn:li:organization:"):
-        raise BadRequest("A LinkedIn account's external id is its organization URN (urn:li:organization:…).")
+        raise BadRequest("Ett LinkedIn-kontos externa id är organisationens URN (urn:li:organization:…).")
     if repository.account_by_platform_id(session, platform, external_id) is not None:
-        raise Conflict(f"An account for {platform} {external_id} exists.")
+        raise Conflict(f"Det finns redan ett konto för {platform} {external_id}.")
     account = Account(
         tenant_id=tenant.id, platform=platform, external_id=external_id, display_name=display_name
     )
@@ -120,7 +120,7 @@ def create_api_key(
 ) -> tuple[ApiKey, str]:
     """Create a key and return it in plain text: the only time it is ever shown."""
     if role not in ROLES:
-        raise BadRequest(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise BadRequest(f"Okänd roll {role!r}; välj en av {', '.join(ROLES)}.")
     prefix = secrets.token_hex(6)
     plaintext = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     key = ApiKey(
@@ -150,14 +150,14 @@ def require_api_key(session: Session, *, tenant_id: int, key_id: int) -> ApiKey:
     """The tenant's key; another tenant's key is as absent as one that never existed."""
     key = repository.api_key_in_tenant(session, tenant_id, key_id)
     if key is None:
-        raise NotFound("No such API key.")
+        raise NotFound("Nyckeln finns inte.")
     return key
 
 
 def require_api_key_by_prefix(session: Session, *, tenant: Tenant, prefix: str) -> ApiKey:
     key = repository.api_key_by_prefix_in_tenant(session, tenant.id, prefix)
     if key is None:
-        raise NotFound(f"No API key with prefix {prefix!r} in {tenant.name!r}.")
+        raise NotFound(f"Tenanten {tenant.name!r} har ingen API-nyckel med prefixet {prefix!r}.")
     return key
 
 
@@ -190,14 +190,16 @@ def rotate_api_key(
     An expiring key's successor gets the same lifetime, counted from now.
     """
     if not 0 <= grace_seconds <= MAX_GRACE_SECONDS:
-        raise BadRequest(f"grace_seconds must be between 0 and {MAX_GRACE_SECONDS}.")
+        raise BadRequest(f"grace_seconds måste vara mellan 0 och {MAX_GRACE_SECONDS}.")
     tenant = repository.tenant_by_id(session, key.tenant_id)
     assert tenant is not None  # the foreign key guarantees it
     now = utcnow()
     if not repository.revoke_api_key(
         session, key.id, now + timedelta(seconds=grace_seconds), only_if_active=True
     ):
-        raise Conflict("This key is revoked or already being replaced; create a new key instead.")
+        raise Conflict(
+            "Nyckeln är återkallad eller håller redan på att ersättas; skapa en ny nyckel i stället."
+        )
     session.refresh(key)
     lifetime = key.expires_at - key.created_at if key.expires_at is not None else None
     new_key, plaintext = create_api_key(

@@ -39,8 +39,8 @@ HERE = Path(__file__).resolve().parent
 SOURCE_DIR = HERE / "source"
 CORPUS_PATH = HERE / "corpus.jsonl"
 README_PATH = HERE / "README.md"
-#: the repository folder -> ``../shared/data/testpersonnummer`` beside it.
-DEFAULT_PNR_DIR = HERE.parents[1].parent / "shared" / "data" / "testpersonnummer"
+#: Skatteverket's test numbers as the repository ships them (``tests/data/README.md``).
+DEFAULT_PNR_DIR = HERE.parents[1] / "tests" / "data" / "testpersonnummer"
 
 #: Short codes used in the source files; typing the full codes 1,500 times
 #: invites typos that the strict check below would only catch one at a time.
@@ -316,7 +316,7 @@ class IdentityNumbers:
             raise SystemExit(
                 "build_corpus: Skatteverket's test personnummer are missing: "
                 + ", ".join(missing)
-                + " (expected shared/data/testpersonnummer/ next to the repository; pass --pnr-dir)"
+                + " (expected in tests/data/testpersonnummer/; pass --pnr-dir)"
             )
         pnr = json.loads(files["personnummer"].read_text("utf-8"))
         snr = json.loads(files["samordningsnummer"].read_text("utf-8"))

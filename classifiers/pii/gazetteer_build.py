@@ -1,14 +1,15 @@
 """Derive the name gazetteers and the common-word list from the Swedish NER corpus.
 
-The corpus (``shared/data/swedish-ner/train_corpus.txt``, klintan/swedish-ner-corpus,
+The corpus (``train_corpus.txt`` of klintan/swedish-ner-corpus, commit 8795071,
 CC BY 4.0) is news text, one token per line with a tag.  Its sentences are split
 deterministically: the first 80 % build the derived lists under ``data/``, the last
 20 % are never looked at here and serve as the held-out set for measuring the name
 detector (:func:`evaluate_names`), so the figures are not inflated by names the
 detector learnt from the same sentences.
 
-Run ``python -m classifiers.pii.gazetteer_build ../shared/data/swedish-ner/train_corpus.txt``
-after changing the rules; the output files are committed, nothing is built at run time.
+Run ``python -m classifiers.pii.gazetteer_build <path to train_corpus.txt>`` after changing
+the rules; the output files are committed, nothing is built at run time.  The repository
+ships only the held-out part (``tests/data/swedish-ner/held_out.txt``, for the tests).
 """
 
 from __future__ import annotations

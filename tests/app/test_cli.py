@@ -32,7 +32,7 @@ def test_tenant_account_and_key_commands(database_url: str) -> None:
     created = uppsikt(database_url, "tenant", "create", "finspang", "--preset", "finspang")
     assert created.returncode == 0, created.stderr
     bad_preset = uppsikt(database_url, "tenant", "create", "x", "--preset", "nowhere")
-    assert bad_preset.returncode == 2 and "Unknown preset" in bad_preset.stderr
+    assert bad_preset.returncode == 2 and "Okänt förval" in bad_preset.stderr
     added = uppsikt(
         database_url,
         "account",
@@ -110,7 +110,7 @@ def test_tenant_account_and_key_commands(database_url: str) -> None:
     finally:
         engine.dispose()
     failed = uppsikt(database_url, "inbox", "failed")
-    assert failed.returncode == 0 and "0 failed deliveries" in failed.stderr
+    assert failed.returncode == 0 and "0 misslyckade leveranser" in failed.stderr
 
 
 def test_worker_until_idle_and_failed_listing(database_url: str) -> None:
@@ -133,7 +133,7 @@ def test_worker_until_idle_and_failed_listing(database_url: str) -> None:
     assert json.loads(line)["error"].startswith("body is not JSON")
     retry = uppsikt(database_url, "inbox", "retry", str(json.loads(line)["id"]))
     assert retry.returncode == 0
-    assert "0 failed deliveries" in uppsikt(database_url, "inbox", "failed").stderr
+    assert "0 misslyckade leveranser" in uppsikt(database_url, "inbox", "failed").stderr
 
 
 def test_a_worker_process_runs_at_the_configured_niceness_and_never_raises_it(database_url: str) -> None:

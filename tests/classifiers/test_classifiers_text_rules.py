@@ -344,8 +344,7 @@ def test_rule_anchors_are_only_a_speed_up(detector: TextDetector) -> None:
 
     texts = [t for pos, neg in CASES.values() for t in pos + neg]
     corpus = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
-    if corpus.exists():
-        texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()[:3000]]
+    texts += [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()[:3000]]
     normalised = [normalize(t).text for t in texts]
     for rule in detector.rules:
         bare = dataclasses.replace(rule, anchors=())

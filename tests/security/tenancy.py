@@ -15,7 +15,6 @@ search any response body for a leak without knowing its shape.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,10 +45,10 @@ from tests.factories import (
     sign_meta,
 )
 from tests.fakes.graph_api import FakeGraphAPI
+from tests.testdata import skatteverket_numbers
 
 TOKEN = "EAAG-fake-page-token"  # the fake Graph API's valid token
 ROOT = Path(__file__).resolve().parents[2]
-PNR_FILE = ROOT.parent / "shared" / "data" / "testpersonnummer" / "personnummer.json"
 
 PAGE_A1 = "5550000000111"
 PAGE_A2 = "5550000000122"
@@ -69,8 +68,7 @@ UNLIMITED: dict[str, Any] = {"rate_limit_per_minute": 0, "auth_failures_per_minu
 
 def skatteverket_personnummer(index: int = 0) -> str:
     """A personnummer from Skatteverket's test list, as ``YYYYMMDD-NNNN``."""
-    numbers = json.loads(PNR_FILE.read_text(encoding="utf-8"))
-    wanted = [n for n in numbers if n.startswith("1985")][index]
+    wanted = [n for n in skatteverket_numbers() if n.startswith("1985")][index]
     return f"{wanted[:8]}-{wanted[8:]}"
 
 

@@ -205,7 +205,7 @@ def test_another_tenants_keys_are_invisible_and_untouchable(
     for method, path in (("DELETE", f"/v1/apikeys/{b_key.id}"), ("POST", f"/v1/apikeys/{b_key.id}/rotate")):
         response = client.request(method, path, headers=auth(world["admin"]))
         assert response.status_code == 404, (method, response.text)
-        assert response.json() == {"error": "NotFound", "detail": "No such API key."}
+        assert response.json() == {"error": "NotFound", "detail": "Nyckeln finns inte."}
     assert client.get("/v1/accounts", headers=auth(world["b_registrar"])).status_code == 200
     assert _key(session, world["b_registrar"]).revoked_at is None
     assert _prefix(world["b_registrar"]) not in _keys_listed(client, world["admin"])
@@ -278,6 +278,8 @@ def test_cli_lists_rotates_and_revokes(
 ) -> None:
     # The commands run in this process on the app's own database connections.
     monkeypatch.setattr("app.cli._session_factory", lambda _settings: app.state.session_factory)
+    # The start-up check reads the same database through the settings.
+    monkeypatch.setenv("UPPSIKT_DATABASE_URL", app.state.settings.database_url)
     registrar = world["registrar"]
     assert cli_main(["apikey", "rotate", "--tenant", "a-kommun", "--prefix", _prefix(registrar)]) == 0
     new_plaintext = capsys.readouterr().out.strip()
@@ -291,7 +293,7 @@ def test_cli_lists_rotates_and_revokes(
 
     # Another tenant's prefix is not found through this tenant's name.
     assert cli_main(["apikey", "revoke", "--tenant", "a-kommun", "--prefix", _prefix(world["b_admin"])]) == 2
-    assert "No API key" in capsys.readouterr().err
+    assert "ingen API-nyckel" in capsys.readouterr().err
     assert client.get("/v1/apikeys", headers=auth(world["b_admin"])).status_code == 200
 
     assert cli_main(["apikey", "list", "--tenant", "a-kommun"]) == 0

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from app.evidence import pdf as evidence_pdf
 from app.evidence.pdf import MAX_COMMENT_CHARS, FontChoice, render_evidence_pdf
 
-#: Skatteverket's first test personnummer (shared/data/testpersonnummer/personnummer.json).
+#: Skatteverket's first test personnummer (tests/data/testpersonnummer/personnummer.json).
 PERSONNUMMER = "189001019802"
 SHA = "3b1f0c9a7e5d2c4b6a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6978f0e1d2"
 EXPLANATION = "Personangrepp: ordet ”idioter” riktas mot en namngiven tjänsteperson."

@@ -1,25 +1,19 @@
 """The bundled presets: they load, cover every category and quote their guideline verbatim.
 
 The quotes are the product's promise to editors ("this is the sentence of
-your guideline that applies"), so each one is checked against the seed text
-it claims to come from, with its line number.  The seeds are not shipped with
-the service, only with the repository, which is why this is a test and not a
-load-time check.
+your guideline that applies"), so each one is checked against the guideline
+text it claims to come from (``app/policies/sources/``, shipped with the
+package), with its line number.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from app.policies import ACTIONS, Policy, available_presets, load_preset
+from app.policies import ACTIONS, Policy, PolicyFileError, available_presets, load_preset, preset_source
 from classifiers.types import CATEGORIES
 
-SEEDS = Path(__file__).parents[3] / ".." / "shared" / "seeds"
 PRESETS = ("finspang", "haparanda", "harjedalen", "helsingborg", "malmo")
-
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"guideline seeds not found at {SEEDS}")
 
 
 def _normalised_with_lines(text: str) -> tuple[str, list[int]]:
@@ -62,6 +56,7 @@ def _citations(policy: Policy) -> list[tuple[str, str, int | None]]:
         cites.extend((f"{rule.id} see_also", c.quote, c.source_line) for c in rule.see_also)
     if policy.retention.quote is not None:
         cites.append(("retention", policy.retention.quote, policy.retention.source_line))
+    cites.extend((f"accounts {r.require}", r.quote, r.source_line) for r in policy.accounts)
     return cites
 
 
@@ -99,11 +94,11 @@ def test_retention_keeps_linkedin_comments_at_most_48_hours(name: str) -> None:
     assert retention.unflagged_days > retention.days_for("linkedin")
 
 
-@needs_seeds
 @pytest.mark.parametrize("name", PRESETS)
 def test_every_quote_is_verbatim_from_the_seed_on_the_cited_line(name: str) -> None:
     policy = load_preset(name)
-    seed = (SEEDS / policy.source).read_text(encoding="utf-8")
+    seed = preset_source(policy.source)
+    assert len(_citations(policy)) > 10
     problems = []
     for where, quote, line in _citations(policy):
         found = _lines_where_quoted(seed, quote)
@@ -114,14 +109,30 @@ def test_every_quote_is_verbatim_from_the_seed_on_the_cited_line(name: str) -> N
     assert not problems, "\n".join(problems)
 
 
-@needs_seeds
 def test_quote_check_catches_a_wrong_line_and_a_paraphrase() -> None:
     # The checker itself must be able to fail, or the test above proves nothing.
-    seed = (SEEDS / "finspang-riktlinjer.txt").read_text(encoding="utf-8")
+    seed = preset_source("finspang-riktlinjer.txt")
     assert _lines_where_quoted(seed, "Partipolitiskt budskap.") == {388}
     assert _lines_where_quoted(seed, "Partipolitiska budskap.") == set()
     # A sentence broken over two lines in the seed is still found, at its first line.
     assert _lines_where_quoted(seed, "För sociala medier rekommenderas svar så snart som") == {143}
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_every_preset_says_who_answers_for_an_account(name: str) -> None:
+    # The account register's warnings come from here, citing the tenant's own guideline.
+    assert load_preset(name).accounts, name
+
+
+def test_every_preset_source_ships_with_the_package() -> None:
+    sources = {load_preset(name).source for name in PRESETS}
+    assert len(sources) == len(PRESETS)
+    for source in sources:
+        assert preset_source(source).count("\n") > 50, source
+    with pytest.raises(PolicyFileError):
+        preset_source("../presets/malmo.yaml")
+    with pytest.raises(PolicyFileError):
+        preset_source("stockholm-riktlinjer.txt")
 
 
 def test_line_mapping_of_the_normaliser() -> None:

@@ -7,7 +7,6 @@ import hashlib
 import io
 import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,10 +15,10 @@ from sqlalchemy import func, select
 
 from app.evidence.service import canonical_json
 from app.models import EvidenceSnapshot, PlatformAction, Registration
+from app.policies import preset_source
 from tests.factories import auth, feed_change
 
 PNR_TEXT = "Ring mig, mitt personnummer är 19850101-2390 om ni behöver det för ärendet."
-SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
 SEED_OF = {
     "helsingborg": "helsingborg-instruktioner.txt",
     "harjedalen": "harjedalen-riktlinjer.txt",
@@ -51,7 +50,7 @@ def test_personnummer_end_to_end_per_preset(world_factory: Any, preset: str) -> 
     rec = detail["recommendation"]
     assert set(rec["actions"]) == EXPECTED[preset]
     # Every rule behind the recommendation quotes its guideline, verbatim.
-    seed = " ".join((SEEDS / SEED_OF[preset]).read_text(encoding="utf-8").split())
+    seed = " ".join(preset_source(SEED_OF[preset]).split())
     assert rec["rules"]
     for rule in rec["rules"]:
         assert rule["source"] == SEED_OF[preset]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,6 @@ from classifiers.types import Finding
 #: The fixed "today" for the personnummer century rules, so results never drift.
 REFERENCE_DATE = date(2026, 1, 1)
 CONTEXT = {"reference_date": REFERENCE_DATE}
-SHARED_DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,10 +34,3 @@ def spans_of(findings: list[Finding], subtype: str, category: str = "personal_da
 
 def subtypes(findings: list[Finding], category: str = "personal_data") -> set[str]:
     return {f.subtype for f in findings if f.category == category}
-
-
-def shared_file(*parts: str) -> Path:
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared data not available: {path}")
-    return path

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from functools import cache
 
 import pytest
 
@@ -14,16 +12,22 @@ from classifiers.pii.identity import (
     luhn_valid,
     parse_identity_number,
 )
+from tests.testdata import skatteverket_numbers
 
-from .conftest import REFERENCE_DATE, analyse, shared_file, spans_of
+from .conftest import REFERENCE_DATE, analyse, spans_of
 
 KINDS = ("personnummer", "samordningsnummer")
 
 
-@cache
 def numbers_of(kind: str) -> tuple[str, ...]:
-    path = shared_file("testpersonnummer", f"{kind}.json")
-    return tuple(json.loads(path.read_text(encoding="utf-8")))
+    return skatteverket_numbers(kind)
+
+
+def test_the_shipped_lists_are_complete() -> None:
+    # Every number of Skatteverket's lists (tests/data/README.md), each valid.
+    assert len(numbers_of("personnummer")) == 41_129
+    assert len(numbers_of("samordningsnummer")) == 2_264
+    assert all(len(n) == 12 and n.isdigit() and luhn_valid(n[2:]) for k in KINDS for n in numbers_of(k))
 
 
 def written_forms(number: str) -> list[str]:
