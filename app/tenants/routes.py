@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import Principal, db_session, require_roles
 from app.errors import Forbidden, Unauthorized, responses
-from app.queue.policy import effective_policy
+from app.policies.effective import effective_policy
 from app.tenants import repository
 from app.tenants.schemas import AccountRead, AccountRegister, AccountWarning, account_warnings
 from app.tenants.scope import NO_ACCOUNTS, no_accounts_text, sees_no_accounts
