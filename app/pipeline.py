@@ -44,6 +44,7 @@ from app.models import (
 from app.modlog.service import record
 from app.platforms import CommentEvent, MalformedDelivery, PlatformAdapter
 from app.platforms.capabilities import capabilities
+from app.policies import recommendation as policy_recommendation
 from app.policies.effective import effective_policy
 from app.policies.recommendation import Recommendation
 from app.queue import repository as queue_repository
@@ -269,8 +270,11 @@ def recommend(session: Session, assessed: Sequence[Assessed], lookups: Lookups) 
     for a in assessed:
         tenant = lookups.tenants.get(a.comment.tenant_id) or session.get(Tenant, a.comment.tenant_id)
         assert tenant is not None
-        recommendation = effective_policy(tenant).recommend(
-            findings_of(a.assessment), platform=a.comment.platform, received_at=a.version.received_at
+        recommendation = policy_recommendation.recommend(
+            effective_policy(tenant),
+            findings_of(a.assessment),
+            platform=a.comment.platform,
+            received_at=a.version.received_at,
         )
         item = items.get(a.comment.id)
         if needs_person(recommendation) or item is not None:

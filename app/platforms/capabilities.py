@@ -3,7 +3,7 @@
 Policies ask it which recommended actions a platform can carry out, decision
 validation which actions an editor may choose, the outbox which calls it may
 make, the PDF and the CLI how to name a platform.  Facts from the platforms'
-API documentation (see ``../shared/platforms.md`` when it was written):
+API documentation as the project recorded them when this was written:
 
 * Facebook Pages: hide/unhide, delete and reply to a comment through the
   Graph API.

@@ -18,8 +18,8 @@ from app.policies.loader import (
     parse_policy,
     preset_source,
 )
-from app.policies.models import ACTIONS, Policy, Retention, Rule, RuleTexts
-from app.policies.recommendation import FindingLike, MatchedRule, Recommendation
+from app.policies.models import ACTIONS, FindingLike, Policy, Retention, Rule, RuleTexts
+from app.policies.recommendation import MatchedRule, Recommendation
 
 __all__ = [
     "ACTIONS",

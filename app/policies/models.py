@@ -17,17 +17,13 @@ loader turns those locations into messages an operator can act on.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from datetime import datetime, time
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from datetime import time
+from typing import Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.policies.clock import validate_office_hours
 from classifiers.types import CATEGORIES
-
-if TYPE_CHECKING:
-    from app.policies.recommendation import FindingLike, Recommendation
 
 Action = Literal[
     "hide", "remove", "register", "refer", "notify_author", "forward", "police_review", "answer", "none"
@@ -59,6 +55,19 @@ NEVER_AUTOMATIC: frozenset[str] = frozenset({"police_review", "answer", "none"})
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLATFORM_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class FindingLike(Protocol):
+    """What a rule needs from a finding; ``classifiers.types.Finding`` fits."""
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def subtype(self) -> str | None: ...
+
+    @property
+    def score(self) -> float: ...
 
 
 class _Strict(BaseModel):
@@ -270,22 +279,6 @@ class Policy(_Strict):
 
     def rules_for(self, category: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.category == category)
-
-    def recommend(
-        self,
-        findings: Sequence[FindingLike],
-        *,
-        platform: str,
-        received_at: datetime,
-    ) -> Recommendation:
-        """What the guideline says to do with a comment that produced ``findings``.
-
-        See :func:`app.policies.recommendation.recommend` for how matching
-        rules are merged.
-        """
-        from app.policies.recommendation import recommend
-
-        return recommend(self, findings, platform=platform, received_at=received_at)
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True)

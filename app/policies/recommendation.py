@@ -19,11 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from app.platforms.capabilities import capabilities
 from app.policies.clock import add_working_hours
-from app.policies.models import ACTION_LABELS_SV, ACTIONS, Policy, Rule
+from app.policies.models import ACTION_LABELS_SV, ACTIONS, FindingLike, Policy, Rule
 
 #: Shown when a platform without hide would need one that only a removal can replace.
 NO_HIDE_NOTE = "{label} saknar dölj-funktion; kommentaren kan bara tas bort."
@@ -35,19 +35,6 @@ NO_AUTO_HIDE_NOTE = (
 UNSUPPORTED_NOTE = "”{action}” kan inte utföras på {label} via Uppsikt och rekommenderas därför inte."
 LINKEDIN_NO_HIDE_NOTE = NO_HIDE_NOTE.format(label="LinkedIn")
 LINKEDIN_NO_AUTO_HIDE_NOTE = NO_AUTO_HIDE_NOTE.format(label="LinkedIn")
-
-
-class FindingLike(Protocol):
-    """What a rule needs from a finding; ``classifiers.types.Finding`` fits."""
-
-    @property
-    def category(self) -> str: ...
-
-    @property
-    def subtype(self) -> str | None: ...
-
-    @property
-    def score(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)

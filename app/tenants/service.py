@@ -17,6 +17,7 @@ from app.errors import BadRequest, Conflict, NotFound
 from app.models import PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant, utcnow
 from app.modlog import repository as modlog_repository
 from app.modlog.service import record
+from app.policies.effective import policy_names
 from app.tenants import repository
 
 KEY_PREFIX = "upk"
@@ -26,8 +27,6 @@ MAX_GRACE_SECONDS = 86_400
 
 
 def known_presets() -> list[str]:
-    from app.policies.effective import policy_names
-
     return policy_names()
 
 

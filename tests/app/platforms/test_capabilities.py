@@ -7,6 +7,7 @@ import pytest
 from app.platforms.capabilities import CAPABILITIES, PLATFORMS, capabilities
 from app.policies import available_presets, load_preset
 from app.policies.models import ACTIONS
+from app.policies.recommendation import recommend
 from app.queue.service import DECISION_ACTIONS, FindingView
 from classifiers import CATEGORIES
 
@@ -29,7 +30,7 @@ def test_every_recommended_action_is_one_the_platform_can_carry_out(preset: str,
     caps = capabilities(platform)
     flagged = False
     for findings in _findings_for_every_rule(preset):
-        rec = policy.recommend(findings, platform=platform, received_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
+        rec = recommend(policy, findings, platform=platform, received_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
         assert caps.cannot(rec.actions) == [], (preset, platform, rec.actions)
         assert caps.cannot(rec.auto_actions) == [], (preset, platform, rec.auto_actions)
         flagged |= rec.flagged

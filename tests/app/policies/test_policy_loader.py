@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from app.policies import PolicyFileError, apply_overrides, load_policy_file, load_preset
+from app.policies.recommendation import recommend
 from classifiers.types import CATEGORIES, Finding
 
 MakeFinding = Callable[..., Finding]
@@ -274,7 +275,7 @@ def test_override_changes_what_is_recommended(make_finding: MakeFinding) -> None
             }
         ],
     )
-    rec = policy.recommend([make_finding("party_political")], platform="facebook", received_at=FRIDAY_15)
+    rec = recommend(policy, [make_finding("party_political")], platform="facebook", received_at=FRIDAY_15)
     assert rec.flagged and rec.actions == ("refer",)
     assert rec.texts["reply"] == "Partipolitiska frågor diskuterar vi inte här."
 
@@ -292,12 +293,12 @@ def test_override_adds_a_new_rule(make_finding: MakeFinding) -> None:
     }
     policy = apply_overrides(load_preset("haparanda"), [new_rule])
     assert policy.rules[-1].id == "haparanda.tenant_spam"
-    rec = policy.recommend([make_finding("spam", "", 0.95)], platform="facebook", received_at=FRIDAY_15)
+    rec = recommend(policy, [make_finding("spam", "", 0.95)], platform="facebook", received_at=FRIDAY_15)
     assert rec.actions == ("hide",)
     added = next(r for r in rec.rules if r.id == "haparanda.tenant_spam")
     assert added.source == "tenant-beslut"
     assert (
-        policy.recommend([make_finding("spam", "", 0.5)], platform="facebook", received_at=FRIDAY_15).flagged
+        recommend(policy, [make_finding("spam", "", 0.5)], platform="facebook", received_at=FRIDAY_15).flagged
         is False
     )
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.policies import available_presets, load_preset
-from app.policies.recommendation import LINKEDIN_NO_AUTO_HIDE_NOTE, LINKEDIN_NO_HIDE_NOTE
+from app.policies.recommendation import LINKEDIN_NO_AUTO_HIDE_NOTE, LINKEDIN_NO_HIDE_NOTE, recommend
 from classifiers.types import Finding
 
 MakeFinding = Callable[..., Finding]
@@ -24,7 +24,7 @@ def test_a_valid_personnummer_gets_five_different_recommendations(make_finding: 
     finding = make_finding("personal_data", "personnummer", 1.0)
     outcomes = {}
     for name in available_presets():
-        rec = load_preset(name).recommend([finding], platform="facebook", received_at=FRIDAY_15)
+        rec = recommend(load_preset(name), [finding], platform="facebook", received_at=FRIDAY_15)
         assert rec.flagged
         assert "remove" in rec.actions
         # Every recommendation traces to a sentence of this municipality's own guideline.
@@ -41,8 +41,11 @@ def test_a_valid_personnummer_gets_five_different_recommendations(make_finding: 
 
 
 def test_the_personnummer_rule_quotes_the_sentence_it_implements(make_finding: MakeFinding) -> None:
-    rec = load_preset("finspang").recommend(
-        [make_finding("personal_data", "personnummer")], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset("finspang"),
+        [make_finding("personal_data", "personnummer")],
+        platform="facebook",
+        received_at=FRIDAY_15,
     )
     by_id = {r.id: r for r in rec.rules}
     rule = by_id["finspang.personnummer"]
@@ -63,8 +66,11 @@ def test_the_personnummer_rule_quotes_the_sentence_it_implements(make_finding: M
 
 def test_a_low_score_does_not_trigger_a_rule_with_min_score(make_finding: MakeFinding) -> None:
     policy = load_preset("finspang")
-    weak = policy.recommend(
-        [make_finding("personal_data", "personnummer", 0.5)], platform="facebook", received_at=FRIDAY_15
+    weak = recommend(
+        policy,
+        [make_finding("personal_data", "personnummer", 0.5)],
+        platform="facebook",
+        received_at=FRIDAY_15,
     )
     assert [r.id for r in weak.rules] == ["finspang.personal_data"]
     assert weak.auto_actions == ()
@@ -72,8 +78,11 @@ def test_a_low_score_does_not_trigger_a_rule_with_min_score(make_finding: MakeFi
 
 
 def test_a_subtype_rule_ignores_other_subtypes(make_finding: MakeFinding) -> None:
-    rec = load_preset("helsingborg").recommend(
-        [make_finding("personal_data", "phone")], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset("helsingborg"),
+        [make_finding("personal_data", "phone")],
+        platform="facebook",
+        received_at=FRIDAY_15,
     )
     assert [r.id for r in rec.rules] == ["helsingborg.personal_data"]
     assert rec.auto_actions == ()
@@ -83,7 +92,7 @@ def test_a_subtype_rule_ignores_other_subtypes(make_finding: MakeFinding) -> Non
 def test_party_political_differs_between_municipalities(make_finding: MakeFinding) -> None:
     finding = make_finding("party_political", "", 0.9)
     recs = {
-        name: load_preset(name).recommend([finding], platform="facebook", received_at=FRIDAY_15)
+        name: recommend(load_preset(name), [finding], platform="facebook", received_at=FRIDAY_15)
         for name in ("finspang", "harjedalen", "malmo")
     }
     assert recs["finspang"].actions == ("remove", "register")
@@ -110,8 +119,8 @@ def test_party_political_differs_between_municipalities(make_finding: MakeFindin
 def test_harjedalen_sends_law_breaking_content_to_police_review(
     make_finding: MakeFinding, category: str
 ) -> None:
-    rec = load_preset("harjedalen").recommend(
-        [make_finding(category)], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset("harjedalen"), [make_finding(category)], platform="facebook", received_at=FRIDAY_15
     )
     assert {"remove", "register", "police_review"} <= set(rec.actions)
     assert "police_review" not in rec.auto_actions
@@ -133,7 +142,7 @@ def test_malmo_and_haparanda_tell_the_author_about_every_removal(
     for rule in removing:
         assert "notify_author" in rule.actions, rule.id
         assert rule.texts.notify_author and "bort" in rule.texts.notify_author, rule.id
-    rec = policy.recommend([make_finding("hate_speech")], platform="instagram", received_at=FRIDAY_15)
+    rec = recommend(policy, [make_finding("hate_speech")], platform="instagram", received_at=FRIDAY_15)
     assert "notify_author" in rec.actions
     assert rec.texts["notify_author"].startswith("Hej!")
 
@@ -150,8 +159,11 @@ def test_helsingborg_registers_before_every_removal() -> None:
 
 
 def test_haparanda_forwards_a_fault_report(make_finding: MakeFinding) -> None:
-    rec = load_preset("haparanda").recommend(
-        [make_finding("individual_case", "fault_report", 0.8)], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset("haparanda"),
+        [make_finding("individual_case", "fault_report", 0.8)],
+        platform="facebook",
+        received_at=FRIDAY_15,
     )
     assert rec.actions == ("refer", "forward")
     assert rec.forward_to == ("Samhällsbyggnad/felanmälan",)
@@ -162,8 +174,11 @@ def test_haparanda_forwards_a_fault_report(make_finding: MakeFinding) -> None:
 
 
 def test_haparanda_forwards_social_neglect_and_then_removes_it(make_finding: MakeFinding) -> None:
-    rec = load_preset("haparanda").recommend(
-        [make_finding("individual_case", "social_neglect", 0.8)], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset("haparanda"),
+        [make_finding("individual_case", "social_neglect", 0.8)],
+        platform="facebook",
+        received_at=FRIDAY_15,
     )
     assert rec.actions == ("remove", "refer", "notify_author", "forward")
     assert rec.forward_to == ("Socialtjänsten",)
@@ -173,29 +188,32 @@ def test_haparanda_forwards_social_neglect_and_then_removes_it(make_finding: Mak
 
 @pytest.mark.parametrize("name", ["finspang", "harjedalen", "helsingborg", "malmo"])
 def test_only_haparanda_forwards_fault_reports(name: str, make_finding: MakeFinding) -> None:
-    rec = load_preset(name).recommend(
-        [make_finding("individual_case", "fault_report")], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset(name),
+        [make_finding("individual_case", "fault_report")],
+        platform="facebook",
+        received_at=FRIDAY_15,
     )
     assert "forward" not in rec.actions
     assert rec.forward_to == ()
 
 
 def test_finspang_answers_questions_within_48_working_hours(make_finding: MakeFinding) -> None:
-    rec = load_preset("finspang").recommend(
-        [make_finding("question")], platform="facebook", received_at=FRIDAY_15
+    rec = recommend(
+        load_preset("finspang"), [make_finding("question")], platform="facebook", received_at=FRIDAY_15
     )
     assert rec.actions == ("answer",)
     assert rec.due_at == datetime(2025, 3, 18, 15, 0, tzinfo=STOCKHOLM)
     assert rec.due_at is not None and rec.due_at.tzinfo is UTC
-    other = load_preset("malmo").recommend(
-        [make_finding("question")], platform="facebook", received_at=FRIDAY_15
+    other = recommend(
+        load_preset("malmo"), [make_finding("question")], platform="facebook", received_at=FRIDAY_15
     )
     assert other.due_at == datetime(2025, 3, 17, 15, 0, tzinfo=STOCKHOLM)
 
 
 def test_findings_merge_into_one_recommendation(make_finding: MakeFinding) -> None:
     findings = [make_finding("question"), make_finding("threat"), make_finding("party_political")]
-    rec = load_preset("harjedalen").recommend(findings, platform="facebook", received_at=FRIDAY_15)
+    rec = recommend(load_preset("harjedalen"), findings, platform="facebook", received_at=FRIDAY_15)
     assert rec.actions == ("remove", "register", "refer", "police_review", "answer")
     assert rec.priority == 1
     # The earliest due time wins: the threat's 4 working hours, not the question's 24.
@@ -208,7 +226,8 @@ def test_findings_merge_into_one_recommendation(make_finding: MakeFinding) -> No
 
 
 def test_none_is_dropped_when_another_rule_acts(make_finding: MakeFinding) -> None:
-    rec = load_preset("malmo").recommend(
+    rec = recommend(
+        load_preset("malmo"),
         [make_finding("party_political"), make_finding("harassment")],
         platform="facebook",
         received_at=FRIDAY_15,
@@ -219,7 +238,7 @@ def test_none_is_dropped_when_another_rule_acts(make_finding: MakeFinding) -> No
 
 
 def test_no_findings_means_nothing_to_do() -> None:
-    rec = load_preset("finspang").recommend([], platform="facebook", received_at=FRIDAY_15)
+    rec = recommend(load_preset("finspang"), [], platform="facebook", received_at=FRIDAY_15)
     assert not rec.flagged
     assert rec.actions == () and rec.rules == () and rec.due_at is None and rec.priority is None
 
@@ -227,16 +246,16 @@ def test_no_findings_means_nothing_to_do() -> None:
 def test_linkedin_replaces_hide_with_remove_when_the_rule_removes(make_finding: MakeFinding) -> None:
     finding = make_finding("personal_data", "phone")
     policy = load_preset("harjedalen")
-    on_facebook = policy.recommend([finding], platform="facebook", received_at=FRIDAY_15)
+    on_facebook = recommend(policy, [finding], platform="facebook", received_at=FRIDAY_15)
     assert on_facebook.actions == ("hide", "remove")
-    on_linkedin = policy.recommend([finding], platform="linkedin", received_at=FRIDAY_15)
+    on_linkedin = recommend(policy, [finding], platform="linkedin", received_at=FRIDAY_15)
     assert on_linkedin.actions == ("remove",)
     assert on_linkedin.notes == ()
 
 
 def test_linkedin_keeps_hide_out_and_says_why_when_the_rule_only_hides(make_finding: MakeFinding) -> None:
     policy = load_preset("harjedalen")
-    rec = policy.recommend([make_finding("advertising")], platform="LinkedIn", received_at=FRIDAY_15)
+    rec = recommend(policy, [make_finding("advertising")], platform="LinkedIn", received_at=FRIDAY_15)
     assert rec.platform == "linkedin"
     assert rec.flagged
     assert rec.actions == ()
@@ -247,15 +266,16 @@ def test_linkedin_keeps_hide_out_and_says_why_when_the_rule_only_hides(make_find
 def test_linkedin_never_turns_an_automatic_hide_into_an_automatic_removal(make_finding: MakeFinding) -> None:
     policy = load_preset("helsingborg")
     finding = make_finding("personal_data", "personnummer")
-    assert policy.recommend([finding], platform="facebook", received_at=FRIDAY_15).auto_actions == ("hide",)
-    rec = policy.recommend([finding], platform="linkedin", received_at=FRIDAY_15)
+    assert recommend(policy, [finding], platform="facebook", received_at=FRIDAY_15).auto_actions == ("hide",)
+    rec = recommend(policy, [finding], platform="linkedin", received_at=FRIDAY_15)
     assert rec.actions == ("remove", "register")
     assert rec.auto_actions == ()
     assert rec.notes == (LINKEDIN_NO_AUTO_HIDE_NOTE,)
 
 
 def test_as_dict_is_json_serialisable(make_finding: MakeFinding) -> None:
-    rec = load_preset("haparanda").recommend(
+    rec = recommend(
+        load_preset("haparanda"),
         [make_finding("individual_case", "social_neglect"), make_finding("question")],
         platform="facebook",
         received_at=FRIDAY_15,
@@ -269,13 +289,16 @@ def test_as_dict_is_json_serialisable(make_finding: MakeFinding) -> None:
 
 
 def test_recommendation_is_frozen(make_finding: MakeFinding) -> None:
-    rec = load_preset("malmo").recommend([make_finding("spam")], platform="facebook", received_at=FRIDAY_15)
+    rec = recommend(load_preset("malmo"), [make_finding("spam")], platform="facebook", received_at=FRIDAY_15)
     with pytest.raises(AttributeError):
         rec.flagged = False  # type: ignore[misc]
 
 
 def test_received_at_must_be_aware(make_finding: MakeFinding) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        load_preset("malmo").recommend(
-            [make_finding("spam")], platform="facebook", received_at=datetime(2025, 3, 14, 15, 0)
+        recommend(
+            load_preset("malmo"),
+            [make_finding("spam")],
+            platform="facebook",
+            received_at=datetime(2025, 3, 14, 15, 0),
         )

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from app.evidence.service import canonical_json
 from app.models import EvidenceSnapshot, PlatformAction, Registration
 from app.policies import preset_source
+from app.policies.recommendation import recommend
 from tests.factories import auth, feed_change
 
 PNR_TEXT = "Ring mig, mitt personnummer är 19850101-2390 om ni behöver det för ärendet."
@@ -108,8 +109,11 @@ def test_five_presets_give_five_different_recommendations(world_factory: Any) ->
     from datetime import UTC, datetime
 
     recs = {
-        name: load_preset(name).recommend(
-            [finding], platform="facebook", received_at=datetime(2026, 11, 23, 10, tzinfo=UTC)
+        name: recommend(
+            load_preset(name),
+            [finding],
+            platform="facebook",
+            received_at=datetime(2026, 11, 23, 10, tzinfo=UTC),
         )
         for name in EXPECTED
     }
@@ -338,7 +342,8 @@ def test_linkedin_has_no_hide(world_factory: Any) -> None:
     from app.policies import load_preset
     from app.queue.service import FindingView
 
-    rec = load_preset("helsingborg").recommend(
+    rec = recommend(
+        load_preset("helsingborg"),
         [FindingView("personal_data", "personnummer", 1.0)],
         platform="linkedin",
         received_at=datetime.now(UTC),
