@@ -37,9 +37,7 @@ from common import (
     cpu_ticks,
     free_port,
     machine_info,
-    meta_comment_body,
     meta_request,
-    meta_signature,
     migrate,
     peak_rss_mb,
     print_table,
@@ -48,13 +46,13 @@ from common import (
     sqlalchemy_url,
     steal_since,
     stop,
+    store_deliveries,
     uppsikt_serve,
     write_results,
 )
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, func, select
 
 from app.models import Comment, CommentEvent, CommentVersion, ModerationLogEntry, WebhookDelivery
-from app.webhooks.service import delivery_row
 
 #: Rows per INSERT while building the backlog.
 CHUNK = 2000
@@ -63,24 +61,7 @@ UNKNOWN_PAGE_ID = "200000000000999"
 
 
 def fill_backlog(url: str, count: int) -> None:
-    """Store ``count`` deliveries as the webhook would have: same row, same headers."""
-    engine = create_engine(url)
-    try:
-        for first in range(0, count, CHUNK):
-            rows = []
-            for seq in range(first, min(count, first + CHUNK)):
-                body = meta_comment_body(seq, run="b")
-                headers = {
-                    "content-type": "application/json",
-                    "user-agent": "facebookexternalua",
-                    "x-hub-signature-256": meta_signature(body),
-                }
-                row, _ = delivery_row(source="meta", body=body, headers=headers, signature_scheme="sha256")
-                rows.append(row)
-            with engine.begin() as conn:
-                conn.execute(insert(WebhookDelivery), rows)
-    finally:
-        engine.dispose()
+    store_deliveries(url, count, run="b", chunk=CHUNK)
 
 
 @contextlib.contextmanager

@@ -284,6 +284,32 @@ def meta_comment_body(seq: int, *, page_id: str = BENCH_PAGE_ID, run: str = "r")
     return json.dumps(document, ensure_ascii=True).encode("ascii")
 
 
+def store_deliveries(url: str, count: int, *, run: str, chunk: int = 2000) -> None:
+    """Store ``count`` signed comment deliveries as the webhook would have: same row, same headers."""
+    from sqlalchemy import create_engine, insert
+
+    from app.models import WebhookDelivery
+    from app.webhooks.service import delivery_row
+
+    engine = create_engine(url)
+    try:
+        for first in range(0, count, chunk):
+            rows = []
+            for seq in range(first, min(count, first + chunk)):
+                body = meta_comment_body(seq, run=run)
+                headers = {
+                    "content-type": "application/json",
+                    "user-agent": "facebookexternalua",
+                    "x-hub-signature-256": meta_signature(body),
+                }
+                row, _ = delivery_row(source="meta", body=body, headers=headers, signature_scheme="sha256")
+                rows.append(row)
+            with engine.begin() as conn:
+                conn.execute(insert(WebhookDelivery), rows)
+    finally:
+        engine.dispose()
+
+
 def meta_signature(body: bytes, secret: str = BENCH_META_SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 

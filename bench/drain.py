@@ -36,38 +36,22 @@ from common import (
     TEXTS,
     arrange_account,
     machine_info,
-    meta_comment_body,
-    meta_signature,
     migrate,
     print_table,
     scratch_postgres,
     scratch_sqlite,
+    store_deliveries,
     write_results,
 )
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app.models import Comment, CommentVersion, ModerationLogEntry, QueueItem, WebhookDelivery
-from app.webhooks.service import delivery_row
 
 CHUNK = 2000
 
 
 def fill_inbox(url: str, count: int) -> None:
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    try:
-        for first in range(0, count, CHUNK):
-            rows = []
-            for seq in range(first, min(count, first + CHUNK)):
-                body = meta_comment_body(seq, run="d")
-                headers = {"content-type": "application/json", "x-hub-signature-256": meta_signature(body)}
-                row, _ = delivery_row(source="meta", body=body, headers=headers, signature_scheme="sha256")
-                rows.append(row)
-            with engine.begin() as conn:
-                conn.execute(insert(WebhookDelivery), rows)
-    finally:
-        engine.dispose()
+    store_deliveries(url, count, run="d")
 
 
 @contextlib.contextmanager

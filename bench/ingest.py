@@ -27,6 +27,7 @@ from common import (
     POSTGRES_ADMIN_DSN,
     LoadResult,
     MachineLoad,
+    arrange_account,
     bare_serve,
     commit_times,
     cpu_ticks,
@@ -151,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--worker-in-process",
         action="store_true",
-        help="run the inbox worker inside the API (default: off, as an API replica in production)",
+        help="uppsikt serve with its own supervised worker process, which processes every delivery"
+        " (default: off, as an API replica in production)",
     )
     args = parser.parse_args(argv)
     databases = [d.strip() for d in args.databases.split(",") if d.strip()]
@@ -191,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         with scratch as url:
             migrate(url)
+            if args.worker_in_process:
+                # The Page is known, so the worker classifies, snapshots and queues every delivery
+                # while the API acknowledges: the worker's full load, not only "unknown page".
+                arrange_account(url)
             port = free_port()
             started = time.monotonic()
             env = {**extra, "UPPSIKT_WEBHOOK_FAST_PATH": "true" if fast_path else "false"}

@@ -13,8 +13,11 @@ import uvicorn
 
 
 @contextmanager
-def serve(app: Any, *, startup_timeout: float = 10.0) -> Iterator[str]:
+def serve(app: Any, *, port: int = 0, lifespan: str = "off", startup_timeout: float = 10.0) -> Iterator[str]:
     """Yield the base URL (``http://127.0.0.1:<port>``) while ``app`` is served.
+
+    ``port`` is for a test that must know the address in advance; ``lifespan="on"``
+    runs the app's own start-up and shutdown (the real app rather than a fake).
 
     The socket is bound here (port 0) and handed to uvicorn, so there is no race
     between picking a free port and binding it.  h11 and no websocket stack keep
@@ -23,7 +26,7 @@ def serve(app: Any, *, startup_timeout: float = 10.0) -> Iterator[str]:
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
@@ -31,7 +34,7 @@ def serve(app: Any, *, startup_timeout: float = 10.0) -> Iterator[str]:
         port=port,
         http="h11",
         ws="none",
-        lifespan="off",
+        lifespan=lifespan,
         loop="asyncio",
         log_level="warning",
         access_log=False,

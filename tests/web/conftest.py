@@ -14,16 +14,14 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+
+from tests.fakes.server import serve
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 #: Impacts that fail an audit.
@@ -138,38 +136,8 @@ def serve_app(
     ``lifespan="off"`` serves an app whose lifespan already runs (a test client's), on
     the same engine; ``port`` is for a test that must know the address in advance.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        http="h11",
-        ws="none",
-        lifespan=lifespan,
-        loop="asyncio",
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=2,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"app-{port}")
-    thread.start()
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the app server thread died during startup")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the app server did not start in time")
-            time.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=startup_timeout)
-        sock.close()
+    with serve(app, port=port, lifespan=lifespan, startup_timeout=startup_timeout) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
