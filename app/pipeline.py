@@ -408,6 +408,32 @@ def act(session: Session, queued: Sequence[Queued], *, actor: str) -> int:
     return done
 
 
+def preclassify(
+    rows: Iterable[WebhookDelivery], *, adapters: dict[str, PlatformAdapter], classify: Classify | None
+) -> Classify | None:
+    """Classify the texts of deliveries before their write transaction (``classify`` is
+    pure); returns a classifier that answers those texts from memory.  Used where a
+    write transaction holds the only write lock (SQLite)."""
+    if classify is None:
+        return None
+    known: dict[tuple[str, str], Any] = {}
+    for p in parse(rows, adapters):
+        for event in p.events:
+            if event.text is None or (event.text, event.platform) in known:
+                continue
+            try:
+                known[(event.text, event.platform)] = classify(event.text, {"platform": event.platform})
+            except Exception:  # noqa: S112 - the assess stage meets it again, inside its row's handling
+                continue
+
+    def answer(text: str, context: dict[str, Any] | None) -> Any:
+        platform = str((context or {}).get("platform", ""))
+        found = known.get((text, platform))
+        return found if found is not None else classify(text, context)
+
+    return answer
+
+
 # -- the whole chain ------------------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from app.db import WRITE_INTENT
@@ -56,6 +56,8 @@ from app.webhooks import repository
 
 log = get_logger("app.webhooks.group_commit")
 
+#: SQLite: how often a batch waiting for the write lock asks for it again.
+SQLITE_LOCK_POLL_S = 0.001
 #: Rows per transaction at most; a burst larger than this is committed in several.
 DEFAULT_MAX_BATCH = 256
 
@@ -86,12 +88,15 @@ class GroupCommitter:
         *,
         max_batch: int = DEFAULT_MAX_BATCH,
         on_batch: Callable[[int, float], None] | None = None,
+        lock_timeout_s: float = 5.0,
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be at least 1")
         self.session_factory = session_factory
         self.max_batch = max_batch
         self.on_batch = on_batch
+        #: SQLite: how long a batch waits for the write lock before the deliveries answer 503.
+        self.lock_timeout_s = lock_timeout_s
         self.stats = BatchStats()
         self._pending: list[_Waiter] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -188,8 +193,7 @@ class GroupCommitter:
         try:
             if connection.dialect.name == "postgresql":
                 return repository.store_many(connection, rows)  # autocommit: one transaction
-            with connection.begin():
-                return repository.store_many(connection, rows)
+            return self._insert_sqlite(connection, rows)
         except DBAPIError as exc:
             if exc.connection_invalidated:
                 self.close()
@@ -198,12 +202,30 @@ class GroupCommitter:
             self.close()  # in an unknown state: the next batch starts on a new connection
             raise
 
+    def _insert_sqlite(self, connection: Connection, rows: list[dict[str, Any]]) -> set[str]:
+        """SQLite has one writer.  Its own busy handler sleeps ever longer (1 ms, 2, 5 … 100 ms
+        between tries), so a waiting acknowledgement could miss every short gap between a
+        worker's transactions; this connection asks again every millisecond instead."""
+        deadline = time.monotonic() + self.lock_timeout_s
+        while True:
+            try:
+                with connection.begin():
+                    return repository.store_many(connection, rows)
+            except OperationalError as exc:
+                if not _locked(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(SQLITE_LOCK_POLL_S)
+
     def _connect(self) -> Connection:
         engine = self.session_factory.kw["bind"]
         connection = engine.connect()
         if connection.dialect.name == "postgresql":
             connection.execution_options(isolation_level="AUTOCOMMIT")
         else:
+            # We wait for the lock ourselves (_insert_sqlite); on the driver's connection, so that
+            # no transaction is begun by it.
+            raw: Any = connection.connection.dbapi_connection
+            raw.execute("PRAGMA busy_timeout=0")
             connection.execution_options(**{WRITE_INTENT: True})  # BEGIN IMMEDIATE
         self._connection = connection
         return connection
@@ -221,6 +243,10 @@ class GroupCommitter:
         stats.largest = max(stats.largest, size)
         if self.on_batch is not None:
             self.on_batch(size, seconds)
+
+
+def _locked(exc: OperationalError) -> bool:
+    return "locked" in str(exc.orig) or "busy" in str(exc.orig)
 
 
 def _resolve(batch: list[_Waiter], inserted: set[str]) -> None:
@@ -255,6 +281,8 @@ def committer_for(state: Any) -> GroupCommitter:
         if committer is not None:
             committer.close()
         max_batch = state.settings.inbox_commit_max_batch
-        committer = GroupCommitter(factory, max_batch=max_batch)
+        committer = GroupCommitter(
+            factory, max_batch=max_batch, lock_timeout_s=state.settings.db_lock_timeout_ms / 1000
+        )
         state.group_committer = committer
     return committer

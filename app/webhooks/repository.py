@@ -144,11 +144,13 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Webhoo
     ).all()
 
 
-def claim_by_id(session: Session, row_id: int) -> Sequence[WebhookDelivery]:
-    """One pending row, locked for this transaction (empty if another worker holds it or it is done)."""
+def claim_ids(session: Session, row_ids: Sequence[int]) -> Sequence[WebhookDelivery]:
+    """Those of the rows that are still pending, locked for this transaction (another
+    worker's rows and rows done meanwhile are left out), in claiming order."""
     return session.scalars(
         select(WebhookDelivery)
-        .where(WebhookDelivery.id == row_id, WebhookDelivery.status == "pending")
+        .where(WebhookDelivery.id.in_(row_ids), WebhookDelivery.status == "pending")
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .with_for_update(skip_locked=True)
     ).all()
 

