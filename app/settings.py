@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=100, gt=0)
     #: SQLite has one writer: the worker writes at most this many deliveries per transaction,
     #: so that a webhook's acknowledgement waits for one short transaction at most.
-    worker_sqlite_write_batch: int = Field(default=10, gt=0)
+    worker_sqlite_write_batch: int = Field(default=20, gt=0)
     #: Scheduling niceness of an ``uppsikt worker`` process (0 = as the API, 19 = lowest).
     #: A platform waits for its acknowledgement; a backlog can wait a little longer.
     worker_nice: int = Field(default=10, ge=0, le=19)

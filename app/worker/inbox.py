@@ -36,7 +36,7 @@ log = get_logger("app.worker")
 
 #: SQLite: the pause between the worker's write transactions.  The webhook's committer
 #: asks for the lock every millisecond (``app.webhooks.group_commit``), so this is enough.
-SQLITE_WRITE_GAP_S = 0.003
+SQLITE_WRITE_GAP_S = 0.0015
 
 
 class InboxWorker:
