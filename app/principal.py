@@ -16,7 +16,11 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        return f"apikey:{self.key_id}" if self.key_id is not None else f"user:{self.subject}"
+        """Who acts, as the log and the queue record it: the person when the key or token
+        names one (the same person through the API and the web inbox), else the key."""
+        if self.subject:
+            return f"user:{self.subject}"
+        return f"apikey:{self.key_id}"
 
     @property
     def rate_key(self) -> str:

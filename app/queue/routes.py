@@ -61,9 +61,8 @@ def list_queue(
         limit=limit + 1,
     )
     page = items[:limit]
-    comments = views.comments_by_id(session, [i.comment_id for i in page])
     return QueuePage(
-        items=[views.item_read(i, comments[i.comment_id]) for i in page],
+        items=views.listing(session, page),
         next_cursor=_encode(page[-1]) if len(items) > limit else None,
     )
 
@@ -92,13 +91,14 @@ def get_queue_item(
 def claim_queue_item(
     item_id: ResourceId,
     request: Request,
+    take_over: bool = Query(False, description="Take over another person's claim (logged)."),
     principal: Principal = Depends(require_roles(*WORKERS)),
     session: Session = Depends(db_session),
 ) -> QueueItemDetail:
     """Claim an item so other editors see it is being handled; the claim expires."""
     begin_write(session)
     ttl = timedelta(seconds=request.app.state.settings.claim_ttl_s)
-    item = service.claim(session, principal=principal, item_id=item_id, ttl=ttl)
+    item = service.claim(session, principal=principal, item_id=item_id, ttl=ttl, take_over=take_over)
     detail = views.item_detail(session, item)
     commit(session)
     return detail
@@ -128,6 +128,7 @@ def decide_queue_item(
         reply_text=body.reply_text,
         expected_version=body.expected_version,
         reverse_previous=body.reverse_previous,
+        take_over=body.take_over,
     )
     result = DecisionResult(
         item=views.item_detail(session, item),

@@ -21,6 +21,11 @@ DecisionAction = Literal[
 ]
 
 
+class TextSpan(BaseModel):
+    start: int = Field(description="Offset of the first character in `text_excerpt`.")
+    end: int = Field(description="Offset just past the last character.")
+
+
 class QueueItemRead(BaseModel):
     id: int
     account_id: int
@@ -38,6 +43,15 @@ class QueueItemRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+    platform: str | None = Field(default=None, description="Listings only: where the comment is.")
+    author_name: str | None = Field(default=None, description="Listings only: who wrote the comment.")
+    text_excerpt: str | None = Field(
+        default=None, description="Listings only: the assessed text, at most 280 characters."
+    )
+    highlights: list[TextSpan] = Field(
+        default_factory=list,
+        description="Listings only: the words that triggered a finding, in `text_excerpt`.",
+    )
 
 
 class QueuePage(BaseModel):
@@ -87,6 +101,9 @@ class DecisionCreate(BaseModel):
     reply_text: str | None = Field(default=None, min_length=1, max_length=8000)
     expected_version: int | None = Field(default=None, ge=1, le=2**31)
     reverse_previous: bool = False
+    take_over: bool = Field(
+        default=False, description="Decide although another person holds a claim on the item (logged)."
+    )
 
 
 class DecisionResult(BaseModel):

@@ -133,16 +133,33 @@ def get_item(session: Session, principal: Principal, item_id: int) -> QueueItem:
     return item
 
 
-def claim(session: Session, *, principal: Principal, item_id: int, ttl: timedelta) -> QueueItem:
+def held_by_other(item: QueueItem, principal: Principal) -> str | None:
+    """Who else holds a live claim on the item, if anyone."""
+    live = item.claimed_until is not None and item.claimed_until > utcnow()
+    if item.claimed_by and item.claimed_by != principal.actor and live:
+        return item.claimed_by
+    return None
+
+
+def _take_over(
+    session: Session, item: QueueItem, principal: Principal, holder: str, *, take_over: bool
+) -> None:
+    """Another person's claim stands unless this one takes the item over on purpose (logged)."""
+    if not take_over:
+        raise Conflict(f"{holder} is handling the item; send take_over=true to take it over.")
+    log_item(session, item, principal.actor, "queue.claim_taken_over", {"from": holder})
+
+
+def claim(
+    session: Session, *, principal: Principal, item_id: int, ttl: timedelta, take_over: bool = False
+) -> QueueItem:
     item = get_item(session, principal, item_id)
     now = utcnow()
-    if (
-        item.claimed_by
-        and item.claimed_by != principal.actor
-        and item.claimed_until
-        and item.claimed_until > now
-    ):
-        raise Conflict(f"The item is claimed by someone else until {item.claimed_until.isoformat()}.")
+    if item.status == "decided":
+        raise Conflict("The item is already decided; there is nothing to claim.")
+    holder = held_by_other(item, principal)
+    if holder is not None:
+        _take_over(session, item, principal, holder, take_over=take_over)
     if not repository.bump_version(
         session, item.id, item.version, claimed_by=principal.actor, claimed_until=now + ttl, updated_at=now
     ):
@@ -168,8 +185,12 @@ def decide(
     reply_text: str | None,
     expected_version: int | None,
     reverse_previous: bool,
+    take_over: bool = False,
 ) -> tuple[QueueItem, Decision]:
     item = get_item(session, principal, item_id)
+    holder = held_by_other(item, principal)
+    if holder is not None and item.status != "decided":
+        _take_over(session, item, principal, holder, take_over=take_over)
     comment = session.get(Comment, item.comment_id)
     assert comment is not None
     wanted = list(dict.fromkeys(actions_requested))

@@ -15,7 +15,7 @@ from app.evidence.service import get_snapshot
 from app.models import Account, Assessment, Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
 from app.principal import Principal
 from app.queue import repository
-from app.queue.schemas import ActionRead, DecisionRead, QueueItemDetail, QueueItemRead
+from app.queue.schemas import ActionRead, DecisionRead, QueueItemDetail, QueueItemRead, TextSpan
 from app.queue.service import evidence_ids
 
 
@@ -87,13 +87,6 @@ def item_detail(session: Session, item: QueueItem) -> QueueItemDetail:
     )
 
 
-def comments_by_id(session: Session, ids: list[int]) -> dict[int, Comment]:
-    return {i: c for i in ids if (c := session.get(Comment, i)) is not None}
-
-
-# -- cursors (keyset paging on priority, due time, id) ------------------------------------------------
-
-
 def parse_cursor(value: str | None) -> tuple[int, datetime | None, int] | None:
     if value is None:
         return None
@@ -155,6 +148,30 @@ def inbox_rows(session: Session, items: Sequence[QueueItem]) -> list[InboxRow]:
             )
         )
     return rows
+
+
+#: How much of a comment a queue listing carries.
+EXCERPT_CHARS = 280
+
+
+def listing(session: Session, items: Sequence[QueueItem]) -> list[QueueItemRead]:
+    """Queue items as the API lists them: each with the comment's excerpt, author and the
+    words that triggered its findings (what the web inbox's rows show)."""
+    return [
+        row.item.model_copy(
+            update={
+                "platform": row.platform,
+                "author_name": row.author,
+                "text_excerpt": row.text[:EXCERPT_CHARS],
+                "highlights": [
+                    TextSpan(start=start, end=min(end, EXCERPT_CHARS))
+                    for start, end in row.spans
+                    if start < EXCERPT_CHARS
+                ],
+            }
+        )
+        for row in inbox_rows(session, items)
+    ]
 
 
 def visible_accounts(session: Session, principal: Principal) -> list[Account]:

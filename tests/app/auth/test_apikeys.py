@@ -234,7 +234,10 @@ def test_every_key_change_is_logged_without_the_key(client: TestClient, session:
     rotated = client.post(f"/v1/apikeys/{created['key']['id']}/rotate", headers=auth(world["admin"])).json()
     client.delete(f"/v1/apikeys/{rotated['key']['id']}", headers=auth(world["admin"]))
     entries = [e for e in _log(session, world["a"].id) if e.action.startswith("apikey.")]
-    ours = [e for e in entries if e.actor == f"apikey:{admin.id}"]
+    # The person behind the key when it names one, else the key.
+    ours = [
+        e for e in entries if e.actor == (f"user:{admin.subject}" if admin.subject else f"apikey:{admin.id}")
+    ]
     assert [e.action for e in ours] == [
         "apikey.created",
         "apikey.created",

@@ -99,7 +99,7 @@ def test_registrar_pulls_verifies_registers_and_downloads(world_factory: Any) ->
     assert reg["platform_created_at"].startswith("2023-11-14T22:13:20")
     assert "personal_data" in reg["categories"]
     assert reg["decision"]["reason"] == "Personnummer ska diarieföras."
-    assert reg["decision"]["actor"].startswith("apikey:")
+    assert reg["decision"]["actor"].startswith("user:")  # the editor, not the key
     assert reg["evidence_id"] in [e["id"] for e in reg["evidence"]]
     for link in reg["evidence"]:
         assert world.client.get(link["json_url"], headers=auth(world.registrar)).status_code == 200
