@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from app.db import begin_write, commit
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from app.modlog import repository as log_repository
+from app.modlog.completeness import check_tenant
 from app.modlog.repository import LogQuery
 from app.modlog.routes import export_log_csv
 from app.modlog.schemas import LogEntryRead
@@ -166,18 +167,21 @@ def registration_package(request: Request, registration_id: int, v: Visit = Depe
 
 @router.get("/logg")
 def moderation_log(request: Request, v: Visit = Depends(visit)) -> Response:
-    """The newest entries and whether the whole chain verifies."""
+    """The newest entries, whether the whole chain verifies and whether every record has its entries."""
     principal = _registrar(request, v)
     if isinstance(principal, Response):
         return principal
     report = verify_tenant(v.db, principal.tenant_id)
+    completeness = check_tenant(v.db, principal.tenant_id) if report.ok else None
     v.db.rollback()
     query = LogQuery(tenant_id=principal.tenant_id, account_ids=principal.account_ids)
     newest_first_after = max(0, report.head_seq - PAGE_SIZE)
     rows = log_repository.entries_page(v.db, query, after=newest_first_after, limit=PAGE_SIZE)
     entries = [LogEntryRead.model_validate(row) for row in rows]
     entries.reverse()
-    return render(request, "log.html", v, {"report": report, "entries": entries})
+    return render(
+        request, "log.html", v, {"report": report, "completeness": completeness, "entries": entries}
+    )
 
 
 @router.get("/logg.csv")

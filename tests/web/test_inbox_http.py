@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from app.models import QueueItem, utcnow
+from app.models import Decision, QueueItem, utcnow
 from app.web import inbox_view, sessions
 from tests.app.queue.conftest import World
 from tests.factories import create_account, create_tenant, feed_change, meta_json, page_delivery, sign_meta
@@ -194,3 +194,17 @@ def test_the_item_page_shows_every_version_and_the_evidence(world: World) -> Non
         snapshot = red.get(f"/inkorg/bevis/{evidence['id']}.json").json()
         assert snapshot["sha256"] in page
     assert "<mark>idioter</mark>" in page
+
+
+def test_the_log_page_says_when_records_lack_their_entries(world: World) -> None:
+    registrar = browser_as(world, "reg@kommun.example", role="registrar")
+    assert "Loggen är hel" in registrar.get("/logg").text
+    # A decision written around the log, as the old listener bug let happen.
+    item = world.items()[0]["id"]
+    world.session.add(
+        Decision(tenant_id=world.tenant.id, item_id=item, actor="x", actions=["none"], reason="x")
+    )
+    world.session.commit()
+    page = registrar.get("/logg").text
+    assert "Loggen saknar poster" in page and "Loggen är hel" not in page
+    assert f"queue_item_decisions {item}" in page
