@@ -63,6 +63,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # would answer 503 and the in-process worker would fail ten times a second.
         check_database(settings)
     else:
+        from datetime import timedelta
+
         from app import demo
 
         updates: dict[str, object] = {}
@@ -76,11 +78,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         with session_scope(_session_factory(settings)) as session:
             editor_key, registrar_key = demo.ensure_demo(session)
+            links = demo.sign_in_links(session, ttl=timedelta(seconds=settings.login_link_ttl_s))
             session.commit()
         base = f"http://{args.host}:{args.port}"
+        width = max(len(who) for who, _ in links) + 1
+        sign_ins = "".join(f"  {who + ':':<{width}} {base}/logga-in/lank/{token}\n" for who, token in links)
         print(
             "\nUppsikts demo startar på " + base + "\n"
-            f"  demotenant 'demo', Facebooksida {demo.DEMO_PAGE_ID} ('Demo kommun')\n"
+            f"  demotenant 'demo', Facebooksida {demo.DEMO_PAGE_ID} ('Demo kommun')\n\n"
+            f"Logga in i webbinkorgen (varje länk gäller en gång i {settings.login_link_ttl_s // 60} minuter):\n"
+            + sign_ins
+            + "\nAPI-nycklar (för curl och egna program):\n"
             f"  redaktörsnyckel:   {editor_key}\n"
             f"  registratorsnyckel: {registrar_key}\n\n"
             "Skicka en signerad exempelkommentar (i en annan terminal):\n"

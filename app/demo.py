@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,12 @@ DEMO_TENANT = "demo"
 DEMO_PAGE_ID = "100000000000001"
 DEMO_META_SECRET = "demo-app-secret"  # noqa: S105 - public demo value, only with --demo
 DEMO_VERIFY_TOKEN = "demo-verify-token"  # noqa: S105
+#: The demo's people, as on the demo Page's lists, and what each is called in the printout.
+DEMO_PEOPLE: tuple[tuple[str, str, str], ...] = (
+    ("redaktör", "redaktor1@demo.example", "editor"),
+    ("registrator", "registrator@demo.example", "registrar"),
+    ("kontoansvarig", "kontoansvarig@demo.example", "account_owner"),
+)
 
 
 def ensure_demo(session: Session) -> tuple[str, str]:
@@ -90,3 +97,16 @@ def sample_delivery(
 
 def sign_meta(body: bytes, secret: str) -> str:
     return "sha256=" + hmac_sha256_hex(secret.encode(), body)
+
+
+def sign_in_links(session: Session, *, ttl: timedelta) -> list[tuple[str, str]]:
+    """One fresh one-time sign-in token per demo person: (who, token).
+
+    Printed by ``serve --demo`` so that trying the web inbox needs no identity provider.
+    """
+    from app.web.sessions import create_login_link
+
+    return [
+        (label, create_login_link(session, tenant_name=DEMO_TENANT, subject=subject, role=role, ttl=ttl)[1])
+        for label, subject, role in DEMO_PEOPLE
+    ]
