@@ -86,7 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(
             "\nUppsikts demo startar på " + base + "\n"
             f"  demotenant 'demo', Facebooksida {demo.DEMO_PAGE_ID} ('Demo kommun')\n\n"
-            f"Logga in i webbinkorgen (varje länk gäller en gång i {settings.login_link_ttl_s // 60} minuter):\n"
+            "Logga in i webbinkorgen "
+            f"(varje länk gäller en gång i {settings.login_link_ttl_s // 60} minuter):\n"
             + sign_ins
             + "\nAPI-nycklar (för curl och egna program):\n"
             f"  redaktörsnyckel:   {editor_key}\n"

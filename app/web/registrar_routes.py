@@ -1,5 +1,6 @@
 """The registrar's pages: registration requests (with the case-number form and the package
-to file) and the moderation log (with its verification and a CSV export).
+to file), the moderation log (with its verification and a CSV export) and the search for
+public-records requests.
 
 Thin, like ``app.web.routes``: they call ``app.registrations.service``, the log's
 repository and ``verify_tenant`` exactly as the REST routes do, for the roles those
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from app.db import begin_write, commit
@@ -22,10 +23,13 @@ from app.modlog.routes import export_log_csv
 from app.modlog.schemas import LogEntryRead
 from app.modlog.verify import verify_tenant
 from app.principal import Principal
+from app.queue.views import visible_accounts
 from app.registrations import service as registrations
+from app.search import service as search_service
 from app.web import sessions
 from app.web.inbox_view import FormError
 from app.web.pages import Visit, redirect, render, visit
+from app.web.search_view import SearchForm
 
 router = APIRouter(include_in_schema=False)
 
@@ -193,3 +197,51 @@ def moderation_log_csv(request: Request, v: Visit = Depends(visit)) -> Response:
     query = LogQuery(tenant_id=principal.tenant_id, account_ids=principal.account_ids)
     response: StreamingResponse = export_log_csv(request, sep="semicolon", after=0, limit=None, query=query)
     return response
+
+
+@router.get("/sok")
+def records_search(
+    request: Request,
+    avsandare: str = "",
+    text: str = "",
+    fran: str = "",
+    till: str = "",
+    konto: str = "",
+    ordning: str = "chronological",
+    tillstand: list[str] = Query([]),
+    sida: str = "",
+    sok: str = "",
+    v: Visit = Depends(visit),
+) -> Response:
+    """Comments for a public-records request, hidden, removed and culled ones too, by the API's search."""
+    principal = _registrar(request, v)
+    if isinstance(principal, Response):
+        return principal
+    form = SearchForm(
+        author=avsandare,
+        text=text,
+        since=fran,
+        until=till,
+        account=konto,
+        order=ordning,
+        states=tillstand,
+        submitted=bool(sok or sida),
+    )
+    accounts = visible_accounts(v.db, principal)
+    criteria, errors = form.criteria({a.id for a in accounts})
+    page = None
+    if form.submitted and not errors:
+        try:
+            page = search_service.search(
+                v.db, principal=principal, cursor=sida or None, limit=PAGE_SIZE, **criteria
+            )
+        except BadRequest:
+            errors.append(FormError("Sidan hör till en annan sökning – sök igen.", "avsandare"))
+    context = {
+        "form": form,
+        "accounts": accounts,
+        "page": page,
+        "errors": errors,
+        "field_errors": {e.target: e.text for e in errors},
+    }
+    return render(request, "search.html", v, context, status=400 if errors else 200)

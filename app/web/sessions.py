@@ -129,11 +129,11 @@ def create_login_link(
     """A link for one person; returns the row and the token (shown once, stored as a hash)."""
     tenant = tenants_repository.tenant_by_name(session, tenant_name)
     if tenant is None:
-        raise NotFound(f"No tenant named {tenant_name!r}.")
+        raise NotFound(f"Det finns ingen tenant som heter {tenant_name!r} – kontrollera namnet.")
     if role not in ROLES:
-        raise Unprocessable(f"The role must be one of: {', '.join(ROLES)}.")
+        raise Unprocessable(f"Rollen måste vara en av: {', '.join(ROLES)}.")
     if not subject.strip():
-        raise Unprocessable("The subject (who signs in) is empty.")
+        raise Unprocessable("Ange vem som loggar in med --subject (personen, till exempel en e-postadress).")
     token = _new_token()
     link = LoginLink(
         token_hash=hash_token(token),

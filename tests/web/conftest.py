@@ -84,8 +84,14 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("screenshots")
+def screenshots() -> Path:
+    """Where each page's photograph goes for people to look at after a run:
+    ``test-output/screenshots/`` in the repository (ignored by git), or under
+    ``UPPSIKT_TEST_OUTPUT``.  A later run overwrites the same page's picture."""
+    base = Path(os.environ.get("UPPSIKT_TEST_OUTPUT") or Path(__file__).resolve().parents[2] / "test-output")
+    folder = base / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def audit(page: Any) -> list[dict[str, Any]]:
@@ -112,9 +118,30 @@ def heading_levels(page: Any) -> list[int]:
     ]
 
 
+def overflow_at_200_percent(page: Any, screenshots: Path, name: str) -> int:
+    """How many CSS pixels the page scrolls sideways at 200 % zoom on a 1280-pixel screen.
+
+    Zooming to 200 % halves the viewport in CSS pixels, so a 640-pixel-wide viewport is
+    what the page lays out for; content must reflow instead of running off the side
+    (WCAG 1.4.4 and 1.4.10).  Wide tables scroll inside their own focusable region.
+    """
+    size = page.viewport_size
+    page.set_viewport_size({"width": 640, "height": 720})
+    try:
+        page.screenshot(path=str(screenshots / f"{name}-200procent.png"), full_page=True)
+        return int(
+            page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        )
+    finally:
+        page.set_viewport_size(size)
+
+
 def check_page(page: Any, screenshots: Path, name: str) -> None:
-    """Screenshot, then fail on accessibility violations, headings out of order, CSP reports."""
+    """Screenshot, then fail on accessibility violations, headings out of order, CSP reports,
+    and on sideways scrolling at 200 % zoom."""
     page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    overflow = overflow_at_200_percent(page, screenshots, name)
+    assert overflow <= 0, f"{name}: {overflow} px wider than the window at 200 % zoom"
     violations = audit(page)
     assert violations == [], f"{name}: axe-core violations {violations}"
     levels = heading_levels(page)

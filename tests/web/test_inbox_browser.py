@@ -247,6 +247,30 @@ def test_registrar_registers_and_reads_the_log(
     csv = page.request.get(f"{base}/logg.csv")
     assert csv.status == 200 and "registration.registered" in csv.text()
 
+    # A public-records request: search by sender with the keyboard, open the evidence.
+    page.get_by_role("link", name="Sök handlingar").click()
+    page.wait_for_url("**/sok")
+    check_page(page, screenshots, "sok")
+    tab_to(page, "el.id === 'avsandare'")
+    page.keyboard.type("testsson")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sok=1**")
+    hit = page.locator("tr[data-comment]")
+    assert hit.count() == 1 and "KS 2026/123" in hit.inner_text()
+    check_page(page, screenshots, "sok-traffar")
+    evidence = page.request.get(base + hit.get_by_role("link", name="Bevis").first.get_attribute("href"))
+    assert evidence.status == 200 and evidence.headers["content-type"] == "application/pdf"
+    page.get_by_label("Från och med").fill("2026-03-02")
+    page.get_by_label("Till och med").fill("2026-03-01")
+    page.get_by_role("button", name="Sök").click()
+    page.locator(".error-summary a[href='#till']").wait_for()
+    check_page(page, screenshots, "sok-fel")
+
+    page.get_by_role("link", name="Konton").click()
+    page.wait_for_url("**/konton")
+    assert "Kommunen" in page.locator("main").inner_text()
+    check_page(page, screenshots, "konton")
+
 
 def test_an_editor_has_no_registrar_pages(served: tuple[World, str], page: Any) -> None:
     world, base = served

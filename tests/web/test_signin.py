@@ -213,7 +213,7 @@ def test_cli_prints_a_working_one_time_link(web: TestClient, settings: Settings)
     )
     assert done.returncode == 0, done.stderr
     url = done.stdout.strip()
-    assert url.startswith("http://localhost/logga-in/lank/") and "10 minutes" in done.stderr
+    assert url.startswith("http://localhost/logga-in/lank/") and "10 minuter" in done.stderr
     assert sign_in_with_link(web, url.rsplit("/", 1)[1]).status_code == 303
     unknown = subprocess.run(
         [*args[:-1], "nokommun", "--subject", "x", "--role", "editor"],
@@ -223,7 +223,8 @@ def test_cli_prints_a_working_one_time_link(web: TestClient, settings: Settings)
         timeout=60,
         check=False,
     )
-    assert unknown.returncode == 2 and "nokommun" in unknown.stderr
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.strip() == "fel: Det finns ingen tenant som heter 'nokommun' – kontrollera namnet."
 
 
 # -- OIDC authorization code + PKCE ------------------------------------------------------------------
