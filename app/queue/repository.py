@@ -63,6 +63,7 @@ def list_items(
     now: datetime,
     after: tuple[int, datetime | None, int] | None,
     limit: int,
+    police_review: str | None = None,
 ) -> Sequence[QueueItem]:
     stmt = select(QueueItem).where(QueueItem.tenant_id == tenant_id)
     if account_ids is not None:
@@ -73,6 +74,8 @@ def list_items(
         stmt = stmt.where(QueueItem.account_id == account_id)
     if overdue_before is not None:
         stmt = stmt.where(QueueItem.status == "open", QueueItem.due_at < overdue_before)
+    if police_review is not None:
+        stmt = stmt.where(QueueItem.police_review == police_review)
     if assigned is True:
         stmt = stmt.where(QueueItem.claimed_until > now)
     elif assigned is False:

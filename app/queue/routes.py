@@ -43,6 +43,9 @@ def list_queue(
     category: Category | None = None,
     overdue: bool | None = None,
     assigned: bool | None = None,
+    police_review: Literal["pending", "reported", "not_reported"] | None = Query(
+        None, description="Only items whose police-report review is in this state"
+    ),
     cursor: str | None = Query(None, max_length=80),
     limit: int = Query(50, ge=1, le=500),
     principal: Principal = Depends(current_principal),
@@ -59,6 +62,7 @@ def list_queue(
         assigned=assigned,
         after=_cursor(cursor),
         limit=limit + 1,
+        police_review=police_review,
     )
     page = items[:limit]
     return QueuePage(

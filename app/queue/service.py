@@ -366,6 +366,7 @@ def list_items(
     assigned: bool | None,
     after: tuple[int, datetime | None, int] | None,
     limit: int,
+    police_review: str | None = None,
 ) -> list[QueueItem]:
     now = utcnow()
     return list(
@@ -381,6 +382,7 @@ def list_items(
             now=now,
             after=after,
             limit=limit,
+            police_review=police_review,
         )
     )
 

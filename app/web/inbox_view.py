@@ -51,15 +51,18 @@ class Filters:
     category: str | None = None
     status: str | None = "open"
     overdue: bool = False
+    #: Only items whose police-report review is pending (the account owner's list).
+    police_review: bool = False
 
     @classmethod
-    def parse(cls, *, konto: str, kategori: str, status: str, forsenade: str) -> Filters:
+    def parse(cls, *, konto: str, kategori: str, status: str, forsenade: str, polis: str = "") -> Filters:
         """Unknown values are ignored (the page shows everything it may)."""
         return cls(
             account_id=int(konto) if konto.isdigit() and 0 < int(konto) < 2**31 else None,
             category=kategori if kategori in CATEGORY_LABELS else None,
             status=status if status in ("open", "decided") else None,
             overdue=forsenade == "1",
+            police_review=polis == "1",
         )
 
     def query(self) -> str:
@@ -69,6 +72,7 @@ class Filters:
                 "kategori": self.category or "",
                 "status": self.status or "alla",
                 "forsenade": "1" if self.overdue else "",
+                "polis": "1" if self.police_review else "",
             }
         )
 
@@ -102,6 +106,7 @@ def load_page(session: Session, principal: Principal, filters: Filters, *, curso
         assigned=None,
         after=after,
         limit=PAGE_SIZE + 1,
+        police_review="pending" if filters.police_review else None,
     )
     shown = items[:PAGE_SIZE]
     rows = [Row(r, segments(r.text, r.spans, limit=EXCERPT_CHARS)) for r in views.inbox_rows(session, shown)]

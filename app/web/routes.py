@@ -227,13 +227,16 @@ def inbox(
     kategori: str = "",
     status: str = "open",
     forsenade: str = "",
+    polis: str = "",
     sida: str = "",
     v: Visit = Depends(visit),
 ) -> Response:
     """The queue, most urgent first, for the accounts this person may see."""
     if v.principal is None:
         return _sign_in_first()
-    filters = inbox_view.Filters.parse(konto=konto, kategori=kategori, status=status, forsenade=forsenade)
+    filters = inbox_view.Filters.parse(
+        konto=konto, kategori=kategori, status=status, forsenade=forsenade, polis=polis
+    )
     page = inbox_view.load_page(v.db, v.principal, filters, cursor=sida or None)
     context = {
         "filters": filters,
@@ -251,12 +254,15 @@ def inbox_rows(
     kategori: str = "",
     status: str = "open",
     forsenade: str = "",
+    polis: str = "",
     v: Visit = Depends(visit),
 ) -> Response:
     """The first page's rows alone, for the inbox's own script to swap in when they change."""
     if v.principal is None:
         return Response(status_code=401)
-    filters = inbox_view.Filters.parse(konto=konto, kategori=kategori, status=status, forsenade=forsenade)
+    filters = inbox_view.Filters.parse(
+        konto=konto, kategori=kategori, status=status, forsenade=forsenade, polis=polis
+    )
     page = inbox_view.load_page(v.db, v.principal, filters, cursor=None)
     return fragment(request, "_inbox_rows.html", {"page": page}, {"x-inkorg-version": page.version})
 

@@ -349,7 +349,11 @@ def test_police_review_form_is_accessible(world_factory: Any, page: Any, screens
             == 200
         )
         sign_in(page, login_url(world, base, "chef@kommun.example", role="account_owner"))
-        page.goto(f"{base}/inkorg/{item['id']}")
+        page.get_by_role("link", name="Polisanmälan", exact=True).click()
+        page.wait_for_url("**polis=1")
+        check_page(page, screenshots, "polisanmalan-lista")
+        page.get_by_role("link", name=f"Kommentar {item['id']}").click()
+        page.wait_for_url(f"**/inkorg/{item['id']}")
         page.get_by_role("button", name="Spara prövningen").click()
         page.locator(".error-summary").wait_for()
         check_page(page, screenshots, "polisanmalan-fel")

@@ -158,14 +158,19 @@ def csrf(html: str) -> str:
 def test_the_account_owner_records_the_police_review(world_factory: Any) -> None:
     world: World = world_factory("harjedalen")
     world.comment(comment="1", message=PNR_TEXT)
+    world.comment(comment="2", message=INSULT)
     world.process()
-    [item] = world.items()
+    item, other = world.items()
     assert "police_review" in item["recommended_actions"]
     r = world.decide(item["id"], actions=item["recommended_actions"], reason="Enligt riktlinjerna.")
     assert r.status_code == 200, r.text
     editor = browser_as(world, "red@kommun.example")
     assert "Pröva polisanmälan" not in editor.get(f"/inkorg/{item['id']}").text
     owner = browser_as(world, "chef@kommun.example", role="account_owner")
+    # The owner's list holds what waits for their review, and nothing else.
+    assert listed(owner, status="alla", polis="1") == [item["id"]]
+    assert [i["id"] for i in world.items(world.owner, police_review="pending")] == [item["id"]]
+    assert sorted(listed(owner, status="alla")) == sorted([item["id"], other["id"]])
     page = owner.get(f"/inkorg/{item['id']}")
     assert "Pröva polisanmälan" in page.text and "Väntar på kontoansvarigs prövning" in page.text
     url = f"/inkorg/{item['id']}/polisanmalan"
@@ -178,6 +183,7 @@ def test_the_account_owner_records_the_police_review(world_factory: Any) -> None
     )
     assert saved.status_code == 200 and "Inte anmäld – Inget brott." in saved.text
     assert world.item(item["id"])["police_review"] == "not_reported"
+    assert listed(owner, status="alla", polis="1") == []
     again = owner.post(url, data={"csrf_token": csrf(page.text), "anmald": "ja", "polis_motivering": "Ändå."})
     assert again.status_code == 409 and "Ingen prövning väntar" in again.text
 
