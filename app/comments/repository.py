@@ -176,6 +176,22 @@ def comment_in_tenant(session: Session, tenant_id: int, comment_id: int) -> Comm
     ).one_or_none()
 
 
+def thread_of(session: Session, comment: Comment, *, limit: int) -> Sequence[tuple[Comment, str | None]]:
+    """The comments we hold under the same post (``comment`` among them), oldest first, each
+    with its current text (none once culled) — the thread as far as it reached us."""
+    if comment.post_external_id is None:
+        return [(comment, None)]
+    current = CommentVersion
+    rows = session.execute(
+        select(Comment, current.text)
+        .outerjoin(current, (current.id == Comment.current_version_id) & Comment.culled_at.is_(None))
+        .where(Comment.account_id == comment.account_id, Comment.post_external_id == comment.post_external_id)
+        .order_by(func.coalesce(Comment.platform_created_at, Comment.first_received_at), Comment.id)
+        .limit(limit)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
 def versions_of(session: Session, comment_ids: Sequence[int]) -> Sequence[CommentVersion]:
     if not comment_ids:
         return []

@@ -25,6 +25,7 @@ class Comment(Base):
         UniqueConstraint("account_id", "external_id"),
         Index("ix_comments_tenant_received", "tenant_id", "first_received_at"),
         Index("ix_comments_tenant_author", "tenant_id", "author_external_id"),
+        Index("ix_comments_account_post", "account_id", "post_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -194,5 +194,41 @@ def versions(session: Session, item: QueueItem) -> list[CommentVersion]:
     return list(comments_repository.versions_of(session, [item.comment_id]))
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadEntry:
+    """One comment of the thread around an item, as the item page lists it."""
+
+    comment: Comment
+    #: The current text; ``None`` once the comment is culled.
+    text: str | None
+    #: The comment's own queue item, if it has one.
+    item_id: int | None
+    is_this: bool
+    #: The comment the item's comment answers.
+    is_parent: bool
+
+
+#: The most comments of one thread an item page lists.
+THREAD_LIMIT = 50
+
+
+def thread(session: Session, item: QueueItem) -> list[ThreadEntry]:
+    """The post's comments that reached us, oldest first, with the item's comment and its parent marked."""
+    comment = session.get(Comment, item.comment_id)
+    assert comment is not None  # an item always has its comment
+    found = comments_repository.thread_of(session, comment, limit=THREAD_LIMIT)
+    items = repository.items_for_comments(session, [c.id for c, _ in found])
+    return [
+        ThreadEntry(
+            comment=c,
+            text=text,
+            item_id=items[c.id].id if c.id in items else None,
+            is_this=c.id == comment.id,
+            is_parent=comment.parent_external_id is not None and c.external_id == comment.parent_external_id,
+        )
+        for c, text in found
+    ]
+
+
 def evidence_snapshots(session: Session, principal: Principal, item: QueueItem) -> list[EvidenceSnapshot]:
     return [get_snapshot(session, principal, i) for i in evidence_ids(session, item.comment_id)]

@@ -142,6 +142,8 @@ class ItemView:
     text: list[tuple[str, bool]]
     findings: list[FindingView]
     versions: list[CommentVersion]
+    #: The post's comments around this one, as far as they reached us.
+    thread: list[views.ThreadEntry]
     evidence: list[EvidenceSnapshot]
     available_actions: list[str]
     claimed_by_other: bool
@@ -168,6 +170,7 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
         text=segments(text, views.finding_spans(detail.findings)),
         findings=findings,
         versions=views.versions(session, item),
+        thread=views.thread(session, item),
         evidence=views.evidence_snapshots(session, principal, item),
         available_actions=available,
         claimed_by_other=bool(detail.claimed_by and detail.claimed_by != principal.actor),

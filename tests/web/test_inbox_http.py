@@ -202,6 +202,25 @@ def test_the_item_page_shows_every_version_and_the_evidence(world: World) -> Non
     assert "<mark>idioter</mark>" in page
 
 
+def test_the_item_page_shows_the_thread_around_the_comment(world_factory: Any) -> None:
+    world: World = world_factory("helsingborg")
+    world.comment(comment="1", message="Varför plogas inte Storgatan?")
+    world.comment(comment="2", message=INSULT, parent="777_1", created=1_700_000_100)
+    world.comment(comment="3", message="Tack för svaret.", created=1_700_000_200)
+    world.deliver(
+        feed_change(comment="9", post="778", message="Ett annat inlägg", page_id=world.account.external_id)
+    )
+    world.process()
+    item = next(i for i in world.items() if "harassment" in i["categories"])
+    page = browser_as(world, "red@kommun.example").get(f"/inkorg/{item['id']}").text
+    thread = page[page.index('id="trad-rubrik"') : page.index("Varför kommentaren flaggades")]
+    # The post's comments that reached us, oldest first; the other post's are not there.
+    assert thread.index("Storgatan") < thread.index("idioter") < thread.index("Tack för svaret.")
+    assert "Ett annat inlägg" not in thread
+    assert "den som besvaras" in thread[: thread.index("idioter")]
+    assert thread.count('aria-current="true"') == 1 and "kommentaren är ett svar" in thread
+
+
 def test_the_log_page_says_when_records_lack_their_entries(world: World) -> None:
     registrar = browser_as(world, "reg@kommun.example", role="registrar")
     assert "Loggen är hel" in registrar.get("/logg").text
