@@ -115,7 +115,7 @@ def _bound(text: str, *, end: bool) -> datetime:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise BadRequest(
-            f"'{text}' is not an ISO date (2026-06-30) or time (2026-06-30T12:00:00+02:00)."
+            f"'{text}' är inget datum (2026-06-30) eller tidpunkt (2026-06-30T12:00:00+02:00)."
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=_zone())
@@ -126,7 +126,7 @@ def parse_period(start_text: str, end_text: str) -> Period:
     start, end = _bound(start_text, end=False), _bound(end_text, end=True)
     if end <= start:
         raise BadRequest(
-            f"The period is reversed or empty: --from {start_text} is not before --to {end_text}."
+            f"Perioden är tom eller baklänges: --from {start_text} ligger inte före --to {end_text}."
         )
     zone = _zone()
     return Period(
@@ -137,10 +137,14 @@ def parse_period(start_text: str, end_text: str) -> Period:
 def resolve_account(session: Session, reference: str, platform: str | None = None) -> Account:
     matches = repository.accounts_matching(session, reference.strip(), platform)
     if not matches:
-        raise NotFound(f"No account has the id or external id '{reference}'.")
+        raise NotFound(
+            f"Inget konto har id:t '{reference}' – ange kontots id i Uppsikt eller på plattformen."
+        )
     if len(matches) > 1:
         listed = ", ".join(f"{a.id} ({a.platform} {a.external_id})" for a in matches)
-        raise BadRequest(f"'{reference}' names more than one account: {listed}. Give --platform or the id.")
+        raise BadRequest(
+            f"'{reference}' passar flera konton: {listed}. Ange --platform eller kontots id i Uppsikt."
+        )
     return matches[0]
 
 

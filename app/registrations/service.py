@@ -243,13 +243,13 @@ def register(
 ) -> Registration:
     registration = get(session, principal, registration_id)
     if registration.status != "pending":
-        raise Conflict(f"The item is already registered as {registration.diarienummer}.")
+        raise Conflict(f"Kommentaren är redan diarieförd som {registration.diarienummer}.")
     number = check_diarienummer(diarienummer, pattern_for(session, principal.tenant_id, default_pattern))
     now = utcnow()
     if not repository.mark_registered(
         session, registration.id, diarienummer=number, registered_by=principal.actor, registered_at=now
     ):
-        raise Conflict("Someone else registered the item at the same moment; reload it.")
+        raise Conflict("Någon annan diarieförde kommentaren i samma stund – ladda om och se numret.")
     session.refresh(registration)
     comment = repository.comments(session, [registration.comment_id])[registration.comment_id]
     record(

@@ -159,19 +159,19 @@ def test_archive_extract_of_a_half_year(
     monkeypatch.setenv("UPPSIKT_DATABASE_URL", world.settings.database_url)
     common = ["--out", str(tmp_path / "x")]
     assert main(["archive", "--account", "nope", "--from", "2026-01-01", "--to", "2026-06-30", *common]) == 2
-    assert "No account has the id or external id 'nope'" in capsys.readouterr().err
+    assert "fel: Inget konto har id:t 'nope'" in capsys.readouterr().err
     assert main(["archive", "--account", "1", "--from", "2026-07-01", "--to", "2026-01-01", *common]) == 2
-    assert "reversed" in capsys.readouterr().err
+    assert "baklänges" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize(
     ("start", "end", "message"),
     [
-        ("2026-07-01", "2026-06-30", "reversed"),
-        ("2026-06-30T12:00:00+02:00", "2026-06-30T12:00:00+02:00", "reversed"),
-        ("2026-13-01", "2026-12-31", "not an ISO date"),
-        ("igår", "2026-12-31", "not an ISO date"),
+        ("2026-07-01", "2026-06-30", "baklänges"),
+        ("2026-06-30T12:00:00+02:00", "2026-06-30T12:00:00+02:00", "baklänges"),
+        ("2026-13-01", "2026-12-31", "är inget datum"),
+        ("igår", "2026-12-31", "är inget datum"),
     ],
 )
 def test_period_refusals(start: str, end: str, message: str) -> None:

@@ -258,7 +258,7 @@ def test_two_registrars_at_once_one_wins_and_pages(
     last = str(regs[2]["id"])
     assert main(["registrations", "register", "--tenant", "helsingborg", last, "KS 2024/3"]) == 0
     assert main(["registrations", "register", "--tenant", "helsingborg", last, "KS 2024/4"]) == 2
-    assert "already registered as KS 2024/3" in capsys.readouterr().err
+    assert "fel: Kommentaren är redan diarieförd som KS 2024/3." in capsys.readouterr().err
     out = tmp_path / "paket.zip"
     assert main(["registrations", "package", "--tenant", "helsingborg", last, "--out", str(out)]) == 0
     _, meta, _ = check_package(out.read_bytes())
