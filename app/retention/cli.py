@@ -48,9 +48,7 @@ def cmd_retention_run(args: argparse.Namespace) -> int:
 def register_cli(subparsers: Any) -> None:
     retention = subparsers.add_parser("retention", help="gallring av kommentarer som inte flaggats")
     actions = retention.add_subparsers(dest="action", required=True)
-    run = actions.add_parser(
-        "run", help="gallra det inställningarna tillåter; rapport som JSON"
-    )
+    run = actions.add_parser("run", help="gallra det inställningarna tillåter; rapport som JSON")
     run.add_argument("--dry-run", action="store_true", help="räkna och logga, ändra ingenting")
     run.add_argument("--tenant", help="bara den här tenanten (namnet)")
     run.add_argument("--batch-size", type=int, default=500, help="kommentarer per transaktion")
