@@ -226,7 +226,8 @@ def add_cors(app: Any, raw_origins: str) -> None:
         allow_origins=origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["authorization", "content-type", "if-match", "x-request-id"],
-        expose_headers=["x-request-id", "retry-after", "etag"],
+        # uppsikt-warning: a browser client must be able to read "this key sees no accounts".
+        expose_headers=["x-request-id", "retry-after", "etag", "uppsikt-warning"],
         allow_credentials=False,
         max_age=600,
     )

@@ -170,7 +170,8 @@ def test_cors_answers_only_the_configured_origins(cors_settings: Settings, sessi
         response = client.get("/v1/accounts", headers={**auth(admin), "Origin": ORIGIN})
         assert response.status_code == 200
         assert response.headers["access-control-allow-origin"] == ORIGIN
-        assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
+        exposed = response.headers["access-control-expose-headers"].lower()
+        assert "x-request-id" in exposed and "uppsikt-warning" in exposed
 
 
 def _assert_security_headers(response: Any) -> None:
