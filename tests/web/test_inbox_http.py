@@ -53,6 +53,11 @@ def listed(client: TestClient, **params: str) -> list[int]:
 
 @pytest.fixture
 def world(world_factory: Any) -> World:
+    return two_accounts(world_factory)
+
+
+def two_accounts(world_factory: Any) -> World:
+    """Helsingborg's preset, the world's Page and the library's, three comments processed."""
     w: World = world_factory("helsingborg")
     create_account(
         w.session,

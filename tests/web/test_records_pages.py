@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from app.web import registrar_routes
 from tests.app.queue.conftest import World
 from tests.factories import create_account
-from tests.web.test_inbox_http import INSULT, LIBRARY_PAGE, PNR_TEXT, browser_as, deliver_to
+from tests.web.test_inbox_http import LIBRARY_PAGE, browser_as, two_accounts
 
 HIT = re.compile(r'<tr data-comment="(\d+)">')
 
@@ -39,18 +39,7 @@ def api_hits(world: World, **params: Any) -> list[int]:
 
 @pytest.fixture
 def world(world_factory: Any) -> World:
-    w: World = world_factory("helsingborg")
-    create_account(
-        w.session,
-        tenant=w.tenant,
-        external_id=LIBRARY_PAGE,
-        name="Biblioteket",
-        owner="bibchef@kommun.example",
-        editors=("bib@kommun.example",),
-    )
-    w.comment(comment="1", message=PNR_TEXT)
-    w.comment(comment="2", message=INSULT)
-    deliver_to(w, LIBRARY_PAGE, "3", INSULT)
+    w = two_accounts(world_factory)
     w.comment(
         comment="4",
         message="Tack för snöröjningen!",
