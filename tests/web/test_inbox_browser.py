@@ -272,12 +272,23 @@ def test_registrar_registers_and_reads_the_log(
     check_page(page, screenshots, "konton")
 
 
-def test_an_editor_has_no_registrar_pages(served: tuple[World, str], page: Any) -> None:
+def test_an_editor_has_no_registrar_pages(served: tuple[World, str], page: Any, screenshots: Path) -> None:
     world, base = served
-    sign_in(page, login_url(world, base, "red@kommun.example"))
+    used = login_url(world, base, "red@kommun.example")
+    sign_in(page, used)
     assert page.get_by_role("link", name="Registrering").count() == 0
-    for path in ("/registrering", "/logg", "/logg.csv"):
+    for path in ("/registrering", "/logg", "/logg.csv", "/sok"):
         assert page.request.get(base + path).status == 403
+    # The pages that say no are pages too: audited like the rest.
+    page.goto(f"{base}/registrering")
+    assert "Ingen behörighet" in page.locator("h1").inner_text()
+    check_page(page, screenshots, "ingen-behorighet")
+    page.goto(f"{base}/inkorg/999999")
+    assert "Hittades inte" in page.locator("h1").inner_text()
+    check_page(page, screenshots, "hittades-inte")
+    page.goto(used)
+    assert "Länken går inte att använda" in page.locator("h1").inner_text()
+    check_page(page, screenshots, "lanken-anvand")
 
 
 def test_sign_in_with_the_identity_provider_in_a_browser(
