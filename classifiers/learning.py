@@ -8,9 +8,10 @@ rest of the library, turns one tenant's labels into a model and measures it.
 
 Retraining (:func:`retrain`) refits the per-category logistic models on the
 corpus's train split (with its counterfactual group swaps, as
-``classifiers.train`` does) plus the labelled texts.  A labelled text counts
-only for the categories it was labelled for: an editor who confirmed
-``harassment`` said nothing about ``spam``.  Each label weighs
+``classifiers.train`` does) plus the labelled texts, over the base artefact's
+features.  A labelled text counts only for the categories it was labelled
+for: an editor who confirmed ``harassment`` said nothing about ``spam``, and
+a category without labels keeps the base's model unchanged.  Each label weighs
 :data:`LABEL_WEIGHT` corpus comments: it is a real comment on the tenant's
 own accounts, judged by the person accountable for it, where a corpus comment
 is one of several written variants of a base comment.  Thresholds and Platt
@@ -41,7 +42,7 @@ from classifiers.evaluate import Scores, score_predictions
 from classifiers.pipeline import Pipeline
 from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES
-from classifiers.text.model import ARTIFACT_PATH
+from classifiers.text.model import ARTIFACT_PATH, decode_array
 from classifiers.train import (
     CORPUS_PATH,
     MultiLabelTextModel,
@@ -66,7 +67,7 @@ __all__ = [
 ]
 
 #: How many corpus comments one editor's label weighs (see the module docstring).
-LABEL_WEIGHT = 3.0
+LABEL_WEIGHT = 3
 #: One labelled comment in this many is held back from training, to measure the new model on.
 HOLD_OUT_EVERY = 5
 #: How far the test split's micro-F1 may fall before a new model counts as worse: three
@@ -78,9 +79,8 @@ TEST_TOLERANCE = 0.005
 class Label:
     """One editor's judgement: ``category`` applies to ``text`` (``positive``) or not.
 
-    ``group`` names the comment the label is about; every label of a comment
-    is held back or trained on together, so a held-back text never leaks
-    into training through another of its categories.
+    ``group`` names what is held back together (the service uses the text),
+    so a held-back text never leaks into training through another category.
     """
 
     text: str
@@ -115,7 +115,7 @@ def retrain(
     name: str,
     base: dict[str, Any] | None = None,
     corpus_path: Path = CORPUS_PATH,
-    label_weight: float = LABEL_WEIGHT,
+    label_weight: int = LABEL_WEIGHT,
 ) -> dict[str, Any]:
     """A new artefact payload: the corpus's train split plus ``labels``.
 
@@ -138,28 +138,41 @@ def retrain(
         for variant in [text, *counterfactual_variants(text)]:
             label_texts.append(variant)
             label_said.append(said[text])
-    featurizer = TfidfFeaturizer().fit(corpus_texts + label_texts)
-    X = featurizer.transform(corpus_texts + label_texts)
-    n_corpus = len(corpus_texts)
+    # The base's features (vocabulary and idf): a category nobody labelled keeps its
+    # model exactly, and a label can move only the categories it is about.
+    featurizer = TfidfFeaturizer()
+    featurizer.word_vocabulary_ = list(base["word_vocabulary"])
+    featurizer.char_vocabulary_ = list(base["char_vocabulary"])
+    featurizer.word_idf_ = decode_array(base["word_idf"]).astype(np.float32)
+    featurizer.char_idf_ = decode_array(base["char_idf"]).astype(np.float32)
     categories = tuple(c for c in base["categories"] if c in TEXT_CATEGORIES)
+    touched = {c for s in label_said for c in s}
+    X = featurizer.transform(corpus_texts + label_texts) if touched else None
+    n_corpus = len(corpus_texts)
     coef, intercept = [], []
+    copies = max(1, label_weight)
     for category in categories:
-        labelled = [i for i, s in enumerate(label_said) if category in s]
+        if X is None or category not in touched:
+            coef.append(decode_array(base["coef"][category]).astype(np.float32))
+            intercept.append(float(base["intercept"][category]))
+            continue
+        # A label weighs ``copies`` corpus comments: its rows are repeated (for liblinear the
+        # same objective as a sample weight, and "balanced" class weights count them alike).
+        labelled = [i for i, s in enumerate(label_said) if category in s] * copies
         index = np.concatenate([np.arange(n_corpus), n_corpus + np.array(labelled, dtype=np.int64)])
         y = np.array(
             [category in lab for lab in corpus_labels] + [label_said[i][category] for i in labelled],
             dtype=int,
         )
-        weight = np.concatenate([np.ones(n_corpus), np.full(len(labelled), label_weight)])
         clf = LogisticRegression(
             C=C, class_weight="balanced", solver="liblinear", random_state=0, max_iter=1000
-        ).fit(X[index], y, sample_weight=weight)
+        ).fit(X[index], y)
         coef.append(clf.coef_[0].astype(np.float32))
         intercept.append(float(clf.intercept_[0]))
     model = MultiLabelTextModel(C=C)
     model.featurizer_ = featurizer
     model.categories_ = categories
-    model.coef_ = np.vstack(coef) if coef else np.zeros((0, X.shape[1]), dtype=np.float32)
+    model.coef_ = np.vstack(coef) if coef else np.zeros((0, 0), dtype=np.float32)
     model.intercept_ = np.array(intercept)
     model.calibration_ = {c: tuple(base.get("calibration", {}).get(c, (1.0, 0.0))) for c in categories}
     thresholds = {c: float(base["thresholds"][c]) for c in categories}
@@ -168,6 +181,7 @@ def retrain(
         "base_corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
         "n_labels": len(labels),
         "n_labelled_texts": len(said),
+        "refitted": sorted(touched & set(categories)),
         "label_weight": label_weight,
     }
     payload = model.to_payload(thresholds, metadata)

@@ -140,24 +140,26 @@ def record_labels(
 
 
 def training_labels(labels: Sequence[DecisionLabel]) -> list[Any]:
-    """The classifier's labels: the latest judgement per comment and category.
+    """The classifier's labels: the latest judgement per text and category.
 
     ``confirmed`` and ``missed`` say the category applies, ``wrong`` that it
-    does not.  Categories the text models do not decide (the privacy ones,
-    which are detected by rules) are kept in the table but not trained on.
+    does not.  Labels are grouped by text for holding back, so the same text
+    (a spam posted on many comments) is never both trained on and measured.
+    Categories the text models do not decide (the privacy ones, detected by
+    rules) are kept in the table but not trained on.
     """
     from classifiers.learning import Label
     from classifiers.text import TEXT_CATEGORIES
 
-    latest: dict[tuple[int, str], DecisionLabel] = {}
+    latest: dict[tuple[str, str], DecisionLabel] = {}
     for label in labels:
-        latest[(label.comment_id, label.category)] = label
+        latest[(label.text, label.category)] = label
     return [
         Label(
             text=lab.text,
             category=lab.category,
             positive=lab.verdict != "wrong",
-            group=f"{lab.tenant_id}:{lab.comment_id}",
+            group=f"{lab.tenant_id}:{hashlib.sha256(lab.text.encode('utf-8')).hexdigest()}",
         )
         for lab in latest.values()
         if lab.category in TEXT_CATEGORIES and lab.text.strip()
