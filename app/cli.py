@@ -517,6 +517,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.registrations.cli",
     "app.records.cli",
     "app.web.cli",
+    "app.learning.cli",
 )
 
 

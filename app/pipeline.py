@@ -223,7 +223,11 @@ def assess(
     """Classify every new text of the batch and store what was found."""
     if classify is None or not new_texts:
         return []
-    results = [classify(n.version.text, {"platform": n.comment.platform}) for n in new_texts]
+    # The tenant picks the model (``app.assessment.service``); the library itself ignores it.
+    results = [
+        classify(n.version.text, {"platform": n.comment.platform, "tenant_id": n.comment.tenant_id})
+        for n in new_texts
+    ]
     now = utcnow()
     rows = [
         {
@@ -409,26 +413,37 @@ def act(session: Session, queued: Sequence[Queued], *, actor: str) -> int:
 
 
 def preclassify(
-    rows: Iterable[WebhookDelivery], *, adapters: dict[str, PlatformAdapter], classify: Classify | None
+    session: Session,
+    rows: Iterable[WebhookDelivery],
+    *,
+    adapters: dict[str, PlatformAdapter],
+    classify: Classify | None,
 ) -> Classify | None:
     """Classify the texts of deliveries before their write transaction (``classify`` is
     pure); returns a classifier that answers those texts from memory.  Used where a
-    write transaction holds the only write lock (SQLite)."""
+    write transaction holds the only write lock (SQLite).  Each text is classified
+    for the tenant whose account it came to, as ``assess`` will ask for it."""
     if classify is None:
         return None
-    known: dict[tuple[str, str], Any] = {}
+    lookups = Lookups()
+    known: dict[tuple[str, str, int], Any] = {}
     for p in parse(rows, adapters):
         for event in p.events:
-            if event.text is None or (event.text, event.platform) in known:
+            if event.text is None:
                 continue
+            account = lookups.account(session, event.platform, event.account_external_id)
+            if account is None or (event.text, event.platform, account.tenant_id) in known:
+                continue
+            context = {"platform": event.platform, "tenant_id": account.tenant_id}
             try:
-                known[(event.text, event.platform)] = classify(event.text, {"platform": event.platform})
+                known[(event.text, event.platform, account.tenant_id)] = classify(event.text, context)
             except Exception:  # noqa: S112 - the assess stage meets it again, inside its row's handling
                 continue
 
     def answer(text: str, context: dict[str, Any] | None) -> Any:
         platform = str((context or {}).get("platform", ""))
-        found = known.get((text, platform))
+        tenant_id = (context or {}).get("tenant_id")
+        found = known.get((text, platform, tenant_id)) if isinstance(tenant_id, int) else None
         return found if found is not None else classify(text, context)
 
     return answer

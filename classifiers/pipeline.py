@@ -21,9 +21,10 @@ from typing import Any
 
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
+from classifiers.text.model import LinearTextModel
 from classifiers.types import CATEGORIES, Assessment, Finding
 
-__all__ = ["LIBRARY_VERSION", "Pipeline", "get_pipeline"]
+__all__ = ["LIBRARY_VERSION", "Pipeline", "get_pipeline", "pipeline_with_model"]
 
 LIBRARY_VERSION = "1.0"
 
@@ -60,6 +61,16 @@ class Pipeline:
             findings.extend(self._find_privacy(text, context))
         findings.sort(key=_sort_key)
         return Assessment(findings=tuple(findings), model_version=self.model_version)
+
+
+def pipeline_with_model(raw: bytes | None, *, use_privacy: bool = True) -> Pipeline:
+    """A pipeline whose text models are the artefact ``raw`` (a retrained model,
+    ``classifiers.learning``); the shipped models when ``None``.  Rules, lexicons
+    and the privacy detectors are the same; the model version names the artefact."""
+    if raw is None:
+        return Pipeline(use_privacy=use_privacy)
+    model = LinearTextModel.from_bytes(raw)
+    return Pipeline(text_detector=TextDetector(model=model), use_privacy=use_privacy)
 
 
 _lock = threading.Lock()

@@ -36,7 +36,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,24 +77,36 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         return [count_features(normalize(t).text) for t in texts]
 
     def fit(self, texts: Sequence[str], y: object = None) -> TfidfFeaturizer:
+        return self._fit_counts(self._counts(texts))
+
+    def fit_transform(self, texts: Sequence[str], y: object = None, **_: object) -> sparse.csr_matrix:
+        """``fit`` then ``transform``, counting each text's features once."""
         counts = self._counts(texts)
+        return self._fit_counts(counts)._transform_counts(counts)
+
+    def _fit_counts(self, counts: list[tuple[Counter[str], list[Counter[str]]]]) -> TfidfFeaturizer:
         n = len(counts)
-        char_docs = [sum(c[1], Counter()) for c in counts]
-        self.word_vocabulary_, self.word_idf_ = self._vocab([c[0] for c in counts], n, self.max_word_features)
+        # Document frequency needs only which n-grams a text has, not how often.
+        char_docs = [set().union(*c[1]) for c in counts]
+        self.word_vocabulary_, self.word_idf_ = self._vocab(
+            [c[0].keys() for c in counts], n, self.max_word_features
+        )
         self.char_vocabulary_, self.char_idf_ = self._vocab(char_docs, n, self.max_char_features)
         return self
 
-    def _vocab(self, docs: list[Counter[str]], n: int, cap: int) -> tuple[list[str], np.ndarray]:
+    def _vocab(self, docs: Sequence[Iterable[str]], n: int, cap: int) -> tuple[list[str], np.ndarray]:
         df: Counter[str] = Counter()
         for d in docs:
-            df.update(d.keys())
+            df.update(d)
         kept = sorted((f for f, c in df.items() if c >= self.min_df), key=lambda f: (-df[f], f))[:cap]
         kept.sort()
         idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept], dtype=np.float32)
         return kept, idf
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        counts = self._counts(texts)
+        return self._transform_counts(self._counts(texts))
+
+    def _transform_counts(self, counts: list[tuple[Counter[str], list[Counter[str]]]]) -> sparse.csr_matrix:
         word_vocab = {f: i for i, f in enumerate(self.word_vocabulary_)}
         char_vocab = {f: i for i, f in enumerate(self.char_vocabulary_)}
         word_idf = self.word_idf_.astype(np.float64)
@@ -148,8 +160,8 @@ class MultiLabelTextModel(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, texts: Sequence[str], labels: Sequence[set[str]]) -> MultiLabelTextModel:
-        self.featurizer_ = TfidfFeaturizer(min_df=self.min_df).fit(texts)
-        X = self.featurizer_.transform(texts)
+        self.featurizer_ = TfidfFeaturizer(min_df=self.min_df)
+        X = self.featurizer_.fit_transform(texts)
         self.categories_ = tuple(
             c for c in TEXT_CATEGORIES if sum(c in lab for lab in labels) >= MIN_POSITIVES
         )

@@ -3,19 +3,76 @@
 ``classifiers`` is a pure library (design invariant 6); this is the one place
 the service picks its entry point and builds its detectors before the first
 comment arrives, so that the first comment is not the slow one.
+
+A tenant may have a retrained model of its own (``app.learning``): the
+pipeline names the comment's tenant in the context (``tenant_id``), and
+:class:`TenantClassifier` classifies with that tenant's active model, the
+shipped one otherwise.  The worker calls :meth:`TenantClassifier.refresh`
+once per batch: one small query says which model each tenant uses, and a
+model is loaded from the database only when it changed, so an activation
+(or a roll-back) takes effect from the next batch without a restart.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 import classifiers
+from app.learning import repository as learning_repository
+from app.learning.service import unpack
+from app.logging import get_logger
 from app.pipeline import Classify
+
+log = get_logger("app.assessment")
+
+
+class TenantClassifier:
+    """``classify(text, context)`` with the model of ``context["tenant_id"]``'s choosing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        #: tenant id -> (sha256 of its active model, the pipeline built from it)
+        self._by_tenant: dict[int, tuple[str, Any]] = {}
+        #: sha256 -> pipeline, so a model two tenants share is loaded once
+        self._loaded: dict[str, Any] = {}
+
+    def refresh(self, session: Session) -> None:
+        """Follow the tenants' active models (read in the caller's transaction)."""
+        from classifiers.pipeline import pipeline_with_model
+
+        active = learning_repository.active_versions(session)
+        current = {tenant_id: sha for tenant_id, (sha, _) in self._by_tenant.items()}
+        if current == {tenant_id: sha for tenant_id, (_, sha) in active.items()}:
+            return
+        chosen: dict[int, tuple[str, Any]] = {}
+        for tenant_id, (model_id, sha) in active.items():
+            pipeline = self._loaded.get(sha)
+            if pipeline is None:
+                stored = learning_repository.artefact(session, model_id)
+                if stored is None:
+                    continue
+                pipeline = pipeline_with_model(unpack(stored))
+                log.info("assessment.model_loaded", tenant_id=tenant_id, model_version=pipeline.model_version)
+            chosen[tenant_id] = (sha, pipeline)
+        with self._lock:
+            self._by_tenant = chosen
+            # Keep only what is in use: a rolled-back model is loaded again if it comes back.
+            self._loaded = {sha: pipeline for sha, pipeline in chosen.values()}
+
+    def __call__(self, text: str, context: dict[str, Any] | None = None) -> Any:
+        ctx = dict(context or {})
+        tenant_id = ctx.pop("tenant_id", None)
+        found = self._by_tenant.get(tenant_id) if isinstance(tenant_id, int) else None
+        if found is None:
+            return classifiers.classify(text, ctx)
+        return found[1].classify(text, ctx)
 
 
 def default_classifier() -> Classify:
-    classify: Any = classifiers.classify
-    return classify
+    return TenantClassifier()
 
 
 def warm_up() -> None:

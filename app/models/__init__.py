@@ -3,6 +3,7 @@
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.comments import Assessment, Comment, CommentEvent, CommentVersion
 from app.models.inbox import WebhookDelivery
+from app.models.learning import ClassifierModel, DecisionLabel
 from app.models.modlog import LogChainHead, ModerationLogEntry
 from app.models.queue import Decision, EvidenceSnapshot, PlatformAction, QueueItem, Registration
 from app.models.tenants import MEMBER_ROLES, PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant
@@ -17,10 +18,12 @@ __all__ = [
     "ApiKey",
     "Assessment",
     "Base",
+    "ClassifierModel",
     "Comment",
     "CommentEvent",
     "CommentVersion",
     "Decision",
+    "DecisionLabel",
     "EvidenceSnapshot",
     "LogChainHead",
     "LoginLink",

@@ -18,7 +18,6 @@ from app.principal import Principal
 from app.queue import service, views
 from app.queue.schemas import (
     DecisionCreate,
-    DecisionRead,
     DecisionResult,
     PoliceReviewCreate,
     QueueItemDetail,
@@ -133,10 +132,11 @@ def decide_queue_item(
         expected_version=body.expected_version,
         reverse_previous=body.reverse_previous,
         take_over=body.take_over,
+        finding_feedback=[(f.category, f.verdict) for f in body.finding_feedback],
+        missed_categories=list(body.missed_categories),
     )
     result = DecisionResult(
-        item=views.item_detail(session, item),
-        decision=DecisionRead.model_validate(decision, from_attributes=True),
+        item=views.item_detail(session, item), decision=views.decision_read(session, decision)
     )
     commit(session)
     request.app.state.wake_worker()

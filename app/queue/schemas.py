@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.api_types import Category
+
 DecisionAction = Literal[
     "hide",
     "unhide",
@@ -71,6 +73,20 @@ class ActionRead(BaseModel):
     done_at: datetime | None
 
 
+class FindingFeedback(BaseModel):
+    """An editor's judgement of one of the item's findings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    category: Category = Field(description="The category of a finding the item has.")
+    verdict: Literal["confirmed", "wrong"]
+
+
+class LabelRead(BaseModel):
+    category: str
+    verdict: str = Field(description="`confirmed`, `wrong` or `missed`.")
+
+
 class DecisionRead(BaseModel):
     id: int
     actor: str
@@ -80,6 +96,9 @@ class DecisionRead(BaseModel):
     followed_recommendation: bool
     reverses_decision_id: int | None
     decided_at: datetime
+    labels: list[LabelRead] = Field(
+        default_factory=list, description="What the editor said about the findings with this decision."
+    )
 
 
 class QueueItemDetail(QueueItemRead):
@@ -103,6 +122,18 @@ class DecisionCreate(BaseModel):
     reverse_previous: bool = False
     take_over: bool = Field(
         default=False, description="Decide although another person holds a claim on the item (logged)."
+    )
+    finding_feedback: list[FindingFeedback] = Field(
+        default_factory=list,
+        max_length=40,
+        description=(
+            "Per finding: was it right?  Kept as a label for the tenant's model (`uppsikt model retrain`)."
+        ),
+    )
+    missed_categories: list[Category] = Field(
+        default_factory=list,
+        max_length=40,
+        description="Categories the classifier should have found; kept as labels like `finding_feedback`.",
     )
 
 

@@ -9,6 +9,7 @@ compare-and-set on the item's version lets exactly one win; the other gets
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from app.actions import service as actions
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.evidence import repository as evidence_repository
 from app.evidence.service import ensure_current_snapshot
+from app.learning import service as learning
 from app.models import (
     Account,
     Assessment,
@@ -186,7 +188,11 @@ def decide(
     expected_version: int | None,
     reverse_previous: bool,
     take_over: bool = False,
+    finding_feedback: Sequence[tuple[str, str]] = (),
+    missed_categories: Sequence[str] = (),
 ) -> tuple[QueueItem, Decision]:
+    """Decide an item; ``finding_feedback`` (category, confirmed/wrong) and ``missed_categories``
+    become labels the tenant's model can be retrained on (``app.learning``)."""
     item = get_item(session, principal, item_id)
     holder = held_by_other(item, principal)
     if holder is not None and item.status != "decided":
@@ -195,6 +201,7 @@ def decide(
     assert comment is not None
     wanted = list(dict.fromkeys(actions_requested))
     _validate_actions(wanted, comment, item, reply_text)
+    judged = learning.check_feedback(session, item=item, feedback=finding_feedback, missed=missed_categories)
     if expected_version is not None and expected_version != item.version:
         raise Conflict(f"The item is at version {item.version}, not {expected_version}; reload it.")
     if item.status == "decided" and not reverse_previous:
@@ -239,6 +246,16 @@ def decide(
             "followed_recommendation": decision.followed_recommendation,
             "reverses": decision.reverses_decision_id,
         },
+    )
+    learning.record_labels(
+        session,
+        item=item,
+        comment=comment,
+        decision=decision,
+        assessment=judged,
+        feedback=finding_feedback,
+        missed=missed_categories,
+        actor=principal.actor,
     )
     _carry_out(
         session, item=item, comment=comment, decision=decision, reply_text=reply_text, actor=principal.actor

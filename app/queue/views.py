@@ -12,10 +12,20 @@ from sqlalchemy.orm import Session
 from app.comments import repository as comments_repository
 from app.errors import BadRequest
 from app.evidence.service import get_snapshot
-from app.models import Account, Assessment, Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
+from app.learning import repository as learning_repository
+from app.models import (
+    Account,
+    Assessment,
+    Comment,
+    CommentVersion,
+    Decision,
+    EvidenceSnapshot,
+    QueueItem,
+    utcnow,
+)
 from app.principal import Principal
 from app.queue import repository
-from app.queue.schemas import ActionRead, DecisionRead, QueueItemDetail, QueueItemRead, TextSpan
+from app.queue.schemas import ActionRead, DecisionRead, LabelRead, QueueItemDetail, QueueItemRead, TextSpan
 from app.queue.service import evidence_ids
 
 
@@ -68,10 +78,7 @@ def item_detail(session: Session, item: QueueItem) -> QueueItemDetail:
             {"id": i, "json": f"/v1/evidence/{i}", "pdf": f"/v1/evidence/{i}/pdf"}
             for i in evidence_ids(session, comment.id)
         ],
-        decisions=[
-            DecisionRead.model_validate(d, from_attributes=True)
-            for d in repository.decisions_of(session, item.id)
-        ],
+        decisions=decisions_read(session, item),
         actions=[
             ActionRead.model_validate(a, from_attributes=True)
             for a in repository.actions_of_item(session, item.id)
@@ -84,6 +91,29 @@ def item_detail(session: Session, item: QueueItem) -> QueueItemDetail:
             "diarienummer": registration.diarienummer,
         },
         police_review_reason=item.police_review_reason,
+    )
+
+
+def decisions_read(session: Session, item: QueueItem) -> list[DecisionRead]:
+    """The item's decisions, each with the labels the editor gave with it."""
+    labels: dict[int, list[LabelRead]] = {}
+    for label in learning_repository.labels_of_item(session, item.id):
+        labels.setdefault(label.decision_id, []).append(
+            LabelRead(category=label.category, verdict=label.verdict)
+        )
+    return [
+        DecisionRead.model_validate(d, from_attributes=True).model_copy(
+            update={"labels": labels.get(d.id, [])}
+        )
+        for d in repository.decisions_of(session, item.id)
+    ]
+
+
+def decision_read(session: Session, decision: Decision) -> DecisionRead:
+    read = DecisionRead.model_validate(decision, from_attributes=True)
+    labels = learning_repository.labels_of_decision(session, decision.id)
+    return read.model_copy(
+        update={"labels": [LabelRead(category=x.category, verdict=x.verdict) for x in labels]}
     )
 
 

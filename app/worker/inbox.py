@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import pipeline
+from app.assessment.service import TenantClassifier
 from app.db import begin_write
 from app.logging import get_logger
 from app.models import WebhookDelivery, utcnow
@@ -72,6 +73,8 @@ class InboxWorker:
         try:
             begin_write(session)
             rows = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
+            if rows:
+                self._follow_models(session)
             return self._process(session, rows, self.classify)
         except DBAPIError as exc:
             self._rolled_back(session, exc)
@@ -89,7 +92,9 @@ class InboxWorker:
         with self.session_factory() as session:
             due = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
             ids = [row.id for row in due]
-            classify = pipeline.preclassify(due, adapters=self.adapters, classify=self.classify)
+            if due:
+                self._follow_models(session)
+            classify = pipeline.preclassify(session, due, adapters=self.adapters, classify=self.classify)
             session.rollback()
         step = self.settings.worker_sqlite_write_batch
         handled = 0
@@ -108,6 +113,11 @@ class InboxWorker:
                 # A gap between write transactions, for a waiting acknowledgement to take the lock.
                 time.sleep(SQLITE_WRITE_GAP_S)
         return handled
+
+    def _follow_models(self, session: Session) -> None:
+        """Once per batch: the model each tenant has activated (``uppsikt model activate``)."""
+        if isinstance(self.classify, TenantClassifier):
+            self.classify.refresh(session)
 
     def _rolled_back(self, session: Session, exc: DBAPIError) -> None:
         # A lost connection or a deadlock: nothing of the batch is kept, every

@@ -313,6 +313,7 @@ class TextDetector:
         rules_path: Path = RULES_PATH,
         artifact_path: Path | None = ARTIFACT_PATH,
         use_model: bool = True,
+        model: LinearTextModel | None = None,
     ) -> None:
         entries: list[Entry] = []
         digest = hashlib.sha256()
@@ -325,7 +326,11 @@ class TextDetector:
         self.rules: tuple[Rule, ...] = load_rules(rules_path)
         self._anchors = frozenset(a for rule in self.rules for a in rule.anchors)
         self.index = LexiconIndex(entries)
-        self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
+        # ``model`` replaces the shipped artefact (a tenant's retrained model, ``classifiers.learning``).
+        if model is not None:
+            self.model: LinearTextModel | None = model if use_model else None
+        else:
+            self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
         # So do the language marker lists (which comments are assessed at all).
         for name in ("en", "fi", "fit"):
             digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())

@@ -122,7 +122,12 @@ class LinearTextModel:
         """The exported model, or ``None`` when none has been trained yet."""
         if not path.exists():
             return None
-        raw = path.read_bytes()
+        return cls.from_bytes(path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> LinearTextModel:
+        """A model from an artefact's bytes (a file, or a retrained model kept elsewhere);
+        the version names the bytes' digest, so two different models never share it."""
         return cls(json.loads(raw), hashlib.sha256(raw).hexdigest())
 
     def _char_word(self, word: str) -> _CharWord:

@@ -1,0 +1,1 @@
+"""Learning from editors' decisions: labels, retrained classifier models, activation."""

@@ -1,0 +1,317 @@
+"""Learning from editors' decisions: labels with decisions, retraining, activation.
+
+With a decision an editor may confirm a finding, mark it wrong, or name a
+category the classifier missed (``record_labels``, called by
+``app.queue.service.decide``).  The labels stay with their tenant.
+``retrain`` fits a model on the shipped corpus plus one tenant's labels
+(``classifiers.learning``), measures it against the model in use on the
+frozen test split and on the labels held back from training, and stores and
+activates it only if neither got worse.  ``activate`` names the model a
+tenant's comments are classified with from the next worker batch on (rolling
+back to an earlier one, or to the shipped model).  Every step is in the
+moderation log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, Unprocessable
+from app.learning import repository
+from app.models import (
+    Assessment,
+    ClassifierModel,
+    Comment,
+    CommentVersion,
+    Decision,
+    DecisionLabel,
+    QueueItem,
+    Tenant,
+    utcnow,
+)
+from app.modlog.service import record
+
+#: The name of the model that ships with Uppsikt, for ``uppsikt model activate``.
+SHIPPED = "shipped"
+
+VERDICTS = ("confirmed", "wrong", "missed")
+
+
+# -- labels --------------------------------------------------------------------------------
+
+
+def check_feedback(
+    session: Session, *, item: QueueItem, feedback: Sequence[tuple[str, str]], missed: Sequence[str]
+) -> Assessment | None:
+    """Refuse what cannot be so, before anything is decided; returns the assessment judged.
+
+    A finding can only be confirmed or marked wrong if the assessment the
+    editor saw has one in that category; a missed category must be one it
+    did not find; each category is judged once.
+    """
+    from classifiers import CATEGORIES
+
+    assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
+    if not feedback and not missed:
+        return assessment
+    found = set(assessment.categories) if assessment is not None else set()
+    categories = [c for c, _ in feedback] + list(missed)
+    unknown = sorted({c for c in categories if c not in CATEGORIES})
+    if unknown:
+        raise Unprocessable(f"Unknown categories: {', '.join(unknown)}; use the classifier's category codes.")
+    bad = sorted({v for _, v in feedback if v not in ("confirmed", "wrong")})
+    if bad:
+        raise Unprocessable(f"Unknown verdicts: {', '.join(bad)}; use confirmed or wrong.")
+    twice = sorted({c for c in categories if categories.count(c) > 1})
+    if twice:
+        raise Unprocessable(f"Judge each category once per decision: {', '.join(twice)}.")
+    not_found = [c for c, _ in feedback if c not in found]
+    if not_found:
+        raise Unprocessable(
+            f"The item has no finding in {', '.join(not_found)} to confirm or mark wrong; "
+            "name a category the classifier missed in missed_categories."
+        )
+    already = [c for c in missed if c in found]
+    if already:
+        raise Unprocessable(
+            f"The item already has a finding in {', '.join(already)}; judge it in finding_feedback instead."
+        )
+    return assessment
+
+
+def record_labels(
+    session: Session,
+    *,
+    item: QueueItem,
+    comment: Comment,
+    decision: Decision,
+    assessment: Assessment | None,
+    feedback: Sequence[tuple[str, str]],
+    missed: Sequence[str],
+    actor: str,
+) -> list[DecisionLabel]:
+    """Store what the editor said (checked by :func:`check_feedback`), with the assessed text."""
+    if not feedback and not missed:
+        return []
+    version_id = assessment.comment_version_id if assessment is not None else comment.current_version_id
+    version = session.get(CommentVersion, version_id) if version_id is not None else None
+    text = version.text if version is not None else ""
+    now = utcnow()
+    labels = [
+        DecisionLabel(
+            tenant_id=item.tenant_id,
+            item_id=item.id,
+            comment_id=comment.id,
+            decision_id=decision.id,
+            assessment_id=assessment.id if assessment is not None else None,
+            model_version=assessment.model_version if assessment is not None else None,
+            text=text,
+            category=category,
+            verdict=verdict,
+            actor=actor,
+            created_at=now,
+        )
+        for category, verdict in [*feedback, *((c, "missed") for c in missed)]
+    ]
+    repository.add_all(session, labels)
+    record(
+        session,
+        tenant_id=item.tenant_id,
+        actor=actor,
+        action="learning.labels_recorded",
+        subject_type="queue_item",
+        subject_id=item.id,
+        account_id=item.account_id,
+        comment_id=item.comment_id,
+        payload={
+            "decision_id": decision.id,
+            "assessment_id": assessment.id if assessment is not None else None,
+            "model_version": assessment.model_version if assessment is not None else None,
+            "labels": [{"id": lab.id, "category": lab.category, "verdict": lab.verdict} for lab in labels],
+        },
+    )
+    return labels
+
+
+def training_labels(labels: Sequence[DecisionLabel]) -> list[Any]:
+    """The classifier's labels: the latest judgement per text and category.
+
+    ``confirmed`` and ``missed`` say the category applies, ``wrong`` that it
+    does not.  Labels are grouped by text for holding back, so the same text
+    (a spam posted on many comments) is never both trained on and measured.
+    Categories the text models do not decide (the privacy ones, detected by
+    rules) are kept in the table but not trained on.
+    """
+    from classifiers.learning import Label
+    from classifiers.text import TEXT_CATEGORIES
+
+    latest: dict[tuple[str, str], DecisionLabel] = {}
+    for label in labels:
+        latest[(label.text, label.category)] = label
+    return [
+        Label(
+            text=lab.text,
+            category=lab.category,
+            positive=lab.verdict != "wrong",
+            group=f"{lab.tenant_id}:{hashlib.sha256(lab.text.encode('utf-8')).hexdigest()}",
+        )
+        for lab in latest.values()
+        if lab.category in TEXT_CATEGORIES and lab.text.strip()
+    ]
+
+
+# -- models -------------------------------------------------------------------------------
+
+
+def pack(raw: bytes) -> bytes:
+    return zlib.compress(raw, 6)
+
+
+def unpack(stored: bytes) -> bytes:
+    return zlib.decompress(stored)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A retrained model and how it measured against the tenant's model in use."""
+
+    tenant_id: int
+    tenant: str
+    version: str
+    seq: int
+    model_version: str
+    raw: bytes
+    previous: str
+    trained_on: int
+    held_back: int
+    comparison: Any  # classifiers.learning.Comparison
+
+    @property
+    def accepted(self) -> bool:
+        return bool(self.comparison.accepted)
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "before": self.comparison.before.as_dict(),
+            "after": self.comparison.after.as_dict(),
+            "trained_on": self.trained_on,
+            "held_back": self.held_back,
+            "previous": self.previous,
+        }
+
+
+def train_candidate(session: Session, *, tenant: Tenant) -> Candidate:
+    """Fit a model on the shipped corpus plus ``tenant``'s labels and measure it.
+
+    Reads and computes only (several seconds): the caller ends its read
+    transaction and stores the outcome with :func:`conclude` in a short
+    write transaction.  The new model is compared with the tenant's model in
+    use (the shipped one if none) on the test split and on the held-back
+    labels, neither of which either model was trained on.
+    """
+    from classifiers.learning import Label, compare, encode_payload, figures, frozen_test_split, is_held_back
+    from classifiers.learning import retrain as fit
+    from classifiers.pipeline import pipeline_with_model
+
+    labels: list[Label] = training_labels(repository.labels_of_tenant(session, tenant.id))
+    if not labels:
+        raise Unprocessable(
+            f"Tenanten {tenant.name} har inga etiketter att träna på ännu: redaktörerna ger dem "
+            "med sina beslut (finding_feedback, missed_categories)."
+        )
+    held = [lab for lab in labels if is_held_back(lab.group)]
+    train = [lab for lab in labels if not is_held_back(lab.group)]
+    current = repository.active_model(session, tenant.id)
+    seq = repository.next_seq(session, tenant.id)
+    version = f"{tenant.name}-{seq}"
+    raw = encode_payload(fit(train, name=version))
+    old = pipeline_with_model(unpack(current.artefact) if current is not None else None)
+    new = pipeline_with_model(raw)
+    tests = frozen_test_split()
+    return Candidate(
+        tenant_id=tenant.id,
+        tenant=tenant.name,
+        version=version,
+        seq=seq,
+        model_version=new.model_version,
+        raw=raw,
+        previous=current.version if current is not None else SHIPPED,
+        trained_on=len(train),
+        held_back=len(held),
+        comparison=compare(figures(old, tests, held), figures(new, tests, held)),
+    )
+
+
+def conclude(session: Session, *, candidate: Candidate, actor: str) -> ClassifierModel | None:
+    """Store and activate an accepted candidate; log either outcome.  Returns the stored model."""
+    figures = candidate.figures()
+    stored = None
+    if candidate.accepted:
+        stored = ClassifierModel(
+            tenant_id=candidate.tenant_id,
+            version=candidate.version,
+            seq=candidate.seq,
+            model_version=candidate.model_version,
+            sha256=hashlib.sha256(candidate.raw).hexdigest(),
+            artefact=pack(candidate.raw),
+            figures=figures,
+            active=False,
+            created_by=actor,
+            created_at=utcnow(),
+        )
+        repository.add_all(session, [stored])
+        repository.set_active(session, candidate.tenant_id, stored.id, utcnow())
+    record(
+        session,
+        tenant_id=candidate.tenant_id,
+        actor=actor,
+        action="model.retrained" if candidate.accepted else "model.retrain_refused",
+        subject_type="classifier_model",
+        subject_id=stored.id if stored is not None else candidate.version,
+        payload={
+            "version": candidate.version,
+            "model_version": candidate.model_version,
+            "activated": candidate.accepted,
+            "reasons": list(candidate.comparison.reasons),
+            **figures,
+        },
+    )
+    return stored
+
+
+def activate(session: Session, *, version: str, tenant: Tenant | None, actor: str) -> tuple[Tenant, str]:
+    """Make ``version`` the tenant's model (``shipped``: the model Uppsikt ships with);
+    returns the tenant and the version it replaced."""
+    if version == SHIPPED:
+        if tenant is None:
+            raise Unprocessable("Ange --tenant: vilken tenant ska tillbaka till den levererade modellen?")
+        model = None
+    else:
+        model = repository.model_by_version(session, version)
+        if model is None or (tenant is not None and model.tenant_id != tenant.id):
+            raise NotFound(f"Det finns ingen modell {version!r}; `uppsikt model list` visar dem.")
+        tenant = session.get(Tenant, model.tenant_id)
+        assert tenant is not None
+    current = repository.active_model(session, tenant.id)
+    previous = current.version if current is not None else SHIPPED
+    repository.set_active(session, tenant.id, model.id if model is not None else None, utcnow())
+    record(
+        session,
+        tenant_id=tenant.id,
+        actor=actor,
+        action="model.activated",
+        subject_type="classifier_model",
+        subject_id=model.id if model is not None else SHIPPED,
+        payload={
+            "version": version,
+            "model_version": model.model_version if model is not None else None,
+            "previous": previous,
+        },
+    )
+    return tenant, previous

@@ -1,0 +1,268 @@
+"""Learning from editors' decisions: retrain the text models and decide whether to use them.
+
+An editor who decides a queue item may say that a finding was right, that it
+was wrong, or that a category was missed.  Each such judgement is a
+:class:`Label`: a text, a category and whether the category applies.  The
+service (``app.learning``) keeps them per tenant; this module, pure like the
+rest of the library, turns one tenant's labels into a model and measures it.
+
+Retraining (:func:`retrain`) refits the per-category logistic models on the
+corpus's train split (with its counterfactual group swaps, as
+``classifiers.train`` does) plus the labelled texts, over the base artefact's
+features.  A labelled text counts only for the categories it was labelled
+for: an editor who confirmed ``harassment`` said nothing about ``spam``, and
+a category without labels keeps the base's model unchanged.  Each label weighs
+:data:`LABEL_WEIGHT` corpus comments: it is a real comment on the tenant's
+own accounts, judged by the person accountable for it, where a corpus comment
+is one of several written variants of a base comment.  Thresholds and Platt
+calibration stay those of the base artefact: they were chosen out of fold
+over the whole corpus, a handful of labels cannot re-choose them honestly,
+and refitting them would take five more fits.
+
+Whether the result may replace the model in use is decided by
+:func:`compare`, on two yardsticks the new model never saw: the corpus's
+frozen test split, and the labels held back from training
+(:func:`is_held_back`, one comment in five by a stable hash).  The new model
+is accepted only if neither gets worse (see :data:`TEST_TOLERANCE`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from classifiers.evaluate import Scores, score_predictions
+from classifiers.pipeline import Pipeline
+from classifiers.text.counterfactual import counterfactual_variants
+from classifiers.text.detectors import TEXT_CATEGORIES
+from classifiers.text.model import ARTIFACT_PATH, decode_array
+from classifiers.train import (
+    CORPUS_PATH,
+    MultiLabelTextModel,
+    TfidfFeaturizer,
+    load_corpus,
+    with_counterfactuals,
+)
+
+__all__ = [
+    "HOLD_OUT_EVERY",
+    "LABEL_WEIGHT",
+    "TEST_TOLERANCE",
+    "Comparison",
+    "Figures",
+    "Label",
+    "encode_payload",
+    "figures",
+    "frozen_test_split",
+    "is_held_back",
+    "retrain",
+    "shipped_payload",
+]
+
+#: How many corpus comments one editor's label weighs (see the module docstring).
+LABEL_WEIGHT = 3
+#: One labelled comment in this many is held back from training, to measure the new model on.
+HOLD_OUT_EVERY = 5
+#: How far the test split's micro-F1 may fall before a new model counts as worse: three
+#: comments' worth of the 1,225-comment split, the noise of refitting on a few more texts.
+TEST_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One editor's judgement: ``category`` applies to ``text`` (``positive``) or not.
+
+    ``group`` names what is held back together (the service uses the text),
+    so a held-back text never leaks into training through another category.
+    """
+
+    text: str
+    category: str
+    positive: bool
+    group: str
+
+
+def is_held_back(group: str) -> bool:
+    """Whether a comment's labels are kept out of training (stable: a hash, not an order)."""
+    return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % HOLD_OUT_EVERY == 0
+
+
+def encode_payload(payload: dict[str, Any]) -> bytes:
+    """An artefact's bytes, exactly as ``classifiers.train`` writes them (its digest is the version)."""
+    return (json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def shipped_payload(path: Path = ARTIFACT_PATH) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(path.read_bytes())
+    return payload
+
+
+def frozen_test_split(corpus_path: Path = CORPUS_PATH) -> list[dict[str, Any]]:
+    """The frozen test split: never trained on, never used to choose anything."""
+    return [r for r in load_corpus(corpus_path) if r["split"] == "test"]
+
+
+def retrain(
+    labels: Sequence[Label],
+    *,
+    name: str,
+    base: dict[str, Any] | None = None,
+    corpus_path: Path = CORPUS_PATH,
+    label_weight: int = LABEL_WEIGHT,
+) -> dict[str, Any]:
+    """A new artefact payload: the corpus's train split plus ``labels``.
+
+    ``name`` becomes part of the model version (``<name>-<digest>``).  The
+    hyper-parameters, categories, thresholds and calibration come from
+    ``base`` (the shipped artefact by default).  Deterministic: the same
+    labels give the same bytes.
+    """
+    base = base if base is not None else shipped_payload()
+    C = float(base.get("metadata", {}).get("C", 4.0))
+    rows = sorted((r for r in load_corpus(corpus_path) if r["split"] == "train"), key=lambda r: r["id"])
+    corpus_texts, corpus_labels = with_counterfactuals(rows)
+    # Per labelled text, what the editors said about each category (a later label wins).
+    said: dict[str, dict[str, bool]] = {}
+    for label in labels:
+        said.setdefault(label.text, {})[label.category] = label.positive
+    label_texts: list[str] = []
+    label_said: list[dict[str, bool]] = []
+    for text in sorted(said):
+        for variant in [text, *counterfactual_variants(text)]:
+            label_texts.append(variant)
+            label_said.append(said[text])
+    # The base's features (vocabulary and idf): a category nobody labelled keeps its
+    # model exactly, and a label can move only the categories it is about.
+    featurizer = TfidfFeaturizer()
+    featurizer.word_vocabulary_ = list(base["word_vocabulary"])
+    featurizer.char_vocabulary_ = list(base["char_vocabulary"])
+    featurizer.word_idf_ = decode_array(base["word_idf"]).astype(np.float32)
+    featurizer.char_idf_ = decode_array(base["char_idf"]).astype(np.float32)
+    categories = tuple(c for c in base["categories"] if c in TEXT_CATEGORIES)
+    touched = {c for s in label_said for c in s}
+    X = featurizer.transform(corpus_texts + label_texts) if touched else None
+    n_corpus = len(corpus_texts)
+    coef, intercept = [], []
+    copies = max(1, label_weight)
+    for category in categories:
+        if X is None or category not in touched:
+            coef.append(decode_array(base["coef"][category]).astype(np.float32))
+            intercept.append(float(base["intercept"][category]))
+            continue
+        # A label weighs ``copies`` corpus comments: its rows are repeated (for liblinear the
+        # same objective as a sample weight, and "balanced" class weights count them alike).
+        labelled = [i for i, s in enumerate(label_said) if category in s] * copies
+        index = np.concatenate([np.arange(n_corpus), n_corpus + np.array(labelled, dtype=np.int64)])
+        y = np.array(
+            [category in lab for lab in corpus_labels] + [label_said[i][category] for i in labelled],
+            dtype=int,
+        )
+        clf = LogisticRegression(
+            C=C, class_weight="balanced", solver="liblinear", random_state=0, max_iter=1000
+        ).fit(X[index], y)
+        coef.append(clf.coef_[0].astype(np.float32))
+        intercept.append(float(clf.intercept_[0]))
+    model = MultiLabelTextModel(C=C)
+    model.featurizer_ = featurizer
+    model.categories_ = categories
+    model.coef_ = np.vstack(coef) if coef else np.zeros((0, 0), dtype=np.float32)
+    model.intercept_ = np.array(intercept)
+    model.calibration_ = {c: tuple(base.get("calibration", {}).get(c, (1.0, 0.0))) for c in categories}
+    thresholds = {c: float(base["thresholds"][c]) for c in categories}
+    metadata = {
+        **base.get("metadata", {}),
+        "base_corpus_sha256": hashlib.sha256(corpus_path.read_bytes()).hexdigest(),
+        "n_labels": len(labels),
+        "n_labelled_texts": len(said),
+        "refitted": sorted(touched & set(categories)),
+        "label_weight": label_weight,
+    }
+    payload = model.to_payload(thresholds, metadata)
+    payload["name"] = name
+    return payload
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """How one pipeline does on the test split and on held-back labels."""
+
+    test: dict[str, Scores]
+    labels_right: int
+    labels_total: int
+    per_label_category: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def test_micro_f1(self) -> float:
+        tp = sum(s.tp for s in self.test.values())
+        fp = sum(s.fp for s in self.test.values())
+        fn = sum(s.fn for s in self.test.values())
+        return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+    @property
+    def label_agreement(self) -> float | None:
+        return self.labels_right / self.labels_total if self.labels_total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "test_micro_f1": round(self.test_micro_f1, 4),
+            "test_f1": {c: round(s.f1, 4) for c, s in self.test.items()},
+            "labels_right": self.labels_right,
+            "labels_total": self.labels_total,
+        }
+
+
+def _text_categories(findings: Iterable[Any]) -> set[str]:
+    # "Not assessed in this language" is filed under question but is not a claim that it is one.
+    return {
+        f.category for f in findings if f.subtype != "language_not_assessed" and f.category in TEXT_CATEGORIES
+    }
+
+
+def figures(pipeline: Pipeline, tests: Sequence[dict[str, Any]], held: Sequence[Label]) -> Figures:
+    """Per text category P/R/F1 on ``tests`` and how many held-back labels the pipeline agrees with."""
+    predicted = [_text_categories(pipeline.classify(r["text"]).findings) for r in tests]
+    gold = [set(r["labels"]) & set(TEXT_CATEGORIES) for r in tests]
+    scores = score_predictions(gold, predicted, TEXT_CATEGORIES)
+    right = 0
+    per: dict[str, tuple[int, int]] = {}
+    found: dict[str, set[str]] = {}
+    for label in held:
+        if label.text not in found:
+            found[label.text] = _text_categories(pipeline.classify(label.text).findings)
+        ok = (label.category in found[label.text]) == label.positive
+        right += ok
+        r, t = per.get(label.category, (0, 0))
+        per[label.category] = (r + ok, t + 1)
+    return Figures(scores, right, len(held), per)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Before and after, and whether the new model may be used."""
+
+    before: Figures
+    after: Figures
+    accepted: bool
+    reasons: tuple[str, ...]
+
+
+def compare(before: Figures, after: Figures, *, tolerance: float = TEST_TOLERANCE) -> Comparison:
+    """Accept only if neither the test split nor the held-back labels get worse (Swedish reasons)."""
+    reasons: list[str] = []
+    if after.test_micro_f1 < before.test_micro_f1 - tolerance:
+        reasons.append(
+            f"testdelens mikro-F1 sjönk från {before.test_micro_f1:.3f} till {after.test_micro_f1:.3f}"
+        )
+    if after.labels_total and after.labels_right < before.labels_right:
+        reasons.append(
+            f"de undanhållna etiketterna: {after.labels_right} av {after.labels_total} rätt, "
+            f"mot {before.labels_right} förut"
+        )
+    return Comparison(before, after, not reasons, tuple(reasons))
