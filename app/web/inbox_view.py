@@ -185,6 +185,9 @@ class FormError:
     target: str
 
 
+VERDICTS = ("confirmed", "wrong")
+
+
 @dataclass
 class DecisionForm:
     actions: list[str]
@@ -192,7 +195,15 @@ class DecisionForm:
     reply_text: str = ""
     version: int = 0
     reverse: bool = False
+    #: The editor's word on each finding (category -> confirmed/wrong); a label for the model.
+    feedback: dict[str, str] = field(default_factory=dict)
+    #: Categories the classifier should have found.
+    missed: list[str] = field(default_factory=list)
     field_errors: dict[str, str] = field(default_factory=dict)
+
+    def labels(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """What ``queue_service.decide`` takes: (category, verdict) pairs and missed categories."""
+        return [(c, v) for c, v in self.feedback.items() if v in VERDICTS], list(dict.fromkeys(self.missed))
 
     @classmethod
     def initial(cls, view: ItemView) -> DecisionForm:
@@ -206,7 +217,9 @@ class DecisionForm:
             reverse=detail.status == "decided",
         )
 
-    def errors(self, item: QueueItem) -> list[FormError]:
+    def errors(self, item: QueueItem, finding_categories: set[str] | None = None) -> list[FormError]:
+        """What is wrong with the form; ``finding_categories`` are the categories of the findings
+        the editor saw (the item's assessment), the only ones that can be judged."""
         found: list[FormError] = []
         unknown = [a for a in self.actions if a not in FORM_ACTIONS]
         if not self.actions or unknown:
@@ -224,6 +237,12 @@ class DecisionForm:
             found.append(FormError("Motiveringen får vara högst 2000 tecken.", "motivering"))
         if len(self.reply_text) > 8000:
             found.append(FormError("Svarstexten får vara högst 8000 tecken.", "svarstext"))
+        found_categories = finding_categories if finding_categories is not None else set(item.categories)
+        judged = {c for c, v in self.feedback.items() if v}
+        if any(v not in VERDICTS for v in self.feedback.values() if v) or not judged <= found_categories:
+            found.append(FormError("Välj Stämmer eller Fel för fynden som kommentaren har.", "omdomen"))
+        if any(c not in CATEGORY_LABELS or c in found_categories for c in self.missed):
+            found.append(FormError("Välj bara kategorier som saknas bland fynden.", "missade"))
         self.field_errors = {e.target: e.text for e in found}
         return found
 
@@ -235,7 +254,14 @@ class DecisionForm:
             reply_text=self.reply_text,
             version=item.version,
             reverse=item.status == "decided",
+            feedback=self.feedback,
+            missed=self.missed,
         )
+
+
+def finding_categories(session: Session, item: QueueItem) -> set[str]:
+    """The categories of the findings shown on the item page (its assessment's)."""
+    return {str(f.get("category")) for f in views.item_detail(session, item).findings}
 
 
 def service_error(exc: UppsiktError) -> FormError:

@@ -294,6 +294,16 @@ def item_page(request: Request, item_id: int, v: Visit = Depends(visit)) -> Resp
     )
 
 
+async def finding_verdicts(request: Request) -> dict[str, str]:
+    """The decision form's ``omdome-<category>`` radio groups (one per finding): category -> verdict."""
+    form = await request.form()  # parsed once; the route's Form fields read the same cache
+    return {
+        str(name).removeprefix("omdome-"): str(value)
+        for name, value in form.items()
+        if str(name).startswith("omdome-") and isinstance(value, str)
+    }
+
+
 @router.post("/inkorg/{item_id}/beslut")
 def decide(
     request: Request,
@@ -304,6 +314,8 @@ def decide(
     svarstext: str = Form(""),
     version: int = Form(0),
     andra: str = Form(""),
+    missade: list[str] = Form([]),
+    verdicts: dict[str, str] = Depends(finding_verdicts),
     v: Visit = Depends(visit),
 ) -> Response:
     try:
@@ -319,12 +331,19 @@ def decide(
     except NotFound:
         return _not_found(request, v)
     form = inbox_view.DecisionForm(
-        actions=atgarder, reason=motivering, reply_text=svarstext, version=version, reverse=bool(andra)
+        actions=atgarder,
+        reason=motivering,
+        reply_text=svarstext,
+        version=version,
+        reverse=bool(andra),
+        feedback=verdicts,
+        missed=missade,
     )
-    errors = form.errors(item)
+    errors = form.errors(item, inbox_view.finding_categories(v.db, item))
     if errors:
         page = inbox_view.item_view(v.db, v.principal, item)
         return render(request, "item.html", v, {"view": page, "form": form, "errors": errors}, status=400)
+    feedback, missed = form.labels()
     begin_write(v.db)
     try:
         queue_service.decide(
@@ -336,6 +355,8 @@ def decide(
             reply_text=form.reply_text.strip() or None,
             expected_version=form.version or None,
             reverse_previous=form.reverse,
+            finding_feedback=feedback,
+            missed_categories=missed,
         )
         commit(v.db)
     except (Conflict, Unprocessable) as exc:

@@ -342,12 +342,14 @@ def test_everything_works_without_javascript(served: tuple[World, str], browser:
         for action in item["recommended_actions"]:
             page.locator(f"input[name=atgarder][value={action}]").uncheck()
         page.get_by_label("Motivering").fill("Kritik mot kommunen får stå kvar.")
+        page.get_by_role("group", name="Personangrepp, kränkningar och förtal").get_by_label("Fel").check()
         page.get_by_role("button", name="Spara beslut").click()
         page.wait_for_url("**?sparat=1")
     finally:
         context.close()
     decided = world.item(item["id"])
     assert decided["status"] == "decided" and decided["decisions"][0]["actions"] == ["none"]
+    assert decided["decisions"][0]["labels"] == [{"category": "harassment", "verdict": "wrong"}]
 
 
 def test_police_review_form_is_accessible(world_factory: Any, page: Any, screenshots: Path) -> None:

@@ -238,3 +238,28 @@ def test_the_log_page_says_when_records_lack_their_entries(world: World) -> None
     page = registrar.get("/logg").text
     assert "Loggen saknar poster" in page and "Loggen är hel" not in page
     assert f"queue_item_decisions {item}" in page
+
+
+def test_the_decision_form_takes_the_editors_word_on_the_findings(world: World) -> None:
+    red = browser_as(world, "red@kommun.example")
+    item = next(i for i in world.items() if i["categories"] == ["harassment"])
+    page = red.get(f"/inkorg/{item['id']}").text
+    assert 'name="omdome-harassment"' in page and 'value="threat"' in page
+    url = f"/inkorg/{item['id']}/beslut"
+    base = {"csrf_token": csrf(page), "atgarder": "none", "motivering": "Kritik får stå kvar."}
+
+    # Only the findings the item has can be judged; a missed category must be missing.
+    for bad, target in (({"omdome-threat": "confirmed"}, "omdomen"), ({"missade": "harassment"}, "missade")):
+        refused = red.post(url, data={**base, **bad})
+        assert refused.status_code == 400 and f'href="#{target}"' in refused.text
+        assert world.item(item["id"])["status"] == "open"
+
+    saved = red.post(url, data={**base, "omdome-harassment": "wrong", "missade": ["profanity", "spam"]})
+    assert saved.status_code == 200, saved.text
+    [decision] = world.item(item["id"])["decisions"]
+    assert sorted((label["category"], label["verdict"]) for label in decision["labels"]) == [
+        ("harassment", "wrong"),
+        ("profanity", "missed"),
+        ("spam", "missed"),
+    ]
+    assert "Omdöme om fynden: " in saved.text and "Personangrepp, kränkningar och förtal – fel" in saved.text
