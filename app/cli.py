@@ -100,6 +100,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     configure_logging(settings.log_level, json=settings.log_json)
     warn_missing_secrets(settings, get_logger("app.startup"))
+    from app.assessment.remote import RemoteModelConfig
+
+    RemoteModelConfig.from_settings(settings)  # a wrong category stops the start, not the worker later
     from app.runtime import freeze_long_lived_objects
 
     app = create_app(settings, on_started=freeze_long_lived_objects)

@@ -129,6 +129,23 @@ class Settings(BaseSettings):
     #: Must be this service's ``/logga-in/oidc/callback`` as registered at the provider.
     oidc_redirect_url: str = ""
 
+    #: A municipality's own model (off unless a URL is set): a text-classification endpoint
+    #: (POST ``{"inputs": text}`` → ``[{"label", "score"}]``, as Hugging Face's
+    #: text-embeddings-inference ``/predict`` and the Inference API answer) that decides the
+    #: listed categories instead of the built-in model, which stays the fallback.
+    remote_model_url: str = ""
+    remote_model_token: SecretStr = SecretStr("")
+    #: The categories the endpoint decides, comma-separated (category codes).
+    remote_model_categories: str = ""
+    #: The endpoint's labels as category codes where they differ: ``toxic=harassment,hate=hate_speech``.
+    remote_model_labels: str = ""
+    remote_model_threshold: float = Field(default=0.5, gt=0, le=1)
+    remote_model_timeout_s: float = Field(default=2.0, gt=0)
+    #: After a failed call the endpoint is left alone this long (the built-in model answers).
+    remote_model_pause_s: float = Field(default=30.0, ge=0)
+    #: What the findings call it, e.g. ``kb-bert-toxic``.
+    remote_model_name: str = "egen modell"
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -28,6 +28,7 @@ __all__ = [
     "Finding",
     "Span",
     "classify",
+    "explain",
     "warm_up",
 ]
 
@@ -44,6 +45,15 @@ def classify(text: str, context: dict[str, Any] | None = None) -> Assessment:
     from classifiers.pipeline import get_pipeline
 
     return get_pipeline().classify(text, context)
+
+
+def explain(text: str, category: str) -> tuple[Span, ...]:
+    """The content words that speak for ``category`` in ``text``, strongest first (at most three),
+    by the linear model's per-word contributions; never a stopword.  Empty for a category the
+    model does not score.  For explaining another model's finding in the library's own terms."""
+    from classifiers.pipeline import explain as explain_spans
+
+    return explain_spans(text, category)
 
 
 def __getattr__(name: str) -> str:

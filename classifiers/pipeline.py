@@ -22,7 +22,7 @@ from typing import Any
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
 from classifiers.text.model import LinearTextModel
-from classifiers.types import CATEGORIES, Assessment, Finding
+from classifiers.types import CATEGORIES, Assessment, Finding, Span
 
 __all__ = ["LIBRARY_VERSION", "Pipeline", "get_pipeline", "pipeline_with_model"]
 
@@ -61,6 +61,11 @@ class Pipeline:
             findings.extend(self._find_privacy(text, context))
         findings.sort(key=_sort_key)
         return Assessment(findings=tuple(findings), model_version=self.model_version)
+
+
+def explain(text: str, category: str) -> tuple[Span, ...]:
+    """Content-word spans of ``text`` that speak for ``category`` (the shipped model's view)."""
+    return tuple(Span(a, b, text[a:b]) for a, b in get_pipeline().text.explain(text, category))
 
 
 def pipeline_with_model(raw: bytes | None, *, use_privacy: bool = True) -> Pipeline:

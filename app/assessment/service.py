@@ -21,18 +21,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 import classifiers
+from app.assessment.remote import RemoteModel, RemoteModelConfig
 from app.learning import repository as learning_repository
 from app.learning.service import unpack
 from app.logging import get_logger
 from app.pipeline import Classify
+from app.settings import Settings
 
 log = get_logger("app.assessment")
 
 
 class TenantClassifier:
-    """``classify(text, context)`` with the model of ``context["tenant_id"]``'s choosing."""
+    """``classify(text, context)`` with the model of ``context["tenant_id"]``'s choosing, and
+    the municipality's own model (``app.assessment.remote``) for its categories when one is set."""
 
-    def __init__(self) -> None:
+    def __init__(self, remote: RemoteModel | None = None) -> None:
+        self._remote = remote
         self._lock = threading.Lock()
         #: tenant id -> (sha256 of its active model, the pipeline built from it)
         self._by_tenant: dict[int, tuple[str, Any]] = {}
@@ -62,17 +66,26 @@ class TenantClassifier:
             # Keep only what is in use: a rolled-back model is loaded again if it comes back.
             self._loaded = {sha: pipeline for sha, pipeline in chosen.values()}
 
+    def close(self) -> None:
+        """Let go of the endpoint's connections (the worker process calls this on its way out)."""
+        if self._remote is not None:
+            self._remote.close()
+
     def __call__(self, text: str, context: dict[str, Any] | None = None) -> Any:
         ctx = dict(context or {})
         tenant_id = ctx.pop("tenant_id", None)
         found = self._by_tenant.get(tenant_id) if isinstance(tenant_id, int) else None
-        if found is None:
-            return classifiers.classify(text, ctx)
-        return found[1].classify(text, ctx)
+        assessment = classifiers.classify(text, ctx) if found is None else found[1].classify(text, ctx)
+        if self._remote is None:
+            return assessment
+        return self._remote.apply(text, assessment, classifiers.explain)
 
 
-def default_classifier() -> Classify:
-    return TenantClassifier()
+def default_classifier(settings: Settings | None = None) -> Classify:
+    """The worker's classifier; with ``settings`` naming an endpoint, the municipality's own
+    model decides its categories (a bad endpoint configuration stops the start with one line)."""
+    config = RemoteModelConfig.from_settings(settings) if settings is not None else None
+    return TenantClassifier(RemoteModel(config) if config is not None else None)
 
 
 def warm_up() -> None:

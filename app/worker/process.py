@@ -44,7 +44,7 @@ class WorkerProcess:
         factory = make_session_factory(self.engine)
         freeze_long_lived_objects()
         self.inbox = InboxWorker(
-            factory, settings, metrics=Metrics.create(), classify=default_classifier(), name=name
+            factory, settings, metrics=Metrics.create(), classify=default_classifier(settings), name=name
         )
         self.outbox = ActionWorker(factory, settings, name=name.replace("worker", "actions", 1))
         self.stop = threading.Event()
@@ -92,4 +92,7 @@ class WorkerProcess:
 
     def close(self) -> None:
         self.outbox.close()
+        close_classifier = getattr(self.inbox.classify, "close", None)
+        if close_classifier is not None:
+            close_classifier()
         self.engine.dispose()

@@ -981,6 +981,17 @@ class TextDetector:
                 spans.append(span)
         return spans
 
+    def explain(self, text: str, category: str) -> list[tuple[int, int]]:
+        """The content words of ``text`` that push the linear model towards ``category`` most,
+        whatever its score: an explanation for a finding another model made (a municipality's
+        own model answers with a score, not with words)."""
+        if self.model is None or category not in self.model.categories:
+            return []
+        doc = self._analyse(text, normalize(text), {})
+        scored = self.model.score(doc.norm.text)
+        contributions = self.model.contributions(scored, doc.norm.text)
+        return self._explaining_spans(doc, contributions, self.model.categories.index(category))
+
     # ------------------------------------------------------------------ entry point
     def detect(
         self,

@@ -90,6 +90,21 @@ def test_serve_refuses_a_database_that_is_not_migrated(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60  # refused before the classifier or the server started
 
 
+def test_serve_refuses_an_own_model_with_unknown_categories(tmp_path: Path) -> None:
+    url = migrated(tmp_path)
+    result = run(
+        tmp_path,
+        *("serve", "--port", "1"),
+        timeout=60,
+        UPPSIKT_DATABASE_URL=url,
+        UPPSIKT_REMOTE_MODEL_URL="http://127.0.0.1:9/predict",
+        UPPSIKT_REMOTE_MODEL_CATEGORIES="toxicity",
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("fel: UPPSIKT_REMOTE_MODEL_CATEGORIES")
+    assert "okända: toxicity" in result.stderr
+
+
 def test_serve_and_worker_refuse_a_schema_behind_head(tmp_path: Path) -> None:
     head = schema.head_revision()
     assert head is not None and head != "0004"
