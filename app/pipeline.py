@@ -43,7 +43,7 @@ from app.models import (
 )
 from app.modlog.service import record
 from app.platforms import CommentEvent, MalformedDelivery, PlatformAdapter
-from app.platforms.capabilities import capabilities
+from app.platforms.capabilities import comment_capabilities, is_live_comment
 from app.policies import recommendation as policy_recommendation
 from app.policies.effective import effective_policy
 from app.policies.recommendation import Recommendation
@@ -275,6 +275,7 @@ def recommend(session: Session, assessed: Sequence[Assessed], lookups: Lookups) 
             findings_of(a.assessment),
             platform=a.comment.platform,
             received_at=a.version.received_at,
+            live=is_live_comment(a.comment.platform_metadata),
         )
         item = items.get(a.comment.id)
         if needs_person(recommendation) or item is not None:
@@ -392,7 +393,8 @@ def act(session: Session, queued: Sequence[Queued], *, actor: str) -> int:
                 done += 1
                 continue
             kind = AUTO_ACTION_KINDS.get(action)
-            if kind is None or not capabilities(comment.platform).can(action):
+            caps = comment_capabilities(comment.platform, comment.platform_metadata)
+            if kind is None or not caps.can(action):
                 continue
             done += actions.enqueue(
                 session,

@@ -63,6 +63,8 @@ class FakeLinkedInAPI:
         self._faults: deque[str] = deque()
         self._calls: list[RecordedCall] = []
         self._ids = itertools.count(7_100_000_000_000_000_001)
+        #: ``LinkedIn-Version`` values answered with 426 NONEXISTENT_VERSION.
+        self.retired_versions: set[str] = set()
         self.app = Starlette(routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])])
 
     # --- test API -----------------------------------------------------------------------------
@@ -124,6 +126,12 @@ class FakeLinkedInAPI:
             fault = self._faults.popleft() if self._faults else None
         if fault is not None:
             return await self._fault(fault)
+        if request.headers.get("linkedin-version") in self.retired_versions:
+            # What LinkedIn answers for a version it no longer serves (shared/platforms.md §7.6).
+            return _error(426, "NONEXISTENT_VERSION", "Requested version is not active")
+        answered = self._route_more(call, raw_target, body)
+        if answered is not None:
+            return answered
         if not call.token_valid:
             return _error(
                 401, "EMPTY_ACCESS_TOKEN" if not token else "INVALID_ACCESS_TOKEN", "Invalid access token"
@@ -142,6 +150,9 @@ class FakeLinkedInAPI:
             # Rest.li 2.0 needs URNs percent-encoded; an unencoded one is a different resource.
             return _error(400, "ILLEGAL_ARGUMENT", "Syntax exception in path variables")
         post_urn = unquote(segments[2])
+        if call.method == "POST" and len(segments) == 4 and post_urn.startswith("urn:li:comment:"):
+            # A reply is created under its comment (shared/platforms.md §7.1).
+            return self._create_reply(post_urn, body)
 
         if call.method == "DELETE" and len(segments) == 5:
             comment_urn = f"urn:li:comment:({post_urn},{unquote(segments[4])})"
@@ -171,26 +182,62 @@ class FakeLinkedInAPI:
         actor = payload.get("actor")
         if not text or payload.get("object") != post_urn:
             return _error(422, "UNPROCESSABLE_ENTITY", "object must be the post of the path")
+        if parent_urn is not None:
+            # Replies go under the comment's URN, not the post's (§7.1): this fake refuses the
+            # post-URN form so that a client still using it is caught.
+            return _error(422, "UNPROCESSABLE_ENTITY", "parentComment must be the object of the path")
+        # Uppsikt never starts a thread of its own; a top-level comment is outside this fake.
+        return _error(
+            422, "UNPROCESSABLE_ENTITY", f"top-level comments on {post_urn} are not faked ({actor})"
+        )
+
+    def _create_reply(self, comment_urn: str, body: bytes) -> Response:
+        """``POST /rest/socialActions/{comment URN}/comments``: ``object`` = the post,
+        ``parentComment`` = the comment of the path; LinkedIn threads two levels deep."""
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return _error(400, "ILLEGAL_ARGUMENT", "Malformed JSON")
+        if not isinstance(payload, dict) or not isinstance(payload.get("message"), dict):
+            return _error(422, "UNPROCESSABLE_ENTITY", "message is required")
+        text = payload["message"].get("text")
+        actor = payload.get("actor")
         with self._lock:
-            parent = self._comments.get(parent_urn) if isinstance(parent_urn, str) else None
+            parent = self._comments.get(comment_urn)
             if parent is None or parent.deleted:
                 return _error(404, "NOT_FOUND", "Parent comment not found")
+            if payload.get("parentComment") != comment_urn or payload.get("object") != parent.post_urn:
+                return _error(
+                    422,
+                    "UNPROCESSABLE_ENTITY",
+                    "object must be the post and parentComment the path's comment",
+                )
+            if parent.parent_urn is not None:
+                return _error(422, "UNPROCESSABLE_ENTITY", "Comments can only be nested one level deep")
+            if not text:
+                return _error(422, "UNPROCESSABLE_ENTITY", "message is required")
             if actor != parent.organization_urn:
                 return _error(403, "ACCESS_DENIED", "actor does not administer this post")
             comment_id = str(next(self._ids))
-            urn = f"urn:li:comment:({post_urn},{comment_id})"
+            urn = f"urn:li:comment:({parent.post_urn},{comment_id})"
             self._comments[urn] = FakeLinkedInComment(
                 urn=urn,
-                post_urn=post_urn,
+                post_urn=parent.post_urn,
                 comment_id=comment_id,
                 organization_urn=parent.organization_urn,
                 text=text,
-                parent_urn=parent_urn,
+                parent_urn=comment_urn,
                 actor=actor,
             )
         return JSONResponse(
-            {"object": post_urn, "message": {"text": text}}, status_code=201, headers={"x-restli-id": urn}
+            {"object": parent.post_urn, "message": {"text": text}},
+            status_code=201,
+            headers={"x-restli-id": urn},
         )
+
+    def _route_more(self, call: RecordedCall, raw_path: str, body: bytes) -> Response | None:
+        """Routes a subclass adds (before the token check); ``None`` passes the request on."""
+        return None
 
     async def _fault(self, kind: str) -> Response:
         if kind == "429":

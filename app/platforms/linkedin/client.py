@@ -49,6 +49,14 @@ _COMMENT_URN = re.compile(
 )
 _ORGANIZATION_URN = re.compile(r"urn:li:organization:[0-9]+")
 
+#: Error code of a retired ``LinkedIn-Version``: an operator alert, not a per-action failure.
+VERSION_RETIRED = "version_retired"
+VERSION_RETIRED_WAIT_S = 3600.0
+REASON_VERSION_RETIRED = (
+    "LinkedIn har slutat stödja API-versionen som Uppsikt använder (HTTP 426) – driften behöver sätta "
+    "UPPSIKT_LINKEDIN_API_VERSION till en aktuell version (ÅÅÅÅMM) och starta om; åtgärden väntar så länge."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class CommentUrn:
@@ -131,9 +139,23 @@ class LinkedInClient:
         )
         self._call("DELETE", path, access_token)
 
-    def reply(self, comment_urn: str, *, organization_urn: str, message: str, access_token: str) -> str:
-        """Reply to a comment as the organization; returns what LinkedIn sends in ``x-restli-id``."""
-        parsed = parse_comment_urn(comment_urn)
+    def reply(
+        self,
+        comment_urn: str,
+        *,
+        organization_urn: str,
+        message: str,
+        access_token: str,
+        parent_comment_urn: str | None = None,
+    ) -> str:
+        """Reply to a comment as the organization; returns what LinkedIn sends in ``x-restli-id``.
+
+        The reply is created *under the comment*: ``POST /rest/socialActions/{comment URN}/comments``
+        with ``object`` = the post and ``parentComment`` = the comment (shared/platforms.md §7.1).
+        LinkedIn threads two levels deep, so a reply to a reply (``parent_comment_urn`` given:
+        the comment's own parent) goes under the top-level comment.
+        """
+        parsed = parse_comment_urn(parent_comment_urn or comment_urn)
         actor = _check_organization(organization_urn)
         payload = {
             "actor": actor,
@@ -142,7 +164,7 @@ class LinkedInClient:
             "parentComment": parsed.urn,
         }
         response = self._call(
-            "POST", f"/rest/socialActions/{encode_urn(parsed.post_urn)}/comments", access_token, json=payload
+            "POST", f"/rest/socialActions/{encode_urn(parsed.urn)}/comments", access_token, json=payload
         )
         new_id = response.headers.get("x-restli-id")
         if not new_id:
@@ -191,6 +213,12 @@ def classify_linkedin_error(
     if status == 429:
         return PlatformTransientError(
             reason_rate_limited(retry_after), retry_after, code="rate_limited", detail=detail
+        )
+    if status == 426:
+        # The LinkedIn-Version we send is retired (NONEXISTENT_VERSION, §7.6): no action can
+        # succeed until the operator sets a current one, so nothing is rejected meanwhile.
+        return PlatformTransientError(
+            REASON_VERSION_RETIRED, VERSION_RETIRED_WAIT_S, code=VERSION_RETIRED, detail=detail
         )
     if status >= 500:
         return PlatformTransientError(
