@@ -103,3 +103,21 @@ def latest_visibility_action(session: Session, comment_id: int) -> PlatformActio
         .order_by(PlatformAction.id.desc())
         .limit(1)
     ).first()
+
+
+def replies_by_result(
+    session: Session, keys: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], PlatformAction]:
+    """Our finished replies whose platform id is one of ``(account_id, comment external id)``."""
+    if not keys:
+        return {}
+    ids = sorted({external_id for _, external_id in keys})
+    accounts = sorted({account_id for account_id, _ in keys})
+    found = session.scalars(
+        select(PlatformAction).where(
+            PlatformAction.kind == "reply",
+            PlatformAction.account_id.in_(accounts),
+            PlatformAction.result_id.in_(ids),
+        )
+    ).all()
+    return {(a.account_id, a.result_id): a for a in found if a.result_id is not None}
