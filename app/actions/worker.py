@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from app.actions import repository, service
+from app.connections.schedule import TokenCheckSchedule
 from app.crypto import TokenCipher
 from app.db import begin_write
 from app.logging import get_logger
@@ -132,18 +133,29 @@ class ActionWorker:
         self._wake.set()
 
     def run_forever(self, stop: threading.Event) -> None:
-        """The outbox loop, on its own thread: a slow platform never holds up the inbox."""
+        """The outbox loop, on its own thread: a slow platform never holds up the inbox.
+
+        The daily token check runs here too: it calls the platforms, as the outbox does.
+        """
         log.info("actions.started", name=self.name)
+        tokens = TokenCheckSchedule(self.session_factory, self.settings, actor=f"{self.name}:tokens")
+        try:
+            self._loop(stop, tokens)
+        finally:
+            tokens.close()
+        log.info("actions.stopped", name=self.name)
+
+    def _loop(self, stop: threading.Event, tokens: TokenCheckSchedule) -> None:
         while not stop.is_set():
             try:
                 done = self.run_once()
+                tokens.maybe_run()
             except Exception as exc:  # the loop must outlive any single failure
                 log.exception("actions.round.failed", error=type(exc).__name__)
                 done = 0
             if done == 0:
                 self._wake.wait(self.settings.worker_poll_interval_s)
                 self._wake.clear()
-        log.info("actions.stopped", name=self.name)
 
     def run_once(self) -> int:
         jobs = self._lease()

@@ -129,7 +129,7 @@ class FakeLinkedInAPI:
         if request.headers.get("linkedin-version") in self.retired_versions:
             # What LinkedIn answers for a version it no longer serves (shared/platforms.md §7.6).
             return _error(426, "NONEXISTENT_VERSION", "Requested version is not active")
-        answered = self._route_more(call, raw_target, body)
+        answered = self._route_more(call, raw_target, body, token.removeprefix("Bearer "))
         if answered is not None:
             return answered
         if not call.token_valid:
@@ -235,7 +235,7 @@ class FakeLinkedInAPI:
             headers={"x-restli-id": urn},
         )
 
-    def _route_more(self, call: RecordedCall, raw_path: str, body: bytes) -> Response | None:
+    def _route_more(self, call: RecordedCall, raw_path: str, body: bytes, token: str) -> Response | None:
         """Routes a subclass adds (before the token check); ``None`` passes the request on."""
         return None
 
@@ -263,3 +263,113 @@ def _error(status: int, code: str, message: str, *, headers: dict[str, str] | No
         status_code=status,
         headers=headers,
     )
+
+
+# --- Organizations, token introspection and event subscriptions (account connect, token health) ----
+#
+# Shapes from LinkedIn's documentation:
+# * ``GET /rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED`` →
+#   ``{"elements": [{"roleAssignee", "state", "role", "organization"}], "paging": …}``
+#   https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role
+# * ``POST https://www.linkedin.com/oauth/v2/introspectToken`` (form ``client_id``, ``client_secret``,
+#   ``token``) → ``{"active", "client_id", "authorized_at", "created_at", "status", "expires_at",
+#   "scope", "auth_type"}``; an unknown token → ``{"active": false}``
+#   https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
+# * ``PUT /rest/eventSubscriptions/(developerApplication:…,user:…,entity:…,eventType:
+#   ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS)`` with ``{"webhook": url}``; needs
+#   ``rw_organization_admin`` and an ADMINISTRATOR (shared/platforms.md §4.1)
+
+_SUBSCRIPTION_KEY = re.compile(
+    r"\(developerApplication:(?P<app>[^,]+),user:(?P<user>[^,]+),entity:(?P<entity>[^,]+),"
+    r"eventType:(?P<event>[A-Z_]+)\)"
+)
+
+
+@dataclass(slots=True)
+class FakeLinkedInToken:
+    person_urn: str
+    scopes: list[str]
+    #: Unix seconds.
+    expires_at: int = 1_900_000_000
+    active: bool = True
+
+
+class FakeLinkedInAccounts(FakeLinkedInAPI):
+    """The fake API with members, their organization roles, introspection and event subscriptions."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.client_id = "86fakeclientid"
+        self.client_secret = "fake-linkedin-client-secret"
+        self.application_id = "212121"
+        self._members: dict[str, FakeLinkedInToken] = {}
+        #: (person URN, organization URN) → role (``ADMINISTRATOR``, ``ANALYST`` …).
+        self.roles: dict[tuple[str, str], str] = {}
+        #: (organization URN, person URN) → webhook URL of the app's event subscription.
+        self.subscriptions: dict[tuple[str, str], str] = {}
+
+    def add_member_token(self, token: str, *, person_urn: str, scopes: list[str], **kwargs: Any) -> None:
+        with self._lock:
+            self._members[token] = FakeLinkedInToken(person_urn, list(scopes), **kwargs)
+
+    def _route_more(self, call: RecordedCall, raw_path: str, body: bytes, token: str) -> Response | None:
+        path = raw_path.split("?", 1)[0]
+        if path == "/oauth/v2/introspectToken" and call.method == "POST":
+            return self._introspect(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+        if not path.startswith(("/rest/organizationAcls", "/rest/eventSubscriptions/")):
+            return None
+        with self._lock:
+            member = self._members.get(token)
+        if member is None or not member.active:
+            return _error(401, "INVALID_ACCESS_TOKEN", "Invalid access token")
+        if "rw_organization_admin" not in member.scopes:
+            return _error(403, "ACCESS_DENIED", "Not enough permissions to access: rw_organization_admin")
+        if path == "/rest/organizationAcls" and call.method == "GET":
+            if call.query.get("q") != "roleAssignee":
+                return _error(400, "ILLEGAL_ARGUMENT", "q must be roleAssignee")
+            with self._lock:
+                elements = [
+                    {"roleAssignee": person, "state": "APPROVED", "role": role, "organization": org}
+                    for (person, org), role in self.roles.items()
+                    if person == member.person_urn and role == call.query.get("role", role)
+                ]
+            return JSONResponse({"elements": elements, "paging": {"count": 100, "start": 0}})
+        if call.method == "PUT":
+            match = _SUBSCRIPTION_KEY.fullmatch(path.removeprefix("/rest/eventSubscriptions/"))
+            if match is None:
+                return _error(400, "ILLEGAL_ARGUMENT", "Syntax exception in path variables")
+            app, user, org = (unquote(match[k]) for k in ("app", "user", "entity"))
+            payload = json.loads(body or b"{}")
+            if app != f"urn:li:developerApplication:{self.application_id}" or user != member.person_urn:
+                return _error(403, "ACCESS_DENIED", "The subscription must be for this app and member")
+            if match["event"] != "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS":
+                return _error(400, "ILLEGAL_ARGUMENT", "Unknown event type")
+            with self._lock:
+                if self.roles.get((user, org)) != "ADMINISTRATOR":
+                    return _error(403, "ACCESS_DENIED", "Member is not an ADMINISTRATOR of the organization")
+                self.subscriptions[(org, user)] = str(payload.get("webhook"))
+            return Response(status_code=201)
+        return _error(405, "METHOD_NOT_ALLOWED", "Method not allowed")
+
+    def _introspect(self, form: dict[str, str]) -> Response:
+        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+                status_code=401,
+            )
+        with self._lock:
+            member = self._members.get(form.get("token", ""))
+        if member is None or not member.active:
+            return JSONResponse({"active": False})
+        return JSONResponse(
+            {
+                "active": True,
+                "client_id": self.client_id,
+                "authorized_at": 1_760_000_000,
+                "created_at": 1_760_000_000,
+                "status": "active",
+                "expires_at": member.expires_at,
+                "scope": ",".join(member.scopes),
+                "auth_type": "3L",
+            }
+        )
