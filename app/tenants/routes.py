@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, db_session, require_roles
 from app.errors import Forbidden, Unauthorized, responses
+from app.models import utcnow
 from app.policies.effective import effective_policy
 from app.tenants import repository
-from app.tenants.schemas import AccountRead, AccountRegister, AccountWarning, account_warnings
+from app.tenants.schemas import (
+    AccountRead,
+    AccountRegister,
+    AccountWarning,
+    account_warnings,
+    connection_of,
+    connection_warnings,
+)
 from app.tenants.scope import NO_ACCOUNTS, no_accounts_text, sees_no_accounts
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
@@ -22,12 +30,16 @@ router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
     responses=responses(Unauthorized, Forbidden),
 )
 def list_accounts(
+    request: Request,
     principal: Principal = Depends(require_roles("registrar", "admin", "account_owner", "editor")),
     session: Session = Depends(db_session),
 ) -> AccountRegister:
     """The tenant's accounts (an editor or account owner: only their own), with
     owners, editors, legal hold and warnings about missing responsibility, each
-    citing the tenant's own guideline.  A key that sees no account is told why."""
+    citing the tenant's own guideline, then about its connection (token expiry,
+    missing permissions, operator alerts).  A key that sees no account is told why."""
+    now = utcnow()
+    expiry_days: int = request.app.state.settings.token_expiry_warning_days
     tenant = repository.tenant_by_id(session, principal.tenant_id)
     assert tenant is not None  # the principal was authenticated in this tenant
     policy = effective_policy(tenant)
@@ -50,7 +62,11 @@ def list_accounts(
                 owners=owners[a.id],
                 editors=editors[a.id],
                 legal_hold=a.legal_hold,
-                warnings=account_warnings(policy, owners[a.id], editors[a.id]),
+                connection=connection_of(a),
+                warnings=[
+                    *account_warnings(policy, owners[a.id], editors[a.id]),
+                    *connection_warnings(a, now=now, expiry_warning_days=expiry_days),
+                ],
             )
             for a in accounts
         ],

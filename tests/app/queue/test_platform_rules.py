@@ -314,6 +314,7 @@ def test_a_retired_linkedin_version_alerts_the_operator_and_the_action_waits(
     w["actions"].run_until_idle()
     [action] = w["client"].get(f"/v1/queue/{item['id']}", headers=auth(w["editor"])).json()["actions"]
     assert action["status"] == "done"
+    w["session"].commit()
     w["session"].refresh(account)
     assert account.platform_alert is None
 
