@@ -420,6 +420,14 @@ class FakeGraphAccounts(FakeGraphAPI):
 
     # --- test API -----------------------------------------------------------------------------
 
+    def reset(self) -> None:
+        super().reset()
+        with self._lock:
+            self._tokens.clear()
+            self._pages.clear()
+            self._instagram.clear()
+            self.subscriptions.clear()
+
     @property
     def app_token(self) -> str:
         return f"{self.app_id}|{self.app_secret}"

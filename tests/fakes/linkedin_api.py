@@ -65,7 +65,9 @@ class FakeLinkedInAPI:
         self._ids = itertools.count(7_100_000_000_000_000_001)
         #: ``LinkedIn-Version`` values answered with 426 NONEXISTENT_VERSION.
         self.retired_versions: set[str] = set()
-        self.app = Starlette(routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])])
+        self.app = Starlette(
+            routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "PUT", "DELETE"])]
+        )
 
     # --- test API -----------------------------------------------------------------------------
 
@@ -307,6 +309,14 @@ class FakeLinkedInAccounts(FakeLinkedInAPI):
         self.roles: dict[tuple[str, str], str] = {}
         #: (organization URN, person URN) → webhook URL of the app's event subscription.
         self.subscriptions: dict[tuple[str, str], str] = {}
+
+    def reset(self) -> None:
+        super().reset()
+        with self._lock:
+            self._members.clear()
+            self.roles.clear()
+            self.subscriptions.clear()
+            self.retired_versions = set()
 
     def add_member_token(self, token: str, *, person_urn: str, scopes: list[str], **kwargs: Any) -> None:
         with self._lock:
