@@ -10,11 +10,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from app.cli import _session_factory, _settings
+from sqlalchemy.orm import sessionmaker
+
+from app.cli import _settings
+from app.settings import Settings
+from app.unit_of_work import UnitOfWork
 
 PLATFORMS = ("facebook", "instagram", "linkedin")
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[sessionmaker[UnitOfWork]]:
+    """A session factory whose connections are closed when the command ends."""
+    from app.db import make_engine, make_session_factory
+
+    engine = make_engine(settings)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 def _say(line: str) -> None:
@@ -33,11 +51,8 @@ def _read_token() -> str:
 
 
 def cmd_account_connect(args: argparse.Namespace) -> int:
-    from app.connections import service
     from app.crypto import TokenCipher
-    from app.db import begin_write, session_scope
     from app.errors import BadRequest
-    from app.tenants.service import require_tenant
 
     settings = _settings()
     cipher = TokenCipher(settings)
@@ -47,7 +62,22 @@ def cmd_account_connect(args: argparse.Namespace) -> int:
     if args.platform != "linkedin" and args.organization:
         raise BadRequest("--organization gäller bara LinkedIn; ange en Facebooksida med --page ID.")
     token = _read_token()
-    factory = _session_factory(settings)
+    with _database(settings) as factory:
+        account_id = _connect(args, settings, factory, cipher, token)
+    _say(
+        f"Klart: kontot {account_id} är kopplat. Kontrollera tokens framöver med "
+        "`uppsikt account check-tokens`."
+    )
+    return 0
+
+
+def _connect(
+    args: argparse.Namespace, settings: Settings, factory: sessionmaker[UnitOfWork], cipher: Any, token: str
+) -> int:
+    from app.connections import service
+    from app.db import begin_write, session_scope
+    from app.tenants.service import require_tenant
+
     with session_scope(factory) as session:
         tenant_name = require_tenant(session, args.tenant).name
     clients = service.PlatformClients(settings)
@@ -83,11 +113,7 @@ def cmd_account_connect(args: argparse.Namespace) -> int:
             _say(line)
     finally:
         clients.close()
-    _say(
-        f"Klart: kontot {account_id} är kopplat. Kontrollera tokens framöver med "
-        "`uppsikt account check-tokens`."
-    )
-    return 0
+    return account_id
 
 
 def cmd_account_check_tokens(args: argparse.Namespace) -> int:
@@ -97,20 +123,20 @@ def cmd_account_check_tokens(args: argparse.Namespace) -> int:
     from app.tenants.service import require_tenant
 
     settings = _settings()
-    factory = _session_factory(settings)
-    with session_scope(factory) as session:
-        tenant = require_tenant(session, args.tenant)
-        ids = repository.account_ids_of_tenant(session, tenant.id)
-    if not ids:
-        _say(f"Tenanten {args.tenant} har inga konton att kontrollera.")
-        return 0
-    clients = service.PlatformClients(settings)
-    try:
-        results = service.check_accounts(
-            factory, ids, clients=clients, cipher=TokenCipher(settings), actor="cli"
-        )
-    finally:
-        clients.close()
+    with _database(settings) as factory:
+        with session_scope(factory) as session:
+            tenant = require_tenant(session, args.tenant)
+            ids = repository.account_ids_of_tenant(session, tenant.id)
+        if not ids:
+            _say(f"Tenanten {args.tenant} har inga konton att kontrollera.")
+            return 0
+        clients = service.PlatformClients(settings)
+        try:
+            results = service.check_accounts(
+                factory, ids, clients=clients, cipher=TokenCipher(settings), actor="cli"
+            )
+        finally:
+            clients.close()
     troubled = 0
     for account, health in results:
         lines = _health_lines(health)
