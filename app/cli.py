@@ -521,6 +521,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.records.cli",
     "app.web.cli",
     "app.learning.cli",
+    "app.connections.cli",
 )
 
 

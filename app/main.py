@@ -138,7 +138,11 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
     # and innermost the hint for a key that sees no account.
     app.add_middleware(NoAccountsHeaderMiddleware)
     app.add_middleware(JsonDepthMiddleware, max_depth=settings.json_max_depth)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        webhook_max_body_bytes=settings.webhook_max_body_bytes,
+    )
     add_cors(app, settings.cors_origins)
     app.add_middleware(RequestContextMiddleware)
     _install_error_handlers(app)

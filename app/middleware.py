@@ -85,19 +85,26 @@ class RequestContextMiddleware:
 
 
 class BodyLimitMiddleware:
-    """413 for any request whose body passes the limit, declared or streamed."""
+    """413 for any request whose body passes the limit, declared or streamed.
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    Webhooks (``/webhooks/…``) have their own, larger limit: a platform's batch
+    (Meta: up to 1,000 changes) must never be refused for its size, or the
+    platform retries it for 36 hours and then drops it.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, webhook_max_body_bytes: int | None = None) -> None:
         self.app = app
-        self.limit = max_body_bytes
+        self.api_limit = max_body_bytes
+        self.webhook_limit = webhook_max_body_bytes or max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.webhook_limit if str(scope.get("path", "")).startswith("/webhooks/") else self.api_limit
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.limit:
-            await self._too_large(send)
+        if declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit)
             return
         seen = 0
 
@@ -106,17 +113,17 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _BodyTooLarge()
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await self._too_large(send)
+            await self._too_large(send, limit)
 
-    async def _too_large(self, send: Send) -> None:
-        detail = f"The body is larger than {self.limit} bytes."
+    async def _too_large(self, send: Send, limit: int) -> None:
+        detail = f"The body is larger than {limit} bytes."
         await _send_json(send, 413, json.dumps({"error": "PayloadTooLarge", "detail": detail}).encode())
 
 

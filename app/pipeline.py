@@ -6,8 +6,11 @@ returns what the next one needs; no stage calls the next:
 
 1. ``parse``      raw bytes → platform events (pure; a malformed body fails
                   its own row and nothing else)
-2. ``route``      events → the accounts they belong to (unknown ones ignored)
+2. ``route``      events → the accounts they belong to (unknown ones ignored);
+                  our own replies coming back are recognised here
 3. ``apply``      events → comments and versions, idempotently and order-free
+3b. ``set_aside`` our own replies → linked to the decision that posted them,
+                  never assessed or queued
 4. ``assess``     new current texts → classifier findings (one pass per batch)
 5. ``recommend``  findings → the tenant's policy recommendation
 6. ``snapshot``   flagged comments and questions → evidence, before anything else
@@ -28,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.actions import repository as actions_repository
 from app.actions import service as actions
 from app.comments.service import EventToApply, apply_events
 from app.evidence.service import SnapshotRequest, take_snapshots
@@ -36,6 +40,7 @@ from app.models import (
     Assessment,
     Comment,
     CommentVersion,
+    PlatformAction,
     QueueItem,
     Tenant,
     WebhookDelivery,
@@ -43,7 +48,7 @@ from app.models import (
 )
 from app.modlog.service import record
 from app.platforms import CommentEvent, MalformedDelivery, PlatformAdapter
-from app.platforms.capabilities import capabilities
+from app.platforms.capabilities import comment_capabilities, is_live_comment
 from app.policies import recommendation as policy_recommendation
 from app.policies.effective import effective_policy
 from app.policies.recommendation import Recommendation
@@ -70,11 +75,23 @@ class Parsed:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OwnComment:
+    """A comment the account itself wrote: a reply Uppsikt posted (``action`` set) or
+    one the Page or organisation wrote on the platform directly."""
+
+    account_id: int
+    external_id: str
+    action: PlatformAction | None
+
+
 @dataclass(slots=True)
 class Routed:
     row: WebhookDelivery
     events: list[tuple[Account, CommentEvent]]
     ignored: int
+    #: ``(account id, comment external id)`` → the account's own comment among the events.
+    own: dict[tuple[int, str], OwnComment] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +194,17 @@ def route(session: Session, parsed: Iterable[Parsed], lookups: Lookups) -> list[
                 continue
             kept.append((account, event))
         routed.append(Routed(p.row, kept, ignored))
+    ours = actions_repository.replies_by_result(
+        session, [(a.id, e.comment_external_id) for r in routed for a, e in r.events]
+    )
+    for r in routed:
+        for account, event in r.events:
+            key = (account.id, event.comment_external_id)
+            action = ours.get(key)
+            # The Page's own replies come back as ``feed`` ``add`` from the Page id; LinkedIn's
+            # as ``ADMIN_COMMENT`` by the organisation (shared/platforms.md §7.8).
+            if action is not None or event.author_external_id == account.external_id:
+                r.own[key] = OwnComment(account.id, event.comment_external_id, action)
     return routed
 
 
@@ -215,6 +243,39 @@ def apply(session: Session, routed: Sequence[Routed], *, actor: str) -> list[New
         r.row.events_count, r.row.ignored_count = applied, r.ignored
     # Only the text each comment shows now is assessed (events of a batch may arrive out of order).
     return [n for n in new_texts.values() if n.comment.current_version_id == n.version.id]
+
+
+def set_aside(
+    session: Session, routed: Sequence[Routed], new_texts: list[NewText], *, actor: str
+) -> list[NewText]:
+    """The account's own comments are not assessed or queued; a reply Uppsikt posted is
+    linked to its decision in the log.  Returns the texts that still need assessing."""
+    own = {key: o for r in routed for key, o in r.own.items()}
+    kept = []
+    for n in new_texts:
+        found = own.get((n.comment.account_id, n.comment.external_id))
+        if found is None:
+            kept.append(n)
+            continue
+        action = found.action
+        record(
+            session,
+            tenant_id=n.comment.tenant_id,
+            actor=actor,
+            action="comment.own_reply" if action is not None else "comment.own",
+            subject_type="comment",
+            subject_id=n.comment.id,
+            account_id=n.comment.account_id,
+            comment_id=n.comment.id,
+            payload={
+                "version": n.version.seq,
+                "action_id": action.id if action else None,
+                "decision_id": action.decision_id if action else None,
+                "item_id": action.item_id if action else None,
+                "reply_to_comment_id": action.comment_id if action else None,
+            },
+        )
+    return kept
 
 
 def assess(
@@ -279,6 +340,7 @@ def recommend(session: Session, assessed: Sequence[Assessed], lookups: Lookups) 
             findings_of(a.assessment),
             platform=a.comment.platform,
             received_at=a.version.received_at,
+            live=is_live_comment(a.comment.platform_metadata),
         )
         item = items.get(a.comment.id)
         if needs_person(recommendation) or item is not None:
@@ -396,7 +458,8 @@ def act(session: Session, queued: Sequence[Queued], *, actor: str) -> int:
                 done += 1
                 continue
             kind = AUTO_ACTION_KINDS.get(action)
-            if kind is None or not capabilities(comment.platform).can(action):
+            caps = comment_capabilities(comment.platform, comment.platform_metadata)
+            if kind is None or not caps.can(action):
                 continue
             done += actions.enqueue(
                 session,
@@ -466,7 +529,8 @@ def process(
     failed = [p for p in parsed if p.error is not None]
     routed = route(session, [p for p in parsed if p.error is None], lookups)
     new_texts = apply(session, routed, actor=actor)
-    assessed = assess(session, new_texts, classify, actor=actor)
+    to_assess = set_aside(session, routed, new_texts, actor=actor)
+    assessed = assess(session, to_assess, classify, actor=actor)
     recommended = recommend(session, assessed, lookups)
     evidenced = snapshot(session, recommended, actor=actor)
     queued = enqueue(session, evidenced, actor=actor)

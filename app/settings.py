@@ -39,12 +39,25 @@ class Settings(BaseSettings):
     linkedin_client_secret: SecretStr = SecretStr("")
     meta_graph_url: str = "https://graph.facebook.com"
     meta_graph_version: str = "v25.0"
+    #: Where accounts connected through Instagram Login are called (each account keeps its own base).
+    instagram_graph_url: str = "https://graph.instagram.com"
+    #: The Meta app's id: with the first app secret it makes the app token that inspects tokens.
+    meta_app_id: str = ""
     linkedin_api_url: str = "https://api.linkedin.com"
     linkedin_api_version: str = "202607"
+    #: LinkedIn's OAuth host (token introspection) and the app's client id.
+    linkedin_oauth_url: str = "https://www.linkedin.com"
+    linkedin_client_id: str = ""
+    #: The LinkedIn developer application's id, for event subscriptions
+    #: (``urn:li:developerApplication:{id}``).
+    linkedin_app_id: str = ""
     #: Key for encrypting platform access tokens at rest (Fernet, urlsafe base64 of 32 bytes).
     secret_key: SecretStr = SecretStr("")
 
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    #: Webhook bodies only: Meta batches up to 1,000 changes in one delivery and documents no
+    #: maximum size (shared/platforms.md §1.6, §7.5), so this is far above the API's limit.
+    webhook_max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
     #: How long a statement waits for a lock before failing (SQLite busy timeout, PostgreSQL
     #: lock_timeout).  A webhook that cannot store its delivery in time answers 503 so the
     #: platform retries, instead of hanging past the platform's own timeout.
@@ -78,6 +91,10 @@ class Settings(BaseSettings):
     action_backoff_base_s: float = Field(default=2.0, gt=0)
     action_backoff_cap_s: float = Field(default=900.0, gt=0)
     platform_timeout_s: float = Field(default=10.0, gt=0)
+    #: How often the worker checks every account's token (0 = only ``uppsikt account check-tokens``).
+    token_check_interval_s: float = Field(default=86400.0, ge=0)
+    #: A token that expires within this many days is warned about.
+    token_expiry_warning_days: int = Field(default=14, ge=0)
 
     #: Default format of a case number (diarienummer), e.g. ``KS 2024/567``; tenants may set their own.
     diarienummer_pattern: str = r"^[A-ZÅÄÖ]{1,8}(-[A-ZÅÄÖ]{1,8})? \d{4}/\d{1,6}(-\d{1,4})?$"
@@ -174,6 +191,11 @@ class Settings(BaseSettings):
     @property
     def meta_secrets(self) -> tuple[bytes, ...]:
         return _split_secrets(self.meta_app_secrets)
+
+    @property
+    def meta_call_secret(self) -> bytes | None:
+        """The secret that signs ``appsecret_proof`` and makes the app token: the first one listed."""
+        return self.meta_secrets[0] if self.meta_secrets else None
 
     @property
     def linkedin_secrets(self) -> tuple[bytes, ...]:

@@ -21,7 +21,8 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
     """Due actions whose earlier siblings (same decision) are finished, locked for this transaction.
 
     Replies are sent before a removal of the same decision; an action whose
-    lease ran out (its worker died) is due again.
+    lease ran out (its worker died) is due again; nothing of an account that a
+    throttle paused is due before the platform's resume time.
     """
     earlier = aliased(PlatformAction)
     unfinished_earlier = exists().where(
@@ -29,6 +30,11 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
         earlier.decision_id == PlatformAction.decision_id,
         earlier.id < PlatformAction.id,
         earlier.status.in_(("pending", "running")),
+    )
+    paused = exists().where(
+        Account.id == PlatformAction.account_id,
+        Account.actions_paused_until.is_not(None),
+        Account.actions_paused_until > now,
     )
     return session.scalars(
         select(PlatformAction)
@@ -38,6 +44,7 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
                 and_(PlatformAction.status == "running", PlatformAction.lease_until < now),
             ),
             ~unfinished_earlier,
+            ~paused,
         )
         .order_by(PlatformAction.id)
         .limit(limit)
@@ -96,3 +103,21 @@ def latest_visibility_action(session: Session, comment_id: int) -> PlatformActio
         .order_by(PlatformAction.id.desc())
         .limit(1)
     ).first()
+
+
+def replies_by_result(
+    session: Session, keys: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], PlatformAction]:
+    """Our finished replies whose platform id is one of ``(account_id, comment external id)``."""
+    if not keys:
+        return {}
+    ids = sorted({external_id for _, external_id in keys})
+    accounts = sorted({account_id for account_id, _ in keys})
+    found = session.scalars(
+        select(PlatformAction).where(
+            PlatformAction.kind == "reply",
+            PlatformAction.account_id.in_(accounts),
+            PlatformAction.result_id.in_(ids),
+        )
+    ).all()
+    return {(a.account_id, a.result_id): a for a in found if a.result_id is not None}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from app.actions import repository
-from app.models import Comment, PlatformAction, utcnow
+from app.models import Account, Comment, PlatformAction, utcnow
 from app.modlog.service import record
 
 #: What our own successful action makes of the comment's state.
@@ -99,3 +101,52 @@ def _log_outcome(
         comment_id=action.comment_id,
         payload={"kind": action.kind, "attempts": action.attempts, "item_id": action.item_id, **extra},
     )
+
+
+def pause_account(session: Session, account_id: int, *, until: datetime) -> None:
+    """No action on the account is called before ``until`` (a throttle covers the whole Page)."""
+    account = session.get(Account, account_id)
+    if account is not None and (account.actions_paused_until is None or account.actions_paused_until < until):
+        account.actions_paused_until = until
+
+
+#: The platform whose calls clear each alert when they succeed again.
+ALERT_PLATFORM = {"linkedin_version_retired": "linkedin"}
+
+
+def raise_alert(session: Session, account_id: int, *, alert: str, actor: str) -> None:
+    """Mark the account with something only the operator can fix; logged once, when it starts."""
+    account = session.get(Account, account_id)
+    if account is None or account.platform_alert == alert:
+        return
+    account.platform_alert, account.platform_alert_at = alert, utcnow()
+    record(
+        session,
+        tenant_id=account.tenant_id,
+        actor=actor,
+        action="account.platform_alert",
+        subject_type="account",
+        subject_id=account.id,
+        account_id=account.id,
+        payload={"alert": alert},
+    )
+
+
+def clear_alert(session: Session, account_id: int, *, platform: str, actor: str) -> None:
+    """A call that works again ends the alert it disproves."""
+    account = session.get(Account, account_id)
+    if account is None or account.platform_alert is None:
+        return
+    if ALERT_PLATFORM.get(account.platform_alert) != platform:
+        return
+    record(
+        session,
+        tenant_id=account.tenant_id,
+        actor=actor,
+        action="account.platform_alert_cleared",
+        subject_type="account",
+        subject_id=account.id,
+        account_id=account.id,
+        payload={"alert": account.platform_alert},
+    )
+    account.platform_alert, account.platform_alert_at = None, None

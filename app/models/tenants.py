@@ -54,6 +54,20 @@ class Account(Base):
     #: A legal hold stops culling of everything on the account.
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The platform API this account is called at, when not the service-wide one: an
+    #: Instagram account connected through Instagram Login lives at graph.instagram.com.
+    api_base: Mapped[str | None] = mapped_column(String(200), default=None)
+    #: After a throttle answer no action on this account is called before this time.
+    actions_paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    #: Token health, from the latest check (``uppsikt account check-tokens`` or the worker's daily one).
+    token_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    token_missing_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: ``invalid``, ``check_failed`` …; ``None`` when the latest check found nothing wrong.
+    token_problem: Mapped[str | None] = mapped_column(String(40), default=None)
+    #: Something only the operator can fix (``linkedin_version_retired``), until it works again.
+    platform_alert: Mapped[str | None] = mapped_column(String(40), default=None)
+    platform_alert_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class AccountMember(Base):

@@ -16,6 +16,8 @@ class Metrics:
     deliveries_failed: Counter
     inbox_backlog: Gauge
     processing_latency: Histogram
+    account_warnings: Gauge
+    account_alerts: Gauge
 
     @classmethod
     def create(cls) -> Metrics:
@@ -47,6 +49,19 @@ class Metrics:
                 "uppsikt_processing_latency_seconds",
                 "From delivery received to processed.",
                 buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+                registry=registry,
+            ),
+            account_warnings=Gauge(
+                "uppsikt_account_warnings",
+                "Accounts with a connection warning (token expiring or expired, invalid, missing "
+                "permissions, operator alert), by warning code; read at each scrape.",
+                ["code"],
+                registry=registry,
+            ),
+            account_alerts=Gauge(
+                "uppsikt_account_alerts",
+                "Accounts with an alert only the operator can fix (e.g. linkedin_version_retired).",
+                ["alert"],
                 registry=registry,
             ),
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -9,6 +12,9 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from app import schema
+from app.connections import repository as connections_repository
+from app.connections.health import health_warnings
+from app.models import utcnow
 from app.webhooks import repository as inbox_repository
 
 router = APIRouter(tags=["operations"])
@@ -65,6 +71,25 @@ def metrics(request: Request) -> Response:
     try:
         with request.app.state.session_factory() as session:
             m.inbox_backlog.set(inbox_repository.backlog(session))
+            _account_health(m, session, request.app.state.settings.token_expiry_warning_days)
     except Exception:  # a metrics scrape must not fail because the database is away
         m.inbox_backlog.set(float("nan"))
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def _account_health(m: Any, session: Any, expiry_warning_days: int) -> None:
+    """Connection warnings of every account, counted by code (the same as the register shows)."""
+    now = utcnow()
+    warnings: Counter[str] = Counter()
+    alerts: Counter[str] = Counter()
+    for account in connections_repository.all_accounts(session):
+        for warning in health_warnings(account, now=now, expiry_warning_days=expiry_warning_days):
+            warnings[warning.code] += 1
+        if account.platform_alert:
+            alerts[account.platform_alert] += 1
+    m.account_warnings.clear()
+    m.account_alerts.clear()
+    for code, count in warnings.items():
+        m.account_warnings.labels(code).set(count)
+    for alert, count in alerts.items():
+        m.account_alerts.labels(alert).set(count)

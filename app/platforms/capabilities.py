@@ -8,7 +8,10 @@ API documentation as the project recorded them when this was written:
 * Facebook Pages: hide/unhide, delete and reply to a comment through the
   Graph API.
 * Instagram professional accounts: hide/unhide, delete and reply.  A reply
-  cannot be posted to a comment once it is hidden or removed.
+  cannot be posted to a comment once it is hidden or removed.  Comments on a
+  live broadcast (``live_comments``) can be none of these: the ig-comment
+  reference says "live-video comments not supported" for hide, delete and
+  reply (shared/platforms.md §3.3, §7.8), so such a comment is offered nothing.
 * LinkedIn organisations: delete and reply (Community Management API); there
   is no way to hide a comment.
 * ``web``: comments posted to ``/v1/comments`` by a website or an import.
@@ -18,7 +21,9 @@ API documentation as the project recorded them when this was written:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +115,12 @@ MISSING_SV = {
 }
 
 
-def capabilities(platform: str) -> PlatformCapabilities:
-    """The platform's capabilities; an unknown platform can do nothing on a platform."""
-    return CAPABILITIES.get(platform.lower()) or PlatformCapabilities(
+def capabilities(platform: str, *, live: bool = False) -> PlatformCapabilities:
+    """The platform's capabilities; an unknown platform can do nothing on a platform.
+
+    ``live``: for a comment on a live broadcast, where the platform refuses every action.
+    """
+    caps = CAPABILITIES.get(platform.lower()) or PlatformCapabilities(
         platform,
         platform,
         hide=False,
@@ -121,13 +129,44 @@ def capabilities(platform: str) -> PlatformCapabilities:
         reply_before_remove=False,
         live_comments=False,
     )
+    if live:
+        return replace(
+            caps,
+            label=f"{caps.label} (livesändning)",
+            hide=False,
+            delete=False,
+            reply=False,
+            reply_before_remove=False,
+        )
+    return caps
+
+
+def is_live_comment(metadata: Mapping[str, Any] | None) -> bool:
+    """A comment on a live broadcast: Instagram's ``live_comments`` field, or media of type ``LIVE``."""
+    if not metadata:
+        return False
+    if metadata.get("field") == "live_comments":
+        return True
+    media = metadata.get("media")
+    return isinstance(media, dict) and str(media.get("media_product_type") or "").upper() == "LIVE"
+
+
+def comment_capabilities(platform: str, metadata: Mapping[str, Any] | None) -> PlatformCapabilities:
+    """What can be done to one comment: its platform's capabilities, none on a live broadcast."""
+    return capabilities(platform, live=is_live_comment(metadata))
 
 
 def label(platform: str) -> str:
     return capabilities(platform).label
 
 
-def missing_sv(platform: str, action: str) -> str:
+MISSING_LIVE_SV = "{label} tillåter varken att dölja, ta bort eller svara på kommentarer i en livesändning"
+
+
+def missing_sv(platform: str, action: str, *, live: bool = False) -> str:
     """One Swedish sentence: why ``action`` cannot be carried out on ``platform``."""
     caps = capabilities(platform)
-    return MISSING_SV[PLATFORM_NEEDS[action]].format(label=caps.label[:1].upper() + caps.label[1:])
+    name = caps.label[:1].upper() + caps.label[1:]
+    if live and caps.can(action):
+        return MISSING_LIVE_SV.format(label=name)
+    return MISSING_SV[PLATFORM_NEEDS[action]].format(label=name)

@@ -115,6 +115,7 @@ def recommend(
     *,
     platform: str,
     received_at: datetime,
+    live: bool = False,
 ) -> Recommendation:
     if received_at.tzinfo is None or received_at.utcoffset() is None:
         raise ValueError("received_at must be timezone-aware")
@@ -126,7 +127,7 @@ def recommend(
             matched.append((position, rule))
 
     acting = [(pos, r) for pos, r in matched if not r.is_none]
-    caps = capabilities(platform)
+    caps = capabilities(platform, live=live)
     actions: set[str] = set()
     auto: set[str] = set()
     notes: list[str] = []

@@ -32,7 +32,7 @@ from app.models import (
     utcnow,
 )
 from app.modlog.service import record
-from app.platforms.capabilities import capabilities, label, missing_sv
+from app.platforms.capabilities import capabilities, is_live_comment, label, missing_sv
 from app.principal import Principal
 from app.queue import repository
 
@@ -271,10 +271,12 @@ def _validate_actions(wanted: list[str], comment: Comment, item: QueueItem, repl
         raise Unprocessable(f"Unknown actions: {', '.join(unknown)}.")
     if "none" in wanted and len(wanted) > 1:
         raise Unprocessable("'none' cannot be combined with other actions.")
-    unsupported = capabilities(comment.platform).cannot(wanted)
+    live = is_live_comment(comment.platform_metadata)
+    unsupported = capabilities(comment.platform, live=live).cannot(wanted)
     if unsupported:
         raise Unprocessable(
-            f"{missing_sv(comment.platform, unsupported[0])}: choose among the actions it can carry out."
+            f"{missing_sv(comment.platform, unsupported[0], live=live)}: "
+            "choose among the actions it can carry out."
         )
     texts = item.recommendation.get("texts", {})
     if {"refer", "answer"} & set(wanted) and not (reply_text or texts.get("reply")):

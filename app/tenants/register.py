@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.models import utcnow
 from app.policies.effective import effective_policy
 from app.principal import Principal
 from app.tenants import repository
-from app.tenants.schemas import AccountRead, AccountRegister, AccountWarning, account_warnings
+from app.tenants.schemas import (
+    AccountRead,
+    AccountRegister,
+    AccountWarning,
+    account_warnings,
+    connection_of,
+    connection_warnings,
+)
 from app.tenants.scope import NO_ACCOUNTS, no_accounts_text, sees_no_accounts
 
 
-def account_register(session: Session, principal: Principal) -> AccountRegister:
+def account_register(session: Session, principal: Principal, *, expiry_warning_days: int) -> AccountRegister:
     """The tenant's accounts (an editor or account owner: only their own) with their people
-    and the gaps the tenant's own guideline names; a person who sees no account is told why."""
+    and the gaps the tenant's own guideline names, then their connection's health (token
+    expiry, missing permissions, operator alerts); a person who sees no account is told why."""
+    now = utcnow()
     tenant = repository.tenant_by_id(session, principal.tenant_id)
     assert tenant is not None  # the principal was authenticated in this tenant
     policy = effective_policy(tenant)
@@ -36,7 +46,11 @@ def account_register(session: Session, principal: Principal) -> AccountRegister:
                 owners=owners[a.id],
                 editors=editors[a.id],
                 legal_hold=a.legal_hold,
-                warnings=account_warnings(policy, owners[a.id], editors[a.id]),
+                connection=connection_of(a),
+                warnings=[
+                    *account_warnings(policy, owners[a.id], editors[a.id]),
+                    *connection_warnings(a, now=now, expiry_warning_days=expiry_warning_days),
+                ],
             )
             for a in accounts
         ],

@@ -6,14 +6,20 @@ tenant's own policy (``accounts:`` in its preset or policy file) and quotes
 the sentence of the municipality's guideline that asks for it, with its line:
 a Malmö tenant is held to Malmö's guideline, not to Helsingborg's.  A policy
 that says nothing about accounts gives no warnings.
+
+Connection warnings (a token that expires, lacks a permission or stopped
+working, an operator alert) come after them, from ``app.connections.health``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from pydantic import BaseModel
 
+from app.connections.health import health_warnings
+from app.models import Account
 from app.policies import Policy
 from app.policies.models import AccountRequirement
 
@@ -26,6 +32,22 @@ class AccountWarning(BaseModel):
     source_line: int | None = None
 
 
+class AccountConnection(BaseModel):
+    """How the account is connected, from the latest token check and the outbox."""
+
+    #: The account's own platform API host, when not the service-wide one (Instagram Login).
+    api_base: str | None = None
+    token_checked_at: datetime | None = None
+    token_expires_at: datetime | None = None
+    token_missing_scopes: list[str] = []
+    #: ``invalid``, ``wrong_account``, ``missing``, ``undecryptable``, ``check_failed`` or none.
+    token_problem: str | None = None
+    #: Something only the operator can fix, e.g. ``linkedin_version_retired``.
+    platform_alert: str | None = None
+    #: A throttle paused the account's platform actions until then.
+    actions_paused_until: datetime | None = None
+
+
 class AccountRead(BaseModel):
     id: int
     platform: str
@@ -34,6 +56,7 @@ class AccountRead(BaseModel):
     owners: list[str]
     editors: list[str]
     legal_hold: bool
+    connection: AccountConnection = AccountConnection()
     warnings: list[AccountWarning]
 
 
@@ -89,3 +112,23 @@ def account_warnings(policy: Policy, owners: Sequence[str], editors: Sequence[st
             )
         )
     return found
+
+
+def connection_of(account: Account) -> AccountConnection:
+    return AccountConnection(
+        api_base=account.api_base,
+        token_checked_at=account.token_checked_at,
+        token_expires_at=account.token_expires_at,
+        token_missing_scopes=list(account.token_missing_scopes or []),
+        token_problem=account.token_problem,
+        platform_alert=account.platform_alert,
+        actions_paused_until=account.actions_paused_until,
+    )
+
+
+def connection_warnings(account: Account, *, now: datetime, expiry_warning_days: int) -> list[AccountWarning]:
+    """The account's token and platform problems, as register warnings."""
+    return [
+        AccountWarning(code=w.code, text=w.text)
+        for w in health_warnings(account, now=now, expiry_warning_days=expiry_warning_days)
+    ]

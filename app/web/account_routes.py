@@ -16,5 +16,6 @@ router = APIRouter(include_in_schema=False)
 def accounts_page(request: Request, v: Visit = Depends(visit)) -> Response:
     if v.principal is None:
         return redirect("/?inloggning=1")
-    register = account_register(v.db, v.principal)
+    days = request.app.state.settings.token_expiry_warning_days
+    register = account_register(v.db, v.principal, expiry_warning_days=days)
     return render(request, "accounts.html", v, {"register": register})

@@ -53,7 +53,9 @@ async def serve_delivery(state: Any, source: str, scope: Scope, receive: Receive
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(request_id=request_id)
     try:
-        body = await read_limited(receive, headers.get("content-length", ""), state.settings.max_body_bytes)
+        body = await read_limited(
+            receive, headers.get("content-length", ""), state.settings.webhook_max_body_bytes
+        )
         if body is None:  # the platform hung up before sending it all: nothing to store or answer
             return
         answer = await accept_delivery(state, source=source, body=body, headers=headers)

@@ -70,7 +70,7 @@ async def read_limited(receive: Receive, declared: str, limit: int) -> bytes | N
 
 
 async def read_body(request: Request) -> bytes:
-    limit: int = request.app.state.settings.max_body_bytes
+    limit: int = request.app.state.settings.webhook_max_body_bytes
     body = await read_limited(request.receive, request.headers.get("content-length", ""), limit)
     if body is None:
         raise ClientDisconnect()

@@ -6,11 +6,20 @@ the access token like Graph does (anything but the configured token → code
 (shared/platforms.md §3.4): HTTP 429 with ``Retry-After``, a BUC throttle
 (code 80001, ``is_transient``, ``X-Business-Use-Case-Usage``), a 500, a hang
 longer than the client's timeout, an expired token and "does not exist".
+
+Connecting accounts and token health (added for ``uppsikt account connect``;
+the section "Pages, tokens and subscriptions" below): Pages a user token
+manages, Page and Instagram-Login tokens, ``debug_token``, ``subscribed_apps``
+and the linked Instagram account.  ``require_appsecret_proof`` makes the fake
+refuse calls without (or with a wrong) ``appsecret_proof`` as an app with
+"Require App Secret" on does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -92,6 +101,8 @@ class FakeGraphAPI:
         self._faults: deque[_Fault] = deque()
         self._calls: list[RecordedCall] = []
         self._ids = itertools.count(9_000_001)
+        #: The app secret calls must prove (``appsecret_proof``); ``None`` = not required.
+        self.require_appsecret_proof: str | None = None
         self.app = Starlette(routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])])
 
     # --- test API -----------------------------------------------------------------------------
@@ -139,6 +150,7 @@ class FakeGraphAPI:
             _bearer(request.headers.get("authorization"))
             or form.get("access_token")
             or query.get("access_token")
+            or ""
         )
         call = RecordedCall(
             method=request.method,
@@ -147,7 +159,7 @@ class FakeGraphAPI:
             query={k: v for k, v in query.items() if k != "access_token"},
             form={k: v for k, v in form.items() if k != "access_token"},
             headers={k: v for k, v in request.headers.items() if k.lower() != "authorization"},
-            token_valid=token == self.valid_token,
+            token_valid=token == self.valid_token or self._accepts(token),
         )
         with self._lock:
             self._calls.append(call)
@@ -155,9 +167,47 @@ class FakeGraphAPI:
 
         if fault is not None:
             return await self._fault(fault, call.path)
+        refused = self._check_proof(token, query, form)
+        if refused is not None:
+            return refused
         if not call.token_valid:
             return self._token_error()
+        answered = self._route_more(call, token)
+        if answered is not None:
+            return answered
         return self._route(call)
+
+    # --- appsecret_proof and extension hooks -------------------------------------------------
+
+    def _check_proof(self, token: str, query: dict[str, str], form: dict[str, str]) -> Response | None:
+        """Refuse like an app with "Require App Secret" on: code 100, missing or wrong proof.
+
+        https://developers.facebook.com/docs/graph-api/security#appsecret_proof
+        """
+        if self.require_appsecret_proof is None:
+            return None
+        proof = query.get("appsecret_proof") or form.get("appsecret_proof")
+        if not proof:
+            return self._error(
+                400,
+                100,
+                "API calls from the server require an appsecret_proof argument",
+                type_="GraphMethodException",
+            )
+        expected = hmac.new(self.require_appsecret_proof.encode(), token.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(proof, expected):
+            return self._error(
+                400, 100, "Invalid appsecret_proof provided in the API argument", type_="GraphMethodException"
+            )
+        return None
+
+    def _accepts(self, token: str) -> bool:
+        """Tokens besides ``valid_token`` (a subclass's Pages and users)."""
+        return False
+
+    def _route_more(self, call: RecordedCall, token: str) -> Response | None:
+        """Routes a subclass adds before the comment routes; ``None`` passes the request on."""
+        return None
 
     def _route(self, call: RecordedCall) -> Response:
         parts = [unquote(p) for p in call.raw_path.split("?", 1)[0].strip("/").split("/")]
@@ -314,3 +364,202 @@ def _read(comment: FakeComment, fields: str) -> dict[str, Any]:
         )
     wanted = [f for f in fields.split(",") if f] or ["id"]
     return {k: v for k, v in full.items() if k in wanted or k == "id"}
+
+
+# --- Pages, tokens and subscriptions (account connect, token health) -----------------------------
+#
+# Shapes from Meta's documentation:
+# * ``GET /me/accounts`` → ``{"data": [{"id", "name", "access_token", "tasks": [...]}], "paging": …}``
+#   https://developers.facebook.com/docs/pages-api/getting-started
+# * ``POST /{page-id}/subscribed_apps?subscribed_fields=feed`` → ``{"success": true}``; needs
+#   ``pages_manage_metadata`` https://developers.facebook.com/docs/pages-api/webhooks-for-pages
+# * ``GET /{page-id}?fields=instagram_business_account`` → ``{"instagram_business_account": {"id"}, "id"}``
+#   https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/page
+# * ``GET /debug_token?input_token=…`` with an app token → ``{"data": {"app_id", "type", "is_valid",
+#   "expires_at", "data_access_expires_at", "scopes", "profile_id", "user_id"}}``
+#   https://developers.facebook.com/docs/graph-api/reference/debug_token
+# * ``appsecret_proof`` = hex HMAC-SHA256(app secret, access token); missing or wrong → code 100
+#   https://developers.facebook.com/docs/graph-api/security#appsecret_proof
+
+
+@dataclass(slots=True)
+class FakeToken:
+    #: ``USER``, ``PAGE`` (also a Page-linked Instagram account's token) or ``INSTAGRAM`` (Instagram Login).
+    kind: str
+    #: The Page (or Instagram account) a Page/Instagram token speaks for; the person of a user token.
+    profile_id: str
+    scopes: list[str] = field(default_factory=list)
+    #: Unix seconds; 0 = never expires (a Page token from a long-lived user token).
+    expires_at: int = 0
+    valid: bool = True
+
+
+@dataclass(slots=True)
+class FakePage:
+    id: str
+    name: str
+    page_token: str
+    #: The user tokens that manage this Page (``/me/accounts`` lists it for them).
+    managers: list[str]
+    tasks: list[str]
+    instagram_id: str | None = None
+
+
+class FakeGraphAccounts(FakeGraphAPI):
+    """The Graph API with Pages, users, tokens and app subscriptions, for connecting accounts."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.app_id = "424242424242"
+        self.app_secret = "fake-meta-app-secret"
+        self._tokens: dict[str, FakeToken] = {}
+        self._pages: dict[str, FakePage] = {}
+        self._instagram: dict[str, str] = {}  # Instagram-Login account id → username
+        #: Object id → the fields it is subscribed to (``subscribed_apps``).
+        self.subscriptions: dict[str, list[str]] = {}
+
+    # --- test API -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        super().reset()
+        with self._lock:
+            self._tokens.clear()
+            self._pages.clear()
+            self._instagram.clear()
+            self.subscriptions.clear()
+
+    @property
+    def app_token(self) -> str:
+        return f"{self.app_id}|{self.app_secret}"
+
+    def add_token(self, token: str, kind: str, profile_id: str, **kwargs: Any) -> None:
+        with self._lock:
+            self._tokens[token] = FakeToken(kind=kind, profile_id=profile_id, **kwargs)
+
+    def token(self, token: str) -> FakeToken:
+        with self._lock:
+            return self._tokens[token]
+
+    def add_page(
+        self,
+        page_id: str,
+        name: str,
+        *,
+        page_token: str,
+        managers: list[str],
+        tasks: tuple[str, ...] = ("ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"),
+        instagram_id: str | None = None,
+        scopes: tuple[str, ...] = (
+            "pages_show_list",
+            "pages_manage_metadata",
+            "pages_read_engagement",
+            "pages_manage_engagement",
+            "pages_read_user_content",
+        ),
+    ) -> None:
+        with self._lock:
+            self._pages[page_id] = FakePage(
+                page_id, name, page_token, list(managers), list(tasks), instagram_id
+            )
+            self._tokens.setdefault(page_token, FakeToken("PAGE", page_id, list(scopes)))
+
+    def add_instagram_login(self, account_id: str, username: str, *, token: str, scopes: list[str]) -> None:
+        with self._lock:
+            self._instagram[account_id] = username
+            self._tokens[token] = FakeToken("INSTAGRAM", account_id, list(scopes))
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    def _accepts(self, token: str) -> bool:
+        return token == self.app_token or (token in self._tokens and self._tokens[token].valid)
+
+    def _route_more(self, call: RecordedCall, token: str) -> Response | None:
+        parts = [unquote(p) for p in call.raw_path.split("?", 1)[0].strip("/").split("/")]
+        if len(parts) < 2 or parts[0] != self.api_version:
+            return None
+        object_id, edge = parts[1], (parts[2] if len(parts) > 2 else None)
+        with self._lock:
+            info = self._tokens.get(token)
+            if object_id == "debug_token" and call.method == "GET":
+                if token != self.app_token:
+                    return self._error(400, 100, "(#100) You must provide an app access token")
+                return self._ok({"data": self._debug(call.query.get("input_token", ""))})
+            if object_id == "me" and info is not None:
+                if info.kind == "USER":
+                    if edge == "accounts" and call.method == "GET":
+                        return self._me_accounts(token, info)
+                    return self._ok({"id": info.profile_id, "name": "Testa Testsson"})
+                object_id = info.profile_id
+            page = self._pages.get(object_id)
+            linked = next((p for p in self._pages.values() if p.instagram_id == object_id), None)
+            if page is None and linked is None and object_id not in self._instagram:
+                return None
+            if info is None or not (
+                info.profile_id == object_id or (linked is not None and info.profile_id == linked.id)
+            ):
+                # Graph answers another Page's token as it answers a deleted object (§7.7).
+                return self._gone(call.method, object_id)
+            if edge is None and call.method == "GET":
+                return self._ok(self._object(object_id, page, call.query.get("fields", "id")))
+            if edge == "subscribed_apps" and call.method == "POST":
+                return self._subscribe(object_id, page, info, call.form.get("subscribed_fields", ""))
+        return None
+
+    def _me_accounts(self, token: str, info: FakeToken) -> Response:
+        if "pages_show_list" not in info.scopes:
+            return self._error(403, 200, "(#200) Requires pages_show_list permission")
+        data = [
+            {"id": p.id, "name": p.name, "access_token": p.page_token, "tasks": p.tasks, "category": "Kommun"}
+            for p in self._pages.values()
+            if token in p.managers
+        ]
+        return self._ok({"data": data, "paging": {"cursors": {"before": "QVFI", "after": "QVFJ"}}})
+
+    def _object(self, object_id: str, page: FakePage | None, fields: str) -> dict[str, Any]:
+        wanted = [f for f in fields.split(",") if f]
+        body: dict[str, Any] = {"id": object_id}
+        if page is not None:
+            body["name"] = page.name
+            if page.instagram_id:
+                body["instagram_business_account"] = {"id": page.instagram_id}
+        else:
+            body["username"] = self._instagram.get(object_id) or "kommunen"
+            body["user_id"] = object_id
+        return {k: v for k, v in body.items() if k in wanted or k == "id"}
+
+    def _subscribe(self, object_id: str, page: FakePage | None, info: FakeToken, raw: str) -> Response:
+        fields = [f for f in raw.split(",") if f]
+        if not fields:
+            return self._error(400, 100, "(#100) The parameter subscribed_fields is required")
+        if page is not None:
+            needed = "pages_manage_metadata"
+        elif info.kind == "INSTAGRAM":
+            needed = "instagram_business_manage_comments"
+        else:
+            needed = "instagram_manage_comments"
+        if needed not in info.scopes:
+            return self._error(403, 200, f"(#200) Requires {needed} permission to manage the object")
+        self.subscriptions[object_id] = fields
+        return self._ok({"success": True})
+
+    def _debug(self, input_token: str) -> dict[str, Any]:
+        info = self._tokens.get(input_token)
+        if info is None or not info.valid:
+            return {
+                "is_valid": False,
+                "scopes": [],
+                "error": {"code": 190, "message": "Error validating access token: Session has expired."},
+            }
+        data: dict[str, Any] = {
+            "app_id": self.app_id,
+            "type": "USER" if info.kind == "USER" else "PAGE",
+            "application": "Uppsikt",
+            "data_access_expires_at": info.expires_at or 1_900_000_000,
+            "expires_at": info.expires_at,
+            "is_valid": True,
+            "scopes": list(info.scopes),
+            "user_id": "5550001",
+        }
+        if info.kind != "USER":
+            data["profile_id"] = info.profile_id
+        return data

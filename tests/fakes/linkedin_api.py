@@ -63,7 +63,11 @@ class FakeLinkedInAPI:
         self._faults: deque[str] = deque()
         self._calls: list[RecordedCall] = []
         self._ids = itertools.count(7_100_000_000_000_000_001)
-        self.app = Starlette(routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])])
+        #: ``LinkedIn-Version`` values answered with 426 NONEXISTENT_VERSION.
+        self.retired_versions: set[str] = set()
+        self.app = Starlette(
+            routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "PUT", "DELETE"])]
+        )
 
     # --- test API -----------------------------------------------------------------------------
 
@@ -124,6 +128,12 @@ class FakeLinkedInAPI:
             fault = self._faults.popleft() if self._faults else None
         if fault is not None:
             return await self._fault(fault)
+        if request.headers.get("linkedin-version") in self.retired_versions:
+            # What LinkedIn answers for a version it no longer serves (shared/platforms.md §7.6).
+            return _error(426, "NONEXISTENT_VERSION", "Requested version is not active")
+        answered = self._route_more(call, raw_target, body, token.removeprefix("Bearer "))
+        if answered is not None:
+            return answered
         if not call.token_valid:
             return _error(
                 401, "EMPTY_ACCESS_TOKEN" if not token else "INVALID_ACCESS_TOKEN", "Invalid access token"
@@ -142,6 +152,9 @@ class FakeLinkedInAPI:
             # Rest.li 2.0 needs URNs percent-encoded; an unencoded one is a different resource.
             return _error(400, "ILLEGAL_ARGUMENT", "Syntax exception in path variables")
         post_urn = unquote(segments[2])
+        if call.method == "POST" and len(segments) == 4 and post_urn.startswith("urn:li:comment:"):
+            # A reply is created under its comment (shared/platforms.md §7.1).
+            return self._create_reply(post_urn, body)
 
         if call.method == "DELETE" and len(segments) == 5:
             comment_urn = f"urn:li:comment:({post_urn},{unquote(segments[4])})"
@@ -171,26 +184,62 @@ class FakeLinkedInAPI:
         actor = payload.get("actor")
         if not text or payload.get("object") != post_urn:
             return _error(422, "UNPROCESSABLE_ENTITY", "object must be the post of the path")
+        if parent_urn is not None:
+            # Replies go under the comment's URN, not the post's (§7.1): this fake refuses the
+            # post-URN form so that a client still using it is caught.
+            return _error(422, "UNPROCESSABLE_ENTITY", "parentComment must be the object of the path")
+        # Uppsikt never starts a thread of its own; a top-level comment is outside this fake.
+        return _error(
+            422, "UNPROCESSABLE_ENTITY", f"top-level comments on {post_urn} are not faked ({actor})"
+        )
+
+    def _create_reply(self, comment_urn: str, body: bytes) -> Response:
+        """``POST /rest/socialActions/{comment URN}/comments``: ``object`` = the post,
+        ``parentComment`` = the comment of the path; LinkedIn threads two levels deep."""
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return _error(400, "ILLEGAL_ARGUMENT", "Malformed JSON")
+        if not isinstance(payload, dict) or not isinstance(payload.get("message"), dict):
+            return _error(422, "UNPROCESSABLE_ENTITY", "message is required")
+        text = payload["message"].get("text")
+        actor = payload.get("actor")
         with self._lock:
-            parent = self._comments.get(parent_urn) if isinstance(parent_urn, str) else None
+            parent = self._comments.get(comment_urn)
             if parent is None or parent.deleted:
                 return _error(404, "NOT_FOUND", "Parent comment not found")
+            if payload.get("parentComment") != comment_urn or payload.get("object") != parent.post_urn:
+                return _error(
+                    422,
+                    "UNPROCESSABLE_ENTITY",
+                    "object must be the post and parentComment the path's comment",
+                )
+            if parent.parent_urn is not None:
+                return _error(422, "UNPROCESSABLE_ENTITY", "Comments can only be nested one level deep")
+            if not text:
+                return _error(422, "UNPROCESSABLE_ENTITY", "message is required")
             if actor != parent.organization_urn:
                 return _error(403, "ACCESS_DENIED", "actor does not administer this post")
             comment_id = str(next(self._ids))
-            urn = f"urn:li:comment:({post_urn},{comment_id})"
+            urn = f"urn:li:comment:({parent.post_urn},{comment_id})"
             self._comments[urn] = FakeLinkedInComment(
                 urn=urn,
-                post_urn=post_urn,
+                post_urn=parent.post_urn,
                 comment_id=comment_id,
                 organization_urn=parent.organization_urn,
                 text=text,
-                parent_urn=parent_urn,
+                parent_urn=comment_urn,
                 actor=actor,
             )
         return JSONResponse(
-            {"object": post_urn, "message": {"text": text}}, status_code=201, headers={"x-restli-id": urn}
+            {"object": parent.post_urn, "message": {"text": text}},
+            status_code=201,
+            headers={"x-restli-id": urn},
         )
+
+    def _route_more(self, call: RecordedCall, raw_path: str, body: bytes, token: str) -> Response | None:
+        """Routes a subclass adds (before the token check); ``None`` passes the request on."""
+        return None
 
     async def _fault(self, kind: str) -> Response:
         if kind == "429":
@@ -216,3 +265,121 @@ def _error(status: int, code: str, message: str, *, headers: dict[str, str] | No
         status_code=status,
         headers=headers,
     )
+
+
+# --- Organizations, token introspection and event subscriptions (account connect, token health) ----
+#
+# Shapes from LinkedIn's documentation:
+# * ``GET /rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED`` →
+#   ``{"elements": [{"roleAssignee", "state", "role", "organization"}], "paging": …}``
+#   https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role
+# * ``POST https://www.linkedin.com/oauth/v2/introspectToken`` (form ``client_id``, ``client_secret``,
+#   ``token``) → ``{"active", "client_id", "authorized_at", "created_at", "status", "expires_at",
+#   "scope", "auth_type"}``; an unknown token → ``{"active": false}``
+#   https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection
+# * ``PUT /rest/eventSubscriptions/(developerApplication:…,user:…,entity:…,eventType:
+#   ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS)`` with ``{"webhook": url}``; needs
+#   ``rw_organization_admin`` and an ADMINISTRATOR (shared/platforms.md §4.1)
+
+_SUBSCRIPTION_KEY = re.compile(
+    r"\(developerApplication:(?P<app>[^,]+),user:(?P<user>[^,]+),entity:(?P<entity>[^,]+),"
+    r"eventType:(?P<event>[A-Z_]+)\)"
+)
+
+
+@dataclass(slots=True)
+class FakeLinkedInToken:
+    person_urn: str
+    scopes: list[str]
+    #: Unix seconds.
+    expires_at: int = 1_900_000_000
+    active: bool = True
+
+
+class FakeLinkedInAccounts(FakeLinkedInAPI):
+    """The fake API with members, their organization roles, introspection and event subscriptions."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.client_id = "86fakeclientid"
+        self.client_secret = "fake-linkedin-client-secret"
+        self.application_id = "212121"
+        self._members: dict[str, FakeLinkedInToken] = {}
+        #: (person URN, organization URN) → role (``ADMINISTRATOR``, ``ANALYST`` …).
+        self.roles: dict[tuple[str, str], str] = {}
+        #: (organization URN, person URN) → webhook URL of the app's event subscription.
+        self.subscriptions: dict[tuple[str, str], str] = {}
+
+    def reset(self) -> None:
+        super().reset()
+        with self._lock:
+            self._members.clear()
+            self.roles.clear()
+            self.subscriptions.clear()
+            self.retired_versions = set()
+
+    def add_member_token(self, token: str, *, person_urn: str, scopes: list[str], **kwargs: Any) -> None:
+        with self._lock:
+            self._members[token] = FakeLinkedInToken(person_urn, list(scopes), **kwargs)
+
+    def _route_more(self, call: RecordedCall, raw_path: str, body: bytes, token: str) -> Response | None:
+        path = raw_path.split("?", 1)[0]
+        if path == "/oauth/v2/introspectToken" and call.method == "POST":
+            return self._introspect(dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))
+        if not path.startswith(("/rest/organizationAcls", "/rest/eventSubscriptions/")):
+            return None
+        with self._lock:
+            member = self._members.get(token)
+        if member is None or not member.active:
+            return _error(401, "INVALID_ACCESS_TOKEN", "Invalid access token")
+        if "rw_organization_admin" not in member.scopes:
+            return _error(403, "ACCESS_DENIED", "Not enough permissions to access: rw_organization_admin")
+        if path == "/rest/organizationAcls" and call.method == "GET":
+            if call.query.get("q") != "roleAssignee":
+                return _error(400, "ILLEGAL_ARGUMENT", "q must be roleAssignee")
+            with self._lock:
+                elements = [
+                    {"roleAssignee": person, "state": "APPROVED", "role": role, "organization": org}
+                    for (person, org), role in self.roles.items()
+                    if person == member.person_urn and role == call.query.get("role", role)
+                ]
+            return JSONResponse({"elements": elements, "paging": {"count": 100, "start": 0}})
+        if call.method == "PUT":
+            match = _SUBSCRIPTION_KEY.fullmatch(path.removeprefix("/rest/eventSubscriptions/"))
+            if match is None:
+                return _error(400, "ILLEGAL_ARGUMENT", "Syntax exception in path variables")
+            app, user, org = (unquote(match[k]) for k in ("app", "user", "entity"))
+            payload = json.loads(body or b"{}")
+            if app != f"urn:li:developerApplication:{self.application_id}" or user != member.person_urn:
+                return _error(403, "ACCESS_DENIED", "The subscription must be for this app and member")
+            if match["event"] != "ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS":
+                return _error(400, "ILLEGAL_ARGUMENT", "Unknown event type")
+            with self._lock:
+                if self.roles.get((user, org)) != "ADMINISTRATOR":
+                    return _error(403, "ACCESS_DENIED", "Member is not an ADMINISTRATOR of the organization")
+                self.subscriptions[(org, user)] = str(payload.get("webhook"))
+            return Response(status_code=201)
+        return _error(405, "METHOD_NOT_ALLOWED", "Method not allowed")
+
+    def _introspect(self, form: dict[str, str]) -> Response:
+        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "Client authentication failed"},
+                status_code=401,
+            )
+        with self._lock:
+            member = self._members.get(form.get("token", ""))
+        if member is None or not member.active:
+            return JSONResponse({"active": False})
+        return JSONResponse(
+            {
+                "active": True,
+                "client_id": self.client_id,
+                "authorized_at": 1_760_000_000,
+                "created_at": 1_760_000_000,
+                "status": "active",
+                "expires_at": member.expires_at,
+                "scope": ",".join(member.scopes),
+                "auth_type": "3L",
+            }
+        )

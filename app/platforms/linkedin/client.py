@@ -49,6 +49,14 @@ _COMMENT_URN = re.compile(
 )
 _ORGANIZATION_URN = re.compile(r"urn:li:organization:[0-9]+")
 
+#: Error code of a retired ``LinkedIn-Version``: an operator alert, not a per-action failure.
+VERSION_RETIRED = "version_retired"
+VERSION_RETIRED_WAIT_S = 3600.0
+REASON_VERSION_RETIRED = (
+    "LinkedIn har slutat stödja API-versionen som Uppsikt använder (HTTP 426) – driften behöver sätta "
+    "UPPSIKT_LINKEDIN_API_VERSION till en aktuell version (ÅÅÅÅMM) och starta om; åtgärden väntar så länge."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class CommentUrn:
@@ -91,8 +99,10 @@ class LinkedInClient:
         api_version: str = "202607",
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        oauth_url: str = "https://www.linkedin.com",
     ) -> None:
         self.api_version = api_version
+        self.oauth_url = oauth_url.rstrip("/")
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout),
@@ -131,9 +141,23 @@ class LinkedInClient:
         )
         self._call("DELETE", path, access_token)
 
-    def reply(self, comment_urn: str, *, organization_urn: str, message: str, access_token: str) -> str:
-        """Reply to a comment as the organization; returns what LinkedIn sends in ``x-restli-id``."""
-        parsed = parse_comment_urn(comment_urn)
+    def reply(
+        self,
+        comment_urn: str,
+        *,
+        organization_urn: str,
+        message: str,
+        access_token: str,
+        parent_comment_urn: str | None = None,
+    ) -> str:
+        """Reply to a comment as the organization; returns what LinkedIn sends in ``x-restli-id``.
+
+        The reply is created *under the comment*: ``POST /rest/socialActions/{comment URN}/comments``
+        with ``object`` = the post and ``parentComment`` = the comment (shared/platforms.md §7.1).
+        LinkedIn threads two levels deep, so a reply to a reply (``parent_comment_urn`` given:
+        the comment's own parent) goes under the top-level comment.
+        """
+        parsed = parse_comment_urn(parent_comment_urn or comment_urn)
         actor = _check_organization(organization_urn)
         payload = {
             "actor": actor,
@@ -142,7 +166,7 @@ class LinkedInClient:
             "parentComment": parsed.urn,
         }
         response = self._call(
-            "POST", f"/rest/socialActions/{encode_urn(parsed.post_urn)}/comments", access_token, json=payload
+            "POST", f"/rest/socialActions/{encode_urn(parsed.urn)}/comments", access_token, json=payload
         )
         new_id = response.headers.get("x-restli-id")
         if not new_id:
@@ -159,6 +183,70 @@ class LinkedInClient:
                 "reply_id_missing",
             )
         return new_id
+
+    # --- connecting an organization and checking its token --------------------------------------
+
+    def administered_organizations(self, *, access_token: str) -> list[dict[str, Any]]:
+        """The organizations the token's member is an approved ADMINISTRATOR of.
+
+        ``GET /rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED`` →
+        ``{"elements": [{"organization", "role", "state", "roleAssignee"}]}``
+        (https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role).
+        """
+        response = self._call(
+            "GET",
+            "/rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED&count=100",
+            access_token,
+        )
+        body = _json(response)
+        elements = body.get("elements") if isinstance(body, dict) else None
+        if not isinstance(elements, list):
+            raise PlatformTransientError(REASON_UNEXPECTED, None, code="unexpected_response")
+        return [e for e in elements if isinstance(e, dict)]
+
+    def introspect_token(self, token: str, *, client_id: str, client_secret: str) -> dict[str, Any]:
+        """What LinkedIn knows of a token: ``active``, ``status``, ``expires_at``, ``scope``.
+
+        ``POST https://www.linkedin.com/oauth/v2/introspectToken`` with the app's client
+        credentials (https://learn.microsoft.com/en-us/linkedin/shared/authentication/token-introspection).
+        """
+        try:
+            response = self._http.post(
+                f"{self.oauth_url}/oauth/v2/introspectToken",
+                data={"client_id": client_id, "client_secret": client_secret, "token": token},
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+        except httpx.TimeoutException as exc:
+            raise PlatformTransientError(REASON_TIMEOUT, None, code="timeout") from exc
+        except httpx.TransportError as exc:
+            raise PlatformTransientError(REASON_CONNECTION, None, code="connection_error") from exc
+        body = _json(response)
+        if response.status_code != 200 or not isinstance(body, dict):
+            raise classify_linkedin_error(response.status_code, body, response.headers, token)
+        return body
+
+    def subscribe_organization(
+        self,
+        *,
+        application_id: str,
+        person_urn: str,
+        organization_urn: str,
+        webhook_url: str,
+        access_token: str,
+    ) -> None:
+        """Subscribe the app to the organization's social-action notifications for this member.
+
+        ``PUT /rest/eventSubscriptions/(developerApplication:…,user:…,entity:…,eventType:
+        ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS)`` with ``{"webhook": url}`` (shared/platforms.md
+        §4.1; the key's exact form needs a live check).
+        """
+        org = _check_organization(organization_urn)
+        key = (
+            f"(developerApplication:{encode_urn(f'urn:li:developerApplication:{application_id}')},"
+            f"user:{encode_urn(person_urn)},entity:{encode_urn(org)},"
+            "eventType:ORGANIZATION_SOCIAL_ACTION_NOTIFICATIONS)"
+        )
+        self._call("PUT", f"/rest/eventSubscriptions/{key}", access_token, json={"webhook": webhook_url})
 
     # --- transport ----------------------------------------------------------------------------
 
@@ -191,6 +279,12 @@ def classify_linkedin_error(
     if status == 429:
         return PlatformTransientError(
             reason_rate_limited(retry_after), retry_after, code="rate_limited", detail=detail
+        )
+    if status == 426:
+        # The LinkedIn-Version we send is retired (NONEXISTENT_VERSION, §7.6): no action can
+        # succeed until the operator sets a current one, so nothing is rejected meanwhile.
+        return PlatformTransientError(
+            REASON_VERSION_RETIRED, VERSION_RETIRED_WAIT_S, code=VERSION_RETIRED, detail=detail
         )
     if status >= 500:
         return PlatformTransientError(

@@ -15,10 +15,18 @@ the body carries no Graph error (a proxy's 502 page, a plain 429).
 The access token travels in the ``Authorization: Bearer`` header, never in the
 URL, so it cannot leak through logged URLs, and it is scrubbed from anything
 the platform echoes back before that text is kept on an error.
+
+Every call carries ``appsecret_proof`` (HMAC-SHA256 of the access token keyed
+by the app secret, hex) when the client knows the app secret: an app with
+"Require App Secret" on refuses calls without it, and with it a stolen token is
+useless without the secret too.
+https://developers.facebook.com/docs/graph-api/security#appsecret_proof
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from collections.abc import Mapping, Sequence
 from types import TracebackType
@@ -52,8 +60,25 @@ TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613, 80001, 80002})
 #: "Temporarily blocked for policy violations": it passes, but not within minutes.
 BLOCKED_CODE = 368
 BLOCKED_WAIT_S = 3600.0
-#: Code 100 with this subcode is "object does not exist / cannot be loaded".
+#: Code 100 with this subcode is "does not exist, cannot be loaded due to missing
+#: permissions, or does not support this operation" (shared/platforms.md §7.7): the
+#: comment may be gone, or the token may be the wrong one or lack a permission.
 GONE_SUBCODE = 33
+
+REASON_UNAVAILABLE = (
+    "Plattformen hittar inte kommentaren med kontots token (kod 100/33): den kan vara borttagen, "
+    "men det kan också bero på behörighet eller fel token – kör `uppsikt account check-tokens`."
+)
+REASON_APPSECRET_PROOF = (
+    "Meta godtog inte anropets appsecret_proof (kod 100) – driften behöver ange appens hemlighet "
+    "först i UPPSIKT_META_APP_SECRETS."
+)
+
+
+def appsecret_proof(access_token: str, app_secret: bytes) -> str:
+    """Meta's proof that the caller holds the app secret as well as the token."""
+    return hmac.new(app_secret, access_token.encode("utf-8"), hashlib.sha256).hexdigest()
+
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "facebook": ("id", "message", "from", "created_time", "parent", "is_hidden", "permalink_url"),
@@ -83,8 +108,10 @@ class MetaGraphClient:
         api_version: str = "v25.0",
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        app_secret: bytes | None = None,
     ) -> None:
         self.api_version = api_version
+        self.app_secret = app_secret or None
         self.last_usage: dict[str, Any] = {}
         self._http = httpx.Client(
             base_url=f"{base_url.rstrip('/')}/{api_version}/",
@@ -158,6 +185,70 @@ class MetaGraphClient:
             raise PlatformTransientError(REASON_UNEXPECTED, None, code="unexpected_response")
         return body
 
+    def can_read(self, object_id: str, *, access_token: str) -> bool:
+        """Whether ``access_token`` can read the object (a Page, an Instagram account).
+
+        After a 100/33 on a comment this tells "the comment is gone" (the account is
+        readable with the token) from "the token is wrong or lacks a permission".
+        Throttling and outages still raise: they say nothing either way.
+        """
+        try:
+            self._call("GET", _path(object_id), access_token, params={"fields": "id"})
+        except PlatformPermanentError:
+            return False
+        return True
+
+    def get_object(self, object_id: str, *, access_token: str, fields: Sequence[str]) -> dict[str, Any]:
+        """``GET /{object-id}?fields=…`` (``object_id`` may be ``me``)."""
+        body = self._call("GET", _path(object_id), access_token, params={"fields": ",".join(fields)})
+        if not isinstance(body, dict):
+            raise PlatformTransientError(REASON_UNEXPECTED, None, code="unexpected_response")
+        return body
+
+    def managed_pages(self, *, access_token: str) -> list[dict[str, Any]]:
+        """The Pages a user or system-user token manages, each with its Page token and tasks.
+
+        ``GET /me/accounts`` (https://developers.facebook.com/docs/pages-api/getting-started,
+        "Get a list of Pages"); the first 100 are enough for a municipality's login.
+        """
+        body = self._call(
+            "GET",
+            "me/accounts",
+            access_token,
+            params={"fields": "id,name,access_token,tasks", "limit": "100"},
+        )
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise PlatformTransientError(REASON_UNEXPECTED, None, code="unexpected_response")
+        return [page for page in data if isinstance(page, dict)]
+
+    def subscribe_app(self, object_id: str, *, fields: Sequence[str], access_token: str) -> None:
+        """Install the app on a Page (or Instagram account) for these webhook fields.
+
+        ``POST /{page-id}/subscribed_apps?subscribed_fields=feed``
+        (https://developers.facebook.com/docs/pages-api/webhooks-for-pages).
+        """
+        body = self._call(
+            "POST",
+            f"{_path(object_id)}/subscribed_apps",
+            access_token,
+            data={"subscribed_fields": ",".join(fields)},
+        )
+        _require_success(body)
+
+    def debug_token(self, input_token: str, *, app_token: str) -> dict[str, Any]:
+        """What Meta knows of a token: valid, expiry, scopes (``GET /debug_token``).
+
+        https://developers.facebook.com/docs/graph-api/reference/debug_token — the
+        token to inspect is a query parameter by Meta's design; the call itself is
+        made with the app token (``{app-id}|{app-secret}``).
+        """
+        body = self._call("GET", "debug_token", app_token, params={"input_token": input_token})
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict):
+            raise PlatformTransientError(REASON_UNEXPECTED, None, code="unexpected_response")
+        return data
+
     # --- transport ----------------------------------------------------------------------------
 
     def _call(
@@ -169,12 +260,15 @@ class MetaGraphClient:
         data: Mapping[str, str] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Any:
+        query = dict(params or {})
+        if self.app_secret:
+            query["appsecret_proof"] = appsecret_proof(access_token, self.app_secret)
         try:
             response = self._http.request(
                 method,
                 path,
                 data=data,
-                params=params,
+                params=query or None,
                 headers={"Authorization": f"Bearer {access_token}"},
             )
         except httpx.TimeoutException as exc:
@@ -228,8 +322,11 @@ def classify_graph_error(
         return PlatformPermanentError(reason_token(code_text), "token_invalid", detail=detail)
     if code == 10 or (code is not None and 200 <= code <= 299):
         return PlatformPermanentError(reason_permission(code_text), "permission_denied", detail=detail)
+    if code == 100 and "appsecret_proof" in message.lower():
+        return PlatformPermanentError(REASON_APPSECRET_PROOF, "appsecret_proof", detail=detail)
     if code == 100 and (subcode == GONE_SUBCODE or "does not exist" in message.lower()):
-        return PlatformPermanentError(REASON_GONE, "comment_gone", detail=detail)
+        # Not proof that the comment is gone (§7.7); the outbox worker checks the account.
+        return PlatformPermanentError(REASON_UNAVAILABLE, "object_unavailable", detail=detail)
     if code is not None:
         if status >= 500:
             return PlatformTransientError(

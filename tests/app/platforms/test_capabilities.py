@@ -54,3 +54,32 @@ def test_the_registry_covers_every_action_and_says_no_for_web() -> None:
     assert web.cannot(["register", "forward", "police_review", "none"]) == []
     assert CAPABILITIES["linkedin"].cannot(["hide", "remove", "answer"]) == ["hide"]
     assert capabilities("myspace").cannot(["hide", "register"]) == ["hide"]
+
+
+@pytest.mark.parametrize("preset", available_presets())
+def test_live_comments_are_recommended_no_platform_action(preset: str) -> None:
+    """Instagram refuses hide, delete and reply on a live broadcast's comments (§3.3, §7.8)."""
+    from datetime import UTC, datetime
+
+    from app.platforms.capabilities import comment_capabilities, is_live_comment
+
+    live = {"field": "live_comments", "media": {"id": "1", "media_product_type": "LIVE"}}
+    assert is_live_comment(live) and is_live_comment({"media": {"media_product_type": "live"}})
+    assert not is_live_comment({"field": "comments", "media": {"media_product_type": "FEED"}})
+    caps = comment_capabilities("instagram", live)
+    assert caps.cannot(["hide", "unhide", "remove", "answer", "refer", "notify_author"]) == [
+        "hide",
+        "unhide",
+        "remove",
+        "answer",
+        "refer",
+        "notify_author",
+    ]
+    assert caps.cannot(["register", "forward", "police_review", "none"]) == []
+    policy = load_preset(preset)
+    for findings in _findings_for_every_rule(preset):
+        rec = recommend(
+            policy, findings, platform="instagram", received_at=datetime(2026, 3, 2, 9, tzinfo=UTC), live=True
+        )
+        assert caps.cannot(rec.actions) == [], (preset, rec.actions)
+        assert caps.cannot(rec.auto_actions) == [], (preset, rec.auto_actions)

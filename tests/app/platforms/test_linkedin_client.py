@@ -111,10 +111,47 @@ def test_reply_posts_the_documented_body_and_returns_the_restli_id(
 
     (call,) = fake.calls
     assert call.method == "POST"
-    assert call.raw_path == "/rest/socialActions/urn%3Ali%3Aactivity%3A7312345678901234567/comments"
+    # Created under the comment (§7.1): the comment URN is the path's object, percent-encoded.
+    assert call.raw_path == (
+        "/rest/socialActions/urn%3Ali%3Acomment%3A%28urn%3Ali%3Aactivity%3A7312345678901234567"
+        "%2C7312345678909999999%29/comments"
+    )
     stored = fake.comment(new_id)
     assert (stored.text, stored.parent_urn, stored.actor, stored.post_urn) == (message, COMMENT, ORG, POST)
     assert call.headers["content-type"] == "application/json"
+
+
+def test_a_reply_to_a_reply_goes_under_the_top_level_comment(
+    fake: FakeLinkedInAPI, client: LinkedInClient
+) -> None:
+    first = client.reply(COMMENT, organization_urn=ORG, message="Tack!", access_token=TOKEN)
+
+    # Straight under the reply LinkedIn refuses (two levels deep) ...
+    with pytest.raises(PlatformPermanentError):
+        client.reply(first, organization_urn=ORG, message="Och igen", access_token=TOKEN)
+    # ... so a reply to a reply names the top-level comment as its parent.
+    second = client.reply(
+        first, organization_urn=ORG, message="Och igen", access_token=TOKEN, parent_comment_urn=COMMENT
+    )
+    assert fake.comment(second).parent_urn == COMMENT
+
+
+def test_a_retired_linkedin_version_is_an_operator_alert_not_a_rejection(
+    fake: FakeLinkedInAPI, fake_server: tuple[FakeLinkedInAPI, str]
+) -> None:
+    fake.retired_versions = {"202401"}
+    try:
+        with (
+            LinkedInClient(base_url=fake_server[1], api_version="202401", timeout=CLIENT_TIMEOUT) as c,
+            pytest.raises(PlatformTransientError) as info,
+        ):
+            c.delete_comment(COMMENT, organization_urn=ORG, access_token=TOKEN)
+    finally:
+        fake.retired_versions = set()
+    assert info.value.code == "version_retired"
+    assert "UPPSIKT_LINKEDIN_API_VERSION" in info.value.reason
+    assert info.value.retry_after == 3600.0
+    assert fake.comment(COMMENT).deleted is False
 
 
 def test_version_header_follows_the_constructor(

@@ -96,8 +96,10 @@ def test_delete_then_delete_again_is_gone(fake: FakeGraphAPI, client: MetaGraphC
 
     with pytest.raises(PlatformPermanentError) as info:
         client.delete_comment(FB_ID, access_token=TOKEN)
-    assert info.value.code == "comment_gone"
-    assert info.value.reason == "Kommentaren finns inte längre på plattformen."
+    # 100/33 also means "missing permissions": never told to editors as proof that it is gone.
+    assert info.value.code == "object_unavailable"
+    assert "kan också bero på behörighet eller fel token" in info.value.reason
+    assert "finns inte längre" not in info.value.reason
 
 
 @pytest.mark.parametrize(
@@ -215,7 +217,7 @@ def test_gone_fault_is_permanent(fake: FakeGraphAPI, client: MetaGraphClient) ->
     with pytest.raises(PlatformPermanentError) as info:
         client.hide_comment(IG_ID, platform="instagram", hidden=True, access_token=TOKEN)
 
-    assert info.value.code == "comment_gone"
+    assert info.value.code == "object_unavailable"
 
 
 @pytest.mark.parametrize("code", [10, 200, 299])
@@ -229,10 +231,10 @@ def test_permission_codes_are_permanent(fake: FakeGraphAPI, client: MetaGraphCli
     assert f"kod {code}" in info.value.reason
 
 
-def test_unknown_comment_is_gone(fake: FakeGraphAPI, client: MetaGraphClient) -> None:
+def test_unknown_comment_is_unavailable_not_gone(fake: FakeGraphAPI, client: MetaGraphClient) -> None:
     with pytest.raises(PlatformPermanentError) as info:
         client.get_comment("1122334455_999", platform="facebook", access_token=TOKEN)
-    assert info.value.code == "comment_gone"
+    assert info.value.code == "object_unavailable"
 
 
 def test_connection_refused_is_transient() -> None:

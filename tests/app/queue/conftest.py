@@ -18,7 +18,7 @@ from app.main import create_app
 from app.models import Account, Tenant
 from app.settings import Settings
 from app.worker.inbox import InboxWorker
-from tests.conftest import make_settings
+from tests.conftest import META_SECRET, make_settings
 from tests.factories import (
     auth,
     create_account,
@@ -29,7 +29,7 @@ from tests.factories import (
     page_delivery,
     sign_meta,
 )
-from tests.fakes.graph_api import FakeGraphAPI
+from tests.fakes.graph_api import FakeGraphAccounts, FakeGraphAPI
 from tests.fakes.linkedin_api import FakeLinkedInAPI
 from tests.fakes.server import serve
 
@@ -40,7 +40,7 @@ TOKEN = "EAAG-fake-page-token"  # the fake Graph API's valid token
 
 @pytest.fixture(scope="module")
 def graph() -> Iterator[tuple[FakeGraphAPI, str]]:
-    fake = FakeGraphAPI(timeout_delay=1.0, retry_after=1, throttle_minutes=0)
+    fake = FakeGraphAccounts(timeout_delay=1.0, retry_after=1, throttle_minutes=0)
     with serve(fake.app) as url:
         yield fake, url
 
@@ -104,6 +104,10 @@ def build_world(
     fake, url = graph
     fake.reset()
     fake.add_comment(POST, "facebook", "Inlägg: vinterväghållningen i kommunen")
+    # The app has "Require App Secret" on: the worker must prove the first Meta secret.
+    fake.require_appsecret_proof = META_SECRET
+    if isinstance(fake, FakeGraphAccounts):  # the Page itself, readable with its token
+        fake.add_page(PAGE, "Kommunen", page_token=TOKEN, managers=[])
     settings = make_settings(
         database_url,
         meta_graph_url=url,

@@ -101,7 +101,7 @@ def _fresh(database_url: str, tmp_path: Path, sqlite_template: Path | None) -> s
 def test_fast_path_answers_every_request_exactly_as_the_routed_endpoints(
     settings: Settings, database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    fast = settings.model_copy(update={"max_body_bytes": LIMIT, "webhook_fast_path": True})
+    fast = settings.model_copy(update={"webhook_max_body_bytes": LIMIT, "webhook_fast_path": True})
     fast_answers, fast_stored = _answers(fast)
 
     template = request.getfixturevalue("sqlite_template") if database_url.startswith("sqlite") else None

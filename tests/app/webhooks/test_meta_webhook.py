@@ -8,8 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.main import create_app
 from app.models import WebhookDelivery
-from tests.conftest import META_SECRET, OLD_META_SECRET, VERIFY_TOKEN
+from tests.conftest import META_SECRET, OLD_META_SECRET, VERIFY_TOKEN, make_settings
 from tests.factories import feed_change, meta_json, page_delivery, sign_meta
 
 
@@ -123,19 +124,22 @@ def test_duplicate_delivery_is_stored_once(client: TestClient, session: Session)
     assert stored_count(session) == 1
 
 
-def test_oversized_body_gets_413_and_is_not_stored(client: TestClient, session: Session) -> None:
-    body = b'{"object":"page","entry":[],"pad":"' + b"x" * (1024 * 1024) + b'"}'
-    r = client.post("/webhooks/meta", content=body, headers=sign_meta(body))
-    assert r.status_code == 413
-    assert r.json()["error"] == "PayloadTooLarge"
+def test_oversized_body_gets_413_and_is_not_stored(database_url: str) -> None:
+    # The webhooks' own limit (UPPSIKT_WEBHOOK_MAX_BODY_BYTES), set low here to keep the test small.
+    app = create_app(make_settings(database_url, webhook_max_body_bytes=1024 * 1024))
+    with TestClient(app) as client, app.state.session_factory() as session:
+        body = b'{"object":"page","entry":[],"pad":"' + b"x" * (1024 * 1024) + b'"}'
+        r = client.post("/webhooks/meta", content=body, headers=sign_meta(body))
+        assert r.status_code == 413
+        assert r.json()["error"] == "PayloadTooLarge"
 
-    def chunks():  # no Content-Length: the limit applies while streaming
-        for _ in range(20):
-            yield b"x" * (64 * 1024)
+        def chunks():  # no Content-Length: the limit applies while streaming
+            for _ in range(20):
+                yield b"x" * (64 * 1024)
 
-    r = client.post("/webhooks/meta", content=chunks(), headers={"X-Hub-Signature-256": "sha256=00"})
-    assert r.status_code == 413
-    assert stored_count(session) == 0
+        r = client.post("/webhooks/meta", content=chunks(), headers={"X-Hub-Signature-256": "sha256=00"})
+        assert r.status_code == 413
+        assert stored_count(session) == 0
 
 
 def test_signed_non_json_is_kept_and_acknowledged(client: TestClient, session: Session) -> None:

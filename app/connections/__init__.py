@@ -1,0 +1,1 @@
+"""Connecting accounts to their platforms and keeping their tokens healthy."""
