@@ -197,6 +197,7 @@ class Figures:
     labels_right: int
     labels_total: int
     per_label_category: dict[str, tuple[int, int]] = field(default_factory=dict)
+    test_comments: int = 0
 
     @property
     def test_micro_f1(self) -> float:
@@ -240,7 +241,7 @@ def figures(pipeline: Pipeline, tests: Sequence[dict[str, Any]], held: Sequence[
         right += ok
         r, t = per.get(label.category, (0, 0))
         per[label.category] = (r + ok, t + 1)
-    return Figures(scores, right, len(held), per)
+    return Figures(scores, right, len(held), per, len(tests))
 
 
 @dataclass(frozen=True, slots=True)

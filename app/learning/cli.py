@@ -25,7 +25,7 @@ def report_lines(candidate: Any) -> list[str]:
         f"Tenant {candidate.tenant}: modell {candidate.version}, tränad på korpusen och "
         f"{candidate.trained_on} etiketter ({candidate.held_back} undanhållna för mätning), "
         f"jämförd med {candidate.previous}.",
-        f"Testdelen ({sum(s.support for s in before.test.values())} etiketter), F1 före → efter:",
+        f"Testdelen ({before.test_comments} kommentarer), F1 per kategori före → efter:",
     ]
     for category, old in before.test.items():
         new = after.test[category]
