@@ -30,6 +30,8 @@ from app.platforms.capabilities import capabilities, missing_sv
 from app.platforms.errors import PlatformPermanentError, PlatformTransientError, compute_backoff
 from app.platforms.linkedin.client import LinkedInClient
 from app.platforms.meta.client import MetaGraphClient
+from app.platforms.youtube.client import YouTubeClient
+from app.reconcile.quota import DailyQuota
 from app.settings import Settings
 from app.unit_of_work import UnitOfWork
 
@@ -84,12 +86,19 @@ class ActionWorker:
             api_version=settings.linkedin_api_version,
             timeout=settings.platform_timeout_s,
         )
+        #: Every YouTube call spends from the project's daily quota first (``app.reconcile.quota``).
+        self.youtube = YouTubeClient(
+            base_url=settings.youtube_api_url,
+            timeout=settings.platform_timeout_s,
+            spend=DailyQuota(session_factory, platform="youtube", limit=settings.youtube_daily_quota).spend,
+        )
 
         self._wake = threading.Event()
 
     def close(self) -> None:
         self.meta.close()
         self.linkedin.close()
+        self.youtube.close()
 
     def wake(self) -> None:
         self._wake.set()
@@ -197,6 +206,8 @@ class ActionWorker:
                 message=job.message or "",
                 access_token=job.token,
             )
+        if job.platform == "youtube":
+            return self._call_youtube(job, job.token)
         platform: Literal["facebook", "instagram"] = "facebook" if job.platform == "facebook" else "instagram"
         if job.kind in ("hide", "unhide"):
             self.meta.hide_comment(
@@ -209,6 +220,17 @@ class ActionWorker:
         return self.meta.reply(
             job.target, platform=platform, message=job.message or "", access_token=job.token
         )
+
+    def _call_youtube(self, job: Job, token: str) -> str | None:
+        """Hide is "held for review" (unhide publishes again), delete is ``comments.delete``."""
+        if job.kind in ("hide", "unhide"):
+            status = "heldForReview" if job.kind == "hide" else "published"
+            self.youtube.set_moderation_status(job.target, status=status, access_token=token)
+            return None
+        if job.kind == "delete":
+            self.youtube.delete_comment(job.target, access_token=token)
+            return None
+        return self.youtube.reply(job.target, message=job.message or "", access_token=token)
 
     def _run(self, job: Job) -> None:
         outcome: tuple[str, object]

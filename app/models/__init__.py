@@ -5,6 +5,7 @@ from app.models.comments import Assessment, Comment, CommentEvent, CommentVersio
 from app.models.inbox import WebhookDelivery
 from app.models.modlog import LogChainHead, ModerationLogEntry
 from app.models.queue import Decision, EvidenceSnapshot, PlatformAction, QueueItem, Registration
+from app.models.reconcile import ApiQuotaUsage, ReconcileState
 from app.models.tenants import MEMBER_ROLES, PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant
 from app.models.web import LoginLink, WebSession
 
@@ -15,6 +16,7 @@ __all__ = [
     "Account",
     "AccountMember",
     "ApiKey",
+    "ApiQuotaUsage",
     "Assessment",
     "Base",
     "Comment",
@@ -27,6 +29,7 @@ __all__ = [
     "ModerationLogEntry",
     "PlatformAction",
     "QueueItem",
+    "ReconcileState",
     "Registration",
     "Tenant",
     "UTCDateTime",
