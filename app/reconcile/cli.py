@@ -32,7 +32,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
             if tenant is None:
                 raise NotFound(f"Det finns ingen tenant som heter {args.tenant} (se uppsikt tenant create).")
             accounts = [
-                a
+                a.id
                 for a in repository.accounts_of_tenant(session, tenant.id, POLLED_PLATFORMS)
                 if args.account is None or args.account in (str(a.id), a.external_id)
             ]
@@ -48,7 +48,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         try:
             summaries = [
                 reconcile_account(
-                    factory, settings, clients, account_id=a.id, since=since, actor="cli:reconcile"
+                    factory, settings, clients, account_id=a, since=since, actor="cli:reconcile"
                 )
                 for a in accounts
             ]
