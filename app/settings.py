@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     #: Uppsikt stops calling before it would spend more.
     youtube_daily_quota: int = Field(default=10_000, ge=0)
 
+    #: Evidence keeps the images a comment carries (photo, GIF, video thumbnail) up to this
+    #: size each; 0 turns downloading off (the links are still kept).
+    media_max_bytes: int = Field(default=5 * 1024 * 1024, ge=0)
+
     # --- Authentication, rate limits and hostile input (app.auth, app.oidc, app.ratelimit) ---
     #: OIDC bearer tokens from the municipality's identity provider; off unless issuer,
     #: audience and one of the JWKS URL / file are set.

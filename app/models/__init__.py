@@ -3,6 +3,7 @@
 from app.models.base import Base, UTCDateTime, utcnow
 from app.models.comments import Assessment, Comment, CommentEvent, CommentVersion
 from app.models.inbox import WebhookDelivery
+from app.models.media import CommentMedia, MediaBlob
 from app.models.modlog import LogChainHead, ModerationLogEntry
 from app.models.queue import Decision, EvidenceSnapshot, PlatformAction, QueueItem, Registration
 from app.models.reconcile import ApiQuotaUsage, ReconcileState
@@ -21,11 +22,13 @@ __all__ = [
     "Base",
     "Comment",
     "CommentEvent",
+    "CommentMedia",
     "CommentVersion",
     "Decision",
     "EvidenceSnapshot",
     "LogChainHead",
     "LoginLink",
+    "MediaBlob",
     "ModerationLogEntry",
     "PlatformAction",
     "QueueItem",

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import pipeline
 from app.db import begin_write
+from app.evidence.media import FetchedMedia
 from app.logging import get_logger
 from app.models import WebhookDelivery, utcnow
 from app.operations.metrics import Metrics
@@ -72,7 +73,9 @@ class InboxWorker:
         try:
             begin_write(session)
             rows = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
-            return self._process(session, rows, self.classify)
+            # PostgreSQL has no single write lock: downloading here holds only these rows' locks.
+            media = self._prefetch(pipeline.media_urls(rows, self.adapters))
+            return self._process(session, rows, self.classify, media)
         except DBAPIError as exc:
             self._rolled_back(session, exc)
             return 0
@@ -90,7 +93,10 @@ class InboxWorker:
             due = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
             ids = [row.id for row in due]
             classify = pipeline.preclassify(due, adapters=self.adapters, classify=self.classify)
+            urls = pipeline.media_urls(due, self.adapters)
             session.rollback()
+        # Images are downloaded here, with no transaction open (measured: tests/app/evidence/test_media.py).
+        media = self._prefetch(urls)
         step = self.settings.worker_sqlite_write_batch
         handled = 0
         for start in range(0, len(ids), step):
@@ -98,7 +104,7 @@ class InboxWorker:
             try:
                 begin_write(session)
                 rows = repository.claim_ids(session, ids[start : start + step])
-                handled += self._process(session, rows, classify)
+                handled += self._process(session, rows, classify, media)
             except DBAPIError as exc:
                 self._rolled_back(session, exc)
                 return handled
@@ -109,6 +115,12 @@ class InboxWorker:
                 time.sleep(SQLITE_WRITE_GAP_S)
         return handled
 
+    def _prefetch(self, urls: list[str]) -> dict[str, FetchedMedia]:
+        """The images evidence keeps (``pipeline.prefetch_media``)."""
+        return pipeline.prefetch_media(
+            urls, max_bytes=self.settings.media_max_bytes, timeout=self.settings.platform_timeout_s
+        )
+
     def _rolled_back(self, session: Session, exc: DBAPIError) -> None:
         # A lost connection or a deadlock: nothing of the batch is kept, every
         # row is due again; the next round retries it.
@@ -118,7 +130,11 @@ class InboxWorker:
         )
 
     def _process(
-        self, session: Session, rows: Sequence[WebhookDelivery], classify: pipeline.Classify | None
+        self,
+        session: Session,
+        rows: Sequence[WebhookDelivery],
+        classify: pipeline.Classify | None,
+        media: dict[str, FetchedMedia] | None = None,
     ) -> int:
         """Run claimed rows through the pipeline and commit; a failed batch is run again
         one delivery at a time."""
@@ -127,7 +143,7 @@ class InboxWorker:
             return 0
         started = time.perf_counter()
         try:
-            outcome = self._run(session, rows, classify)
+            outcome = self._run(session, rows, classify, media)
             session.commit()
         except Exception as exc:
             session.rollback()
@@ -136,19 +152,27 @@ class InboxWorker:
             if len(rows) == 1:
                 self._record_failure(rows[0].id, exc)
                 return 1
-            return self._one_by_one([row.id for row in rows], classify)
+            return self._one_by_one([row.id for row in rows], classify, media)
         self._observe(rows, outcome, started)
         return len(rows)
 
     def _run(
-        self, session: Session, rows: Sequence[WebhookDelivery], classify: pipeline.Classify | None
+        self,
+        session: Session,
+        rows: Sequence[WebhookDelivery],
+        classify: pipeline.Classify | None,
+        media: dict[str, FetchedMedia] | None = None,
     ) -> pipeline.Outcome:
-        outcome = pipeline.process(session, rows, adapters=self.adapters, classify=classify, actor=self.name)
+        outcome = pipeline.process(
+            session, rows, adapters=self.adapters, classify=classify, actor=self.name, media=media
+        )
         for failed in outcome.failed:
             self._fail(failed.row, failed.error or "", permanent=True)
         return outcome
 
-    def _one_by_one(self, row_ids: list[int], classify: pipeline.Classify | None) -> int:
+    def _one_by_one(
+        self, row_ids: list[int], classify: pipeline.Classify | None, media: dict[str, FetchedMedia] | None
+    ) -> int:
         """After a failed batch: each delivery in a transaction of its own, so
         only the one that fails is rescheduled."""
         handled = 0
@@ -161,7 +185,7 @@ class InboxWorker:
                     continue  # another worker took it meanwhile, or it is done
                 started = time.perf_counter()
                 try:
-                    outcome = self._run(session, rows, classify)
+                    outcome = self._run(session, rows, classify, media)
                     session.commit()
                     self._observe(rows, outcome, started)
                 except Exception as exc:
