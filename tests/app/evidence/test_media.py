@@ -8,6 +8,7 @@ import hashlib
 import io
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,6 +89,7 @@ def _world(database_url: str, **overrides: Any) -> Iterator[dict[str, Any]]:
             "session": session,
             "worker": InboxWorker(app.state.session_factory, settings, classify=default_classifier()),
             "editor": create_key(session, tenant=tenant, role="editor", subject="red@kommun.example"),
+            "registrar": create_key(session, tenant=tenant, role="registrar"),
         }
 
 
@@ -139,6 +141,27 @@ def test_a_photo_is_kept_by_sha256_named_in_the_snapshot_and_shown_in_the_pdf(
         )
         big_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(big.content)).pages)
         assert "större än gränsen" in big_text
+
+        # The registration package carries the image itself, named by its SHA-256 (and in SHA256SUMS).
+        client, comment_id = world["client"], by_comment["900_1"]["comment_id"]
+        [item] = [
+            i
+            for i in client.get("/v1/queue", headers=auth(world["editor"])).json()["items"]
+            if i["comment_id"] == comment_id
+        ]
+        decided = client.post(
+            f"/v1/queue/{item['id']}/decision",
+            headers=auth(world["editor"]),
+            json={"actions": ["register"], "reason": "Personnummer ska diarieföras."},
+        )
+        assert decided.status_code == 200, decided.text
+        [registration] = client.get("/v1/registrations", headers=auth(world["registrar"])).json()["items"]
+        package = client.get(registration["package_url"], headers=auth(world["registrar"]))
+        with zipfile.ZipFile(io.BytesIO(package.content)) as archive:
+            names = set(archive.namelist())
+            image = f"evidence/{by_comment['900_1']['id']}/{sha}.png"
+            assert image in names and archive.read(image) == fake.photo
+            assert f"{sha}  {image}" in archive.read("SHA256SUMS").decode()
 
 
 def test_downloading_holds_no_write_lock(database_url: str, cdn: tuple[FakeCDN, str]) -> None:
