@@ -522,6 +522,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.web.cli",
     "app.learning.cli",
     "app.connections.cli",
+    "app.reconcile.cli",
 )
 
 

@@ -25,7 +25,7 @@ one bad row cannot hold up the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from app.actions import repository as actions_repository
 from app.actions import service as actions
 from app.comments.service import EventToApply, apply_events
+from app.evidence.media import FETCHED_PLATFORMS, MAX_PER_COMMENT, FetchedMedia, MediaFetcher
 from app.evidence.service import SnapshotRequest, take_snapshots
 from app.models import (
     Account,
@@ -352,8 +353,15 @@ def needs_person(recommendation: Recommendation) -> bool:
     return recommendation.flagged or "answer" in recommendation.actions
 
 
-def snapshot(session: Session, recommended: Sequence[Recommended], *, actor: str) -> list[Evidenced]:
-    """Evidence first: every comment that goes to a person is saved as it is now."""
+def snapshot(
+    session: Session,
+    recommended: Sequence[Recommended],
+    *,
+    actor: str,
+    media: Mapping[str, FetchedMedia] | None = None,
+) -> list[Evidenced]:
+    """Evidence first: every comment that goes to a person is saved as it is now, with the
+    images it carries (downloaded before the transaction: ``prefetch_media``)."""
     taken = take_snapshots(
         session,
         [
@@ -366,6 +374,7 @@ def snapshot(session: Session, recommended: Sequence[Recommended], *, actor: str
             for r in recommended
         ],
         actor=actor,
+        media=media,
     )
     return [Evidenced(r, t.id) for r, t in zip(recommended, taken, strict=True)]
 
@@ -512,6 +521,27 @@ def preclassify(
     return answer
 
 
+def media_urls(rows: Iterable[WebhookDelivery], adapters: dict[str, PlatformAdapter]) -> list[str]:
+    """The image links the deliveries' platform comments carry (pure: parsing only)."""
+    urls: dict[str, None] = {}
+    for p in parse(rows, adapters):
+        for event in p.events:
+            if event.platform in FETCHED_PLATFORMS:
+                urls.update(dict.fromkeys(event.media_urls[:MAX_PER_COMMENT]))
+    return list(urls)
+
+
+def prefetch_media(urls: Sequence[str], *, max_bytes: int, timeout: float) -> dict[str, FetchedMedia]:
+    """Download the images before the write transaction (a CDN may take seconds; on SQLite
+    every webhook acknowledgement waits for the write lock).  The snapshot stage keeps
+    those of comments that get evidence; the rest are dropped with this batch.
+    ``max_bytes`` 0: nothing is downloaded."""
+    if not urls or max_bytes <= 0:
+        return {}
+    with MediaFetcher(max_bytes=max_bytes, timeout=timeout) as fetcher:
+        return {url: fetcher.fetch(url) for url in urls}
+
+
 # -- the whole chain ------------------------------------------------------------------------
 
 
@@ -522,6 +552,7 @@ def process(
     adapters: dict[str, PlatformAdapter],
     classify: Classify | None,
     actor: str,
+    media: Mapping[str, FetchedMedia] | None = None,
 ) -> Outcome:
     """Run a batch of claimed deliveries through every stage, in order."""
     lookups = Lookups()
@@ -532,7 +563,7 @@ def process(
     to_assess = set_aside(session, routed, new_texts, actor=actor)
     assessed = assess(session, to_assess, classify, actor=actor)
     recommended = recommend(session, assessed, lookups)
-    evidenced = snapshot(session, recommended, actor=actor)
+    evidenced = snapshot(session, recommended, actor=actor, media=media)
     queued = enqueue(session, evidenced, actor=actor)
     act(session, queued, actor=actor)
     return Outcome(

@@ -103,6 +103,23 @@ class Settings(BaseSettings):
     #: How often the worker runs culling (gallring); 0 turns the schedule off.
     retention_interval_s: float = Field(default=3600.0, ge=0)
 
+    # --- Reconciliation and polled platforms (app.reconcile) ---
+    #: How often the worker lists each account's recent comments through the platform API
+    #: and feeds what webhooks missed into the inbox; 0 turns the schedule off.
+    reconcile_interval_s: float = Field(default=900.0, ge=0)
+    #: A run reads posts (videos) from this many days back, newest first ...
+    reconcile_lookback_days: float = Field(default=14.0, gt=0)
+    #: ... but at most this many per account.
+    reconcile_max_posts: int = Field(default=50, gt=0)
+    youtube_api_url: str = "https://www.googleapis.com/youtube/v3"
+    #: YouTube Data API units per day for the whole Google Cloud project (10,000 by default);
+    #: Uppsikt stops calling before it would spend more.
+    youtube_daily_quota: int = Field(default=10_000, ge=0)
+
+    #: Evidence keeps the images a comment carries (photo, GIF, video thumbnail) up to this
+    #: size each; 0 turns downloading off (the links are still kept).
+    media_max_bytes: int = Field(default=5 * 1024 * 1024, ge=0)
+
     # --- Authentication, rate limits and hostile input (app.auth, app.oidc, app.ratelimit) ---
     #: OIDC bearer tokens from the municipality's identity provider; off unless issuer,
     #: audience and one of the JWKS URL / file are set.

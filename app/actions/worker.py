@@ -37,6 +37,8 @@ from app.platforms.capabilities import capabilities, is_live_comment, missing_sv
 from app.platforms.errors import REASON_GONE, PlatformPermanentError, PlatformTransientError, compute_backoff
 from app.platforms.linkedin.client import VERSION_RETIRED, LinkedInClient
 from app.platforms.meta.client import MetaGraphClient
+from app.platforms.youtube.client import YouTubeClient
+from app.reconcile.quota import DailyQuota
 from app.settings import Settings
 from app.unit_of_work import UnitOfWork
 
@@ -104,6 +106,12 @@ class ActionWorker:
             api_version=settings.linkedin_api_version,
             timeout=settings.platform_timeout_s,
         )
+        #: Every YouTube call spends from the project's daily quota first (``app.reconcile.quota``).
+        self.youtube = YouTubeClient(
+            base_url=settings.youtube_api_url,
+            timeout=settings.platform_timeout_s,
+            spend=DailyQuota(session_factory, platform="youtube", limit=settings.youtube_daily_quota).spend,
+        )
 
         self._wake = threading.Event()
 
@@ -128,6 +136,7 @@ class ActionWorker:
         for client in self._meta_by_base.values():
             client.close()
         self.linkedin.close()
+        self.youtube.close()
 
     def wake(self) -> None:
         self._wake.set()
@@ -261,6 +270,8 @@ class ActionWorker:
                 access_token=job.token,
                 parent_comment_urn=job.parent,
             )
+        if job.platform == "youtube":
+            return self._call_youtube(job, job.token)
         meta = self.meta_for(job.api_base)
         try:
             return self._call_meta(meta, job, job.token)
@@ -291,6 +302,17 @@ class ActionWorker:
         if readable:
             return PlatformPermanentError(REASON_GONE, "comment_gone", detail=exc.detail)
         return PlatformPermanentError(REASON_WRONG_ACCOUNT, "token_wrong_account", detail=exc.detail)
+
+    def _call_youtube(self, job: Job, token: str) -> str | None:
+        """Hide is "held for review" (unhide publishes again), delete is ``comments.delete``."""
+        if job.kind in ("hide", "unhide"):
+            status = "heldForReview" if job.kind == "hide" else "published"
+            self.youtube.set_moderation_status(job.target, status=status, access_token=token)
+            return None
+        if job.kind == "delete":
+            self.youtube.delete_comment(job.target, access_token=token)
+            return None
+        return self.youtube.reply(job.target, message=job.message or "", access_token=token)
 
     def _run(self, job: Job) -> datetime | None:
         """Call the platform and record the outcome; returns until when the account is paused."""

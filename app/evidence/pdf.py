@@ -30,6 +30,7 @@ stroked ("faux bold") rendering of the regular weight instead.
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 import json
 import re
@@ -664,6 +665,8 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
             )
             w.quoted_text(_str(version.get("text")), MAX_OTHER_CHARS)
 
+    _images(pdf, w, [_mapping(m) for m in doc.get("images") or [] if isinstance(m, Mapping)])
+
     # Assessment -----------------------------------------------------------------------------------
     w.heading("Bedömning")
     if not assessment:
@@ -738,6 +741,39 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
             size=9,
         )
     return bytes(pdf.output())
+
+
+#: Why an image the comment carried is not in the evidence, for the reader.
+IMAGE_ERRORS_SV = {
+    "too_large": "bilden var större än gränsen för bevisunderlag",
+    "not_an_image": "länken ledde inte till en bild",
+    "unavailable": "bilden gick inte att hämta",
+    "not_fetched": "bilden hämtades inte",
+}
+
+
+def _images(pdf: FPDF, w: _Writer, images: list[dict[str, Any]]) -> None:
+    """The images kept with the snapshot, each with its SHA-256 (or why it is missing)."""
+    if not images:
+        return
+    w.heading(f"Bilder i kommentaren ({len(images)})")
+    for number, image in enumerate(images, start=1):
+        data = image.get("data")
+        sha = str(image.get("sha256") or "")
+        shown = False
+        if isinstance(data, bytes | bytearray):
+            try:
+                pdf.image(io.BytesIO(bytes(data)), w=70)
+                shown = True
+            except Exception:  # noqa: S110 - a damaged image is named below, never fatal to the PDF
+                pass
+        if shown:
+            w.paragraph(f"Bild {number} · SHA-256 {sha}", size=8.5, color=(80, 80, 80))
+        else:
+            why = IMAGE_ERRORS_SV.get(str(image.get("error") or ""), "bilden kunde inte visas")
+            w.paragraph(f"Bild {number}: {why}." + (f" SHA-256 {sha}" if sha else ""), size=9)
+        w.paragraph(f"Länk: {image.get('url') or '–'}", size=8, color=(110, 110, 110))
+        pdf.ln(1)
 
 
 def _seq(version: Mapping[str, Any]) -> int:

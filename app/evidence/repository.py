@@ -1,4 +1,5 @@
-"""All SQL of evidence snapshots.  There is deliberately no update or delete."""
+"""All SQL of evidence snapshots and the images kept with them.  There is deliberately no
+update or delete of a snapshot (culling removes images: ``app.retention.repository``)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from app.models import (
     Account,
     Comment,
     CommentEvent,
+    CommentMedia,
     CommentVersion,
     EvidenceSnapshot,
+    MediaBlob,
     Tenant,
     WebhookDelivery,
 )
-from app.sql import insert_returning_ids
+from app.sql import insert_ignore, insert_returning_ids
 
 
 def add(session: Session, snapshot: EvidenceSnapshot) -> None:
@@ -134,3 +137,55 @@ def parent_comment(session: Session, comment: Comment) -> Comment | None:
 
 def version_by_id(session: Session, version_id: int | None) -> CommentVersion | None:
     return session.get(CommentVersion, version_id) if version_id is not None else None
+
+
+# -- images kept as evidence (app.evidence.media) -------------------------------------------
+
+
+def store_media(session: Session, comment_id: int, fetched: Sequence[Any], now: Any) -> None:
+    """Bytes once per SHA-256, and the comment's link to them (both idempotent inserts)."""
+    blobs = {
+        f.sha256: {
+            "sha256": f.sha256,
+            "content_type": f.content_type or "application/octet-stream",
+            "size": len(f.data),
+            "data": f.data,
+            "created_at": now,
+        }
+        for f in fetched
+        if f.data is not None
+    }
+    for row in blobs.values():
+        insert_ignore(session, MediaBlob.__table__, [row], conflict=["sha256"])
+    for f in fetched:
+        if f.data is None:
+            continue
+        insert_ignore(
+            session,
+            CommentMedia.__table__,
+            [
+                {
+                    "comment_id": comment_id,
+                    "sha256": f.sha256,
+                    "source_url": f.url,
+                    "content_type": f.content_type or "application/octet-stream",
+                    "size": len(f.data),
+                    "fetched_at": now,
+                }
+            ],
+            conflict=["comment_id", "sha256"],
+        )
+
+
+def media_of_comments(session: Session, comment_ids: Sequence[int]) -> Sequence[CommentMedia]:
+    if not comment_ids:
+        return []
+    return session.scalars(
+        select(CommentMedia).where(CommentMedia.comment_id.in_(comment_ids)).order_by(CommentMedia.id)
+    ).all()
+
+
+def media_blobs(session: Session, shas: Sequence[str]) -> dict[str, MediaBlob]:
+    if not shas:
+        return {}
+    return {b.sha256: b for b in session.scalars(select(MediaBlob).where(MediaBlob.sha256.in_(list(shas))))}

@@ -12,15 +12,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.errors import NotFound
 from app.evidence import repository
+from app.evidence.media import MAX_PER_COMMENT, FetchedMedia
 from app.models import (
     Assessment,
     Comment,
@@ -73,13 +74,25 @@ def take_snapshot(
 
 
 def take_snapshots(
-    session: Session, requests: Sequence[SnapshotRequest], *, actor: str
+    session: Session,
+    requests: Sequence[SnapshotRequest],
+    *,
+    actor: str,
+    media: Mapping[str, FetchedMedia] | None = None,
 ) -> list[EvidenceSnapshot]:
-    """Snapshots of several comments, reading what they need in one query per table."""
+    """Snapshots of several comments, reading what they need in one query per table.
+
+    ``media``: the comments' images, downloaded before the transaction
+    (``app.pipeline.prefetch_media``); they are stored here and named in the
+    document by SHA-256.  Nothing is downloaded in here: this runs inside the
+    worker's write transaction.
+    """
     if not requests:
         return []
     comments = [r.comment for r in requests]
     ids = [c.id for c in comments]
+    taken_at = utcnow()
+    media_docs = _media(session, comments, media or {}, taken_at)
     versions_of: dict[int, list[CommentVersion]] = {}
     for v in repository.versions_of_comments(session, ids):
         versions_of.setdefault(v.comment_id, []).append(v)
@@ -92,7 +105,6 @@ def take_snapshots(
     )
     mine = {c.id: _delivery_ids(versions_of, events_of, c.id) for c in comments}
     deliveries = {d.id: d for d in repository.deliveries(session, set().union(*mine.values()))}
-    taken_at = utcnow()
     rows: list[dict[str, Any]] = []
     for request in requests:
         comment = request.comment
@@ -108,6 +120,7 @@ def take_snapshots(
             deliveries=[deliveries[d] for d in sorted(mine[comment.id]) if d in deliveries],
             taken_at=taken_at,
         )
+        document["comment"]["media"] = media_docs[comment.id]
         rows.append(
             {
                 "tenant_id": comment.tenant_id,
@@ -140,6 +153,32 @@ def take_snapshots(
             },
         )
     return snapshots
+
+
+def _media(
+    session: Session, comments: Sequence[Comment], fetched: Mapping[str, FetchedMedia], now: datetime
+) -> dict[int, list[dict[str, Any]]]:
+    """Per comment, its images as the document names them; fetched ones are stored first."""
+    for comment in comments:
+        got = [fetched[u] for u in comment.media_urls[:MAX_PER_COMMENT] if u in fetched]
+        if any(f.data is not None for f in got):
+            repository.store_media(session, comment.id, got, now)
+    kept: dict[tuple[int, str], dict[str, Any]] = {
+        (m.comment_id, m.source_url): {"sha256": m.sha256, "content_type": m.content_type, "size": m.size}
+        for m in repository.media_of_comments(session, [c.id for c in comments])
+    }
+    documents: dict[int, list[dict[str, Any]]] = {}
+    for comment in comments:
+        entries = []
+        for url in comment.media_urls[:MAX_PER_COMMENT]:
+            stored = kept.get((comment.id, url))
+            if stored is not None:
+                entries.append({"url": url, **stored})
+            else:
+                error = fetched[url].error if url in fetched else "not_fetched"
+                entries.append({"url": url, "sha256": None, "error": error})
+        documents[comment.id] = entries
+    return documents
 
 
 def _delivery_ids(
@@ -260,9 +299,31 @@ def ensure_current_snapshot(session: Session, *, comment: Comment, actor: str) -
 
 
 def pdf_document(snapshot: EvidenceSnapshot) -> dict[str, Any]:
-    """The snapshot in the shape the PDF renderer reads."""
+    """The snapshot in the shape the PDF renderer reads.
+
+    The images the snapshot names are read through the session the snapshot
+    was loaded with, so every caller (API, web inbox, registration package)
+    gets them in the PDF without passing them along.
+    """
     doc = snapshot.document
     comment = doc["comment"]
+    named = [m for m in comment.get("media") or [] if isinstance(m, dict)]
+    session = object_session(snapshot)
+    blobs = (
+        repository.media_blobs(session, [str(m["sha256"]) for m in named if m.get("sha256")])
+        if session is not None
+        else {}
+    )
+    images = [
+        {
+            "url": m.get("url"),
+            "sha256": m.get("sha256"),
+            "content_type": m.get("content_type"),
+            "data": blobs[m["sha256"]].data if m.get("sha256") in blobs else None,
+            "error": m.get("error"),
+        }
+        for m in named
+    ]
     timeline = [
         {"at": e["received_at"], "event": _EVENT_SV.get(e["kind"], e["kind"])} for e in comment["events"]
     ]
@@ -290,6 +351,7 @@ def pdf_document(snapshot: EvidenceSnapshot) -> dict[str, Any]:
         "assessment": doc["assessment"],
         "recommendation": doc["recommendation"],
         "timeline": sorted(timeline, key=lambda t: t["at"] or ""),
+        "images": images,
     }
 
 

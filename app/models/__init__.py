@@ -4,8 +4,10 @@ from app.models.base import Base, UTCDateTime, utcnow
 from app.models.comments import Assessment, Comment, CommentEvent, CommentVersion
 from app.models.inbox import WebhookDelivery
 from app.models.learning import ClassifierModel, DecisionLabel
+from app.models.media import CommentMedia, MediaBlob
 from app.models.modlog import LogChainHead, ModerationLogEntry
 from app.models.queue import Decision, EvidenceSnapshot, PlatformAction, QueueItem, Registration
+from app.models.reconcile import ApiQuotaUsage, ReconcileState
 from app.models.tenants import MEMBER_ROLES, PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant
 from app.models.web import LoginLink, WebSession
 
@@ -16,20 +18,24 @@ __all__ = [
     "Account",
     "AccountMember",
     "ApiKey",
+    "ApiQuotaUsage",
     "Assessment",
     "Base",
     "ClassifierModel",
     "Comment",
     "CommentEvent",
+    "CommentMedia",
     "CommentVersion",
     "Decision",
     "DecisionLabel",
     "EvidenceSnapshot",
     "LogChainHead",
     "LoginLink",
+    "MediaBlob",
     "ModerationLogEntry",
     "PlatformAction",
     "QueueItem",
+    "ReconcileState",
     "Registration",
     "Tenant",
     "UTCDateTime",

@@ -24,7 +24,7 @@ class WebhookDelivery(Base):
     __table_args__ = (Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: The adapter that parses it: ``meta``, ``linkedin`` or ``web``.
+    #: The adapter that parses it: ``meta``, ``linkedin``, ``web`` or ``polled`` (``app.reconcile``).
     source: Mapped[str] = mapped_column(String(20))
     #: Known at ingest only for authenticated ingest (``POST /v1/comments``).
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"), default=None)

@@ -133,6 +133,12 @@ def adapters() -> dict[str, PlatformAdapter]:
     """The registry: delivery source name → adapter."""
     from app.platforms.linkedin.webhook import LinkedInAdapter
     from app.platforms.meta.webhook import MetaAdapter
+    from app.platforms.polled import PolledAdapter
     from app.platforms.web import WebAdapter
 
-    return {"meta": MetaAdapter(), "linkedin": LinkedInAdapter(), "web": WebAdapter()}
+    return {
+        "meta": MetaAdapter(),
+        "linkedin": LinkedInAdapter(),
+        "web": WebAdapter(),
+        "polled": PolledAdapter(),
+    }

@@ -14,6 +14,11 @@ API documentation as the project recorded them when this was written:
   reply (shared/platforms.md §3.3, §7.8), so such a comment is offered nothing.
 * LinkedIn organisations: delete and reply (Community Management API); there
   is no way to hide a comment.
+* YouTube channels: hide (``comments.setModerationStatus`` to
+  ``heldForReview``; unhide sets ``published`` again), delete
+  (``comments.delete``) and reply (``comments.insert``) through the Data API
+  v3.  YouTube has no comment webhooks: its comments are polled
+  (``app.reconcile``).
 * ``web``: comments posted to ``/v1/comments`` by a website or an import.
   Uppsikt has no way to change them where they are shown: the site's own
   tools do, so no platform action is offered.
@@ -87,6 +92,15 @@ CAPABILITIES: dict[str, PlatformCapabilities] = {
             "linkedin",
             "LinkedIn",
             hide=False,
+            delete=True,
+            reply=True,
+            reply_before_remove=True,
+            live_comments=False,
+        ),
+        PlatformCapabilities(
+            "youtube",
+            "YouTube",
+            hide=True,
             delete=True,
             reply=True,
             reply_before_remove=True,

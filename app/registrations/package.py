@@ -10,6 +10,8 @@ same bytes):
   canonical form: its SHA-256 *is* the snapshot's ``sha256``, so the filed copy
   can be shown to be unchanged;
 * ``evidence/<id>.pdf`` — the same snapshot rendered for people;
+* ``evidence/<id>/<sha256>.<ext>`` — each image the comment carried, as kept
+  with the snapshot (``app.evidence.media``); the file name is its SHA-256;
 * ``metadata.json`` and ``metadata.xml`` — the registration metadata (below);
 * ``LASMIG.txt`` — a short Swedish description of the package;
 * ``SHA256SUMS`` — ``<hex>  <path>`` per file above, ``sha256sum -c`` format.
@@ -60,6 +62,7 @@ metadata.json / metadata.xml   uppgifter för diariet: ärendemening, diarienumm
 evidence/<id>.json             bevisunderlaget (ögonblicksbilden) så som det är sparat
 evidence/<id>.canonical.json   bevisunderlagets kanoniska form; dess SHA-256 är bevisets kontrollsumma
 evidence/<id>.pdf              bevisunderlaget i läsbar form
+evidence/<id>/<sha256>.<typ>   bilder i kommentaren, med sin SHA-256 som filnamn
 SHA256SUMS                     kontrollsummor för alla filer (kontrollera med: sha256sum -c SHA256SUMS)
 """
 
@@ -71,6 +74,12 @@ def _iso(value: datetime | None) -> str | None:
 def evidence_paths(snapshot_id: int) -> dict[str, str]:
     base = f"evidence/{snapshot_id}"
     return {"json": f"{base}.json", "canonical_json": f"{base}.canonical.json", "pdf": f"{base}.pdf"}
+
+
+def image_path(snapshot_id: int, sha256: str, content_type: str | None) -> str:
+    subtype = (content_type or "").partition("/")[2].split("+")[0]
+    extension = {"jpeg": "jpg"}.get(subtype, subtype) if subtype.isalnum() else "bin"
+    return f"evidence/{snapshot_id}/{sha256}.{extension or 'bin'}"
 
 
 def metadata(
@@ -196,7 +205,11 @@ def build_package(
         paths = evidence_paths(snapshot.id)
         files[paths["json"]] = _pretty(_stored(snapshot))
         files[paths["canonical_json"]] = canonical_json(snapshot.document)
-        files[paths["pdf"]] = render_evidence_pdf(pdf_document(snapshot))
+        document = pdf_document(snapshot)
+        files[paths["pdf"]] = render_evidence_pdf(document)
+        for image in document["images"]:
+            if image["data"] is not None:
+                files[image_path(snapshot.id, image["sha256"], image["content_type"])] = image["data"]
     data = metadata(registration, snapshots, municipality=municipality)
     files["metadata.json"] = _pretty(data)
     files["metadata.xml"] = metadata_xml(data)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -23,8 +23,10 @@ from app.models import (
     Assessment,
     Comment,
     CommentEvent,
+    CommentMedia,
     CommentVersion,
     EvidenceSnapshot,
+    MediaBlob,
     QueueItem,
     Registration,
     Tenant,
@@ -181,3 +183,27 @@ def clear_delivery_bodies(session: Session, delivery_ids: Sequence[int], now: da
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def remove_media(session: Session, comment_ids: Sequence[int]) -> int:
+    """Culled comments' images: their links, and every image no other comment links to.
+    Returns how many images were deleted."""
+    if not comment_ids:
+        return 0
+    shas = set(
+        session.scalars(select(CommentMedia.sha256).where(CommentMedia.comment_id.in_(comment_ids))).all()
+    )
+    if not shas:
+        return 0
+    session.execute(
+        delete(CommentMedia)
+        .where(CommentMedia.comment_id.in_(comment_ids))
+        .execution_options(synchronize_session=False)
+    )
+    still_linked = exists().where(CommentMedia.sha256 == MediaBlob.sha256)
+    result = session.execute(
+        delete(MediaBlob)
+        .where(MediaBlob.sha256.in_(shas), ~still_linked)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

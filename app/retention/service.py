@@ -17,7 +17,7 @@ comments by id and hashes, still points at something and still verifies (the
 log itself is never touched): ids, platform, state, times, every version's
 ``seq``, times and ``text_sha256``.  It removes every version's text
 (``text`` becomes ``""``, ``text_exact`` NULL), the author's name and id, the
-attached media links, and every ``platform_metadata`` key except
+attached media links and the images kept of them, and every ``platform_metadata`` key except
 ``KEPT_METADATA`` — which describe the municipality's own post and the
 platform event, never the commenter.
 
@@ -310,6 +310,8 @@ def _cull(
         comment.culled_at = now
         culled[comment.platform] = culled.get(comment.platform, 0) + 1
     repository.clear_version_texts(session, sorted(confirmed))
+    # Images kept as evidence go with the comment (an image can itself be personal data).
+    repository.remove_media(session, sorted(confirmed))
     session.flush()
     # The raw deliveries held the same text and names: empty those that carried nothing else.
     repository.clear_delivery_bodies(

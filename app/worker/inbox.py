@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import pipeline
 from app.assessment.service import TenantClassifier
 from app.db import begin_write
+from app.evidence.media import FetchedMedia
 from app.logging import get_logger
 from app.models import WebhookDelivery, utcnow
 from app.operations.metrics import Metrics
@@ -75,7 +76,9 @@ class InboxWorker:
             rows = repository.claim_due(session, now=utcnow(), limit=self.settings.worker_batch_size)
             if rows:
                 self._follow_models(session)
-            return self._process(session, rows, self.classify)
+            # PostgreSQL has no single write lock: downloading here holds only these rows' locks.
+            media = self._prefetch(pipeline.media_urls(rows, self.adapters))
+            return self._process(session, rows, self.classify, media)
         except DBAPIError as exc:
             self._rolled_back(session, exc)
             return 0
@@ -95,7 +98,10 @@ class InboxWorker:
             if due:
                 self._follow_models(session)
             classify = pipeline.preclassify(session, due, adapters=self.adapters, classify=self.classify)
+            urls = pipeline.media_urls(due, self.adapters)
             session.rollback()
+        # Images are downloaded here, with no transaction open (measured: tests/app/evidence/test_media.py).
+        media = self._prefetch(urls)
         step = self.settings.worker_sqlite_write_batch
         handled = 0
         for start in range(0, len(ids), step):
@@ -103,7 +109,7 @@ class InboxWorker:
             try:
                 begin_write(session)
                 rows = repository.claim_ids(session, ids[start : start + step])
-                handled += self._process(session, rows, classify)
+                handled += self._process(session, rows, classify, media)
             except DBAPIError as exc:
                 self._rolled_back(session, exc)
                 return handled
@@ -119,6 +125,12 @@ class InboxWorker:
         if isinstance(self.classify, TenantClassifier):
             self.classify.refresh(session)
 
+    def _prefetch(self, urls: list[str]) -> dict[str, FetchedMedia]:
+        """The images evidence keeps (``pipeline.prefetch_media``)."""
+        return pipeline.prefetch_media(
+            urls, max_bytes=self.settings.media_max_bytes, timeout=self.settings.platform_timeout_s
+        )
+
     def _rolled_back(self, session: Session, exc: DBAPIError) -> None:
         # A lost connection or a deadlock: nothing of the batch is kept, every
         # row is due again; the next round retries it.
@@ -128,7 +140,11 @@ class InboxWorker:
         )
 
     def _process(
-        self, session: Session, rows: Sequence[WebhookDelivery], classify: pipeline.Classify | None
+        self,
+        session: Session,
+        rows: Sequence[WebhookDelivery],
+        classify: pipeline.Classify | None,
+        media: dict[str, FetchedMedia] | None = None,
     ) -> int:
         """Run claimed rows through the pipeline and commit; a failed batch is run again
         one delivery at a time."""
@@ -137,7 +153,7 @@ class InboxWorker:
             return 0
         started = time.perf_counter()
         try:
-            outcome = self._run(session, rows, classify)
+            outcome = self._run(session, rows, classify, media)
             session.commit()
         except Exception as exc:
             session.rollback()
@@ -146,19 +162,27 @@ class InboxWorker:
             if len(rows) == 1:
                 self._record_failure(rows[0].id, exc)
                 return 1
-            return self._one_by_one([row.id for row in rows], classify)
+            return self._one_by_one([row.id for row in rows], classify, media)
         self._observe(rows, outcome, started)
         return len(rows)
 
     def _run(
-        self, session: Session, rows: Sequence[WebhookDelivery], classify: pipeline.Classify | None
+        self,
+        session: Session,
+        rows: Sequence[WebhookDelivery],
+        classify: pipeline.Classify | None,
+        media: dict[str, FetchedMedia] | None = None,
     ) -> pipeline.Outcome:
-        outcome = pipeline.process(session, rows, adapters=self.adapters, classify=classify, actor=self.name)
+        outcome = pipeline.process(
+            session, rows, adapters=self.adapters, classify=classify, actor=self.name, media=media
+        )
         for failed in outcome.failed:
             self._fail(failed.row, failed.error or "", permanent=True)
         return outcome
 
-    def _one_by_one(self, row_ids: list[int], classify: pipeline.Classify | None) -> int:
+    def _one_by_one(
+        self, row_ids: list[int], classify: pipeline.Classify | None, media: dict[str, FetchedMedia] | None
+    ) -> int:
         """After a failed batch: each delivery in a transaction of its own, so
         only the one that fails is rescheduled."""
         handled = 0
@@ -171,7 +195,7 @@ class InboxWorker:
                     continue  # another worker took it meanwhile, or it is done
                 started = time.perf_counter()
                 try:
-                    outcome = self._run(session, rows, classify)
+                    outcome = self._run(session, rows, classify, media)
                     session.commit()
                     self._observe(rows, outcome, started)
                 except Exception as exc:

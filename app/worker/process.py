@@ -1,9 +1,11 @@
-"""One worker process: the inbox loop and the outbox loop, side by side.
+"""One worker process: the inbox loop, the outbox loop and reconciliation, side by side.
 
 The inbox loop (parse → … → queue, ``app.pipeline``) runs in the main thread;
 the outbox (platform calls, ``app.actions.worker``) runs in a thread of its
 own, so a slow platform — up to the client's timeout per call — never holds
-up new comments.  Both loops share nothing but the database.
+up new comments; reconciliation (``app.reconcile.schedule``), which lists
+comments through the platforms' APIs, has a thread of its own for the same
+reason.  The loops share nothing but the database.
 
 ``uppsikt worker`` runs this directly; ``uppsikt serve`` starts it as a
 supervised child process (``app.worker.supervisor``) that it wakes through
@@ -23,6 +25,7 @@ from app.assessment.service import default_classifier, warm_up
 from app.db import make_engine, make_session_factory
 from app.logging import get_logger
 from app.operations.metrics import Metrics
+from app.reconcile.schedule import ReconcileSchedule
 from app.runtime import freeze_long_lived_objects
 from app.settings import Settings
 from app.worker.inbox import InboxWorker
@@ -47,6 +50,8 @@ class WorkerProcess:
             factory, settings, metrics=Metrics.create(), classify=default_classifier(settings), name=name
         )
         self.outbox = ActionWorker(factory, settings, name=name.replace("worker", "actions", 1))
+        #: Reconciliation and YouTube polling, in a thread of their own (``app.reconcile``).
+        self.reconcile = ReconcileSchedule(factory, settings, actor=name.replace("worker", "reconcile", 1))
         self.stop = threading.Event()
 
     def request_stop(self, *_: object) -> None:
@@ -73,11 +78,16 @@ class WorkerProcess:
             sys.stdout.flush()
         outbox = threading.Thread(target=self.outbox.run_forever, args=(self.stop,), name="uppsikt-outbox")
         outbox.start()
+        reconcile = threading.Thread(
+            target=self.reconcile.run_forever, args=(self.stop,), name="uppsikt-reconcile"
+        )
+        reconcile.start()
         try:
             self.inbox.run_forever(self.stop)
         finally:
             self.request_stop()
             outbox.join(timeout=self.outbox.settings.platform_timeout_s + 5)
+            reconcile.join(timeout=self.outbox.settings.platform_timeout_s + 5)
             self.close()
 
     def _read_wakeups(self) -> None:
@@ -92,6 +102,7 @@ class WorkerProcess:
 
     def close(self) -> None:
         self.outbox.close()
+        self.reconcile.close()
         close_classifier = getattr(self.inbox.classify, "close", None)
         if close_classifier is not None:
             close_classifier()

@@ -103,6 +103,7 @@ class FakeGraphAPI:
         self._ids = itertools.count(9_000_001)
         #: The app secret calls must prove (``appsecret_proof``); ``None`` = not required.
         self.require_appsecret_proof: str | None = None
+        self._init_listing()
         self.app = Starlette(routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])])
 
     # --- test API -----------------------------------------------------------------------------
@@ -137,6 +138,7 @@ class FakeGraphAPI:
             self._faults.clear()
             self._calls.clear()
         self.app_usage = {"call_count": 3, "total_time": 1, "total_cputime": 1}
+        self._init_listing()
 
     # --- HTTP ---------------------------------------------------------------------------------
 
@@ -210,6 +212,9 @@ class FakeGraphAPI:
         return None
 
     def _route(self, call: RecordedCall) -> Response:
+        listed = self._listing(call)  # reconciliation's listing calls (block at the end of the class)
+        if listed is not None:
+            return listed
         parts = [unquote(p) for p in call.raw_path.split("?", 1)[0].strip("/").split("/")]
         if len(parts) < 2 or parts[0] != self.api_version:
             return self._error(400, 100, "Unknown path components", subcode=2500)
@@ -331,6 +336,168 @@ class FakeGraphAPI:
         if parent.platform == "facebook":
             return f"{parent.id.split('_', 1)[0]}_{number}"
         return str(17_800_000_000_000_000 + number)
+
+    # --- listing for reconciliation (app.platforms.meta.listing) ------------------------------
+    # Posts and media with their comments, listed the way Graph lists them: newest posts
+    # first (``since`` on Page posts), comments chronologically (``filter=stream`` on
+    # Facebook: replies included; Instagram: top-level with ``replies`` expanded), paged
+    # with ``paging.cursors.after`` + ``paging.next``, ``page_size`` items a page.
+
+    def _init_listing(self) -> None:
+        #: Items per page of a listing: small, so that tests page.
+        self.page_size = 2
+        #: Answer 500 to a comments page that starts at or after this item (a listing cut short).
+        self.fail_comments_from: int | None = None
+        self._posts: dict[str, FakePost] = {}
+        self._listed: dict[str, _ListedFacts] = {}
+
+    def add_post(self, post_id: str, *, account_id: str, platform: str, created_time: str) -> None:
+        """A Page post (``{page-id}_{n}``) or an Instagram media; ``created_time`` like
+        ``2026-12-01T08:00:00+0000``."""
+        with self._lock:
+            self._posts[post_id] = FakePost(post_id, account_id, platform, created_time)
+
+    def add_listed_comment(
+        self,
+        comment_id: str,
+        *,
+        post_id: str,
+        message: str,
+        created_time: str,
+        parent_id: str | None = None,
+        author_id: str = "5550001",
+        author_name: str = "Testa Testsson",
+        photo_url: str | None = None,
+    ) -> None:
+        """A comment as the platform has it, on a post added with ``add_post``."""
+        post = self._posts[post_id]
+        self.add_comment(comment_id, post.platform, message)
+        with self._lock:
+            self._comments[comment_id].parent_id = parent_id
+            if parent_id is not None:
+                self._comments[parent_id].replies.append(comment_id)
+            self._listed[comment_id] = _ListedFacts(post_id, created_time, author_id, author_name, photo_url)
+
+    def edit_comment(self, comment_id: str, message: str) -> None:
+        """The author edits the text (Graph lists no edit time)."""
+        with self._lock:
+            self._comments[comment_id].message = message
+
+    def delete_on_platform(self, comment_id: str) -> None:
+        """The author (or someone on the platform) deletes the comment."""
+        with self._lock:
+            self._comments[comment_id].deleted = True
+
+    def _listing(self, call: RecordedCall) -> Response | None:
+        if call.method != "GET":
+            return None
+        parts = [unquote(p) for p in call.raw_path.split("?", 1)[0].strip("/").split("/")]
+        if len(parts) != 3 or parts[0] != self.api_version:
+            return None
+        object_id, edge = parts[1], parts[2]
+        with self._lock:
+            if edge in ("posts", "media"):
+                platform = "facebook" if edge == "posts" else "instagram"
+                posts = [
+                    p for p in self._posts.values() if p.account_id == object_id and p.platform == platform
+                ]
+                if not posts:
+                    return None
+                since = call.query.get("since")
+                items = [
+                    {"id": p.id, ("created_time" if edge == "posts" else "timestamp"): p.created_time}
+                    for p in sorted(posts, key=lambda p: p.created_time, reverse=True)
+                    if since is None or _unix(p.created_time) >= int(since)
+                ]
+                return self._page(call, items)
+            post = self._posts.get(object_id)
+            if post is None or edge != "comments":
+                return None
+            if (
+                self.fail_comments_from is not None
+                and int(call.query.get("after", "0")) >= self.fail_comments_from
+            ):
+                return Response("<html><body>Internal Server Error</body></html>", status_code=500)
+            on_post = sorted(
+                (c for c in self._comments.values() if c.id in self._listed and not c.deleted),
+                key=lambda c: (self._listed[c.id].created_time, c.id),
+            )
+            on_post = [c for c in on_post if self._listed[c.id].post_id == post.id]
+            if post.platform == "facebook":
+                items = [self._listed_facebook(c) for c in on_post]
+            else:
+                wants_replies = "replies" in call.query.get("fields", "")
+                items = [
+                    self._listed_instagram(c, on_post if wants_replies else None)
+                    for c in on_post
+                    if c.parent_id is None
+                ]
+            return self._page(call, items)
+
+    def _listed_facebook(self, comment: FakeComment) -> dict[str, Any]:
+        facts = self._listed[comment.id]
+        item: dict[str, Any] = {
+            "id": comment.id,
+            "message": comment.message,
+            "created_time": facts.created_time,
+            "from": {"id": facts.author_id, "name": facts.author_name},
+        }
+        if comment.parent_id is not None:
+            item["parent"] = {"id": comment.parent_id}
+        if facts.photo_url is not None:
+            item["attachment"] = {"type": "photo", "media": {"image": {"src": facts.photo_url}}}
+        return item
+
+    def _listed_instagram(self, comment: FakeComment, thread: list[FakeComment] | None) -> dict[str, Any]:
+        facts = self._listed[comment.id]
+        item: dict[str, Any] = {
+            "id": comment.id,
+            "text": comment.message,
+            "timestamp": facts.created_time,
+            "from": {"id": facts.author_id, "username": facts.author_name},
+            "username": facts.author_name,
+        }
+        if comment.parent_id is not None:
+            item["parent_id"] = comment.parent_id
+        if thread is not None:
+            replies = [self._listed_instagram(c, None) for c in thread if c.parent_id == comment.id]
+            if replies:
+                item["replies"] = {"data": replies}
+        return item
+
+    def _page(self, call: RecordedCall, items: list[dict[str, Any]]) -> Response:
+        start = int(call.query.get("after", "0") or 0)
+        page = items[start : start + self.page_size]
+        body: dict[str, Any] = {"data": page}
+        end = start + len(page)
+        if page:
+            body["paging"] = {"cursors": {"before": str(start), "after": str(end)}}
+            if end < len(items):
+                body["paging"]["next"] = f"https://graph.facebook.com{call.path}?after={end}"
+        return self._ok(body)
+
+
+@dataclass(slots=True)
+class FakePost:
+    id: str
+    account_id: str
+    platform: str
+    created_time: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ListedFacts:
+    post_id: str
+    created_time: str
+    author_id: str
+    author_name: str
+    photo_url: str | None
+
+
+def _unix(iso: str) -> int:
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(iso).timestamp())
 
 
 def _bearer(header: str | None) -> str | None:

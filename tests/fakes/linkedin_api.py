@@ -65,6 +65,7 @@ class FakeLinkedInAPI:
         self._ids = itertools.count(7_100_000_000_000_000_001)
         #: ``LinkedIn-Version`` values answered with 426 NONEXISTENT_VERSION.
         self.retired_versions: set[str] = set()
+        self._init_listing()
         self.app = Starlette(
             routes=[Route("/{rest:path}", self._handle, methods=["GET", "POST", "PUT", "DELETE"])]
         )
@@ -142,6 +143,8 @@ class FakeLinkedInAPI:
             "linkedin-version"
         ):
             return _error(426, "VERSION_MISSING", "A version must be present. Please specify a version.")
+        if call.method == "GET":  # reconciliation's listing calls (block at the end of the class)
+            return self._list(raw_target, call.query)
         return self._route(call, raw_target, query_string, body)
 
     def _route(self, call: RecordedCall, raw_path: str, query_string: str, body: bytes) -> Response:
@@ -257,6 +260,101 @@ class FakeLinkedInAPI:
         if kind == "403":
             return _error(403, "ACCESS_DENIED", "Not enough permissions to access: partnerApiSocialActions")
         return _error(404, "NOT_FOUND", "Comment not found")
+
+    # --- listing for reconciliation (app.platforms.linkedin.listing) --------------------------
+    # ``GET /rest/posts?q=author&author=…`` (most recently changed first) and
+    # ``GET /rest/socialActions/{post or comment URN}/comments`` (top-level comments of a
+    # post, or the replies of a comment), paged with ``start``/``count`` and ``paging.total``.
+
+    def _init_listing(self) -> None:
+        self._li_posts: dict[str, tuple[str, int, int]] = {}
+        self._li_times: dict[str, tuple[int, int]] = {}
+
+    def add_post(self, post_urn: str, *, organization_urn: str, created_ms: int) -> None:
+        with self._lock:
+            self._li_posts[post_urn] = (organization_urn, created_ms, created_ms)
+
+    def add_listed_comment(
+        self,
+        comment_urn: str,
+        *,
+        organization_urn: str,
+        text: str,
+        created_ms: int,
+        actor: str = "urn:li:person:abc123",
+        parent_urn: str | None = None,
+    ) -> None:
+        self.add_comment(comment_urn, organization_urn=organization_urn, text=text)
+        with self._lock:
+            comment = self._comments[comment_urn]
+            comment.actor, comment.parent_urn = actor, parent_urn
+            self._li_times[comment_urn] = (created_ms, created_ms)
+            org, created, modified = self._li_posts[comment.post_urn]
+            self._li_posts[comment.post_urn] = (org, created, max(modified, created_ms))
+
+    def edit_comment(self, comment_urn: str, text: str, *, at_ms: int) -> None:
+        with self._lock:
+            self._comments[comment_urn].text = text
+            self._li_times[comment_urn] = (self._li_times[comment_urn][0], at_ms)
+
+    def delete_on_platform(self, comment_urn: str) -> None:
+        with self._lock:
+            self._comments[comment_urn].deleted = True
+
+    def _list(self, raw_target: str, query: dict[str, str]) -> Response:
+        segments = raw_target.strip("/").split("/")
+        start, count = int(query.get("start", "0")), int(query.get("count", "10"))
+        with self._lock:
+            if segments == ["rest", "posts"] and query.get("q") == "author":
+                author = query.get("author", "")
+                elements: list[dict[str, Any]] = [
+                    {"id": urn, "author": org, "createdAt": created, "lastModifiedAt": modified}
+                    for urn, (org, created, modified) in sorted(
+                        self._li_posts.items(), key=lambda kv: kv[1][2], reverse=True
+                    )
+                    if org == author
+                ]
+            elif (
+                len(segments) == 4 and segments[:2] == ["rest", "socialActions"] and segments[3] == "comments"
+            ):
+                if ":" in segments[2]:
+                    return _error(400, "ILLEGAL_ARGUMENT", "Syntax exception in path variables")
+                target = unquote(segments[2])
+                parent = target if target.startswith("urn:li:comment:") else None
+                elements = [
+                    self._listed_element(c)
+                    for c in self._comments.values()
+                    if not c.deleted
+                    and c.urn in self._li_times
+                    and (
+                        c.parent_urn == parent if parent else (c.post_urn == target and c.parent_urn is None)
+                    )
+                ]
+                elements.sort(key=lambda e: e["created"]["time"])
+            else:
+                return _error(404, "NOT_FOUND", "No virtual resource found")
+        page = elements[start : start + count]
+        return JSONResponse(
+            {"elements": page, "paging": {"start": start, "count": count, "total": len(elements)}}
+        )
+
+    def _listed_element(self, comment: FakeLinkedInComment) -> dict[str, Any]:
+        created, modified = self._li_times[comment.urn]
+        replies = sum(1 for c in self._comments.values() if c.parent_urn == comment.urn and not c.deleted)
+        element: dict[str, Any] = {
+            "$URN": comment.urn,
+            "commentUrn": comment.urn,
+            "id": comment.comment_id,
+            "actor": comment.actor,
+            "object": comment.post_urn,
+            "message": {"text": comment.text},
+            "created": {"actor": comment.actor, "time": created},
+            "lastModified": {"actor": comment.actor, "time": modified},
+            "commentsSummary": {"aggregatedTotalComments": replies, "totalFirstLevelComments": replies},
+        }
+        if comment.parent_urn is not None:
+            element["parentComment"] = comment.parent_urn
+        return element
 
 
 def _error(status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> Response:

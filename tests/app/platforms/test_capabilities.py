@@ -39,7 +39,7 @@ def test_every_recommended_action_is_one_the_platform_can_carry_out(preset: str,
 
 
 def test_the_registry_covers_every_action_and_says_no_for_web() -> None:
-    assert set(PLATFORMS) == {"facebook", "instagram", "linkedin", "web"}
+    assert set(PLATFORMS) == {"facebook", "instagram", "linkedin", "youtube", "web"}
     for action in {*ACTIONS, *DECISION_ACTIONS}:
         for platform in PLATFORMS:
             capabilities(platform).can(action)  # every action has an answer, none raises
@@ -53,6 +53,8 @@ def test_the_registry_covers_every_action_and_says_no_for_web() -> None:
     ]
     assert web.cannot(["register", "forward", "police_review", "none"]) == []
     assert CAPABILITIES["linkedin"].cannot(["hide", "remove", "answer"]) == ["hide"]
+    # YouTube: hide is "held for review", remove is comments.delete, answer is comments.insert.
+    assert CAPABILITIES["youtube"].cannot(["hide", "unhide", "remove", "answer"]) == []
     assert capabilities("myspace").cannot(["hide", "register"]) == ["hide"]
 
 

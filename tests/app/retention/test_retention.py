@@ -181,7 +181,13 @@ def test_culls_only_old_unflagged_unregistered_unheld_and_dry_run_agrees(
         assert entry.payload["dry_run"] is is_dry
         assert entry.payload["counts"] == expected
         assert entry.payload["unflagged_days"] == 30
-        assert entry.payload["days"] == {"facebook": 30, "instagram": 30, "linkedin": 2, "web": 30}
+        assert entry.payload["days"] == {
+            "facebook": 30,
+            "instagram": 30,
+            "linkedin": 2,
+            "youtube": 30,
+            "web": 30,
+        }
         assert entry.payload["cutoffs"]["linkedin"] == (BASE - timedelta(days=2)).isoformat()
         assert entry.payload["cutoffs"]["facebook"] == (BASE - timedelta(days=30)).isoformat()
         assert entry.at == BASE
