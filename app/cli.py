@@ -508,6 +508,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.registrations.cli",
     "app.records.cli",
     "app.web.cli",
+    "app.destinations.cli",
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.models import Account, Comment, EvidenceSnapshot, PlatformAction
+from app.models import Account, Comment, EvidenceSnapshot, OutboundMessage, PlatformAction
 from app.sql import insert_ignore
 
 
@@ -20,8 +20,9 @@ def enqueue(session: Session, row: dict[str, Any]) -> bool:
 def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[PlatformAction]:
     """Due actions whose earlier siblings (same decision) are finished, locked for this transaction.
 
-    Replies are sent before a removal of the same decision; an action whose
-    lease ran out (its worker died) is due again.
+    Replies are sent before a removal of the same decision; a removal waits for
+    a registrar message that holds it; an action whose lease ran out (its
+    worker died) is due again.
     """
     earlier = aliased(PlatformAction)
     unfinished_earlier = exists().where(
@@ -29,6 +30,16 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
         earlier.decision_id == PlatformAction.decision_id,
         earlier.id < PlatformAction.id,
         earlier.status.in_(("pending", "running")),
+    )
+    # Evidence to the registrar before deletion (Helsingborg): a delete waits while a message
+    # that holds it is unsent; one that failed keeps holding it, visibly, until someone acts.
+    held_delete = and_(
+        PlatformAction.kind == "delete",
+        exists().where(
+            OutboundMessage.comment_id == PlatformAction.comment_id,
+            OutboundMessage.holds_delete.is_(True),
+            OutboundMessage.status != "sent",
+        ),
     )
     return session.scalars(
         select(PlatformAction)
@@ -38,6 +49,7 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
                 and_(PlatformAction.status == "running", PlatformAction.lease_until < now),
             ),
             ~unfinished_earlier,
+            ~held_delete,
         )
         .order_by(PlatformAction.id)
         .limit(limit)

@@ -16,6 +16,7 @@ class Metrics:
     deliveries_failed: Counter
     inbox_backlog: Gauge
     processing_latency: Histogram
+    messages: Gauge
 
     @classmethod
     def create(cls) -> Metrics:
@@ -47,6 +48,12 @@ class Metrics:
                 "uppsikt_processing_latency_seconds",
                 "From delivery received to processed.",
                 buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+                registry=registry,
+            ),
+            messages=Gauge(
+                "uppsikt_messages",
+                "Outbound messages per tenant, destination and status; failed ones need a person.",
+                ["tenant", "destination", "status"],
                 registry=registry,
             ),
         )

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from app import schema
+from app.notifications import repository as messages_repository
 from app.webhooks import repository as inbox_repository
 
 router = APIRouter(tags=["operations"])
@@ -65,6 +66,9 @@ def metrics(request: Request) -> Response:
     try:
         with request.app.state.session_factory() as session:
             m.inbox_backlog.set(inbox_repository.backlog(session))
+            m.messages.clear()
+            for tenant, destination, status, count in messages_repository.status_counts(session):
+                m.messages.labels(tenant=tenant, destination=destination, status=status).set(count)
     except Exception:  # a metrics scrape must not fail because the database is away
         m.inbox_backlog.set(float("nan"))
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -129,6 +129,7 @@ def decide_queue_item(
         expected_version=body.expected_version,
         reverse_previous=body.reverse_previous,
         take_over=body.take_over,
+        forward_to=body.forward_to,
     )
     result = DecisionResult(
         item=views.item_detail(session, item),

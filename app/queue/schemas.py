@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -103,6 +103,11 @@ class DecisionCreate(BaseModel):
     reverse_previous: bool = False
     take_over: bool = Field(
         default=False, description="Decide although another person holds a claim on the item (logged)."
+    )
+    forward_to: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None,
+        max_length=10,
+        description="With `forward`: the destinations to send to (default: those the policy names).",
     )
 
 

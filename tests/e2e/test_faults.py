@@ -411,9 +411,7 @@ def test_platform_failures_end_every_action_done_or_failed_never_twice(
                     )
                 )
                 assert client.post("/webhooks/meta", content=body, headers=sign_meta(body)).status_code == 200
-            InboxWorker(
-                app.state.session_factory, settings, classify=default_classifier()
-            ).run_until_idle()
+            InboxWorker(app.state.session_factory, settings, classify=default_classifier()).run_until_idle()
             items = client.get("/v1/queue", headers=auth(editor)).json()["items"]
             assert len(items) == n
             decisions = [["remove"], ["hide"], ["hide", "answer"], ["notify_author", "remove"]]
