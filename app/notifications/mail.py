@@ -25,6 +25,9 @@ REASON_BAD_URL = "UPPSIKT_SMTP_URL ska börja med smtp:// eller smtps:// och ang
 REASON_AUTH = (
     "E-postservern godtog inte inloggningen – kontrollera användare och lösenord i UPPSIKT_SMTP_URL."
 )
+REASON_AUTH_ASCII = (
+    "Användare och lösenord i UPPSIKT_SMTP_URL får bara innehålla ASCII-tecken (inga å, ä, ö)."
+)
 REASON_TLS = "E-postserverns certifikat kunde inte verifieras – ange dess CA i UPPSIKT_SMTP_CA_FILE."
 REASON_UNREACHABLE = "E-postservern svarade inte ({detail}); nytt försök görs."
 REASON_REFUSED = "E-postservern vägrade ta emot meddelandet ({code} {text})."
@@ -108,6 +111,8 @@ def send(config: SmtpConfig, message: EmailMessage) -> None:
         _raise_for(code, text)
     except smtplib.SMTPResponseException as exc:
         _raise_for(exc.smtp_code, exc.smtp_error)
+    except UnicodeEncodeError:  # smtplib's AUTH sends ASCII only
+        raise PermanentSendError(REASON_AUTH_ASCII, code="smtp_auth") from None
     except ssl.SSLCertVerificationError:
         raise PermanentSendError(REASON_TLS, code="smtp_tls") from None
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:

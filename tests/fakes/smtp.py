@@ -87,14 +87,19 @@ class FakeSMTP:
         assert isinstance(message, EmailMessage)
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), message, login, session.ssl is not None)
+            Received(envelope.mail_from, list(envelope.rcpt_tos), message, login, _encrypted(server))
         )
         return "250 Mottaget"
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         if isinstance(data, LoginPassword) and self.users.get(data.login.decode()) == data.password.decode():
-            return AuthResult(success=True)
+            return AuthResult(success=True, auth_data=data)
         return AuthResult(success=False, handled=False)
+
+
+def _encrypted(server: Any) -> bool:
+    """TLS on the connection, whether from STARTTLS or from the first byte."""
+    return server.transport is not None and server.transport.get_extra_info("ssl_object") is not None
 
 
 def free_port() -> int:
