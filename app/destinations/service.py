@@ -57,9 +57,17 @@ def parse_secrets(raw: str) -> list[bytes]:
 
 
 def _check_url(address: str) -> str:
-    parts = urlsplit(address)
-    local = parts.hostname in LOCAL_HOSTS
-    if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and local)):
+    try:
+        parts = urlsplit(address)
+        host, _ = parts.hostname, parts.port
+    except ValueError:  # an unbalanced [ or a port that is not a number
+        host = None
+    local = host in LOCAL_HOSTS
+    if (
+        not host
+        or any(c.isspace() for c in address)
+        or not (parts.scheme == "https" or (parts.scheme == "http" and local))
+    ):
         raise Unprocessable("Adressen ska vara en https-URL (http bara till den egna datorn).")
     return address
 
