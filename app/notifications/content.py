@@ -146,7 +146,7 @@ def registration(
     item: QueueItem,
     comment: Comment,
     account: Account,
-    registration_id: int,
+    registration_id: int | None,
     subject_line: str,
     text: str | None,
     evidence: EvidenceSnapshot | None,
@@ -169,7 +169,10 @@ def registration(
         f"Bedömning: {categories_sv(item.categories)}.",
         "",
         f"Ange diarienumret i Uppsikt (registrering {registration_id}) i webbinkorgen under "
-        f"Registrering eller med POST /v1/registrations/{registration_id}.",
+        f"Registrering eller med POST /v1/registrations/{registration_id}."
+        if registration_id is not None
+        else "Redaktören har inte begärt registrering; spara bevisunderlaget enligt "
+        "dokumenthanteringsplanen.",
         "",
         FOOTER,
     ]

@@ -221,7 +221,7 @@ def notify_registrar(
         item=item,
         comment=comment,
         account=account,
-        registration_id=registration.id if registration else 0,
+        registration_id=registration.id if registration else None,
         subject_line=registration.subject_line if registration else f"Kommentar på {account.display_name}",
         text=repository.current_text(session, comment),
         evidence=repository.evidence(session, evidence_id),
