@@ -523,6 +523,7 @@ FEATURE_CLIS: tuple[str, ...] = (
     "app.learning.cli",
     "app.connections.cli",
     "app.reconcile.cli",
+    "app.destinations.cli",
 )
 
 

@@ -22,6 +22,7 @@ from app import schema
 from app.auth import build_auth_state
 from app.comments.routes import router as comments_router
 from app.db import make_engine, make_session_factory
+from app.destinations.routes import router as destinations_router
 from app.errors import (
     BadRequest,
     DatabaseNotReady,
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
         evidence_router,
         registrations_router,
         search_router,
+        destinations_router,
     ):
         app.include_router(router, responses=api_errors)
     for router in web_routers:

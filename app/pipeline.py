@@ -16,6 +16,7 @@ returns what the next one needs; no stage calls the next:
 6. ``snapshot``   flagged comments and questions → evidence, before anything else
 7. ``enqueue``    → queue items for editors (new, or reassessed)
 8. ``act``        → the automatic actions the policy allows (outbox rows)
+9. ``alert``      → urgent new items told to the account's editors (message outbox)
 
 Every stage records its state changes in the unit of work's moderation-log
 journal, written when the batch commits (``app.unit_of_work``).  If a batch
@@ -48,6 +49,7 @@ from app.models import (
     utcnow,
 )
 from app.modlog.service import record
+from app.notifications.service import alert_new_items
 from app.platforms import CommentEvent, MalformedDelivery, PlatformAdapter
 from app.platforms.capabilities import comment_capabilities, is_live_comment
 from app.policies import recommendation as policy_recommendation
@@ -566,6 +568,7 @@ def process(
     evidenced = snapshot(session, recommended, actor=actor, media=media)
     queued = enqueue(session, evidenced, actor=actor)
     act(session, queued, actor=actor)
+    alert_new_items(session, [q.item for q in queued], actor=actor)
     return Outcome(
         deliveries=len(rows),
         failed=failed,

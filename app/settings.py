@@ -179,6 +179,24 @@ class Settings(BaseSettings):
     remote_model_pause_s: float = Field(default=30.0, ge=0)
     #: What the findings call it, e.g. ``kb-bert-toxic``.
     remote_model_name: str = "egen modell"
+    # --- Forwarding and notifications (app.notifications) ---
+    #: ``smtp://user:password@host:587`` (STARTTLS when the server offers it) or ``smtps://…:465``
+    #: (implicit TLS); empty: e-mail messages wait, failing visibly with a reason.
+    smtp_url: SecretStr = SecretStr("")
+    #: The sender of every e-mail, e.g. ``Uppsikt <uppsikt@kommun.se>``.
+    mail_from: str = ""
+    #: A CA bundle for the mail relay's certificate (a municipal relay with its own CA).
+    smtp_ca_file: str = ""
+    smtp_timeout_s: float = Field(default=20.0, gt=0)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    message_batch_size: int = Field(default=10, gt=0)
+    message_max_attempts: int = Field(default=8, gt=0)
+    #: A message being sent holds its row this long; after that it is sent again, with the same id.
+    message_lease_s: float = Field(default=120.0, gt=0)
+    message_backoff_base_s: float = Field(default=5.0, gt=0)
+    message_backoff_cap_s: float = Field(default=1800.0, gt=0)
+    #: How often the worker looks for overdue items and digests to send; 0 turns it off.
+    notification_tick_s: float = Field(default=60.0, ge=0)
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from app.models import Account, Comment, EvidenceSnapshot, PlatformAction
+from app.models import Account, Comment, EvidenceSnapshot, OutboundMessage, PlatformAction
 from app.sql import insert_ignore
 
 
@@ -20,9 +20,10 @@ def enqueue(session: Session, row: dict[str, Any]) -> bool:
 def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[PlatformAction]:
     """Due actions whose earlier siblings (same decision) are finished, locked for this transaction.
 
-    Replies are sent before a removal of the same decision; an action whose
-    lease ran out (its worker died) is due again; nothing of an account that a
-    throttle paused is due before the platform's resume time.
+    Replies are sent before a removal of the same decision; a removal waits for
+    a registrar message that holds it; an action whose lease ran out (its
+    worker died) is due again; nothing of an account that a throttle paused is
+    due before the platform's resume time.
     """
     earlier = aliased(PlatformAction)
     unfinished_earlier = exists().where(
@@ -36,6 +37,16 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
         Account.actions_paused_until.is_not(None),
         Account.actions_paused_until > now,
     )
+    # Evidence to the registrar before deletion (Helsingborg): a delete waits while a message
+    # that holds it is unsent; one that failed keeps holding it, visibly, until someone acts.
+    held_delete = and_(
+        PlatformAction.kind == "delete",
+        exists().where(
+            OutboundMessage.comment_id == PlatformAction.comment_id,
+            OutboundMessage.holds_delete.is_(True),
+            OutboundMessage.status != "sent",
+        ),
+    )
     return session.scalars(
         select(PlatformAction)
         .where(
@@ -45,6 +56,7 @@ def claim_due(session: Session, *, now: datetime, limit: int) -> Sequence[Platfo
             ),
             ~unfinished_earlier,
             ~paused,
+            ~held_delete,
         )
         .order_by(PlatformAction.id)
         .limit(limit)

@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import io
 import itertools
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +44,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
 from app.platforms.capabilities import label as platform_label
+from app.policies.models import ACTION_LABELS_SV
 from classifiers.types import CATEGORY_LABELS_SV
 
 #: How much of each text the PDF shows; the JSON always keeps everything.
@@ -61,19 +61,6 @@ STATE_LABELS = {
     "removed": "Borttagen",
     "deleted": "Borttagen",
     "pending": "Väntar på beslut",
-}
-RECOMMENDATION_LABELS = {
-    "actions": "Åtgärder",
-    "action": "Åtgärd",
-    "priority": "Prioritet",
-    "due_at": "Ska hanteras senast",
-    "auto_actions": "Automatiska åtgärder",
-    "policy": "Riktlinje",
-    "preset": "Riktlinje",
-    "rule_ids": "Regler",
-    "reasons": "Skäl",
-    "reason": "Skäl",
-    "notify": "Meddela",
 }
 #: Highlight colours for finding spans, cycled per finding (light, so black text stays readable).
 HIGHLIGHTS: tuple[tuple[int, int, int], ...] = (
@@ -723,7 +710,7 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
     recommendation = _mapping(doc.get("recommendation"))
     if recommendation:
         w.heading("Rekommendation enligt riktlinjerna")
-        w.fields((RECOMMENDATION_LABELS.get(str(k), str(k)), _value(k, v)) for k, v in recommendation.items())
+        _recommendation(w, recommendation)
 
     timeline = [_mapping(e) for e in doc.get("timeline") or [] if isinstance(e, Mapping)]
     w.heading("Händelser")
@@ -776,6 +763,78 @@ def _images(pdf: FPDF, w: _Writer, images: list[dict[str, Any]]) -> None:
         pdf.ln(1)
 
 
+def _actions_sv(actions: Any) -> str:
+    """Actions as an editor reads them, in the order given: "Ta bort, Diarieför"."""
+    if not isinstance(actions, list | tuple):
+        return ""
+    return ", ".join(ACTION_LABELS_SV.get(str(a), str(a)) for a in actions)
+
+
+def _source_sv(rule: Mapping[str, Any]) -> str:
+    source = _str(rule.get("source")) or "riktlinjen"
+    line = rule.get("source_line")
+    return f"{source}, rad {line}" if isinstance(line, int) and not isinstance(line, bool) else source
+
+
+def _recommendation(w: _Writer, rec: Mapping[str, Any]) -> None:
+    """The policy's recommendation as sentences: what to do, then each rule that applied,
+    with the guideline sentence it quotes and where that sentence stands."""
+    actions = _actions_sv(rec.get("actions"))
+    rules = [_mapping(r) for r in rec.get("rules") or [] if isinstance(r, Mapping)]
+    if rec.get("actions") == ["none"]:
+        w.paragraph("Riktlinjerna ger inget skäl att åtgärda kommentaren; den kan stå kvar.")
+    elif actions:
+        w.paragraph(f"Rekommenderade åtgärder: {actions}.")
+    elif not rules:
+        w.paragraph("Ingen regel i riktlinjerna gällde kommentaren.")
+    details = []
+    priority = rec.get("priority")
+    if priority is not None:
+        details.append(f"prioritet {priority} (1 är mest brådskande)")
+    if rec.get("due_at"):
+        details.append(f"ska hanteras senast {_when(rec.get('due_at'))}")
+    if details:
+        w.paragraph(details[0][0].upper() + "; ".join(details)[1:] + ".")
+    automatic = _actions_sv(rec.get("auto_actions"))
+    if automatic:
+        w.paragraph(f"Görs automatiskt när kommentaren kommer in: {automatic}.")
+    forward_to = rec.get("forward_to")
+    if isinstance(forward_to, list | tuple) and forward_to:
+        w.paragraph(f"Vidarebefordras till: {', '.join(str(f) for f in forward_to)}.")
+    policy = _str(rec.get("policy"))
+    for number, rule in enumerate(rules, start=1):
+        category = _category_label(rule.get("category")).lower()
+        subtype = rule.get("subtype")
+        if isinstance(subtype, list | tuple) and subtype:
+            category += f" ({', '.join(str(x) for x in subtype)})"
+        rule_actions = _actions_sv(rule.get("actions"))
+        verdict = (
+            "får kommentaren stå kvar"
+            if rule.get("actions") == ["none"]
+            else f"rekommenderar den: {rule_actions}"
+            if rule_actions
+            else "anger den ingen åtgärd"
+        )
+        w.paragraph(f"{number}. Regeln om {category} gäller; {verdict}.", size=10)
+        quote = _str(rule.get("quote"))
+        if quote:
+            w.paragraph(
+                f"»{_cut(quote, MAX_OTHER_CHARS)[0]}« ({_source_sv(rule)})", size=9.5, color=(60, 60, 60)
+            )
+        note = _str(rule.get("note"))
+        if note:
+            w.paragraph(f"Anmärkning: {_cut(note, MAX_OTHER_CHARS)[0]}", size=9, color=(80, 80, 80))
+    texts = _mapping(rec.get("texts"))
+    for kind, lead in (("reply", "Föreslaget svar"), ("notify_author", "Meddelande till skribenten")):
+        text = _str(texts.get(kind))
+        if text:
+            w.paragraph(f"{lead}: »{_cut(text, MAX_OTHER_CHARS)[0]}«", size=9.5)
+    for note in rec.get("notes") or []:
+        w.note(str(note))
+    if policy:
+        w.paragraph(f"Riktlinjen: förvalet {policy}.", size=8.5, color=(110, 110, 110))
+
+
 def _seq(version: Mapping[str, Any]) -> int:
     seq = version.get("seq")
     return seq if isinstance(seq, int) and not isinstance(seq, bool) else 0
@@ -796,15 +855,3 @@ def _join(name: Any, external_id: Any) -> str:
     if external_id:
         return f"{name_text} (id {external_id})" if name_text else f"id {external_id}"
     return name_text or "–"
-
-
-def _value(key: Any, value: Any) -> str:
-    if isinstance(value, str) and str(key).endswith("_at"):
-        return _when(value)
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)[:MAX_OTHER_CHARS] or "–"
-    if isinstance(value, Mapping):
-        return json.dumps(value, ensure_ascii=False, default=str)[:MAX_OTHER_CHARS]
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    return str(value)[:MAX_OTHER_CHARS] if value is not None else "–"

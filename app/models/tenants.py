@@ -30,6 +30,9 @@ class Tenant(Base):
     retention: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: The tenant's case-number format (a regular expression); ``None`` uses the service default.
     diarienummer_pattern: Mapped[str | None] = mapped_column(String(200), default=None)
+    #: Who is told what (``app.notifications.settings.NotificationSettings``): the registrar's
+    #: destination, the alert threshold, the escalation delay.
+    notifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -18,6 +18,7 @@ class Metrics:
     processing_latency: Histogram
     account_warnings: Gauge
     account_alerts: Gauge
+    messages: Gauge
 
     @classmethod
     def create(cls) -> Metrics:
@@ -62,6 +63,12 @@ class Metrics:
                 "uppsikt_account_alerts",
                 "Accounts with an alert only the operator can fix (e.g. linkedin_version_retired).",
                 ["alert"],
+                registry=registry,
+            ),
+            messages=Gauge(
+                "uppsikt_messages",
+                "Outbound messages per tenant, destination and status; failed ones need a person.",
+                ["tenant", "destination", "status"],
                 registry=registry,
             ),
         )

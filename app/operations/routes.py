@@ -15,6 +15,7 @@ from app import schema
 from app.connections import repository as connections_repository
 from app.connections.health import health_warnings
 from app.models import utcnow
+from app.notifications import repository as messages_repository
 from app.webhooks import repository as inbox_repository
 
 router = APIRouter(tags=["operations"])
@@ -72,6 +73,9 @@ def metrics(request: Request) -> Response:
         with request.app.state.session_factory() as session:
             m.inbox_backlog.set(inbox_repository.backlog(session))
             _account_health(m, session, request.app.state.settings.token_expiry_warning_days)
+            m.messages.clear()
+            for tenant, destination, status, count in messages_repository.status_counts(session):
+                m.messages.labels(tenant=tenant, destination=destination, status=status).set(count)
     except Exception:  # a metrics scrape must not fail because the database is away
         m.inbox_backlog.set(float("nan"))
     return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)

@@ -255,6 +255,9 @@ class Policy(_Strict):
     retention: Retention
     #: Who must answer for each account; empty where the guideline says nothing about it.
     accounts: tuple[AccountRequirement, ...] = ()
+    #: The guideline sentence that says removed material is sent to the registrar first
+    #: (Helsingborg): a platform delete then waits until the registrar's message is sent.
+    registrar_before_removal: Citation | None = None
     rules: tuple[Rule, ...] = Field(min_length=1)
     note: str | None = None
 

@@ -134,6 +134,7 @@ def decide_queue_item(
         take_over=body.take_over,
         finding_feedback=[(f.category, f.verdict) for f in body.finding_feedback],
         missed_categories=list(body.missed_categories),
+        forward_to=body.forward_to,
     )
     result = DecisionResult(
         item=views.item_detail(session, item), decision=views.decision_read(session, decision)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -134,6 +134,11 @@ class DecisionCreate(BaseModel):
         default_factory=list,
         max_length=40,
         description="Categories the classifier should have found; kept as labels like `finding_feedback`.",
+    )
+    forward_to: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None,
+        max_length=10,
+        description="With `forward`: the destinations to send to (default: those the policy names).",
     )
 
 

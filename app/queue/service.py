@@ -29,9 +29,11 @@ from app.models import (
     Decision,
     QueueItem,
     Registration,
+    Tenant,
     utcnow,
 )
 from app.modlog.service import record
+from app.notifications import service as notifications
 from app.platforms.capabilities import capabilities, is_live_comment, label, missing_sv
 from app.principal import Principal
 from app.queue import repository
@@ -122,6 +124,9 @@ def request_registration(
         "registration.requested",
         {"registration_id": registration.id, "evidence_id": evidence_id},
     )
+    notifications.notify_registrar(
+        session, item=item, comment=comment, registration=registration, evidence_id=evidence_id, actor=actor
+    )
     return registration
 
 
@@ -190,6 +195,7 @@ def decide(
     take_over: bool = False,
     finding_feedback: Sequence[tuple[str, str]] = (),
     missed_categories: Sequence[str] = (),
+    forward_to: list[str] | None = None,
 ) -> tuple[QueueItem, Decision]:
     """Decide an item; ``finding_feedback`` (category, confirmed/wrong) and ``missed_categories``
     become labels the tenant's model can be retrained on (``app.learning``)."""
@@ -202,6 +208,10 @@ def decide(
     wanted = list(dict.fromkeys(actions_requested))
     _validate_actions(wanted, comment, item, reply_text)
     judged = learning.check_feedback(session, item=item, feedback=finding_feedback, missed=missed_categories)
+    if forward_to:
+        if "forward" not in wanted:
+            raise Unprocessable("forward_to needs the action 'forward'.")
+        notifications.check_forward_to(session, item.tenant_id, forward_to)
     if expected_version is not None and expected_version != item.version:
         raise Conflict(f"The item is at version {item.version}, not {expected_version}; reload it.")
     if item.status == "decided" and not reverse_previous:
@@ -258,7 +268,13 @@ def decide(
         actor=principal.actor,
     )
     _carry_out(
-        session, item=item, comment=comment, decision=decision, reply_text=reply_text, actor=principal.actor
+        session,
+        item=item,
+        comment=comment,
+        decision=decision,
+        reply_text=reply_text,
+        actor=principal.actor,
+        forward_to=list(dict.fromkeys(forward_to or [])),
     )
     return item, decision
 
@@ -291,6 +307,7 @@ def _carry_out(
     decision: Decision,
     reply_text: str | None,
     actor: str,
+    forward_to: list[str] | None = None,
 ) -> None:
     wanted = set(decision.actions)
     texts = item.recommendation.get("texts", {})
@@ -332,18 +349,40 @@ def _carry_out(
         if "unhide" in wanted and last is not None and last.kind == "hide":
             enqueue("unhide", comment.external_id)
         if "remove" in wanted and not actions_repository.our_delete_exists(session, comment.id):
+            if "register" not in wanted:
+                # Where the guideline says so, the evidence reaches the registrar before the delete.
+                tenant = session.get(Tenant, item.tenant_id)
+                if tenant is not None and notifications.registrar_before_removal(tenant):
+                    notifications.notify_registrar(
+                        session,
+                        item=item,
+                        comment=comment,
+                        registration=repository.registration_for_item(session, item.id),
+                        evidence_id=evidence_id,
+                        actor=actor,
+                    )
             enqueue("delete", comment.external_id)
     if "register" in wanted:
         request_registration(
             session, item=item, comment=comment, decision_id=decision.id, evidence_id=evidence_id, actor=actor
         )
     if "forward" in wanted:
+        names = forward_to or list(item.recommendation.get("forward_to", []))
+        sent, unknown = notifications.forward(
+            session,
+            item=item,
+            comment=comment,
+            decision=decision,
+            names=names,
+            evidence_id=evidence_id,
+            actor=actor,
+        )
         log_item(
             session,
             item,
             actor,
             "queue.forwarded",
-            {"to": item.recommendation.get("forward_to", []), "decision_id": decision.id},
+            {"to": names, "queued": sent, "unknown_destinations": unknown, "decision_id": decision.id},
         )
     if "police_review" in wanted and item.police_review is None:
         item.police_review = "pending"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+from app.destinations import repository as destinations_repository
 from app.errors import BadRequest, Conflict, UppsiktError
 from app.models import CommentVersion, EvidenceSnapshot, QueueItem, utcnow
 from app.platforms.capabilities import capabilities
@@ -148,6 +149,9 @@ class ItemView:
     available_actions: list[str]
     claimed_by_other: bool
     account_name: str
+    #: The tenant's destinations a ``forward`` can name, and those the policy names by default.
+    destinations: list[str] = field(default_factory=list)
+    policy_destinations: list[str] = field(default_factory=list)
 
 
 def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemView:
@@ -175,6 +179,8 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
         available_actions=available,
         claimed_by_other=bool(detail.claimed_by and detail.claimed_by != principal.actor),
         account_name=row.account_name,
+        destinations=[d.name for d in destinations_repository.of_tenant(session, item.tenant_id)],
+        policy_destinations=[str(d) for d in detail.recommendation.get("forward_to") or []],
     )
 
 
@@ -199,6 +205,8 @@ class DecisionForm:
     feedback: dict[str, str] = field(default_factory=dict)
     #: Categories the classifier should have found.
     missed: list[str] = field(default_factory=list)
+    #: Destinations a ``forward`` goes to (none: those the policy names).
+    forward_to: list[str] = field(default_factory=list)
     field_errors: dict[str, str] = field(default_factory=dict)
 
     def labels(self) -> tuple[list[tuple[str, str]], list[str]]:
@@ -243,6 +251,10 @@ class DecisionForm:
             found.append(FormError("Välj Stämmer eller Fel för fynden som kommentaren har.", "omdomen"))
         if any(c not in CATEGORY_LABELS or c in found_categories for c in self.missed):
             found.append(FormError("Välj bara kategorier som saknas bland fynden.", "missade"))
+        if self.forward_to and "forward" not in self.actions:
+            found.append(
+                FormError("Välj Vidarebefordra för att skicka kommentaren till en mottagare.", "mottagare")
+            )
         self.field_errors = {e.target: e.text for e in found}
         return found
 
@@ -256,6 +268,7 @@ class DecisionForm:
             reverse=item.status == "decided",
             feedback=self.feedback,
             missed=self.missed,
+            forward_to=self.forward_to,
         )
 
 

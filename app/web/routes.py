@@ -315,6 +315,7 @@ def decide(
     version: int = Form(0),
     andra: str = Form(""),
     missade: list[str] = Form([]),
+    mottagare: list[str] = Form([]),
     verdicts: dict[str, str] = Depends(finding_verdicts),
     v: Visit = Depends(visit),
 ) -> Response:
@@ -338,6 +339,7 @@ def decide(
         reverse=bool(andra),
         feedback=verdicts,
         missed=missade,
+        forward_to=mottagare,
     )
     errors = form.errors(item, inbox_view.finding_categories(v.db, item))
     if errors:
@@ -357,6 +359,7 @@ def decide(
             reverse_previous=form.reverse,
             finding_feedback=feedback,
             missed_categories=missed,
+            forward_to=form.forward_to or None,
         )
         commit(v.db)
     except (Conflict, Unprocessable) as exc:

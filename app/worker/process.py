@@ -1,11 +1,12 @@
 """One worker process: the inbox loop, the outbox loop and reconciliation, side by side.
 
 The inbox loop (parse → … → queue, ``app.pipeline``) runs in the main thread;
-the outbox (platform calls, ``app.actions.worker``) runs in a thread of its
-own, so a slow platform — up to the client's timeout per call — never holds
-up new comments; reconciliation (``app.reconcile.schedule``), which lists
-comments through the platforms' APIs, has a thread of its own for the same
-reason.  The loops share nothing but the database.
+the outbox (platform calls, ``app.actions.worker``), the message outbox
+(e-mail and webhooks, ``app.notifications.worker``) and reconciliation
+(``app.reconcile.schedule``, which lists comments through the platforms'
+APIs) run in threads of their own, so a slow platform or mail relay — up to
+the client's timeout per call — never holds up new comments.  The loops share
+nothing but the database.
 
 ``uppsikt worker`` runs this directly; ``uppsikt serve`` starts it as a
 supervised child process (``app.worker.supervisor``) that it wakes through
@@ -24,6 +25,7 @@ from app.actions.worker import ActionWorker
 from app.assessment.service import default_classifier, warm_up
 from app.db import make_engine, make_session_factory
 from app.logging import get_logger
+from app.notifications.worker import MessageWorker
 from app.operations.metrics import Metrics
 from app.reconcile.schedule import ReconcileSchedule
 from app.runtime import freeze_long_lived_objects
@@ -37,6 +39,7 @@ log = get_logger("app.worker")
 class Drained:
     deliveries: int
     actions: int
+    messages: int = 0
 
 
 class WorkerProcess:
@@ -52,17 +55,22 @@ class WorkerProcess:
         self.outbox = ActionWorker(factory, settings, name=name.replace("worker", "actions", 1))
         #: Reconciliation and YouTube polling, in a thread of their own (``app.reconcile``).
         self.reconcile = ReconcileSchedule(factory, settings, actor=name.replace("worker", "reconcile", 1))
+        self.messages = MessageWorker(factory, settings, name=name.replace("worker", "messages", 1))
         self.stop = threading.Event()
 
     def request_stop(self, *_: object) -> None:
         self.stop.set()
         self.inbox.wake()
         self.outbox.wake()
+        self.messages.wake()
 
     def drain(self) -> Drained:
         """Everything due now, then return (``uppsikt worker --until-idle``)."""
         try:
-            return Drained(self.inbox.run_until_idle(), self.outbox.run_until_idle())
+            deliveries = self.inbox.run_until_idle()
+            messages = self.messages.run_until_idle()  # a registrar message may hold a delete
+            actions = self.outbox.run_until_idle()
+            return Drained(deliveries, actions, messages + self.messages.run_until_idle())
         finally:
             self.close()
 
@@ -82,12 +90,18 @@ class WorkerProcess:
             target=self.reconcile.run_forever, args=(self.stop,), name="uppsikt-reconcile"
         )
         reconcile.start()
+        messages = threading.Thread(
+            target=self.messages.run_forever, args=(self.stop,), name="uppsikt-messages"
+        )
+        messages.start()
         try:
             self.inbox.run_forever(self.stop)
         finally:
             self.request_stop()
             outbox.join(timeout=self.outbox.settings.platform_timeout_s + 5)
             reconcile.join(timeout=self.outbox.settings.platform_timeout_s + 5)
+            settings = self.messages.settings
+            messages.join(timeout=max(settings.smtp_timeout_s, settings.webhook_timeout_s) + 5)
             self.close()
 
     def _read_wakeups(self) -> None:
@@ -106,4 +120,5 @@ class WorkerProcess:
         close_classifier = getattr(self.inbox.classify, "close", None)
         if close_classifier is not None:
             close_classifier()
+        self.messages.close()
         self.engine.dispose()

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.actions.worker import ActionWorker
 from app.assessment.service import default_classifier
 from app.crypto import TokenCipher
+from app.destinations.service import add_destination
 from app.main import create_app
 from app.models import ApiKey, EvidenceSnapshot, ModerationLogEntry, Tenant
 from app.settings import Settings
@@ -165,6 +166,19 @@ def rich_world(
             # Only for the key routes to rotate and revoke; nothing else uses it.
             "victim": create_key(s, tenant=a, role="registrar", subject="ISOAKEYSUBJECT"),
         }
+        # A's registrar mailbox: the destination routes have something to refuse.
+        destination = add_destination(
+            s,
+            tenant=a,
+            name="ISOADEST registrator",
+            kind="email",
+            address="isoadest@kommun.example",
+            secret=None,
+            registrar=True,
+            cipher=cipher,
+            actor="test",
+        )
+        s.commit()
         keys_b = {
             "admin": create_key(s, tenant=b, role="admin"),
             "registrar": create_key(s, tenant=b, role="registrar"),
@@ -185,7 +199,11 @@ def rich_world(
             account_b=acct_b.id,
             keys_a=keys_a,
             keys_b=keys_b,
-            ids={"key_id": _key_id(s, keys_a["victim"]), "admin_key_id": _key_id(s, keys_a["admin"])},
+            ids={
+                "key_id": _key_id(s, keys_a["victim"]),
+                "admin_key_id": _key_id(s, keys_a["admin"]),
+                "destination_id": destination.id,
+            },
         )
         try:
             _populate(world)
@@ -270,6 +288,8 @@ def _collect_markers(world: RichWorld, s: Any) -> None:
         PAGE_A2,
         tenant_name,
         "ISOAKEYSUBJECT",
+        "ISOADEST",
+        "isoadest@",
         *(key.split("_")[1] for key in world.keys_a.values()),
         *other,
         *(e.hash for e in entries),

@@ -77,6 +77,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/apikeys"): Rule(ADMINS, "collection", writes=True),
     ("POST", "/v1/apikeys/{key_id}/rotate"): Rule(ADMINS, "object", writes=True),
     ("DELETE", "/v1/apikeys/{key_id}"): Rule(ADMINS, "object", writes=True),
+    ("GET", "/v1/destinations"): Rule(ADMINS, "collection", shows=True),
+    ("POST", "/v1/destinations"): Rule(ADMINS, "collection", writes=True),
+    ("DELETE", "/v1/destinations/{destination_id}"): Rule(ADMINS, "object", writes=True),
 }
 
 DENIED = {401, 403, 404}

@@ -263,3 +263,39 @@ def test_the_decision_form_takes_the_editors_word_on_the_findings(world: World) 
         ("spam", "missed"),
     ]
     assert "Omdöme om fynden: " in saved.text and "Personangrepp, kränkningar och förtal – fel" in saved.text
+
+
+def test_the_decision_form_forwards_to_the_destinations_chosen(world: World) -> None:
+    from app.crypto import TokenCipher
+    from app.destinations.service import add_destination
+    from app.models import Destination, OutboundMessage
+
+    for name, address in (("Socialtjänsten", "soc@kommun.example"), ("Tekniska", "tek@kommun.example")):
+        add_destination(
+            world.session,
+            tenant=world.tenant,
+            name=name,
+            kind="email",
+            address=address,
+            secret=None,
+            registrar=False,
+            cipher=TokenCipher(world.settings),
+            actor="test",
+        )
+    world.session.commit()
+    red = browser_as(world, "red@kommun.example")
+    item = next(i for i in world.items() if i["categories"] == ["harassment"])
+    page = red.get(f"/inkorg/{item['id']}").text
+    assert "Vidarebefordra till" in page and 'value="Socialtjänsten"' in page
+    url = f"/inkorg/{item['id']}/beslut"
+    base = {"csrf_token": csrf(page), "motivering": "Till socialtjänsten.", "mottagare": "Socialtjänsten"}
+
+    refused = red.post(url, data={**base, "atgarder": "none"})  # a recipient without Vidarebefordra
+    assert refused.status_code == 400 and 'href="#mottagare"' in refused.text
+    assert world.item(item["id"])["status"] == "open"
+
+    assert red.post(url, data={**base, "atgarder": "forward"}).status_code == 200
+    world.session.rollback()
+    names = {d.id: d.name for d in world.session.query(Destination)}
+    sent_to = {names[m.destination_id] for m in world.session.query(OutboundMessage) if m.destination_id}
+    assert sent_to == {"Socialtjänsten"}

@@ -229,3 +229,59 @@ def test_the_shipped_unicode_font_is_used_when_installed() -> None:
     choice = evidence_pdf._font_choice()
     assert choice.source in ("fontpkg-noto-sans", "system-dejavu")
     assert ord("å") in choice.coverage and ord("€") in choice.coverage
+
+
+def test_recommendation_reads_as_sentences_with_the_guideline_it_quotes() -> None:
+    """Each rule that applied, its actions in Swedish and the sentence it quotes, with its
+    source — never raw keys or a Python dict."""
+    from datetime import UTC, datetime
+
+    from app.policies import load_preset
+    from app.policies.recommendation import recommend
+    from app.queue.service import FindingView
+
+    rec = recommend(
+        load_preset("haparanda"),
+        [
+            FindingView("individual_case", "social_neglect", 0.9),
+            FindingView("personal_data", "personnummer", 1.0),
+        ],
+        platform="facebook",
+        received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    ).as_dict()
+    flat = squash(pdf_text(render_evidence_pdf(make_doc(recommendation=rec)))[0])
+    section = flat[flat.index("Rekommendation enligt riktlinjerna") : flat.index("Händelser")]
+
+    assert "Rekommenderade åtgärder: Ta bort, Hänvisa, Meddela skribenten, Vidarebefordra." in section
+    assert "Vidarebefordras till: Socialtjänsten." in section
+    assert (
+        "Regeln om enskilt ärende (social_neglect) gäller; rekommenderar den: Ta bort, Hänvisa, " in section
+    )
+    assert "»Vidarebefordra till rätt förvaltning för diarieföring och handläggning.« " in section
+    assert "(haparanda-riktlinjer.txt, rad 180)" in section
+    assert "haparanda-riktlinjer.txt, rad 229" in section  # the personal-data rule's sentence
+    assert (
+        "Meddelande till skribenten: »Hej! Vi har skickat din anmälan vidare till socialtjänsten." in section
+    )
+    for raw in ("forward_to", "flagged", "texts", "{'", "source_line", "notify_author", "[]"):
+        assert raw not in section, raw
+
+
+def test_a_recommendation_to_leave_the_comment_says_so() -> None:
+    rec = {
+        "policy": "haparanda",
+        "actions": ["none"],
+        "rules": [
+            {
+                "id": "haparanda.spam",
+                "category": "spam",
+                "actions": ["none"],
+                "quote": "Kommentarer och synpunkter blir oftast inte ärenden.",
+                "source": "haparanda-riktlinjer.txt",
+                "source_line": 170,
+            }
+        ],
+    }
+    flat = squash(pdf_text(render_evidence_pdf(make_doc(recommendation=rec)))[0])
+    assert "Riktlinjerna ger inget skäl att åtgärda kommentaren; den kan stå kvar." in flat
+    assert "Regeln om spam" in flat and "får kommentaren stå kvar" in flat

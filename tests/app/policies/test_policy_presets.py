@@ -57,6 +57,9 @@ def _citations(policy: Policy) -> list[tuple[str, str, int | None]]:
     if policy.retention.quote is not None:
         cites.append(("retention", policy.retention.quote, policy.retention.source_line))
     cites.extend((f"accounts {r.require}", r.quote, r.source_line) for r in policy.accounts)
+    if policy.registrar_before_removal is not None:
+        c = policy.registrar_before_removal
+        cites.append(("registrar_before_removal", c.quote, c.source_line))
     return cites
 
 
