@@ -43,10 +43,18 @@ class ReconcileSchedule:
         self.session_factory = session_factory
         self.settings = settings
         self.actor = actor
-        self.clients = clients or ListingClients(settings, session_factory)
+        #: Made on the first run that has an account to list (a worker without any starts faster).
+        self._clients = clients
+
+    @property
+    def clients(self) -> ListingClients:
+        if self._clients is None:
+            self._clients = ListingClients(self.settings, self.session_factory)
+        return self._clients
 
     def close(self) -> None:
-        self.clients.close()
+        if self._clients is not None:
+            self._clients.close()
 
     def run_due(self, now: datetime | None = None) -> list[RunSummary]:
         """Run every account that is due now; returns what the runs found."""
