@@ -22,7 +22,7 @@ from app.queue import service as queue_service
 from app.queue import views
 from app.queue.routes import WORKERS
 from app.tenants import repository as tenants_repository
-from app.web import account_routes, assets, docs, inbox_view, registrar_routes, sessions
+from app.web import account_routes, assets, destinations_routes, docs, inbox_view, registrar_routes, sessions
 from app.web.oidc_login import OidcSignIn, build_sign_in
 from app.web.pages import (
     Visit,
@@ -469,4 +469,11 @@ def _claim_ttl(request: Request) -> timedelta:
     return timedelta(seconds=request.app.state.settings.claim_ttl_s)
 
 
-routers = (assets.router, docs.router, router, registrar_routes.router, account_routes.router)
+routers = (
+    assets.router,
+    docs.router,
+    router,
+    registrar_routes.router,
+    account_routes.router,
+    destinations_routes.router,
+)
