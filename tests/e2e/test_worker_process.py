@@ -79,7 +79,9 @@ def test_the_worker_is_a_supervised_process(database_url: str) -> None:
         second = worker_child(proc.pid)
         assert second is not None
         send(base, "b")
-        wait_for(lambda: counts(database_url)["done"] == 2)
+        # The new worker loads the classifier before it takes work: on a loaded 2-core
+        # machine that alone can take 15-20 s.
+        wait_for(lambda: counts(database_url)["done"] == 2, timeout=60)
 
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
