@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.destinations import repository as destinations_repository
 from app.errors import BadRequest, Conflict, UppsiktError
-from app.models import CommentVersion, EvidenceSnapshot, QueueItem, utcnow
-from app.platforms.capabilities import capabilities
+from app.models import Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
+from app.platforms.capabilities import comment_capabilities
 from app.principal import Principal
 from app.queue import service as queue_service
 from app.queue import views
@@ -167,7 +167,10 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
         for f in detail.findings
     ]
     platform = detail.comment["platform"]
-    available = [a for a in FORM_ACTIONS if capabilities(platform).can(a)]
+    comment = session.get(Comment, item.comment_id)
+    # A comment on a live broadcast: the platform refuses every action, so none is offered.
+    can = comment_capabilities(platform, comment.platform_metadata if comment else None)
+    available = [a for a in FORM_ACTIONS if can.can(a)]
     [row] = views.inbox_rows(session, [item])
     return ItemView(
         detail=detail,

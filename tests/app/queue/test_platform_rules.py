@@ -10,6 +10,7 @@ comments on an Instagram live broadcast are offered no platform action.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -219,6 +220,13 @@ def test_live_comments_are_offered_no_platform_action(world_factory: Any) -> Non
     refused = world.decide(item["id"], actions=["hide"], reason="x")
     assert refused.status_code == 422
     assert "livesändning" in refused.json()["detail"]
+    # The web inbox's decision form offers the same: no platform action, the others stay.
+    from tests.web.test_inbox_http import browser_as
+
+    page = browser_as(world, "red@kommun.example").get(f"/inkorg/{item['id']}").text
+    offered = set(re.findall(r'name="atgarder" value="([a-z_]+)"', page))
+    assert offered and not {"hide", "remove", "answer", "notify_author", "refer"} & offered
+    assert "register" in offered
 
 
 # --- LinkedIn: a retired version, and replies to replies -------------------------------------
