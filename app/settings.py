@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     #: YouTube Data API units per day for the whole Google Cloud project (10,000 by default);
     #: Uppsikt stops calling before it would spend more.
     youtube_daily_quota: int = Field(default=10_000, ge=0)
+    #: Google OAuth client of the Uppsikt installation.  When set, a YouTube account's stored
+    #: token is its *refresh* token and Uppsikt fetches hour-long access tokens itself; when
+    #: not, the stored token is used as an access token (it stops working within the hour).
+    youtube_client_id: str = ""
+    youtube_client_secret: SecretStr = SecretStr("")
+    youtube_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105 - a public URL
 
     #: Evidence keeps the images a comment carries (photo, GIF, video thumbnail) up to this
     #: size each; 0 turns downloading off (the links are still kept).

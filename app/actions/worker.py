@@ -38,6 +38,7 @@ from app.platforms.errors import REASON_GONE, PlatformPermanentError, PlatformTr
 from app.platforms.linkedin.client import VERSION_RETIRED, LinkedInClient
 from app.platforms.meta.client import MetaGraphClient
 from app.platforms.youtube.client import YouTubeClient
+from app.platforms.youtube.oauth import YouTubeAccessTokens
 from app.reconcile.quota import DailyQuota
 from app.settings import Settings
 from app.unit_of_work import UnitOfWork
@@ -112,6 +113,8 @@ class ActionWorker:
             timeout=settings.platform_timeout_s,
             spend=DailyQuota(session_factory, platform="youtube", limit=settings.youtube_daily_quota).spend,
         )
+        #: Hour-long Google access tokens from the accounts' refresh tokens.
+        self.youtube_tokens = YouTubeAccessTokens(settings)
 
         self._wake = threading.Event()
 
@@ -137,6 +140,7 @@ class ActionWorker:
             client.close()
         self.linkedin.close()
         self.youtube.close()
+        self.youtube_tokens.close()
 
     def wake(self) -> None:
         self._wake.set()
@@ -271,7 +275,7 @@ class ActionWorker:
                 parent_comment_urn=job.parent,
             )
         if job.platform == "youtube":
-            return self._call_youtube(job, job.token)
+            return self._call_youtube(job, self.youtube_tokens.access_token(job.token))
         meta = self.meta_for(job.api_base)
         try:
             return self._call_meta(meta, job, job.token)

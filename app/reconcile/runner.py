@@ -33,6 +33,7 @@ from app.platforms.linkedin.listing import LinkedInListingClient
 from app.platforms.listing import Listing
 from app.platforms.meta.listing import MetaListingClient
 from app.platforms.youtube.client import YouTubeClient
+from app.platforms.youtube.oauth import YouTubeAccessTokens
 from app.reconcile import repository
 from app.reconcile.quota import DailyQuota
 from app.reconcile.service import (
@@ -70,6 +71,7 @@ class ListingClients:
             timeout=settings.platform_timeout_s,
             spend=DailyQuota(session_factory, platform="youtube", limit=settings.youtube_daily_quota).spend,
         )
+        self.youtube_tokens = YouTubeAccessTokens(settings)
 
     def list(
         self, account: Account, token: str, *, since: datetime, max_posts: int, listing: Listing
@@ -89,7 +91,7 @@ class ListingClients:
         elif account.platform == "youtube":
             self.youtube.list_channel(
                 account.external_id,
-                access_token=token,
+                access_token=self.youtube_tokens.access_token(token),
                 since=since,
                 max_threads=max_posts * 20,
                 listing=listing,
@@ -101,6 +103,7 @@ class ListingClients:
         self.meta.close()
         self.linkedin.close()
         self.youtube.close()
+        self.youtube_tokens.close()
 
 
 # -- one run --------------------------------------------------------------------------------

@@ -55,8 +55,15 @@ class FakeYouTubeAPI:
         self._faults: deque[str] = deque()
         self._calls: list[RecordedCall] = []
         self._ids = itertools.count(1)
+        #: Google's token endpoint: refresh tokens it honours, access tokens it has issued.
+        self.refresh_tokens: set[str] = set()
+        self.issued: list[str] = []
+        self.token_lifetime_s = 3599
         self.app = Starlette(
-            routes=[Route("/youtube/v3/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"])]
+            routes=[
+                Route("/youtube/v3/{rest:path}", self._handle, methods=["GET", "POST", "DELETE"]),
+                Route("/token", self._token, methods=["POST"]),
+            ]
         )
 
     # --- test API -----------------------------------------------------------------------------
@@ -101,8 +108,36 @@ class FakeYouTubeAPI:
             self._comments.clear()
             self._faults.clear()
             self._calls.clear()
+            self.refresh_tokens.clear()
+            self.issued.clear()
 
     # --- HTTP ---------------------------------------------------------------------------------
+
+    async def _token(self, request: Request) -> Response:
+        """``POST /token`` (grant_type=refresh_token), as oauth2.googleapis.com answers it."""
+        form = await request.form()
+        if (
+            form.get("grant_type") != "refresh_token"
+            or not form.get("client_id")
+            or not form.get("client_secret")
+        ):
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        if form.get("refresh_token") not in self.refresh_tokens:
+            return JSONResponse(
+                {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+                status_code=400,
+            )
+        with self._lock:
+            token = f"ya29.issued-{len(self.issued) + 1}"
+            self.issued.append(token)
+        return JSONResponse(
+            {
+                "access_token": token,
+                "expires_in": self.token_lifetime_s,
+                "scope": "https://www.googleapis.com/auth/youtube.force-ssl",
+                "token_type": "Bearer",
+            }
+        )
 
     async def _handle(self, request: Request) -> Response:
         body = await request.body()
@@ -113,7 +148,8 @@ class FakeYouTubeAPI:
             query=dict(request.query_params),
             form={},
             headers={k: v for k, v in request.headers.items() if k.lower() != "authorization"},
-            token_valid=request.headers.get("authorization") == f"Bearer {self.valid_token}",
+            token_valid=request.headers.get("authorization")
+            in {f"Bearer {t}" for t in (self.valid_token, *self.issued)},
         )
         with self._lock:
             self._calls.append(call)

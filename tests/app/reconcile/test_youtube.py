@@ -4,10 +4,13 @@ editor's decisions become YouTube's own moderation calls — within the daily qu
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.actions.worker import ActionWorker
+from app.crypto import TokenCipher
 from app.models import ApiQuotaUsage, PlatformAction
 from app.platforms.youtube.client import quota_day
 from app.reconcile.runner import ListingClients, reconcile_account
@@ -165,3 +168,70 @@ def test_a_moderation_call_that_would_exceed_the_quota_waits(world: World) -> No
     again = world.reconcile("youtube")
     assert again.removed == 0
     assert {c.state for c in world.comments("youtube").values() if c.id in hidden} == {"hidden"}
+
+
+REFRESH = "1//refresh-token-of-the-channel"
+
+
+def _with_oauth(world: World, **extra: Any) -> tuple[Any, ListingClients, ActionWorker]:
+    """Settings with the installation's Google OAuth client: stored tokens are refresh tokens."""
+    token_url = world.settings.youtube_api_url.removesuffix("/youtube/v3") + "/token"
+    settings = world.settings.model_copy(
+        update={
+            "youtube_client_id": "uppsikt.apps.googleusercontent.com",
+            "youtube_client_secret": SecretStr("made-up-client-secret"),
+            "youtube_token_url": token_url,
+            **extra,
+        }
+    )
+    factory = world.client.app.state.session_factory  # type: ignore[attr-defined]
+    return settings, ListingClients(settings, factory), ActionWorker(factory, settings, name="actions:oauth")
+
+
+def test_the_stored_refresh_token_gets_hour_long_access_tokens(world: World) -> None:
+    _arrange(world)
+    world.session.rollback()
+    account = world.accounts["youtube"]
+    account.access_token_ciphertext = TokenCipher(world.settings).encrypt(REFRESH)
+    world.session.commit()
+    world.youtube.refresh_tokens.add(REFRESH)
+    settings, clients, actions = _with_oauth(world)
+    factory = world.client.app.state.session_factory  # type: ignore[attr-defined]
+    try:
+        summary = reconcile_account(factory, settings, clients, account_id=account.id, actor="test")
+        assert summary.stopped is None and summary.added == 5
+        # One refresh for the whole run: the access token is reused until a minute before it ends.
+        assert world.youtube.issued == ["ya29.issued-1"]
+        world.worker.run_until_idle()
+        items = world.client.get("/v1/queue", headers=auth(world.editor)).json()["items"]
+        decided = world.client.post(
+            f"/v1/queue/{items[0]['id']}/decision",
+            headers=auth(world.editor),
+            json={"actions": ["remove"], "reason": "Personnummer ska inte synas."},
+        )
+        assert decided.status_code == 200, decided.text
+        actions.run_until_idle()
+        actions.run_until_idle()
+    finally:
+        clients.close()
+        actions.close()
+    world.session.rollback()
+    assert {a.status for a in world.session.scalars(select(PlatformAction))} == {"done"}
+    assert len(world.youtube.issued) == 2  # the action worker is its own process: its own access token
+
+
+def test_a_revoked_refresh_token_stops_with_a_reason_to_renew(world: World) -> None:
+    _arrange(world)  # the stored token is not a refresh token Google knows
+    settings, clients, actions = _with_oauth(world)
+    factory = world.client.app.state.session_factory  # type: ignore[attr-defined]
+    try:
+        summary = reconcile_account(
+            factory, settings, clients, account_id=world.accounts["youtube"].id, actor="t"
+        )
+    finally:
+        clients.close()
+        actions.close()
+    assert summary.stopped is not None and "förnya" in summary.stopped
+    assert world.youtube.issued == [] and not [
+        c for c in world.youtube.calls if c.path.startswith("/youtube")
+    ]
