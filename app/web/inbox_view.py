@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.destinations import repository as destinations_repository
 from app.errors import BadRequest, Conflict, UppsiktError
-from app.models import Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
+from app.models import Assessment, Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
 from app.platforms.capabilities import comment_capabilities
 from app.principal import Principal
 from app.queue import service as queue_service
@@ -276,8 +276,10 @@ class DecisionForm:
 
 
 def finding_categories(session: Session, item: QueueItem) -> set[str]:
-    """The categories of the findings shown on the item page (its assessment's)."""
-    return {str(f.get("category")) for f in views.item_detail(session, item).findings}
+    """The categories of the findings shown on the item page (its assessment's), read from the
+    assessment alone rather than by building the whole item view."""
+    assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
+    return set(assessment.categories) if assessment is not None else set()
 
 
 def service_error(exc: UppsiktError) -> FormError:
