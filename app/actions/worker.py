@@ -42,6 +42,7 @@ from app.platforms.youtube.oauth import YouTubeAccessTokens
 from app.reconcile.quota import DailyQuota
 from app.settings import Settings
 from app.unit_of_work import UnitOfWork
+from app.worker.loop import poll_until_stopped, run_until_idle
 
 log = get_logger("app.actions")
 
@@ -159,16 +160,18 @@ class ActionWorker:
         log.info("actions.stopped", name=self.name)
 
     def _loop(self, stop: threading.Event, tokens: TokenCheckSchedule) -> None:
-        while not stop.is_set():
-            try:
-                done = self.run_once()
-                tokens.maybe_run()
-            except Exception as exc:  # the loop must outlive any single failure
-                log.exception("actions.round.failed", error=type(exc).__name__)
-                done = 0
-            if done == 0:
-                self._wake.wait(self.settings.worker_poll_interval_s)
-                self._wake.clear()
+        def one_round() -> int:
+            done = self.run_once()
+            tokens.maybe_run()
+            return done
+
+        poll_until_stopped(
+            stop,
+            self._wake,
+            one_round,
+            interval_s=self.settings.worker_poll_interval_s,
+            failed_event="actions.round.failed",
+        )
 
     def run_once(self) -> int:
         jobs = self._lease()
@@ -184,13 +187,7 @@ class ActionWorker:
         return len(jobs)
 
     def run_until_idle(self, max_rounds: int = 100) -> int:
-        total = 0
-        for _ in range(max_rounds):
-            done = self.run_once()
-            total += done
-            if done == 0:
-                break
-        return total
+        return run_until_idle(self.run_once, max_rounds)
 
     # -- lease ----------------------------------------------------------------------------
 

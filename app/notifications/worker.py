@@ -39,6 +39,7 @@ from app.notifications.errors import PermanentSendError, SendError, TransientSen
 from app.platforms.errors import compute_backoff
 from app.settings import Settings
 from app.unit_of_work import UnitOfWork
+from app.worker.loop import poll_until_stopped, run_until_idle
 
 log = get_logger("app.notifications")
 
@@ -96,16 +97,18 @@ class MessageWorker:
 
     def run_forever(self, stop: threading.Event) -> None:
         log.info("messages.started", name=self.name)
-        while not stop.is_set():
-            try:
-                self.maybe_tick()
-                done = self.run_once()
-            except Exception as exc:  # the loop must outlive any single failure
-                log.exception("messages.round.failed", error=type(exc).__name__)
-                done = 0
-            if done == 0:
-                self._wake.wait(self.settings.worker_poll_interval_s)
-                self._wake.clear()
+
+        def one_round() -> int:
+            self.maybe_tick()
+            return self.run_once()
+
+        poll_until_stopped(
+            stop,
+            self._wake,
+            one_round,
+            interval_s=self.settings.worker_poll_interval_s,
+            failed_event="messages.round.failed",
+        )
         log.info("messages.stopped", name=self.name)
 
     def run_once(self) -> int:
@@ -115,13 +118,7 @@ class MessageWorker:
         return len(jobs)
 
     def run_until_idle(self, max_rounds: int = 100) -> int:
-        total = 0
-        for _ in range(max_rounds):
-            done = self.run_once()
-            total += done
-            if done == 0:
-                break
-        return total
+        return run_until_idle(self.run_once, max_rounds)
 
     # -- the schedule: overdue items and digests --------------------------------------------
 
