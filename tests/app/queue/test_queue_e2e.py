@@ -301,7 +301,8 @@ def test_police_review_is_recorded_by_the_owner(world_factory: Any) -> None:
 
 
 def test_claims_expire_and_conflict(world_factory: Any) -> None:
-    world = world_factory("malmo", claim_ttl_s=1)
+    # Long enough that a loaded machine cannot let the first claim lapse before the second try.
+    world = world_factory("malmo", claim_ttl_s=3)
     world.comment(message=PNR_TEXT)
     world.process()
     [item] = world.items()
@@ -314,7 +315,7 @@ def test_claims_expire_and_conflict(world_factory: Any) -> None:
     assert world.items(assigned=True)[0]["claimed_by"]
     import time
 
-    time.sleep(1.1)
+    time.sleep(3.1)
     assert other(f"/v1/queue/{item['id']}/claim", headers=auth(second)).status_code == 200
 
 
