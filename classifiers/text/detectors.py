@@ -61,7 +61,7 @@ from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
-from classifiers.text.rules import RULES_PATH, Rule, load_rules
+from classifiers.text.rules import RULES_PATH, Rule, compile_anchored, load_rules
 from classifiers.text.stopwords import LANGDATA, is_content_word
 from classifiers.types import CATEGORIES, Finding, Span
 
@@ -110,7 +110,7 @@ _URL_HINT = re.compile(r"\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me
 _SHORTENER = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|cutt\.ly|is\.gd|rb\.gy)\b", re.IGNORECASE)
 _SHOP_URL = re.compile(r"shop|butik|store|rea\b|deal|rabatt|erbjud|outlet", re.IGNORECASE)
 _PRICE = re.compile(r"\b\d[\d\s]*(?:kr\b|:-|sek\b|kronor\b|%)")
-_PHONE = re.compile(r"(?:\+46|0046|\b0)\s*7\d[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
+_PHONE = compile_anchored(r"(?:\+46|0046|\b0)\s*7\d[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
 _REPEATED_CHAR = re.compile(r"(\S)\1{14,}")
 _PARTY_ABBR = re.compile(r"(?<![\w-])(?:SD|KD|MP|S|M|C|V|L)(?::s|-\w+)?(?![\w])")
 _PERSON = re.compile(
@@ -234,22 +234,19 @@ _QUESTION_OPENER = re.compile(
     r"behöver\s+jag|är\s+det|blir\s+det|kommer\s+ni|kommer\s+det|tänker\s+ni|har\s+ni|kan\s+ni|kan\s+man|"
     r"kan\s+jag|kan\s+någon|vet\s+någon|vet\s+ni|stämmer\s+det|gäller\s+det|borde\s+inte)\b"
 )
-_QUESTION_NO_MARK = re.compile(
+_QUESTION_NO_MARK = compile_anchored(
     r"\b(?:jag|vi)\s+undrar\s+(?:om|när|hur|vad|varför|vilken|vart|var|vem)\b|\b(?:vill|skulle\s+vilja)\s+veta\s+"
     r"(?:om|när|hur|vad|varför|vilken|vart|var)\b|\bkan\s+ni\s+(?:svara|förklara|berätta|hjälpa|återkomma)\b|"
     r"\bhur\s+gör\s+(?:jag|man|vi)\b|\bvart\s+(?:vänder|ska)\s+(?:jag|man)\b"
 )
-# The lookahead lists every alternative's first character: Python's engine tries
-# all alternatives at every position, and the cheap test skips most positions.
-_RHETORICAL = re.compile(
-    r"(?=[ehpstvä?!])(?:"
+_RHETORICAL = compile_anchored(
     r"\bhur\s+(?:svårt|dum|dumma|korkad\w*|inkompetent\w*|idiotisk\w*|länge\s+(?:till|ska)|mycket\s+(?:mer|längre))\b|"
     r"\bhur\s+kan\s+(?:man|ni)\s+vara\s+så\b|\bvem\s+bryr\s+sig\b|\bskämtar\s+ni\b|"
     r"\bär\s+ni\s+(?:helt\s+)?(?:dumma|galna|seriösa|korkade|idioter|inkompetenta|på\s+riktigt|inte\s+kloka|blinda)\b|"
     r"\bpå\s+riktigt\s*\?|\bseriöst\s*\?|\beller\s+hur\s*\?|\bva\s*\?|\bvad\s+håller\s+ni\s+på\s+med\b|"
     r"\bvad\s+är\s+det\s+för\s+fel\s+på\b|\bhur\s+tänkte\s+ni\b|\bvem\s+tänkte\b|"
     r"\btror\s+ni\s+(?:att\s+)?(?:vi|folk|man)\s+är\b|\bhar\s+ni\s+inget\s+bättre\s+för\s+er\b|"
-    r"\bvad\s+(?:fan|i\s+helvete|tusan)\b|\?\s*!|!\s*\?|\bskäms\s+ni\s+inte\b|\bvarför\s+inte\s+bara\b)"
+    r"\bvad\s+(?:fan|i\s+helvete|tusan)\b|\?\s*!|!\s*\?|\bskäms\s+ni\s+inte\b|\bvarför\s+inte\s+bara\b"
 )
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
 _ADDRESSED_TO_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*|någon|man|det)\b")

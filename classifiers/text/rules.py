@@ -8,14 +8,17 @@ whole rule set without reading Python.  Patterns run on the normalised text.
 from __future__ import annotations
 
 import re
+import re._constants as sre
+import re._parser as sre_parse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from classifiers.types import CATEGORIES
 
-__all__ = ["RULES_PATH", "Rule", "load_rules"]
+__all__ = ["RULES_PATH", "Rule", "compile_anchored", "first_characters", "load_rules"]
 
 RULES_PATH = Path(__file__).with_name("data") / "rules.yaml"
 
@@ -52,6 +55,76 @@ class Rule:
         return spans
 
 
+def first_characters(pattern: str) -> frozenset[str] | None:
+    """Every character a match of ``pattern`` can begin with, or ``None`` when that is
+    not a short list (a class like ``\\w``, an optional first item, a lookaround).
+
+    Conservative by construction: anything it does not understand gives ``None``.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:  # pragma: no cover - compile() reports it
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None  # "(?i)" widens every literal; keep it simple and give up
+    found = _first(list(parsed))
+    return frozenset(found) if found else None
+
+
+def _first(items: list[Any]) -> set[str] | None:
+    """First characters of a sequence of parsed items; ``None`` when unknown or possibly empty."""
+    optional: set[str] = set()  # first characters of optional items passed so far
+    for op, arg in items:
+        if op is sre.AT:  # \b, ^ and $ consume nothing: the next item decides
+            continue
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] == 0:
+            sub = _first(list(arg[2]))
+            if sub is None:
+                return None
+            optional |= sub  # "(?:en\s+)?bomb": an "e" or what follows
+            continue
+        chars = _first_of_item(op, arg)
+        return None if chars is None else optional | chars
+    return None  # only zero-width or optional items: the match may be empty
+
+
+def _first_of_item(op: Any, arg: Any) -> set[str] | None:
+    if op is sre.LITERAL:
+        return {chr(arg)}
+    if op is sre.IN:
+        if all(kind is sre.LITERAL for kind, _ in arg):
+            return {chr(c) for _, c in arg}
+        return None
+    if op is sre.BRANCH:
+        chars: set[str] = set()
+        for branch in arg[1]:
+            sub = _first(list(branch))
+            if sub is None:
+                return None
+            chars |= sub
+        return chars
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub_pattern = arg
+        return None if add_flags or del_flags else _first(list(sub_pattern))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):  # at least once
+        return _first(list(arg[2]))
+    return None
+
+
+def compile_anchored(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` compiled behind a lookahead of its possible first characters.
+
+    Python's engine tries every alternative of a long alternation at every
+    position of the text; a one-character class in front lets it skip the
+    positions where no alternative can start.  The matches are the same.
+    """
+    chars = None if flags & re.IGNORECASE else first_characters(pattern)
+    if not chars:
+        return re.compile(pattern, flags)
+    charset = "".join(re.escape(c) for c in sorted(chars))
+    return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+
+
 def load_rules(path: Path = RULES_PATH) -> tuple[Rule, ...]:
     """Read and compile the rules; a malformed rule is an error at start-up, not later."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -72,8 +145,8 @@ def load_rules(path: Path = RULES_PATH) -> tuple[Rule, ...]:
                 category=item["category"],
                 subtype=item["subtype"],
                 score=float(item["score"]),
-                pattern=re.compile(item["pattern"].strip()),
-                unless=re.compile(item["unless"]) if item.get("unless") else None,
+                pattern=compile_anchored(item["pattern"].strip()),
+                unless=compile_anchored(item["unless"]) if item.get("unless") else None,
                 anchors=tuple(item.get("anchors", ())),
                 explanation=item["explanation"],
                 source=item["source"],

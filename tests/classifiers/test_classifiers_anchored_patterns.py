@@ -1,0 +1,81 @@
+"""``compile_anchored``: a first-character lookahead that makes patterns faster, never different.
+
+The lookahead is only correct if ``first_characters`` lists *every* character a
+match can begin with; these tests pin the cases it must get right (optional
+first items, alternations, groups) and the ones where it must give up, and
+check every shipped rule finds exactly what the plain pattern finds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from classifiers.text.rules import RULES_PATH, compile_anchored, first_characters, load_rules
+
+CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"abc", {"a"}),
+        (r"\bhur\s+kan|\bvem\b", {"h", "v"}),
+        (r"(?:en\s+)?bomb", {"e", "b"}),  # an optional first item adds, it does not decide
+        (r"\bx*y", {"x", "y"}),
+        (r"[åä]r|(?P<m>ö)", {"å", "ä", "ö"}),
+        (r"(?:a|b)+c", {"a", "b"}),
+        (r"\+46|\b0", {"+", "0"}),
+    ],
+)
+def test_first_characters_lists_every_possible_start(pattern: str, expected: set[str]) -> None:
+    assert first_characters(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\w+",  # a class with no short list
+        r"[^a]b",  # a negated class
+        r"a?",  # may match the empty string
+        r"a|",  # so may this
+        r"(?=a)b",  # lookarounds are not followed
+        r"(?i)abc",  # "A" matches too
+        r".x",
+    ],
+)
+def test_first_characters_gives_up_when_unsure(pattern: str) -> None:
+    assert first_characters(pattern) is None
+
+
+def test_ignorecase_flag_is_left_alone() -> None:
+    compiled = compile_anchored(r"shop|butik", re.IGNORECASE)
+    assert compiled.pattern == r"shop|butik"
+    assert compiled.search("SHOP")
+
+
+def test_anchored_pattern_finds_the_same_matches() -> None:
+    plain = r"\b(?:en\s+)?bomb(?:en)?\b|\bakta\s+dig\b"
+    fast = compile_anchored(plain)
+    assert fast.pattern.startswith("(?=[")
+    text = "akta dig, det finns en bomb i skolan och bomben"
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)]
+
+
+def test_every_rule_matches_as_its_plain_pattern_on_the_corpus() -> None:
+    import yaml
+
+    raw = {item["id"]: item for item in yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))}
+    texts = [json.loads(line)["text"].lower() for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    anchored = 0
+    for rule in load_rules():
+        plain = re.compile(raw[rule.id]["pattern"].strip())
+        anchored += rule.pattern.pattern != plain.pattern
+        for text in texts:
+            assert [m.span() for m in rule.pattern.finditer(text)] == [
+                m.span() for m in plain.finditer(text)
+            ], (rule.id, text)
+    assert anchored >= len(raw) // 2  # the speed-up is in place for most rules
