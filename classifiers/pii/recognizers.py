@@ -202,6 +202,12 @@ _ADDRESS_PATTERN = (
     r")"
     r" (?:nr\.? ?)?\d{1,4}(?: ?[A-Ha-h])?(?![\w,.:]\d)(?![\w])"
 )
+#: What every match of the address pattern contains: a street suffix (the suffix
+#: words of the genitive form are street suffixes too) and the house number after
+#: it.  Matching the space and digit first and looking back for the suffix costs
+#: ~3 µs on a comment where the full pattern costs ~80 µs, so
+#: :mod:`classifiers.pii.engine` tries this before calling presidio.
+ADDRESS_GATE = r" (?:nr\.? ?)?\d(?<=(?:" + _STREET_SUFFIXES + r") (?:nr\.? ?)?\d)"
 # Everyday compounds with a street suffix; followed by a number they are a plan,
 # a stop or a seat, not an address.
 _NOT_STREETS = frozenset(
@@ -253,6 +259,9 @@ _POSTAL_PATTERN = (
     r"(?<![\w\-+/.,:])(?:SE-?)?[1-9]\d{2} ?\d{2}(?![\w\-/.,:]\d)(?!\w)"
     r"(?=,? (?:[A-ZÅÄÖ][a-zåäöé]+|[A-ZÅÄÖ]{2,})\b)"
 )
+#: What every match of the postcode pattern contains: five digits and the start of
+#: the town after them (see :data:`ADDRESS_GATE`).
+POSTAL_GATE = r"\d{3} ?\d{2},? [A-ZÅÄÖ]"
 _POSTAL_AFTER_ADDRESS = regex.compile(_ADDRESS_PATTERN + r",? *$")
 # Capitalised words that may follow a number but are no town.
 _NOT_TOWNS = frozenset(
@@ -444,7 +453,9 @@ class SwedishGiroRecognizer(_ContextRecognizer):
 
 
 __all__ = [
+    "ADDRESS_GATE",
     "LANGUAGE",
+    "POSTAL_GATE",
     "SwedishBankAccountRecognizer",
     "SwedishGiroRecognizer",
     "SwedishIdentityNumberRecognizer",
