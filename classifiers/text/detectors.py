@@ -225,6 +225,7 @@ _INSULTING_MODIFIERS = _CURSE_ADJECTIVES | frozenset(
 #: "Invandrare är inte kriminella": a group word followed by a denial.
 _GROUP_DENIAL = re.compile(r"\s+(?:\w+\s+)?(?:är|blir|var|har)\s+(?:inte|inga|aldrig|ingen|inget)\b")
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
+_WITHOUT_VOWELS = str.maketrans("", "", "aeiouyåäö")
 _NON_SERVICE = ("hate_speech", "sexual_content", "advertising", "spam", "off_topic", "crime_material")
 _LAUGHTER = frozenset({"haha", "hahaha", "hehe", "hihi", "lol", "tack", "nej", "bra"})
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
@@ -723,7 +724,8 @@ class TextDetector:
             top, count = max(tally.items(), key=lambda kv: (kv[1], kv[0]))
             if len(top) < 3 or top in _LAUGHTER:
                 top = ""
-            run = max((len(g) for g in _runs(words) if g[0] == top), default=0)
+            # A run of five needs five occurrences: most comments stop at the count.
+            run = max((len(g) for g in _runs(words) if g[0] == top), default=0) if count >= 5 else 0
             if top and (run >= 5 or (count / len(words) >= 0.5 and len(words) >= 8)):
                 spans = [
                     doc.norm.to_original(*m.span())
@@ -1110,7 +1112,7 @@ def _gibberish(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _LONG_WORD.finditer(text):
         word = m.group()
-        vowels = sum(c in "aeiouyåäö" for c in word)
+        vowels = len(word) - len(word.translate(_WITHOUT_VOWELS))
         if vowels / len(word) <= 0.2:
             spans.append(m.span())
     return spans

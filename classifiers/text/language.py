@@ -104,9 +104,12 @@ def detect_language(text: str, swedish_words: frozenset[str] = frozenset()) -> L
                 if any(ch.isalpha() and not _LATIN.match(ch) for ch in m.group())
             ]
             return Language(code, tuple(runs[:3]))
-    # The common case, a Swedish comment, costs one set intersection: no word
-    # of another language's lists and no doubled vowel means Swedish.
-    if OTHER_MARKERS.isdisjoint(_WORD.findall(text)) and not _DOUBLE_VOWEL.search(text):
+    # The common case, a Swedish comment, is decided by counting: evidence for
+    # another language is a marker word or a word with a doubled vowel, so with
+    # fewer such words than MIN_EVIDENCE no language can win.
+    words = _WORD.findall(text)
+    markers = sum(map(OTHER_MARKERS.__contains__, words))  # occurrences, not distinct words
+    if markers + len(_DOUBLE_VOWEL.findall(text)) < MIN_EVIDENCE:
         return _SWEDISH
     sv = 0
     found: dict[str, list[tuple[int, int]]] = {"en": [], "fi": [], "fit": []}
