@@ -8,6 +8,7 @@ argument to the corpus and to texts written to sit on the edges of the patterns.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +16,13 @@ import pytest
 import regex
 
 from classifiers.pii import engine, warm_up
+from classifiers.pii.lexicon import (
+    CONFIDENTIAL_TERMS,
+    SENSITIVE_TERMS,
+    TermMatch,
+    TermMatcher,
+    _fixed_prefix,
+)
 from classifiers.pii.recognizers import LANGUAGE
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
@@ -79,3 +87,80 @@ def test_analyze_equals_presidio_over_every_plausible_entity() -> None:
             results = presidio.analyze(text=text, language=LANGUAGE, entities=wanted)
             expected = [engine.Entity(r.entity_type, r.start, r.end, float(r.score)) for r in results]
         assert engine.analyze(text) == expected, text
+
+
+# ----------------------------------------------------------------------------------
+# Term matchers: the per-prefix alternations against the whole one
+# ----------------------------------------------------------------------------------
+LEXICON_EDGE_TEXTS = [
+    "Min granne har diabetes och bröstcancer, hans son är muslim och rom.",
+    "ROM och Rom, romsk, romska; SAME och samisk; LVU-placerad, lvm, BUP, lpt och lrv.",
+    "Hon är ſomalier, ıntegrerad och İnvandrare, Kelvin-K: Kristen.",
+    "alkoholmissbruk, spelmissbruket, hjärtsjukdomen, lungtumören, ångesten, månadslönen på 30 000",
+    "x_cancer, 3cancer, cancer_x och cancer2; sjukskriven/sjukskrivna; omhändertagen, omhändertogs.",
+    "Gay, GAY, bög och bögar; flata, queer, otrogen; kronofogden; orosanmälan och orosanmälningarna.",
+    "Han tjänar 45 000 kr, har 30 000 kr i månadslön, lönen är 28 000.",
+]
+
+
+def _plain_find(matcher: TermMatcher, text: str) -> list[TermMatch]:
+    """The matcher's result with the whole alternation at every word start (the old way)."""
+    starts = [m.start() for m in re.finditer(r"\w+", text) if m.group(0)[:3].lower() in matcher._prefixes]
+    if matcher._heads is not None:
+        for head in matcher._heads.finditer(text):
+            start = head.start()
+            while start > 0 and text[start - 1].isalnum():
+                start -= 1
+            starts.append(start)
+        starts = sorted(set(starts))
+    found = []
+    position = 0
+    for start in starts:
+        if start < position:
+            continue
+        match = matcher._anchored.match(text, start)
+        if match is not None and match.lastgroup is not None:
+            found.append(TermMatch(match.start(), match.end(), match.group(0), match.lastgroup))
+            position = match.end()
+    if matcher._scanned is not None:
+        for match in matcher._scanned.finditer(text):
+            overlaps = any(m.start < match.end() and match.start() < m.end for m in found)
+            if match.lastgroup is not None and not overlaps:
+                found.append(TermMatch(match.start(), match.end(), match.group(0), match.lastgroup))
+        found.sort(key=lambda m: (m.start, m.end))
+    return found
+
+
+@pytest.mark.parametrize("terms", [SENSITIVE_TERMS, CONFIDENTIAL_TERMS], ids=["sensitive", "confidential"])
+def test_term_matcher_equals_the_whole_alternation(terms: dict[str, tuple[str, ...]]) -> None:
+    matcher = TermMatcher(terms)
+    texts = _texts() + LEXICON_EDGE_TEXTS
+    # Every term itself, in three casings, inside a sentence.
+    for fragments in terms.values():
+        for fragment in fragments:
+            word = re.sub(r"\\w\*|\(\?:|[()?]|\|.*", "", fragment)
+            texts += [f"Min granne {w} idag." for w in (word, word.upper(), word.capitalize())]
+    found = 0
+    for text in texts:
+        expected = _plain_find(matcher, text)
+        assert matcher.find(text) == expected, text
+        found += len(expected)
+    assert found > 100
+
+
+@pytest.mark.parametrize(
+    ("fragment", "prefix"),
+    [
+        ("diabetiker(?:n|na)?", "dia"),
+        (r"\w*cancer(?:n)?", None),
+        ("(?:har|fått) god man", None),
+        ("lvu", "lvu"),
+        ("abc?", None),
+        ("abcd?", "abc"),
+        ("abc|xyz", None),
+        ("abc(?:x|y)", "abc"),
+        ("ab", None),
+    ],
+)
+def test_fixed_prefix(fragment: str, prefix: str | None) -> None:
+    assert _fixed_prefix(fragment) == prefix
