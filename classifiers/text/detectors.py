@@ -719,13 +719,15 @@ class TextDetector:
             )
             return
         words = re.findall(r"[^\W_]+", doc.norm.text)
-        if len(words) >= 6:
-            tally = Counter(words)
+        tally = Counter(words)
+        # A finding needs a word five times in a row or in half the text: the
+        # highest count alone rules out most comments.
+        peak = max(tally.values(), default=0)
+        if len(words) >= 6 and (peak >= 5 or 2 * peak >= len(words)):
             top, count = max(tally.items(), key=lambda kv: (kv[1], kv[0]))
             if len(top) < 3 or top in _LAUGHTER:
                 top = ""
-            # A run of five needs five occurrences: most comments stop at the count.
-            run = max((len(g) for g in _runs(words) if g[0] == top), default=0) if count >= 5 else 0
+            run = max((len(g) for g in _runs(words) if g[0] == top), default=0)
             if top and (run >= 5 or (count / len(words) >= 0.5 and len(words) >= 8)):
                 spans = [
                     doc.norm.to_original(*m.span())

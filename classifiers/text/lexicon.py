@@ -151,6 +151,7 @@ class LexiconIndex:
         keys = [t.key for t in tokens]
         n = len(tokens)
         phrase_first = self._phrase_first
+        cached = self._word_cache.get
         for i, tok in enumerate(tokens):
             key = keys[i]
             candidates = phrase_first.get(key)
@@ -160,8 +161,12 @@ class LexiconIndex:
                     if i + length <= n and tuple(keys[i : i + length]) == phrase:
                         last = tokens[i + length - 1]
                         hits.extend(Hit(e, tok.start, last.end, i, i + length - 1) for e in found)
-            for e in self._word_entries(key):
-                hits.append(Hit(e, tok.start, tok.end, i, i))  # rare: most words match nothing
+            # Most words match nothing and were seen before: one dict lookup.
+            entries = cached(key)
+            if entries is None:
+                entries = self._word_entries(key)
+            for e in entries:
+                hits.append(Hit(e, tok.start, tok.end, i, i))
         return hits
 
 
