@@ -444,7 +444,7 @@ class TermMatcher:
                 anchored.setdefault(subtype, []).append(fragment)
                 prefixes.add(letters.group(0)[:3].lower())
                 if body != fragment:
-                    heads.add(re.escape(letters.group(0).lower()))
+                    heads.add(letters.group(0).lower())
         self._anchored = self._compile(anchored, lookbehind=False)
         self._by_prefix = {
             prefix: self._compile(
@@ -460,7 +460,7 @@ class TermMatcher:
         self._scanned = self._compile(scanned, lookbehind=True) if scanned else None
         self._prefixes = frozenset(prefixes)
         self._word_starts = self._prefix_pattern(prefixes)
-        self._heads = re.compile("|".join(sorted(heads)), re.IGNORECASE) if heads else None
+        self._heads = self._head_pattern(heads) if heads else None
 
     @staticmethod
     def _compile(terms: dict[str, list[str]], lookbehind: bool) -> re.Pattern[str]:
@@ -483,6 +483,18 @@ class TermMatcher:
             by_first.setdefault(prefix[0], []).append(re.escape(prefix[1:]))
         branches = [f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items()]
         return re.compile(r"(?<!\w)(?:" + "|".join(branches) + ")", re.IGNORECASE)
+
+    @staticmethod
+    def _head_pattern(heads: set[str]) -> re.Pattern[str]:
+        """The compound heads anywhere in a word.
+
+        The look-ahead for their first letters lets the engine skip most positions
+        at once (half the time of the bare alternation); every match starts with
+        one of those letters anyway, so the matches are the same.
+        """
+        first_letters = re.escape("".join(sorted({head[0] for head in heads})))
+        alternatives = "|".join(re.escape(head) for head in sorted(heads))
+        return re.compile(f"(?=[{first_letters}])(?:{alternatives})", re.IGNORECASE)
 
     def _candidate_starts(self, text: str) -> list[int]:
         """Starts of words whose first three letters, lower-cased, begin a term, and of

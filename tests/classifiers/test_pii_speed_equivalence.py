@@ -103,11 +103,11 @@ LEXICON_EDGE_TEXTS = [
 ]
 
 
-def _plain_find(matcher: TermMatcher, text: str) -> list[TermMatch]:
+def _plain_find(matcher: TermMatcher, heads: re.Pattern[str] | None, text: str) -> list[TermMatch]:
     """The matcher's result with the whole alternation at every word start (the old way)."""
     starts = [m.start() for m in re.finditer(r"\w+", text) if m.group(0)[:3].lower() in matcher._prefixes]
-    if matcher._heads is not None:
-        for head in matcher._heads.finditer(text):
+    if heads is not None:
+        for head in heads.finditer(text):
             start = head.start()
             while start > 0 and text[start - 1].isalnum():
                 start -= 1
@@ -134,6 +134,9 @@ def _plain_find(matcher: TermMatcher, text: str) -> list[TermMatch]:
 @pytest.mark.parametrize("terms", [SENSITIVE_TERMS, CONFIDENTIAL_TERMS], ids=["sensitive", "confidential"])
 def test_term_matcher_equals_the_whole_alternation(terms: dict[str, tuple[str, ...]]) -> None:
     matcher = TermMatcher(terms)
+    tails = sorted({f.removeprefix(r"\w*") for fs in terms.values() for f in fs if f.startswith(r"\w*")})
+    heads_alternation = "|".join(re.escape(re.sub(r"[^\w].*", "", tail)) for tail in tails)
+    heads = re.compile(heads_alternation, re.IGNORECASE) if tails else None
     texts = _texts() + LEXICON_EDGE_TEXTS
     # Every term itself, in three casings, inside a sentence.
     for fragments in terms.values():
@@ -142,7 +145,7 @@ def test_term_matcher_equals_the_whole_alternation(terms: dict[str, tuple[str, .
             texts += [f"Min granne {w} idag." for w in (word, word.upper(), word.capitalize())]
     found = 0
     for text in texts:
-        expected = _plain_find(matcher, text)
+        expected = _plain_find(matcher, heads, text)
         assert matcher.find(text) == expected, text
         found += len(expected)
     assert found > 100
