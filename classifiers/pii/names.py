@@ -42,6 +42,15 @@ def _words(text: str) -> list[str]:
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = ".!?…\n:;"
+#: What may stand between a sentence end and the first word of the next sentence.
+_OPENING = " \t\"'«»”“-–("
+#: Where a word after a sentence end begins: after the text's start and up to six
+#: opening characters, or after a sentence end and up to five of them.  A word
+#: starts a sentence exactly when it begins at the end of one of these matches
+#: (the two character sets share nothing, so each run is read one way only).
+_SENTENCE_OPENINGS = re.compile(
+    rf"\A[{re.escape(_OPENING)}]{{0,6}}|[{re.escape(_SENTENCE_END)}][{re.escape(_OPENING)}]{{0,5}}"
+)
 _SURNAME_SHAPE = re.compile(
     r"(?:s?son|sén|berg|ström|gren|lund|qvist|kvist|quist|ell|din|lin|man|holm|dahl|blad|bäck|stedt|"
     r"stam|sten|borg|ling|ander|ius|ér|én|ow|sky|ski|ić|vić|oğlu|ovic|nen|ez)$"
@@ -159,15 +168,29 @@ class _Token(NamedTuple):
 
 
 def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    for match in _WORD_RE.finditer(text):
-        start = match.start()
-        word = match.group(0)
-        before = text[max(0, start - 6) : start].rstrip(" \t\"'«»”“-–(")
-        sentence_start = (not before and start <= 6) or (bool(before) and before[-1] in _SENTENCE_END)
-        capitalised = word[0].isupper() and not (len(word) > 1 and word.isupper())
-        tokens.append(_Token(start, match.end(), word, sentence_start, capitalised))
-    return tokens
+    """The words of ``text``.
+
+    A word starts a sentence when the six characters before it, without the
+    opening characters at their end, are empty at the text's start or end in a
+    sentence end; it is capitalised with an initial capital unless it is in
+    capitals throughout.  Tokenising is most of the name detector's time, so the
+    sentence starts come from one regex over the text rather than a slice per
+    word, and ``_make`` skips the keyword handling of the NamedTuple constructor.
+    """
+    sentence_starts = {match.end() for match in _SENTENCE_OPENINGS.finditer(text)}
+    return [
+        _Token._make(
+            (
+                match.start(),
+                match.end(),
+                word,
+                match.start() in sentence_starts,
+                word[0].isupper() and not (len(word) > 1 and word.isupper()),
+            )
+        )
+        for match in _WORD_RE.finditer(text)
+        for word in (match.group(0),)
+    ]
 
 
 def _adjacent(text: str, left: _Token, right: _Token) -> bool:
@@ -210,9 +233,14 @@ class NameDetector:
     def find(self, text: str, public_officials: Iterable[str] = ()) -> list[NameMatch]:
         tokens = _tokens(text)
         officials = {o.casefold() for o in public_officials}
+        lowercase_first = self.gaz.lowercase_first
         found: list[NameMatch] = []
         index = 0
         while index < len(tokens):
+            token = tokens[index]
+            if not token.capitalised and token.text not in lowercase_first:
+                index += 1  # the first test in _match_at, without the call for most words
+                continue
             hit = self._match_at(text, tokens, index)
             if hit is None:
                 index += 1

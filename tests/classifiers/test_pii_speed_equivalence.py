@@ -8,6 +8,7 @@ argument to the corpus and to texts written to sit on the edges of the patterns.
 from __future__ import annotations
 
 import json
+import random
 import re
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,8 @@ from classifiers.pii.lexicon import (
     TermMatcher,
     _fixed_prefix,
 )
+from classifiers.pii.names import _SENTENCE_END, _Token, _tokens
+from classifiers.pii.names import _WORD_RE as _NAME_WORD_RE
 from classifiers.pii.recognizers import LANGUAGE
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
@@ -167,3 +170,30 @@ def test_term_matcher_equals_the_whole_alternation(terms: dict[str, tuple[str, .
 )
 def test_fixed_prefix(fragment: str, prefix: str | None) -> None:
     assert _fixed_prefix(fragment) == prefix
+
+
+# ----------------------------------------------------------------------------------
+# Name tokens: sentence starts from one regex against the per-word slice
+# ----------------------------------------------------------------------------------
+def _sliced_tokens(text: str) -> list[_Token]:
+    """The tokeniser as first written: the six characters before each word."""
+    tokens = []
+    for match in _NAME_WORD_RE.finditer(text):
+        start = match.start()
+        word = match.group(0)
+        before = text[max(0, start - 6) : start].rstrip(" \t\"'«»”“-–(")
+        sentence_start = (not before and start <= 6) or (bool(before) and before[-1] in _SENTENCE_END)
+        capitalised = word[0].isupper() and not (len(word) > 1 and word.isupper())
+        tokens.append(_Token(start, match.end(), word, sentence_start, capitalised))
+    return tokens
+
+
+def test_tokens_equal_the_sliced_tokens() -> None:
+    for text in _texts():
+        assert _tokens(text) == _sliced_tokens(text), text
+    # Short strings of sentence ends, opening characters and words, in every mix.
+    rng = random.Random(15)
+    pieces = [*" \t\"'«»”“-–(.!?…\n:;", "Anna", "bo", "X", "1", "é", "ÅSA", "x_y"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert _tokens(text) == _sliced_tokens(text), repr(text)
