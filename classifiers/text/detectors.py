@@ -223,6 +223,26 @@ _INSULTING_MODIFIERS = _CURSE_ADJECTIVES | frozenset(
     }
 )
 #: "Invandrare är inte kriminella": a group word followed by a denial.
+#: What is said about a group, beyond single words (dehumanizing.txt): keeping it
+#: out ("borde inte få jobba", "ska sparkas"), a contemptuous trait as a fact
+#: about all of them ("är kriminella"), blame ("ligger bakom", "gör gatorna
+#: otrygga").  Only a finding next to a group term in the same sentence; written
+#: from train-split comments, with comparatives ("ska inte få sämre …") left out.
+_GROUP_CONTEMPT = compile_anchored(
+    r"\b(?:borde|bör|ska|skall|måste)\s+(?:inte|int|aldrig|inte\s+ens)\s+(?:få|faa|tillåtas|släppas\s+in)\s+"
+    r"(?!sämre|mindre|lägre|vänta|betala|stå\s+utan|vara\s+utan)\w+|"
+    r"\b(?:borde|bör|ska|skall|måste)\s+(?:\w+\s+)?(?:sparkas|förbjudas|stängas\s+ute|hålla\s+sig\s+hemma|"
+    r"hållas\s+hemma|bära\s+märken|separeras|deporteras|brännas|låsas\s+in|spärras\s+in)\b|"
+    r"\bseparera\s+(?:dem|dom)\b|\bhör\s+inte\s+hemma\b|"
+    r"\b(?:är|ä|e|ar|blir)\s+(?:ju\s+|bara\s+|alltid\s+|så\s+|helt\s+)?(?:kriminella|korkade|dumma|lata|smutsiga|"
+    r"primitiva|efterblivna|värdelösa|ociviliserade|våldsamma|opålitliga|äckliga|parasiter|en\s+belastning|"
+    r"en\s+utdöende\s+ras)\b|"
+    r"\bgör\s+(?:gatorna|staden|området|orten|stan|skolan|sverige|landet)\s+(?:otrygg\w*|farlig\w*)\b|"
+    r"\b(?:ligger|står)\s+bakom\s+(?:\w+\s+)?(?:massinvandring\w*|brotten|branden|allt)\b|"
+    r"\bdrar\s+ner\s+(?:resultaten|standarden|allt)\b|\bhar\s+inget\s+värde\b|"
+    r"\b(?:hjärntvättar|indoktrinerar)\b|\bfår\s+(?:allt|allting)\s+gratis\b|"
+    r"\bkan\s+inte\s+(?:prata|tänka|trafikregler|uppföra\s+sig)\b|\bfår\s+skylla\s+sig\s+själva\b"
+)
 _GROUP_DENIAL = re.compile(r"\s+(?:\w+\s+)?(?:är|blir|var|har)\s+(?:inte|inga|aldrig|ingen|inget)\b")
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 _WITHOUT_VOWELS = str.maketrans("", "", "aeiouyåäö")
@@ -515,12 +535,18 @@ class TextDetector:
                 )
             )
             return
-        dehum = [h for h in doc.lex("dehumanizing") if "inte" not in h.prev or " " in h.entry.term]
+        dehum = [
+            (h.start, h.end, "hate_speech.group_dehumanising")
+            for h in doc.lex("dehumanizing")
+            if "inte" not in h.prev or " " in h.entry.term
+        ]
+        if groups:
+            dehum += [(*span, "hate_speech.group_contempt") for span in doc.spans_of(_GROUP_CONTEMPT)]
         pairs = []
         for g in groups:
             for d in dehum:
-                if abs(d.start - g.start) <= 80 and not (d.start < g.end and g.start < d.end):
-                    between = doc.original[min(g.end, d.end) : max(g.start, d.start)]
+                if abs(d[0] - g.start) <= 80 and not (d[0] < g.end and g.start < d[1]):
+                    between = doc.original[min(g.end, d[1]) : max(g.start, d[0])]
                     if not re.search(r"[.!?\n]", between):
                         pairs.append((g, d))
         if not pairs and any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups):
@@ -530,7 +556,7 @@ class TextDetector:
             suppressed.add("hate_speech")
             return
         if pairs:
-            g, d = pairs[0]
+            g, (d_start, d_end, rule_id) = pairs[0]
             if "inte alla" in " ".join(g.prev) or g.prev[-1:] == ("inte",):
                 return
             out["hate_speech"].append(
@@ -538,11 +564,11 @@ class TextDetector:
                     doc,
                     "hate_speech",
                     g.entry.subtype,
-                    0.85,
-                    [(g.start, g.end), (d.start, d.end)],
+                    0.85 if rule_id == "hate_speech.group_dehumanising" else 0.8,
+                    [(g.start, g.end), (d_start, d_end)],
                     "Texten uttrycker missaktning för en folkgrupp: "
-                    f"{_quote_list([doc.slice(g.start, g.end), doc.slice(d.start, d.end)])}.",
-                    "hate_speech.group_dehumanising",
+                    f"{_quote_list([doc.slice(g.start, g.end), doc.slice(d_start, d_end)])}.",
+                    rule_id,
                 )
             )
 

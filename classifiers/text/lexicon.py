@@ -33,7 +33,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-:][^\W_]+)*")
 _DEACCENT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 #: ASCII variants that are ordinary words and must not inherit an entry.
 _COMMON_ASCII = frozenset(
-    {"rov", "rova", "hor", "kat", "kata", "ska", "sa", "bog", "fan", "stad", "vag", "vart"}
+    {"rov", "rova", "hor", "kat", "kata", "ska", "sa", "bog", "fan", "stad", "vag", "vart", "man"}
 )
 
 

@@ -50,6 +50,12 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Kvinnor hör hemma i köket, inte i fullmäktige",
             "b l a t t a r ska inte bo här",
             "judar är parasiter",
+            # group-directed contempt without a slur or a dehumanising word
+            "Judiska barn borde inte få gå i vanliga skolor",
+            "Muslimer hör inte hemma i en civiliserad stad",
+            "Svarta människor gör gatorna otrygga, det är fakta",
+            "Afghaner är ju kriminella allihop",
+            "Bögarna på kommunen borde sparkas allihop",
         ],
         [
             "Någon skrev 'blattar' på busskuren, vidrigt!",
@@ -60,6 +66,10 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Föreningen för homosexuella har möte i biblioteket",
             "Råttor i källaren på Storgatan, när kommer saneraren?",
             "Kvinnor och män har samma rätt till bostadsanpassning",
+            "Kvinnor ska inte få sämre lön än män i kommunen",
+            "Flyktingar ska inte behöva vänta ett år på SFI",
+            "Man borde inte få parkera på cykelbanan",
+            "Invandrare är inte kriminella. Rektorn borde sparkas för sitt uttalande",
         ],
     ),
     "harassment": (
@@ -138,6 +148,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Eskorttjejer i centrum, ring",
             "p0rr för alla",
             "Jag vill ha en avsugning",
+            "Jag blev helt knullad av snygga tjejen i kassan, vilken porrstjärna",
+            "@Maja visa dina bröst så visar jag min kuk",
+            "Jag runkar i duschen på badhuset",
         ],
         [
             "Skolan har sexualundervisning i åttan",
@@ -148,6 +161,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Föreläsning om ungas hälsa i aulan",
             "Hur anmäler jag sexualbrott?",
             "Jag är sexton år och vill sommarjobba",
+            "Mammografi för bröstcancer görs på vårdcentralen",
+            "Sexualundervisningen i sexan börjar i vår",
         ],
     ),
     "advertising": (
@@ -315,6 +330,10 @@ def test_spam_copy_of_post(detector: TextDetector) -> None:
         ("misinformation", "Jag har hört att kommunen ska stänga skolan nästa vecka"),
         ("crime_material", "Säljer hasch och gräs, snabb leverans"),
         ("crime_material", "Fixar falska körkort, skriv privat"),
+        ("crime_material", "Säljer förfalskade busskort, 200 kr styck"),
+        ("crime_material", "Har en guide för att bygga en rörbomb av grejer från byggvaruhuset"),
+        ("crime_material", "Jag fixar bygglovet åt dig, 20 000 kr under bordet"),
+        ("crime_material", "Vi dumpar avfallet i skogen, billigt och ingen frågar"),
         ("off_topic", "Vem vinner melodifestivalen i år tror ni"),
     ],
 )
@@ -328,6 +347,10 @@ def test_best_effort_categories(detector: TextDetector, category: str, text: str
         "Kommunen borde visa melodifestivalen på storbildsskärm på torget",
         "Jag har hört att biblioteket har fått nya böcker",
         "Vem har gräsklipparen till fotbollsplanen?",
+        "Säljer min gamla cykel, hämtas i Sveg",
+        "Någon har stulit min cykel vid stationen, har ni kameror där?",
+        "Polisen varnar för falska fakturor, betala inte",
+        "Finns det en guide för att bygga en kompost?",
     ],
 )
 def test_best_effort_categories_leave_ordinary_comments(detector: TextDetector, text: str) -> None:
