@@ -157,6 +157,20 @@ _LIMITS = """\
   corpus's idea of each category, not how they will do on a real account.
   Variants of one base comment share a split, so the test split does measure
   generalisation to unseen base comments.
+* **Train is not test.** Rules written from train-split misses raise the
+  out-of-fold figures on train far more than the test figures: in the
+  round that added group-directed contempt, explicit sexual stems and
+  illicit offers, out-of-fold F1 on train rose for hate speech 0.84 → 0.90,
+  sexual content 0.65 → 0.92 and criminal material 0.72 → 0.89, while the
+  test split moved 0.78 → 0.81, 0.69 → 0.70 and 0.53 → 0.53. The test
+  split's comments were written from other base comments with other
+  words; a word list learns its writers' vocabulary. Expect the recall on
+  comments written by people outside the project to be lower still
+  (sensitive data, sekretess and sexual content most of all).
+* **External yardsticks are not measured here.** The targets for
+  independently written municipal comments, RTP-LX, SweToxicity and
+  positive real tweets are measured outside the team on sets the team
+  does not see or train on; nothing in this report is a claim about them.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check
@@ -440,7 +454,21 @@ def render_table(result: dict[str, Any]) -> str:
         pres = result["presidio"].get(c) if result["presidio"] else None
         verdict = "no test labels" if ours.support == 0 else "yes" if ours.f1 > kw.f1 else "**no**"
         lines.append(f"| `{c}` | {ours.support} | {_fmt(ours)} | {_fmt(kw)} | {_fmt(pres)} | {verdict} |")
+    ours_all, kw_all = micro(result["ours"]), micro(result["keyword"])
+    lines.append(
+        f"| *micro-average* | {ours_all.support} | {_fmt(ours_all)} | {_fmt(kw_all)} | — "
+        f"| {'yes' if ours_all.f1 > kw_all.f1 else '**no**'} |"
+    )
     return "\n".join(lines)
+
+
+def micro(scores: dict[str, Scores]) -> Scores:
+    """Every category's decisions pooled: the figure the issue's targets are stated in."""
+    return Scores(
+        sum(s.tp for s in scores.values()),
+        sum(s.fp for s in scores.values()),
+        sum(s.fn for s in scores.values()),
+    )
 
 
 def render_thresholds(artifact: Path = ARTIFACT_PATH) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.evaluate import Scores, keyword_baseline, keyword_lists, render_report, score_predictions
+from classifiers.evaluate import Scores, keyword_baseline, keyword_lists, micro, render_report, score_predictions
 from classifiers.train import choose_thresholds, fold_of
 
 
@@ -18,6 +18,14 @@ def test_scores_per_category() -> None:
     assert scores["question"].recall == pytest.approx(0.5)
     assert scores["question"].f1 == pytest.approx(2 / 3)
     assert Scores(0, 0, 0).f1 == 0.0
+
+
+def test_micro_average_pools_every_decision() -> None:
+    scores = {"spam": Scores(tp=1, fp=1, fn=1), "question": Scores(tp=3, fp=0, fn=1)}
+    pooled = micro(scores)
+    assert pooled == Scores(tp=4, fp=1, fn=2)
+    assert pooled.precision == pytest.approx(0.8)
+    assert pooled.recall == pytest.approx(4 / 6)
 
 
 def test_keyword_baseline_is_plain_substring_matching() -> None:
