@@ -24,7 +24,7 @@ from classifiers.pii.lexicon import (
     TermMatcher,
     _fixed_prefix,
 )
-from classifiers.pii.names import _SENTENCE_END, _Token, _tokens
+from classifiers.pii.names import _SENTENCE_END, NameDetector, _Token, _tokens, load_gazetteer
 from classifiers.pii.names import _WORD_RE as _NAME_WORD_RE
 from classifiers.pii.recognizers import LANGUAGE
 
@@ -197,3 +197,34 @@ def test_tokens_equal_the_sliced_tokens() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert _tokens(text) == _sliced_tokens(text), repr(text)
+
+
+class _EveryTextDetector(NameDetector):
+    """The name detector without its word-list pre-check."""
+
+    def _may_hold_a_name(self, text: str) -> bool:
+        return True
+
+
+def test_name_pre_check_only_skips_texts_without_names() -> None:
+    gazetteer = load_gazetteer()
+    fast, full = NameDetector(gazetteer), _EveryTextDetector(gazetteer)
+    skipped = 0
+    for text in _texts():
+        if not fast._may_hold_a_name(text):
+            skipped += 1
+            assert full.find(text) == [], text
+    assert skipped > 1000
+    # Sentences of first names, surnames, their genitive and hyphenated forms, cues,
+    # lower-case names and ordinary words, in every mix.
+    rng = random.Random(16)
+    words = [
+        *["Anna", "Annas", "Anna-Karin", "anna", "Per", "Pers", "Glenn", "Tina", "Maze"],
+        *["Svensson", "Svenssons", "svensson", "Berg-Svensson", "Lindqvist", "Lindqvists"],
+        *["granne", "min", "mamma", "heter", "rektorn", "Hej", "Tack", "bil", "ordförande"],
+        *["kommunstyrelsens", "Kommun", "Storgatan", "Jensen", "Jensens", "O'Brien", "Åberg"],
+    ]
+    separators = [" ", " ", " ", ", ", ". ", "! ", ", 34 år ", "\n", " (12) "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(words) + rng.choice(separators) for _ in range(rng.randint(1, 6)))
+        assert fast.find(text, ["Tina Maze"]) == full.find(text, ["Tina Maze"]), text
