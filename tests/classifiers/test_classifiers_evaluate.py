@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.evaluate import Scores, keyword_baseline, keyword_lists, micro, render_report, score_predictions
+from classifiers.evaluate import (
+    Scores,
+    keyword_baseline,
+    keyword_lists,
+    micro,
+    render_report,
+    score_predictions,
+)
 from classifiers.train import choose_thresholds, fold_of
 
 
