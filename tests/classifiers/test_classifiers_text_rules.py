@@ -82,6 +82,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Rektorn är värdelös och borde sparkas",
             "din jävla i d i o t",
             "Hon är så korkad att det gör ont",
+            "Läraren i 6B är en sadist som hatar barn",
+            "Arrangörerna av festivalen är ett gäng pundare",
+            "Miljöchefen är en korrupt lakej åt vindkraftsbolagen",
         ],
         [
             "Helt värdelös snöröjning, skäms kommunen",
@@ -91,6 +94,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Jag tycker att beslutet är dumt",
             "Han kallade mig 'idiot' på mötet, det är inte ok",
             "Den korrupta upphandlingen borde granskas",
+            "Grannen har sett en råtta i källaren, kan ni skicka någon?",
+            "Polisen varnar för bedragare som ringer pensionärer",
             "Skolmaten är äcklig och kall",
         ],
     ),
