@@ -354,8 +354,10 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
 }
 
 #: A case number of the municipality ("dnr KS 2024/567", "ärendenummer 2023-1234").
+#: The look-ahead for the words' first letters halves the scan of a comment
+#: without one; every match starts with one of them anyway.
 CASE_NUMBER_RE = re.compile(
-    r"\b(?:dnr|diarienr|diarienummer|ärendenummer|ärendenr|ärende nr)\.?:?\s*"
+    r"(?=[dä])\b(?:dnr|diarienr|diarienummer|ärendenummer|ärendenr|ärende nr)\.?:?\s*"
     r"(?:[A-ZÅÄÖ]{1,5}\s?)?\d{2,4}[/.\-:]\d{1,6}(?:[/.\-]\d{1,4})?\b",
     re.IGNORECASE,
 )

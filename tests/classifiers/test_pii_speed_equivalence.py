@@ -19,6 +19,7 @@ import regex
 from classifiers.pii import engine, warm_up
 from classifiers.pii.lexicon import (
     _CASE_ODDITIES,
+    CASE_NUMBER_RE,
     CONFIDENTIAL_TERMS,
     SENSITIVE_TERMS,
     TermMatch,
@@ -254,3 +255,14 @@ def test_lower_cased_text_reads_like_ignorecase_but_for_the_oddities() -> None:
     for char in used:
         folded = [m.start() for m in re.finditer(re.escape(char), chars, re.IGNORECASE)]
         assert folded == [m.start() for m in re.finditer(re.escape(char), lowered)], char
+
+
+def test_case_number_look_ahead_changes_no_match() -> None:
+    plain = re.compile(CASE_NUMBER_RE.pattern.removeprefix("(?=[dä])"), CASE_NUMBER_RE.flags)
+    assert plain.pattern != CASE_NUMBER_RE.pattern
+    texts = [
+        *_texts(),
+        "Dnr KS 2024/567, DNR 2023-12, ärendenummer 2023-1234, Ärende nr 12/34, diarienr: SN 2024.12.3",
+    ]
+    for text in texts:
+        assert [m.span() for m in CASE_NUMBER_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
