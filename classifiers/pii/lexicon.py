@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 # ----------------------------------------------------------------------------------
@@ -474,8 +475,13 @@ class TermMatcher:
                 if body != fragment:
                     heads.add(letters.group(0))
         self._prefixes = frozenset(prefixes)
-        self._folded = self._patterns(anchored, scanned, prefixes, heads, re.IGNORECASE)
-        self._lower = self._patterns(anchored, scanned, prefixes, heads, re.NOFLAG)
+        self._parts = (anchored, scanned, prefixes, heads)
+        self._lower = self._patterns(*self._parts, flags=re.NOFLAG)
+
+    @cached_property
+    def _folded(self) -> _Patterns:
+        """The ``IGNORECASE`` patterns, compiled when a text first needs them (rarely)."""
+        return self._patterns(*self._parts, flags=re.IGNORECASE)
 
     @classmethod
     def _patterns(
