@@ -562,7 +562,7 @@ class TermMatcher:
 
     def find(self, text: str) -> list[TermMatch]:
         view, patterns = text.lower(), self._lower
-        if _CASE_ODDITIES.search(text) is not None:
+        if len(view) != len(text) or _CASE_ODDITIES.search(text) is not None:
             view, patterns = text, self._folded
         found = []
         position = 0
