@@ -43,6 +43,8 @@ EDGE_TEXTS = [
     "mejla mig på x-y_z@sub-domain.example-site.org!",
     "Postnummer 123 45 Exempelby, 12345 ÖREBRO, SE-123 45 Ort.",
     "ABC 123 står parkerad, reg ABC12A, IP 192.168.0.1 och fe80::1.",
+    "IPv6 2001:db8::ff00:42:8329, ::ffff:10.0.0.1, ::, ::1, fe80::1%eth0, 1:2:3:4:5:6:1.2.3.4, 10.0.0.0/8",
+    "FE80:0000:0000:0000:0202:B3FF:FE1E:8329 och ::1/128 samt 255.255.255.255 kl 10:30",
     "Ring 070-123 45 67 eller +46 8 123 456 78, pnr 811218-9876.",
     "Bankgiro 123-4567, clearing 8327-9, 123 456 789-0, IBAN SE35 5000 0000 0549 1000 0003.",
 ]
