@@ -17,7 +17,7 @@ import pytest
 import regex
 from presidio_analyzer import AnalyzerEngine
 
-from classifiers.pii import engine, warm_up
+from classifiers.pii import engine, references, warm_up
 from classifiers.pii.lexicon import (
     _CASE_ODDITIES,
     CASE_NUMBER_RE,
@@ -284,4 +284,17 @@ def test_giro_word_look_ahead_changes_no_match() -> None:
     plain = re.compile(r"giro|\b[bp]g\b", re.IGNORECASE)
     for text in [*_texts(), "BG 123-4567, bg:1, PlusGiro, abg, Bg-1, pg 12, ggiro, Bankgiro"]:
         spans = [m.span() for m in engine._GIRO_WORD.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text
+
+
+def test_relation_look_ahead_changes_no_match() -> None:
+    lookahead = f"(?=[{references._RELATION_FIRST_LETTERS}])"
+    plain = re.compile(references._RELATION_RE.pattern.removeprefix(lookahead), re.IGNORECASE)
+    assert plain.pattern != references._RELATION_RE.pattern
+    texts = [
+        *_texts(),
+        "MIN SON, Hans fru, ERA barn, Grannen på Ekvägen, läraren vid Ekskolan, Mannen som bor på Storgatan.",
+    ]
+    for text in texts:
+        spans = [m.span() for m in references._RELATION_RE.finditer(text)]
         assert spans == [m.span() for m in plain.finditer(text)], text
