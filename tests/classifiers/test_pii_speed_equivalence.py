@@ -1,8 +1,11 @@
 """The privacy detector's shortcuts give exactly what the long way gives.
 
-Each shortcut in :mod:`classifiers.pii` (pre-checks before presidio, dispatch of the
-term alternations) is argued to be exact in its docstring; these tests hold the
-argument to the corpus and to texts written to sit on the edges of the patterns.
+Each shortcut in :mod:`classifiers.pii` (pre-checks and a no-op context enhancer
+around presidio, per-prefix term alternations matched over the lower-cased text,
+first-letter look-aheads, the name detector's word-list pre-check and its
+tokeniser) is argued to be exact in its docstring; these tests hold the argument
+to the corpus, to texts written to sit on the edges of the patterns and, where
+the input space is small, to generated texts.
 """
 
 from __future__ import annotations
