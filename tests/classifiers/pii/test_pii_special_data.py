@@ -136,10 +136,10 @@ def test_explanations_describe_but_do_not_repeat_identifiers() -> None:
         ("Johan Nyström i 6A har fått diagnosen ADHD.", "school", "i 6A"),
         ("Jag har cancer och hemtjänsten kommer bara två gånger om dagen.", "social_services", "hemtjänsten"),
         ("Mitt barn har svår nötallergi och förskolan serverade jordnötter igen!", "school", "förskolan"),
-        ("Maria Hedlund fick fel mat fast hon har celiaki, nu ligger hon på sjukhus.", "health_care", "sjukhus"),
+        ("Maria Hedlund har celiaki och ligger på sjukhus efter fel mat.", "health_care", "sjukhus"),
     ],
 )
-def test_health_named_beside_a_municipal_service_is_confidential(text: str, subtype: str, service: str) -> None:
+def test_health_beside_a_municipal_service_is_confidential(text: str, subtype: str, service: str) -> None:
     """Third-party sekretess: what the municipality's care, school or health care knows."""
     findings = [f for f in analyse(text) if f.category == CONFIDENTIAL and f.subtype == subtype]
     assert len(findings) == 1, analyse(text)
