@@ -97,6 +97,7 @@ _ENTITY_RULES: dict[str, tuple[str, str, str]] = {
         "det pekar ut fordonets ägare och är en personuppgift.",
     ),
 }
+_IDENTITY_KINDS = frozenset({"personnummer", "samordningsnummer"})
 _IDENTITY_EXPLANATIONS = {
     "personnummer": (
         "Texten innehåller ett giltigt personnummer (datum och kontrollsiffra stämmer) – personnummer är "
@@ -240,6 +241,24 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     findings = [
         _personal_finding(rule, subtype, why, spans, text) for (subtype, rule, why), spans in grouped.items()
     ]
+    # Personnummer and samordningsnummer are also "särskilt känsliga" under the
+    # guidelines (Finspång's list; dataskyddslagen 3 kap. 10 §): the same spans
+    # as a sensitive finding too, so a policy on sensitive data sees them.
+    numbers = [spans for (subtype, _, _), spans in grouped.items() if subtype in _IDENTITY_KINDS]
+    if numbers:
+        spans = sorted({(s, e) for group in numbers for s, e, _ in group})
+        what, why = _special.SENSITIVE_LABELS_SV["identity_number"]
+        findings.append(
+            Finding(
+                category="sensitive_personal_data",
+                subtype="identity_number",
+                score=round(max(score for group in numbers for _, _, score in group), 4),
+                spans=tuple(Span(s, e, text[s:e]) for s, e in spans),
+                explanation=f"Texten innehåller {what} – {why}.",
+                rule_id="sensitive.identity_number",
+                model_version=MODEL_VERSION,
+            )
+        )
 
     def refs() -> list[Reference]:
         name_spans = [(n.start, n.end) for n in names]
@@ -253,13 +272,16 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
             cached_refs.append(refs())
         return cached_refs[0]
 
-    tied = _special.find_sensitive(text, refs_once) + _special.find_confidential(text, refs_once)
+    sensitive = _special.find_sensitive(text, refs_once)
+    tied = sensitive + _special.find_confidential(text, refs_once)
+    tied += _special.find_confidential_in_care(text, sensitive)
     by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
     for item in tied:
         by_rule.setdefault((item.category, item.subtype), []).append(item)
     for (category, subtype), items in by_rule.items():
         strongest = max(items, key=lambda i: (i.tie.score, -i.term.start))
         term_spans = {(i.term.start, i.term.end) for i in items}
+        term_spans |= {(i.context.start, i.context.end) for i in items if i.context is not None}
         spans = sorted(term_spans | {(i.tie.reference.start, i.tie.reference.end) for i in items})
         prefix = "sensitive" if category == "sensitive_personal_data" else "confidential"
         findings.append(

@@ -95,6 +95,23 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"cp-skad(?:ad|ade)",
         r"inlagd på psyk(?:et)?",
         r"tvångsvårdad",
+        # From train-split comments: conditions, injuries and aids the list lacked.
+        r"astma(?:tiker)?",
+        r"inkontinen(?:s|t|ta)",
+        r"legionella",
+        r"trycksår(?:en)?",
+        r"celiaki",
+        r"\w*allergi(?:n|er)?",
+        r"allergiker",
+        r"språkstörning(?:en)?",
+        r"cp",
+        r"blind",
+        r"döv(?:a)?",
+        r"alkoholiserad(?:e)?",
+        r"alkis",
+        r"återfallit",
+        r"bröt (?:höften|benet|armen|lårbenet)",
+        r"utskriven från psyk(?:et)?",
     ),
     "ethnic_origin": (
         r"rom",
@@ -227,6 +244,11 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"misshandlade",
         r"har misshandlat",
         r"har begått",
+        r"(?:en )?dom för",
+        r"(?:sitter|satt|suttit) på anstalt",
+        r"bedragare(?:n)?",
+        r"i fängelse",
+        r"fängelse",
     ),
     "salary": (
         r"tjänar (?:över |under |ca |cirka |runt |nästan |drygt |typ )?\d[\d  ]*"
@@ -266,6 +288,11 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"boendestöd(?:et)?",
         r"hemtjänst(?:en)?",
         r"lss-insats(?:er)?",
+        r"våldsutsatt(?:a)?",
+        r"(?:på|till) (?:ett )?skyddat boende",
+        r"hemmasittare",
+        r"åtgärdsprogram(?:met)?",
+        r"aktuell (?:på|hos|inom) (?:socialtjänsten|soc|socialen)",
     ),
 }
 

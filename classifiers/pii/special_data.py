@@ -78,6 +78,10 @@ SENSITIVE_LABELS_SV = {
         "en uppgift om sociala förhållanden",
         "uppgifter om sociala förhållanden räknas som särskilt skyddsvärda personuppgifter",
     ),
+    "identity_number": (
+        "ett person- eller samordningsnummer",
+        "personnummer får bara behandlas när det är klart motiverat (dataskyddslagen 3 kap. 10 §)",
+    ),
 }
 
 CONFIDENTIAL_LABELS_SV = {
@@ -94,12 +98,17 @@ _CONFIDENTIAL_TAIL = (
 
 @dataclass(frozen=True, slots=True)
 class TiedTerm:
-    """A term of one subtype with the reference it is about."""
+    """A term of one subtype with the reference it is about.
+
+    ``context`` is the municipal service named beside a health term when that
+    pairing, not a term of its own, is what makes the text confidential.
+    """
 
     category: str
     subtype: str
     term: TermMatch
     tie: Tie
+    context: TermMatch | None = None
 
 
 @cache
@@ -170,6 +179,53 @@ def find_confidential(text: str, refs_factory: Callable[[], list[Reference]]) ->
     return tied
 
 
+#: Where a municipality learns about a person's health: its social services and
+#: care, its schools, its health care.  A health condition tied to a person and
+#: named beside one of them is what the municipality holds under sekretess
+#: (OSL 23, 25 and 26 kap.), so the comment exposes it whoever wrote it ("min
+#: pappa har demens och hemtjänsten glömmer hans medicin", "Johan i 6A har fått
+#: diagnosen ADHD").  Written from train-split comments.
+_CARE_CONTEXT = re.compile(
+    r"\b(?:(?P<social_services>hemtjänst\w*|socialtjänst\w*|soc|socialen|bistånd\w*|"
+    r"lss|särskilt\s+boende|särskilda\s+boende\w*|äldreboende\w*|gruppboende\w*|"
+    r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
+    r"personlig\s+assistan\w*|assistansen|daglig\s+verksamhet|demensboende\w*|omsorgen|"
+    r"boendet|brukare\w*|vårdboende\w*)|"
+    r"(?P<school>förskola\w*|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
+    r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*)|"
+    r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
+    r"distriktssköterska\w*|sjuksköterska\w*))\b",
+    re.IGNORECASE,
+)
+
+
+def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[TiedTerm]:
+    """A health term tied to a person in a text that names a municipal service.
+
+    One finding, for the first service named; its subtype says which sekretess
+    (social services, school or health care) it falls under.
+    """
+    health = [t for t in sensitive if t.subtype == "health"]
+    if not health:
+        return []
+    bounds = sentence_bounds(text)
+
+    def sentence(pos: int) -> int:
+        return next(i for i, (_, end) in enumerate(bounds) if pos <= end)
+
+    for found in _CARE_CONTEXT.finditer(text):
+        # The service and the condition in one sentence: "Min granne har diabetes.
+        # Skolan har nya lokaler." says nothing about the school knowing it.
+        same = [t for t in health if sentence(t.term.start) == sentence(found.start())]
+        if not same:
+            continue
+        subtype = next(name for name, value in found.groupdict().items() if value is not None)
+        context = TermMatch(found.start(), found.end(), found.group(0), subtype)
+        strongest = max(same, key=lambda t: (t.tie.score, -t.term.start))
+        return [TiedTerm("confidential", subtype, strongest.term, strongest.tie, context)]
+    return []
+
+
 def _quote_reference(ref: Reference) -> str:
     label = KIND_LABELS_SV[ref.kind]
     if ref.kind in ("relation", "self") and ref.text.lower() not in ("jag", "mig", "mej", "jagh"):
@@ -189,6 +245,11 @@ def explain(tied: TiedTerm) -> str:
         what, why = SENSITIVE_LABELS_SV[tied.subtype]
         return f"Texten kopplar {what} („{term}“) till {about} – {why}."
     label = CONFIDENTIAL_LABELS_SV[tied.subtype]
+    if tied.context is not None:
+        return (
+            f"Texten kopplar en uppgift om hälsa („{term}“) till {about} och nämner "
+            f"„{tied.context.text}“, vilket omfattas av {label} – {_CONFIDENTIAL_TAIL}."
+        )
     if tied.subtype == "case_details":
         return (
             f"Texten anger ett diarienummer tillsammans med uppgifter om {about}, "
@@ -203,6 +264,7 @@ __all__ = [
     "TiedTerm",
     "explain",
     "find_confidential",
+    "find_confidential_in_care",
     "find_sensitive",
     "negated",
     "warm_up",

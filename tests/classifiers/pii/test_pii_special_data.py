@@ -127,3 +127,53 @@ def test_explanations_describe_but_do_not_repeat_identifiers() -> None:
     (finding,) = [f for f in analyse(text) if f.category == SENSITIVE]
     assert "diabetes" in finding.explanation
     assert "Svensson" not in finding.explanation and "Storgatan" not in finding.explanation
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "service"),
+    [
+        ("Min pappa Erik har demens och hemtjänsten glömmer hans medicin.", "social_services", "hemtjänsten"),
+        ("Johan Nyström i 6A har fått diagnosen ADHD.", "school", "i 6A"),
+        ("Jag har cancer och hemtjänsten kommer bara två gånger om dagen.", "social_services", "hemtjänsten"),
+        ("Mitt barn har svår nötallergi och förskolan serverade jordnötter igen!", "school", "förskolan"),
+        ("Maria Hedlund har celiaki och ligger på sjukhus efter fel mat.", "health_care", "sjukhus"),
+    ],
+)
+def test_health_beside_a_municipal_service_is_confidential(text: str, subtype: str, service: str) -> None:
+    """Third-party sekretess: what the municipality's care, school or health care knows."""
+    findings = [f for f in analyse(text) if f.category == CONFIDENTIAL and f.subtype == subtype]
+    assert len(findings) == 1, analyse(text)
+    assert service in [s.text for s in findings[0].spans]  # the editor sees why
+    assert service in findings[0].explanation and "sekretess" in findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min granne har diabetes. Skolan har nya lokaler.",  # another sentence
+        "Diabetesvården i kommunen är dålig och hemtjänsten också.",  # nobody's condition
+        "Jag har inte diabetes, men hemtjänsten kommer ändå.",  # denied
+        "Hemtjänsten ordnar en föreläsning om demens på biblioteket.",
+    ],
+)
+def test_health_and_a_service_without_a_person_is_not_confidential(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hittade ett id-kort, personnumret är 19761208-2383", "Mitt samordningsnummer är 701063-2391"],
+)
+def test_identity_numbers_are_sensitive_too(text: str) -> None:
+    """Finspång lists personnummer among särskilt känsliga uppgifter (dataskyddslagen 3 kap. 10 §)."""
+    findings = analyse(text)
+    (sensitive,) = [f for f in findings if f.category == SENSITIVE]
+    (personal,) = [f for f in findings if f.category == "personal_data"]
+    assert sensitive.subtype == "identity_number" and sensitive.rule_id == "sensitive.identity_number"
+    assert [s.text for s in sensitive.spans] == [s.text for s in personal.spans]
+    assert "3 kap. 10 §" in sensitive.explanation
+
+
+def test_a_phone_number_or_an_invalid_number_is_not_sensitive() -> None:
+    assert subtypes(analyse("Ring mig på 070-123 45 67"), SENSITIVE) == set()
+    assert subtypes(analyse("Ordernummer 19761208-2384 har inte kommit"), SENSITIVE) == set()
