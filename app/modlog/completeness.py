@@ -4,8 +4,9 @@ The hash chain proves that no entry was changed or removed after it was
 written; it cannot prove that an entry was written at all.  A comment stored
 without its ``comment.stored`` entry once passed verification as ``ok``
 (issue 12).  This check walks the tenant's records — comments, assessments,
-evidence, queue items, decisions, platform actions and registrations — and
-names every one whose entry is missing, so such a gap cannot pass again.
+evidence, queue items, decisions, platform actions, registrations, editors'
+labels and retrained models — and names every one whose entry is missing, so
+such a gap cannot pass again.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Assessment,
+    ClassifierModel,
     Comment,
     Decision,
+    DecisionLabel,
     EvidenceSnapshot,
     PlatformAction,
     QueueItem,
@@ -107,4 +110,18 @@ def check_tenant(session: Session, tenant_id: int) -> CompletenessReport:
     )
     registered = log.ids_where(session, Registration, tenant_id, Registration.status == "registered")
     each_has("registration", registered, "registration", ("registration.registered",))
+    # What editors taught the classifier and the models it gave: a label or a
+    # model nobody can trace in the log would change assessments unaccounted for.
+    as_many(
+        "queue_item_labels",
+        log.counts_by(session, DecisionLabel, DecisionLabel.item_id, tenant_id),
+        log.logged_label_counts(session, tenant_id),
+        "learning.labels_recorded",
+    )
+    each_has(
+        "classifier_model",
+        log.ids_where(session, ClassifierModel, tenant_id),
+        "classifier_model",
+        ("model.retrained",),
+    )
     return report

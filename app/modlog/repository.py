@@ -207,6 +207,25 @@ def logged_counts_by_comment(session: Session, tenant_id: int, action: str) -> d
     return {int(key): int(n) for key, n in rows if key is not None}
 
 
+def logged_label_counts(session: Session, tenant_id: int) -> dict[int, int]:
+    """Labels named by ``learning.labels_recorded`` entries, per queue item.
+
+    One entry names every label of a decision in its payload, so the count is
+    read from the payloads (few: one per decision with feedback)."""
+    rows = session.execute(
+        select(ModerationLogEntry.subject_id, ModerationLogEntry.payload).where(
+            ModerationLogEntry.tenant_id == tenant_id,
+            ModerationLogEntry.action == "learning.labels_recorded",
+        )
+    ).all()
+    counts: dict[int, int] = {}
+    for subject_id, payload in rows:
+        if subject_id.isdigit():
+            named = len((payload or {}).get("labels") or ())
+            counts[int(subject_id)] = counts.get(int(subject_id), 0) + named
+    return counts
+
+
 def logged_counts_by_subject(
     session: Session, tenant_id: int, subject_type: str, action: str
 ) -> dict[int, int]:

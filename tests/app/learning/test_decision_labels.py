@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.models import Decision, DecisionLabel, ModerationLogEntry
+from app.models import ClassifierModel, Decision, DecisionLabel, ModerationLogEntry, utcnow
+from app.modlog.completeness import check_tenant
 
 INSULT = "Du är en jävla idiot, Anders."  # harassment and profanity
 
@@ -107,3 +108,53 @@ def test_a_decision_without_feedback_stores_no_labels(world_factory: Any) -> Non
     assert r.status_code == 200, r.text
     assert r.json()["decision"]["labels"] == []
     assert labels(world) == []
+
+
+def test_labels_and_models_outside_the_log_are_named_by_the_completeness_check(world_factory: Any) -> None:
+    world = world_factory()
+    item = flagged_item(world)
+    r = world.decide(
+        item["id"],
+        actions=["hide"],
+        reason="Personangrepp.",
+        finding_feedback=[{"category": "harassment", "verdict": "confirmed"}],
+        missed_categories=["threat"],
+    )
+    assert r.status_code == 200, r.text
+    world.session.commit()
+    assert check_tenant(world.session, world.tenant.id).complete  # labels made by a decision are logged
+
+    [stored, *_] = labels(world)
+    now = utcnow()
+    world.session.add(
+        DecisionLabel(
+            tenant_id=world.tenant.id,
+            item_id=stored.item_id,
+            comment_id=stored.comment_id,
+            decision_id=stored.decision_id,
+            text=stored.text,
+            category="spam",
+            verdict="missed",
+            actor="nobody",
+            created_at=now,
+        )
+    )
+    model = ClassifierModel(
+        tenant_id=world.tenant.id,
+        version="slipped-in-1",
+        seq=1,
+        model_version="uppsikt-classifiers-x",
+        sha256="0" * 64,
+        artefact=b"",
+        figures={},
+        created_by="nobody",
+        created_at=now,
+    )
+    world.session.add(model)
+    world.session.commit()
+    report = check_tenant(world.session, world.tenant.id)
+    missing = {(m.record, m.record_id, m.expected_action) for m in report.missing}
+    assert missing == {
+        ("queue_item_labels", item["id"], "learning.labels_recorded"),
+        ("classifier_model", model.id, "model.retrained"),
+    }
