@@ -440,6 +440,13 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "presidio": None,
         "calibration": model_calibration(corpus_path),
         "rules": rule_hits,
+        "by_writer": {
+            writer: score_predictions(
+                [g for g, r in zip(gold, rows, strict=True) if r.get("writer", "team") == writer],
+                [p for p, r in zip(ours, rows, strict=True) if r.get("writer", "team") == writer],
+            )
+            for writer in sorted({r.get("writer", "team") for r in rows})
+        },
     }
     if with_presidio:
         pb = presidio_baseline()
@@ -473,6 +480,39 @@ def micro(scores: dict[str, Scores]) -> Scores:
         sum(s.fp for s in scores.values()),
         sum(s.fn for s in scores.values()),
     )
+
+
+def render_by_writer(by_writer: dict[str, dict[str, Scores]] | None) -> str:
+    """F1 per category for each writer's part of the test split."""
+    if not by_writer or len(by_writer) < 2:
+        return "The test split has comments by one writer only."
+    writers = list(by_writer)
+    named = {
+        w: "the team (unseen base comments)" if w == "team" else f"writer {w} (unseen writer)"
+        for w in writers
+    }
+    lines = [
+        "F1 per category on each writer's part of the test split; *support* in brackets. "
+        "The team wrote the first corpus and the lexicons; a writer outside it wrote every one "
+        "of their comments for the test split alone, so their column measures how the detectors "
+        "carry over to someone else's words.",
+        "",
+        "| category | " + " | ".join(named[w] for w in writers) + " |",
+        "|---|" + "---:|" * len(writers),
+    ]
+    none = Scores(0, 0, 0)
+    for c in CATEGORIES:
+        scores = [by_writer[w].get(c, none) for w in writers]
+        cells = [f"{s.f1:.2f} ({s.support})" for s in scores]
+        if any(s.support for s in scores):
+            lines.append(f"| `{c}` | " + " | ".join(cells) + " |")
+    pooled = [micro(by_writer[w]) for w in writers]
+    lines.append(
+        "| *micro-average* | "
+        + " | ".join(f"{p.precision:.2f} / {p.recall:.2f} / **{p.f1:.2f}** ({p.support})" for p in pooled)
+        + " |"
+    )
+    return "\n".join(lines)
 
 
 def render_thresholds(artifact: Path = ARTIFACT_PATH) -> str:
@@ -525,6 +565,10 @@ predefined recognizers for `sv` with the NoOp NLP engine (personal data only).
 
 Uppsikt beats the keyword baseline on F1 in {len(beaten)} of {len(labelled)}
 categories that have test labels.
+
+## By writer
+
+{render_by_writer(result.get("by_writer"))}
 
 ## How a category is decided
 

@@ -112,8 +112,26 @@ MAJOR_CATEGORIES = CATEGORIES[:14]
 MINOR_CATEGORIES = CATEGORIES[14:]
 
 
-def split_of(base_id: str) -> str:
-    """Decide the split from the base id alone, so variants never leak across."""
+#: Comments by writers outside the team that wrote the first corpus live in
+#: ``source/w_<writer>_<anything>.txt``.  Each such writer is wholly in one split:
+#: a writer whose comments are all in test measures generalisation to a new
+#: writer's words and habits, not only to unseen base comments; one wholly in
+#: train widens the registers the models learn from without leaking the other.
+WRITER_SPLITS: dict[str, str] = {"b": "test", "c": "train"}
+TEAM = "team"
+
+
+def writer_of(origin: str) -> str:
+    """The writer of a source file: ``w_b_forum`` → ``b``; the team's files → ``team``."""
+    if origin.startswith("w_") and origin.count("_") >= 2:
+        return origin.split("_")[1]
+    return TEAM
+
+
+def split_of(base_id: str, writer: str = TEAM) -> str:
+    """Decide the split from the writer, then from the base id alone, so variants never leak across."""
+    if writer in WRITER_SPLITS:
+        return WRITER_SPLITS[writer]
     digest = hashlib.sha256(base_id.encode("utf-8")).hexdigest()
     return "test" if int(digest, 16) % TEST_MODULUS == 0 else "train"
 
@@ -488,6 +506,9 @@ def parse_sources(directory: Path) -> list[BaseComment]:
     errors: list[str] = []
     for path in sorted(directory.glob("*.txt")):
         topic = "allmänt"
+        writer = writer_of(path.stem)
+        if writer != TEAM and writer not in WRITER_SPLITS:
+            errors.append(f"{path.name}: writer {writer!r} has no split in WRITER_SPLITS")
         for lineno, raw in enumerate(path.read_text("utf-8").splitlines(), start=1):
             line = raw.strip()
             where = f"{path.name}:{lineno}"
@@ -972,6 +993,7 @@ class Row:
     topic: str
     source: str
     hard_negative: bool
+    writer: str = TEAM
 
     def as_json(self) -> str:
         record = {
@@ -982,6 +1004,7 @@ class Row:
             "split": self.split,
             "topic": self.topic,
             "source": self.source,
+            "writer": self.writer,
         }
         return json.dumps(record, ensure_ascii=False, sort_keys=False)
 
@@ -996,7 +1019,8 @@ def build_rows(bases: list[BaseComment], ids: IdentityNumbers) -> list[Row]:
         if text in seen:
             raise SystemExit(f"build_corpus: duplicate base text {base.base_id}: {text!r}")
         seen.add(text)
-        split = split_of(base.base_id)
+        writer = writer_of(base.origin)
+        split = split_of(base.base_id, writer)
         hard = bool(base.tempting)
         texts = [(text, "handwritten")]
         texts += [
@@ -1004,7 +1028,17 @@ def build_rows(bases: list[BaseComment], ids: IdentityNumbers) -> list[Row]:
         ]
         for t, origin in texts:
             rows.append(
-                Row(f"c{len(rows) + 1:06d}", base.base_id, t, base.labels, split, base.topic, origin, hard)
+                Row(
+                    f"c{len(rows) + 1:06d}",
+                    base.base_id,
+                    t,
+                    base.labels,
+                    split,
+                    base.topic,
+                    origin,
+                    hard,
+                    writer,
+                )
             )
     return rows
 

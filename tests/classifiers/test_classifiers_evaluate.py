@@ -86,3 +86,16 @@ def test_report_is_rendered_from_the_figures() -> None:
     assert "v-test" in report
     assert "| `spam` | 1 | 1.00 / 1.00 / **1.00** | 0.00 / 0.00 / **0.00** | — | yes |" in report
     assert "## Limits" in report
+
+
+def test_report_compares_writers_only_when_there_are_two() -> None:
+    from classifiers.evaluate import render_by_writer
+
+    team = {c: Scores(0, 0, 0) for c in ("spam", "question")}
+    team["spam"] = Scores(tp=3, fp=1, fn=0)
+    other = {c: Scores(0, 0, 0) for c in ("spam", "question")}
+    other["spam"] = Scores(tp=1, fp=0, fn=3)
+    assert "one writer only" in render_by_writer({"team": team})
+    table = render_by_writer({"team": team, "b": other})
+    assert "writer b (unseen writer)" in table
+    assert "| `spam` | 0.86 (3) | 0.40 (4) |" in table
