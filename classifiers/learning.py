@@ -70,8 +70,8 @@ __all__ = [
 LABEL_WEIGHT = 3
 #: One labelled comment in this many is held back from training, to measure the new model on.
 HOLD_OUT_EVERY = 5
-#: How far the test split's micro-F1 may fall before a new model counts as worse: three
-#: comments' worth of the 1,225-comment split, the noise of refitting on a few more texts.
+#: How far the test split's micro-F1 may fall before a new model counts as worse: a few
+#: comments' worth of the 1,772-comment split, the noise of refitting on a few more texts.
 TEST_TOLERANCE = 0.005
 
 
