@@ -190,11 +190,12 @@ _CARE_CONTEXT = re.compile(
     r"lss|särskilt\s+boende|särskilda\s+boende\w*|äldreboende\w*|gruppboende\w*|"
     r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
     r"personlig\s+assistan\w*|assistansen|daglig\s+verksamhet|demensboende\w*|omsorgen|"
-    r"boendet|brukare\w*|vårdboende\w*)|"
+    r"boendet|brukare\w*|vårdboende\w*|ledsagning\w*|behandlingshem\w*|avlastning\w*|"
+    r"missbruksenhet\w*|socialsekreterare\w*)|"
     r"(?P<school>förskola\w*|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
     r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*)|"
     r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
-    r"distriktssköterska\w*|sjuksköterska\w*))\b",
+    r"distriktssköterska\w*|sjuksköterska\w*|avdelning\s+\d+|avdelningen))\b",
     re.IGNORECASE,
 )
 
@@ -205,7 +206,9 @@ def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[Tied
     One finding, for the first service named; its subtype says which sekretess
     (social services, school or health care) it falls under.
     """
-    health = [t for t in sensitive if t.subtype == "health"]
+    # Health and social circumstances ("hemlös" beside "socialen"); a service word
+    # is never its own context ("klaga på att hemtjänsten kommer sent").
+    health = [t for t in sensitive if t.subtype in ("health", "social_services")]
     if not health:
         return []
     bounds = sentence_bounds(text)
@@ -216,7 +219,12 @@ def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[Tied
     for found in _CARE_CONTEXT.finditer(text):
         # The service and the condition in one sentence: "Min granne har diabetes.
         # Skolan har nya lokaler." says nothing about the school knowing it.
-        same = [t for t in health if sentence(t.term.start) == sentence(found.start())]
+        same = [
+            t
+            for t in health
+            if sentence(t.term.start) == sentence(found.start())
+            and not (t.term.start < found.end() and found.start() < t.term.end)
+        ]
         if not same:
             continue
         subtype = next(name for name, value in found.groupdict().items() if value is not None)
@@ -247,7 +255,7 @@ def explain(tied: TiedTerm) -> str:
     label = CONFIDENTIAL_LABELS_SV[tied.subtype]
     if tied.context is not None:
         return (
-            f"Texten kopplar en uppgift om hälsa („{term}“) till {about} och nämner "
+            f"Texten kopplar {SENSITIVE_LABELS_SV[tied.term.subtype][0]} („{term}“) till {about} och nämner "
             f"„{tied.context.text}“, vilket omfattas av {label} – {_CONFIDENTIAL_TAIL}."
         )
     if tied.subtype == "case_details":

@@ -137,6 +137,16 @@ def test_explanations_describe_but_do_not_repeat_identifiers() -> None:
         ("Jag har cancer och hemtjänsten kommer bara två gånger om dagen.", "social_services", "hemtjänsten"),
         ("Mitt barn har svår nötallergi och förskolan serverade jordnötter igen!", "school", "förskolan"),
         ("Maria Hedlund har celiaki och ligger på sjukhus efter fel mat.", "health_care", "sjukhus"),
+        (
+            "Jag är hemlös sedan i somras, socialen säger att jag inte har rätt till något.",
+            "social_services",
+            "socialen",
+        ),
+        (
+            "Jag har en intellektuell funktionsnedsättning och får inte min ledsagning längre.",
+            "social_services",
+            "ledsagning",
+        ),
     ],
 )
 def test_health_beside_a_municipal_service_is_confidential(text: str, subtype: str, service: str) -> None:
@@ -154,6 +164,7 @@ def test_health_beside_a_municipal_service_is_confidential(text: str, subtype: s
         "Diabetesvården i kommunen är dålig och hemtjänsten också.",  # nobody's condition
         "Jag har inte diabetes, men hemtjänsten kommer ändå.",  # denied
         "Hemtjänsten ordnar en föreläsning om demens på biblioteket.",
+        "Jag vill klaga på att hemtjänsten kommer olika tider varje dag.",  # the service is not a condition
     ],
 )
 def test_health_and_a_service_without_a_person_is_not_confidential(text: str) -> None:
