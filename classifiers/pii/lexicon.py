@@ -189,8 +189,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"facklig förtroendevald",
         r"fackombud(?:et)?",
         r"huvudskyddsombud",
-        r"medlem i (?:kommunal|vision|unionen|lo|tco|saco|lärarförbundet|sveriges lärare|vårdförbundet|"
-        r"if metall|byggnads|handels|akademikerförbundet ssr|läkarförbundet|seko|transport)",
+        r"(?:medlem|med) i (?:kommunal|vision|unionen|lo|tco|saco|lärarförbundet|sveriges lärare|"
+        r"vårdförbundet|if metall|byggnads|handels|akademikerförbundet ssr|läkarförbundet|seko|transport)",
     ),
     "sexual_orientation": (
         r"homosexuell(?:a|t)?",
@@ -245,6 +245,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"har misshandlat",
         r"har begått",
         r"(?:en )?dom för",
+        r"åkte fast för",
+        r"rattfylla",
         r"(?:sitter|satt|suttit) på anstalt",
         r"bedragare(?:n)?",
         r"i fängelse",
@@ -293,6 +295,13 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"hemmasittare",
         r"åtgärdsprogram(?:met)?",
         r"aktuell (?:på|hos|inom) (?:socialtjänsten|soc|socialen)",
+        r"(?:soc|socialen|socialtjänsten) tog(?= (?:mina|hans|hennes|våra|deras) barn)",
+        r"haft (?:soc|socialen|socialtjänsten) hemma",
+        r"(?:en )?orosanmälan på (?:sig|sej|honom|henne|dem|dom)",
+        r"skyddad identitet",
+        r"skyddade personuppgifter",
+        r"särskild undervisningsgrupp",
+        r"anpassad studiegång",
     ),
 }
 

@@ -30,6 +30,14 @@ CONFIDENTIAL = "confidential"
         ("Min pappa är sverigedemokrat sedan länge.", "political_opinion", "sverigedemokrat"),
         ("Grannen är same och har renar.", "ethnic_origin", "same"),
         ("Min diabetes gör att jag inte kan gå långt.", "health", "diabetes"),
+        ("Björn Olsson fick sparken för att han är med i Kommunal.", "union_membership", "med i Kommunal"),
+        ("Alla vet att Hans Jonsson åkte fast för rattfylla i somras.", "criminal_offence", "åkte fast för"),
+        ("Soc tog mina barn i fredags och jag vill ha ett möte.", "social_services", "Soc tog"),
+        (
+            "Min son går i en särskild undervisningsgrupp sedan i höstas.",
+            "social_services",
+            "särskild undervisningsgrupp",
+        ),
     ],
 )
 def test_sensitive_positive(text: str, subtype: str, term: str) -> None:
