@@ -748,9 +748,9 @@ class TextDetector:
         tally = Counter(words)
         # A finding needs a word five times in a row or in half the text: the
         # highest count alone rules out most comments.
-        peak = max(tally.values(), default=0)
-        if len(words) >= 6 and (peak >= 5 or 2 * peak >= len(words)):
-            top, count = max(tally.items(), key=lambda kv: (kv[1], kv[0]))
+        count = max(tally.values(), default=0)
+        if len(words) >= 6 and (count >= 5 or 2 * count >= len(words)):
+            top = max(w for w, n in tally.items() if n == count)
             if len(top) < 3 or top in _LAUGHTER:
                 top = ""
             run = max((len(g) for g in _runs(words) if g[0] == top), default=0)
