@@ -61,7 +61,7 @@ from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
-from classifiers.text.rules import RULES_PATH, Rule, compile_anchored, load_rules
+from classifiers.text.rules import RULES_PATH, AnchorIndex, Rule, compile_anchored, load_rules
 from classifiers.text.stopwords import LANGDATA, is_content_word
 from classifiers.types import CATEGORIES, Finding, Span
 
@@ -345,7 +345,7 @@ class TextDetector:
         # The stopword list decides which words explain a model finding.
         digest.update(b"stopwords\0" + (LANGDATA / "sv.txt").read_bytes())
         self.rules: tuple[Rule, ...] = load_rules(rules_path)
-        self._anchors = frozenset(a for rule in self.rules for a in rule.anchors)
+        self._anchors = AnchorIndex(a for rule in self.rules for a in rule.anchors)
         self.index = LexiconIndex(entries)
         # ``model`` replaces the shipped artefact (a tenant's retrained model, ``classifiers.learning``).
         if model is not None:
@@ -771,7 +771,7 @@ class TextDetector:
                     )
                 )
                 return
-        if len(doc.urls) >= 3 or (_SHORTENER.search(doc.original) and (weak or len(doc.urls) >= 2)):
+        if len(doc.urls) >= 3 or ((weak or len(doc.urls) >= 2) and _SHORTENER.search(doc.original)):
             out["spam"].append(
                 self._finding(
                     doc,
@@ -803,12 +803,12 @@ class TextDetector:
             )
 
     def _party(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
-        parties = [(h.start, h.end) for h in doc.lex("parties")]
-        parties += [m.span() for m in _PARTY_ABBR.finditer(doc.original)]
         vote = doc.lex("stance", "vote")
         attitude = doc.lex("stance", "attitude")
         if not vote and not attitude:
             return
+        parties = [(h.start, h.end) for h in doc.lex("parties")]
+        parties += [m.span() for m in _PARTY_ABBR.finditer(doc.original)]
         names = [m.span() for m in _NAME.finditer(doc.original)]
         campaign = [h for h in vote if h.key not in ("valet", "i valet")]
         if vote and (parties or (names and campaign)):
@@ -940,11 +940,12 @@ class TextDetector:
     def _yaml_rules(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         text = doc.norm.text
         # Which anchors occur is looked up once for all rules.
-        present = {a for a in self._anchors if a in text}
+        present = self._anchors.present(text)
         for rule in self.rules:
-            if out[rule.category] and rule.category not in ("individual_case",):
-                continue
-            if any(f.subtype == rule.subtype for f in out[rule.category]):
+            found = out[rule.category]
+            if found and (
+                rule.category != "individual_case" or any(f.subtype == rule.subtype for f in found)
+            ):
                 continue
             if rule.anchors and present.isdisjoint(rule.anchors):
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import re._constants as sre
 import re._parser as sre_parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import yaml
 
 from classifiers.types import CATEGORIES
 
-__all__ = ["RULES_PATH", "Rule", "compile_anchored", "first_characters", "load_rules"]
+__all__ = ["RULES_PATH", "AnchorIndex", "Rule", "compile_anchored", "first_characters", "load_rules"]
 
 RULES_PATH = Path(__file__).with_name("data") / "rules.yaml"
 
@@ -53,6 +54,53 @@ class Rule:
             if len(spans) == 3:
                 break
         return spans
+
+
+class AnchorIndex:
+    """Which of many anchor substrings occur in a text.
+
+    Searching a comment once per anchor costs more than every rule that the
+    anchors then skip.  An anchor's longest run of non-blank characters (its
+    *core*: "vart" in "vet vart", "(c)" in "(c)") can only occur inside one
+    blank-separated chunk of the text, so cores are looked up per chunk, and
+    the answer is remembered per chunk because comment vocabularies repeat.
+    Only an anchor whose core was found and which is more than its core is
+    then searched for in the text itself.  The result is exactly
+    ``{a for a in anchors if a in text}``.
+    """
+
+    def __init__(self, anchors: Iterable[str]) -> None:
+        self._by_core: dict[str, list[str]] = {}
+        self._blank: list[str] = []
+        for anchor in sorted(set(anchors)):
+            parts = anchor.split()
+            if parts:
+                # Of equally long parts the last: "inte fått" is found by "fått".
+                self._by_core.setdefault(max(reversed(parts), key=len), []).append(anchor)
+            else:
+                self._blank.append(anchor)
+        self._cores = tuple(self._by_core)
+        self._chunk_cache: dict[str, tuple[str, ...]] = {}
+
+    def present(self, text: str) -> set[str]:
+        """The anchors that occur in ``text``."""
+        found = {a for a in self._blank if a in text}
+        cache = self._chunk_cache
+        cores: set[str] = set()
+        for chunk in text.split():
+            inside = cache.get(chunk)
+            if inside is None:
+                inside = tuple(c for c in self._cores if c in chunk)
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[chunk] = inside
+            if inside:
+                cores.update(inside)
+        for core in cores:
+            for anchor in self._by_core[core]:
+                if anchor == core or anchor in text:
+                    found.add(anchor)
+        return found
 
 
 def first_characters(pattern: str) -> frozenset[str] | None:
