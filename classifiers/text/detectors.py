@@ -295,9 +295,21 @@ class _Doc:
     context: dict[str, object]
     quotes: list[tuple[int, int]] = field(default_factory=list)
     urls: list[tuple[int, int]] = field(default_factory=list)
+    rhetorical_text: bool | None = None
 
     def slice(self, start: int, end: int) -> str:
         return self.original[start:end]
+
+    def rhetorical(self) -> bool:
+        """Whether the text has a rhetorical question anywhere, searched once.
+
+        A sentence is a piece of the text cut at punctuation, so a sentence
+        can only match where the whole text does: without a match here no
+        sentence needs searching.
+        """
+        if self.rhetorical_text is None:
+            self.rhetorical_text = _RHETORICAL.search(self.norm.text) is not None
+        return self.rhetorical_text
 
     def lex(self, name: str, subtype: str | None = None) -> list[_LexHit]:
         found = self.hits.get(name, [])
@@ -865,7 +877,7 @@ class TextDetector:
             )
             if not is_question:
                 continue
-            if _RHETORICAL.search(sentence):
+            if doc.rhetorical() and _RHETORICAL.search(sentence):
                 continue
             start, end = doc.norm.to_original(m.start(), m.end())
             if any(start <= s < end for s, _ in abusive):
@@ -1059,7 +1071,7 @@ class TextDetector:
             # An offer that mentions "bygglov" is not somebody's own case.
             out["individual_case"] = []
             suppressed.add("individual_case")
-        if any(out[c] for c in _NON_SERVICE) or _RHETORICAL.search(norm.text):
+        if any(out[c] for c in _NON_SERVICE) or doc.rhetorical():
             # A question inside an advert, a hate comment or chatter about something
             # else is not a question the municipality has to answer.
             suppressed.add("question")

@@ -170,7 +170,64 @@ def compile_anchored(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if not chars:
         return re.compile(pattern, flags)
     charset = "".join(re.escape(c) for c in sorted(chars))
-    return re.compile(f"(?=[{charset}])(?:{pattern})", flags)
+    return re.compile(f"(?=[{charset}])(?:{_hoist_word_boundaries(pattern)})", flags)
+
+
+def _hoist_word_boundaries(pattern: str) -> str:
+    r"""``\bA|\bB|C`` as ``\b(?:A|B)|C``: the same matches, tried in the same order.
+
+    Alternatives that start with ``\b`` make the engine test the boundary once
+    per alternative at every position; hoisted, a position inside a word fails
+    once for the whole run of them.  Only neighbouring alternatives are
+    grouped, so which alternative wins at a position does not change.
+    """
+    parts = _top_level_alternatives(pattern)
+    out: list[str] = []
+    run: list[str] = []
+    for part in [*parts, ""]:
+        if part.startswith("\\b"):
+            run.append(part[2:])
+            continue
+        if len(run) > 1:
+            out.append("\\b(?:" + "|".join(run) + ")")
+        elif run:
+            out.append("\\b" + run[0])
+        run = []
+        out.append(part)
+    return "|".join(out[:-1])
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` outside groups and character classes."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    n = len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            # Skip the class; a "]" right after "[" or "[^" is a member, not its end.
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def load_rules(path: Path = RULES_PATH) -> tuple[Rule, ...]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.text.rules import RULES_PATH, compile_anchored, first_characters, load_rules
+from classifiers.text.rules import RULES_PATH, AnchorIndex, compile_anchored, first_characters, load_rules
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
 
@@ -79,3 +79,24 @@ def test_every_rule_matches_as_its_plain_pattern_on_the_corpus() -> None:
                 m.span() for m in plain.finditer(text)
             ], (rule.id, text)
     assert anchored >= len(raw) // 2  # the speed-up is in place for most rules
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        r"\bhur\s+svårt\b|\bvem\s+bryr\s+sig\b|\?\s*!|\bva\s*\?",  # two runs around a non-\b alternative
+        r"\ba|\bab|\babc",  # the first alternative that matches still wins
+        r"\b(?:x|y)z|[|\]]\bq|\bq\|",  # "|" inside a class and escaped is no alternative
+    ],
+)
+def test_hoisted_word_boundaries_find_the_same_matches(plain: str) -> None:
+    fast = compile_anchored(plain)
+    text = "hur svårt? vem bryr sig ?! va ? abc ab a xz yz |q ]q q|"
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)]
+
+
+def test_anchor_index_finds_exactly_the_anchors_in_the_text() -> None:
+    anchors = ["vet var", "vet vart", "(c)", "©", "utan ", "hål", "inte fått", "a\tb"]
+    index = AnchorIndex(anchors)
+    for text in ["jag vet vart du bor", "(c) 2024", "potthål utan\nlov", "© inte  fått", "a\tb", "vet", ""]:
+        assert index.present(text) == {a for a in anchors if a in text}
