@@ -247,7 +247,6 @@ def normalize(text: str) -> Normalized:
     return norm
 
 
-@lru_cache(maxsize=65536)
 @lru_cache(maxsize=65_536)
 def squeeze(word: str) -> str:
     """Collapse every run of a repeated character to one (``snälla`` → ``snäla``).

@@ -106,7 +106,15 @@ _URL = re.compile(
     r"https?://\S+|www\.\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me|link)\b(?:/\S*)?",
     re.IGNORECASE,
 )
-_URL_HINT = re.compile(r"\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me|link)\b|https?:|www\.", re.I)
+#: Case-insensitive only after the first character: every alternative then starts
+#: with a plain literal, so the engine skips to the next "." "h" "H" "w" "W"
+#: instead of trying each position ("h" and "w" have no other case forms).
+_URL_HINT = re.compile(
+    r"\.(?i:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me|link)\b|"
+    r"h(?i:ttps?:)|H(?i:ttps?:)|w(?i:ww\.)|W(?i:ww\.)"
+)
+#: A character every quotation (``_QUOTES``) starts with.
+_QUOTE_MARK = re.compile(r"[\"“”„«»'‘’´`]")
 _SHORTENER = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|cutt\.ly|is\.gd|rb\.gy)\b", re.IGNORECASE)
 _SHOP_URL = re.compile(r"shop|butik|store|rea\b|deal|rabatt|erbjud|outlet", re.IGNORECASE)
 _PRICE = re.compile(r"\b\d[\d\s]*(?:kr\b|:-|sek\b|kronor\b|%)")
@@ -403,8 +411,8 @@ class TextDetector:
                 key = " ".join(t.key for t in tokens[hit.first_token : hit.last_token + 1])
                 hits.setdefault(hit.entry.lexicon, []).append(_LexHit(hit.entry, start, end, key, prev, nxt))
         doc = _Doc(text, norm, hits, context)
-        for m in _QUOTES.finditer(text):
-            doc.quotes.append(m.span())
+        if _QUOTE_MARK.search(text):  # most comments quote nothing
+            doc.quotes = [m.span() for m in _QUOTES.finditer(text)]
         if _URL_HINT.search(text):
             doc.urls = [m.span() for m in _URL.finditer(text)]
         return doc

@@ -70,10 +70,11 @@ class Hit(NamedTuple):
 
 def tokenize(norm: Normalized) -> list[Token]:
     """Words of the normalised text; hyphenated compounds stay one token."""
-    # tuple.__new__ builds the named tuple without its Python-level __new__:
-    # this runs for every word of every comment.
+    # tuple.__new__ builds the named tuple without its Python-level __new__, and
+    # start()/end() avoid unpacking a span tuple: this runs for every word of
+    # every comment.
     new = tuple.__new__
-    return [new(Token, (squeeze(m.group()), *m.span())) for m in _TOKEN.finditer(norm.text)]
+    return [new(Token, (squeeze(m[0]), m.start(), m.end())) for m in _TOKEN.finditer(norm.text)]
 
 
 def load_lexicon(path: Path) -> list[Entry]:

@@ -100,3 +100,30 @@ def test_anchor_index_finds_exactly_the_anchors_in_the_text() -> None:
     index = AnchorIndex(anchors)
     for text in ["jag vet vart du bor", "(c) 2024", "potthål utan\nlov", "© inte  fått", "a\tb", "vet", ""]:
         assert index.present(text) == {a for a in anchors if a in text}
+
+
+def test_url_hint_matches_as_the_case_insensitive_pattern() -> None:
+    from classifiers.text.detectors import _URL_HINT
+
+    plain = re.compile(r"\.(?:com|se|nu|net|org|io|shop|store|biz|xyz|info|ly|me|link)\b|https?:|www\.", re.I)
+    texts = [
+        "HTTPS://x",
+        "hTtP:",
+        "WwW.kommun",
+        "x.CoM",
+        "x.Se.",
+        "a.ſe",
+        "a.LINK",
+        "a.lınk",
+        "x.İo",
+        ".comx",
+        "http",
+    ]
+    for text in texts:
+        assert [m.span() for m in _URL_HINT.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    # The fast form relies on "h" and "w" having no case forms but their ASCII pair.
+    for letter in "hw":
+        assert {c for c in map(chr, range(0x2FFFF)) if re.fullmatch(letter, c, re.I)} == {
+            letter,
+            letter.upper(),
+        }
