@@ -18,9 +18,11 @@ import hashlib
 import json
 import math
 import re
+import threading
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -60,9 +62,16 @@ class Scored:
     """Probabilities per category plus what is needed to explain them."""
 
     probabilities: dict[str, float]
-    word_columns: np.ndarray  # word-block feature columns present in the text
-    word_values: np.ndarray  # their weights
-    chunk_logits: np.ndarray  # (words of ``text.split()``, categories): each word's char-block logit share
+    word_columns: tuple[int, ...]  # word-block feature columns present in the text
+    word_values: tuple[float, ...]  # their weights
+    word_counts: tuple[int, ...]  # how often each occurs
+    rows: np.ndarray  # the word features' coefficient rows, then the words' char-block contributions
+    char_weight: float  # the char block's normalisation
+
+    @property
+    def chunk_logits(self) -> np.ndarray:
+        """(words of ``text.split()``, categories): each word's char-block logit share."""
+        return self.rows[len(self.word_columns) :] * self.char_weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +105,6 @@ class LinearTextModel:
         self._n_words = len(words)
         self._word_vocab = {w: i for i, w in enumerate(words)}
         self._char_vocab = {c: i for i, c in enumerate(chars)}
-        self._char_cache: dict[str, _CharWord] = {}
-        self._contributions = np.zeros((_CACHE_WORDS, len(self.categories)))
         self._idf = np.concatenate(
             [decode_array(payload["word_idf"]), decode_array(payload["char_idf"])]  # type: ignore[arg-type]
         )
@@ -107,6 +114,16 @@ class LinearTextModel:
         self._coef_t = np.ascontiguousarray(np.vstack([decode_array(coef[c]) for c in self.categories]).T)
         intercept: dict[str, float] = payload["intercept"]  # type: ignore[assignment]
         self._intercept = np.array([intercept[c] for c in self.categories])
+        self._idf_list: list[float] = self._idf[: self._n_words].tolist()
+        # The word features' coefficient rows, then one row per remembered word:
+        # its char-block logit contribution (``_char_word``).  Scoring gathers
+        # both kinds of rows at once.
+        self._char_cache: dict[str, _CharWord] = {}
+        self._capacity = _CACHE_WORDS
+        self._table = np.vstack(
+            [self._coef_t[: self._n_words], np.zeros((self._capacity, len(self.categories)))]
+        )
+        self._lock = threading.Lock()
         # Platt scaling fitted on out-of-fold logits (``classifiers.train``):
         # probability = sigmoid(scale * logit + shift).  Older artefacts have none.
         calibration: dict[str, list[float]] = payload.get("calibration") or {}  # type: ignore[assignment]
@@ -116,6 +133,15 @@ class LinearTextModel:
             self.calibration[c] = (float(scale), float(shift))
         self._cal_scale = np.array([self.calibration[c][0] for c in self.categories])
         self._cal_shift = np.array([self.calibration[c][1] for c in self.categories])
+        self._cal_scale_list: list[float] = self._cal_scale.tolist()
+        self._cal_shift_list: list[float] = self._cal_shift.tolist()
+
+    def _make_room(self, words: int) -> None:
+        """Forget the remembered words, and grow the table for a text longer than it."""
+        self._char_cache.clear()
+        if words > self._capacity:
+            self._capacity = words
+            self._table = np.vstack([self._table[: self._n_words], np.zeros((words, len(self.categories)))])
 
     @classmethod
     def load(cls, path: Path = ARTIFACT_PATH) -> LinearTextModel | None:
@@ -134,116 +160,133 @@ class LinearTextModel:
         """A word's char-gram columns, tf-idf values, logit contribution and squared norm.
 
         The character block is a sum of per-word vectors (see ``features.py``),
-        so all of this depends on the word alone and is remembered per word.
+        so all of this depends on the word alone and is remembered per word:
+        its logit contribution is a row of ``_table`` after the word columns.
+        The caller makes room (``score`` empties the cache between texts, never
+        within one, so the rows of one text are never reused under it).
         """
-        found = self._char_cache.get(word)
-        if found is None:
-            js = [j for j in map(self._char_vocab.get, char_grams(word)) if j is not None]
-            if len(set(js)) == len(js):  # the usual case: every n-gram once
-                cols = np.array(js, dtype=np.int64) + self._n_words
-                vals = self._idf[cols]
-            else:
-                counts = Counter(js)
-                cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)) + self._n_words
-                vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self._idf[cols]
-            if len(self._char_cache) >= _CACHE_WORDS:
-                self._char_cache.clear()
-            row = len(self._char_cache)
-            self._contributions[row] = vals @ self._coef_t[cols]
-            found = (cols, vals, row, float(vals @ vals))
-            self._char_cache[word] = found
+        js = [j for j in map(self._char_vocab.get, char_grams(word)) if j is not None]
+        if len(set(js)) == len(js):  # the usual case: every n-gram once
+            cols = np.array(js, dtype=np.int64) + self._n_words
+            vals = self._idf[cols]
+        else:
+            counts = Counter(js)
+            cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)) + self._n_words
+            vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self._idf[cols]
+        row = self._n_words + len(self._char_cache)
+        self._table[row] = vals @ self._coef_t[cols]
+        found = (cols, vals, row, float(vals @ vals))
+        self._char_cache[word] = found
         return found
 
     def score(self, norm_text: str) -> Scored:
         word_feats, chunks = word_block(norm_text)
-        logits = self._intercept.copy()
-        cols = [j for j in map(self._word_vocab.get, word_feats) if j is not None]
-        word_cols = np.zeros(0, dtype=np.int64)
-        word_vals = np.zeros(0)
-        if cols:
-            tally = Counter(cols)
-            word_cols = np.fromiter(tally.keys(), dtype=np.int64, count=len(tally))
-            tf = np.fromiter(tally.values(), dtype=np.float64, count=len(tally))
-            word_vals = (1.0 + np.log(tf)) * self._idf[word_cols]
-            word_vals /= math.sqrt(float(word_vals @ word_vals))
-            logits += word_vals @ self._coef_t[word_cols]
-        get = self._char_cache.get
-        parts: list[_CharWord] = [get(w) or self._char_word(w) for w in chunks]
-        squares = sum(p[3] for p in parts)
-        if squares > 0.0:
-            # Gathered before anything else can refill the per-word cache.
-            chunk_logits = self._contributions[[p[2] for p in parts]] * (1.0 / math.sqrt(squares))
-            logits += chunk_logits.sum(axis=0)
-        else:
-            chunk_logits = np.zeros((len(parts), len(self.categories)))
-        probs = 1.0 / (1.0 + np.exp(-(self._cal_scale * logits + self._cal_shift)))
+        # Word block: (1 + log tf) * idf, L2-normalised, in plain Python: a comment
+        # has a few dozen features, and every numpy call costs more than that.
+        tally = Counter(map(self._word_vocab.get, word_feats))  # counted in C
+        tally.pop(None, None)
+        idf = self._idf_list
+        word_cols: tuple[int, ...] = tuple(tally)  # type: ignore[arg-type]
+        word_vals = [idf[j] if n == 1 else (1.0 + math.log(n)) * idf[j] for j, n in tally.items()]  # type: ignore[index]
+        if word_vals:
+            scale = 1.0 / math.sqrt(sum([v * v for v in word_vals]))
+            word_vals = [v * scale for v in word_vals]
+        with self._lock:
+            if len(self._char_cache) + len(chunks) > self._capacity:
+                self._make_room(len(chunks))
+            get = self._char_cache.get
+            parts: list[_CharWord] = [get(w) or self._char_word(w) for w in chunks]
+            squares = sum([p[3] for p in parts])
+            char_weight = 1.0 / math.sqrt(squares) if squares > 0.0 else 0.0
+            # One gather and one product for both blocks: the word features' coefficient
+            # rows and the words' cached char-block contributions (copied out under the
+            # lock, before another text can reuse the rows).
+            size = len(word_cols) + len(parts)
+            # ``fromiter`` with a dtype: numpy need not inspect every element of a list.
+            index = np.fromiter(chain(word_cols, [p[2] for p in parts]), dtype=np.intp, count=size)
+            rows = self._table[index]
+        weights = np.fromiter(chain(word_vals, repeat(char_weight, len(parts))), dtype=np.float64, count=size)
+        logits = self._intercept + weights @ rows
+        probabilities = {
+            c: 1.0 / (1.0 + math.exp(-(a * x + b)))
+            for c, x, a, b in zip(
+                self.categories, logits.tolist(), self._cal_scale_list, self._cal_shift_list, strict=True
+            )
+        }
         return Scored(
-            probabilities=dict(zip(self.categories, probs.tolist(), strict=True)),
+            probabilities=probabilities,
             word_columns=word_cols,
-            word_values=word_vals,
-            chunk_logits=chunk_logits,
+            word_values=tuple(word_vals),
+            word_counts=tuple(tally.values()),
+            rows=rows,
+            char_weight=char_weight,
         )
 
     def contributions(self, scored: Scored, norm_text: str) -> Contributions:
         """Each word's share of every category's logit (coefficient × feature value).
 
         Word features are found again with their positions (the same
-        tokenisation as :func:`word_block`); a feature that occurs several
-        times shares its value equally among its occurrences.  Only run for
-        texts that get a model finding, so plain Python is fast enough.
+        tokenisation as :func:`word_block`, unit by unit); a feature that
+        occurs several times shares its value equally among its occurrences.
         """
-        text = _DIGIT.sub("0", norm_text)
-        unit_spans = [(m.start(), m.end()) for m in _CHUNK.finditer(text)]
+        text = _DIGIT.sub("0", norm_text) if _DIGIT.search(norm_text) else norm_text
+        unit_spans = [m.span() for m in _CHUNK.finditer(text)]
         starts = [a for a, _ in unit_spans]
-        words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        unit_of = [bisect_right(starts, w[1]) - 1 for w in words]
-        n_units, n_cats = len(unit_spans), len(self.categories)
-        logits = np.zeros((n_units, n_cats))
-        if scored.chunk_logits.shape[0] == n_units:
-            logits += scored.chunk_logits
-        value = dict(zip(scored.word_columns.tolist(), scored.word_values.tolist(), strict=True))
-        # Occurrences of every word-block feature, as the units that share it.
-        occurrences: dict[int, list[tuple[int, ...]]] = {}
-        vocab = self._word_vocab
-        for i, (w, _, _) in enumerate(words):
-            j = vocab.get(w)
-            if j is not None:
-                occurrences.setdefault(j, []).append((unit_of[i],))
-            if i + 1 < len(words):
-                j = vocab.get(f"{w} {words[i + 1][0]}")
-                if j is not None:
-                    occurrences.setdefault(j, []).append((unit_of[i], unit_of[i + 1]))
-        for marker, pattern in (("__url__", _URL), ("__price__", _PRICE)):
-            j = vocab.get(marker)
-            if j is None or j not in value:
-                continue
-            for m in pattern.finditer(norm_text):
-                hit = tuple(u for u, (a, b) in enumerate(unit_spans) if a < m.end() and m.start() < b)
-                if hit:
-                    occurrences.setdefault(j, []).append(hit)
-        # One scatter-add for all occurrences: unit, feature column and its share.
+        found = [(m.group(), *m.span()) for m in _WORD.finditer(text)]
+        words = [w for w, _, _ in found]
+        unit_of = [bisect_right(starts, f[1]) - 1 for f in found]
+        n_units = len(unit_spans)
+        # Each occurrence of a word feature gets value / count: unit, column and share.
+        share_of = {
+            j: v / n
+            for j, v, n in zip(scored.word_columns, scored.word_values, scored.word_counts, strict=True)
+        }
         units_at: list[int] = []
         cols_at: list[int] = []
         shares: list[float] = []
-        for j, places in occurrences.items():
-            v = value.get(j)
-            if not v:
+        get = self._word_vocab.get
+        for i, w in enumerate(words):
+            j = get(w)
+            if j is not None and j in share_of:
+                units_at.append(unit_of[i])
+                cols_at.append(j)
+                shares.append(share_of[j])
+        for i, (a, b) in enumerate(pairwise(words)):
+            j = get(f"{a} {b}")
+            if j is not None and j in share_of:
+                half = share_of[j] / 2
+                units_at += (unit_of[i], unit_of[i + 1])
+                cols_at += (j, j)
+                shares += (half, half)
+        # A link or a price marker goes to the units its matches overlap, shared
+        # among the matches.
+        for marker, pattern in (("__url__", _URL), ("__price__", _PRICE)):
+            j = get(marker)
+            if j is None or j not in share_of:
                 continue
-            for units in places:
-                share = v / len(places) / len(units)
-                for u in units:
+            places = [
+                hit
+                for m in pattern.finditer(norm_text)
+                if (hit := [u for u, (a, b) in enumerate(unit_spans) if a < m.end() and m.start() < b])
+            ]
+            for hit in places:
+                for u in hit:
                     units_at.append(u)
                     cols_at.append(j)
-                    shares.append(share)
+                    shares.append(share_of[j] / len(places) / len(hit))  # a marker counts once
+        chunk_logits = scored.chunk_logits
+        logits = (
+            chunk_logits if chunk_logits.shape[0] == n_units else np.zeros((n_units, len(self.categories)))
+        )
         if units_at:
             # (units × occurrences) assignment matrix times the occurrences' rows:
             # one BLAS call instead of an unbuffered np.add.at.
             assign = np.zeros((n_units, len(units_at)))
-            assign[units_at, np.arange(len(units_at))] = shares
-            logits += assign @ self._coef_t[cols_at]
+            assign[units_at, range(len(units_at))] = shares
+            logits = logits + assign @ self._coef_t[cols_at]
         per_unit: list[list[tuple[str, int, int]]] = [[] for _ in unit_spans]
-        for found, u in zip(words, unit_of, strict=True):
-            per_unit[u].append(found)
+        for f, u in zip(found, unit_of, strict=True):
+            per_unit[u].append(f)
         return Contributions(
             units=tuple(unit_spans), words=tuple(tuple(ws) for ws in per_unit), logits=logits
         )

@@ -78,7 +78,7 @@ def test_contributions_add_up_to_the_logit(detector: TextDetector, corpus_texts:
         assert len(parts.units) == len(norm.split())
         rest = model._intercept.copy()
         question = model._word_vocab.get("__question__")
-        values = dict(zip(scored.word_columns.tolist(), scored.word_values.tolist(), strict=True))
+        values = dict(zip(scored.word_columns, scored.word_values, strict=True))
         if question is not None and question in values:
             rest += model._coef_t[question] * values[question]
         raw = parts.logits.sum(axis=0) + rest
