@@ -365,7 +365,7 @@ class TextDetector:
         # The stopword list decides which words explain a model finding.
         digest.update(b"stopwords\0" + (LANGDATA / "sv.txt").read_bytes())
         self.rules: tuple[Rule, ...] = load_rules(rules_path)
-        self._anchors = AnchorIndex(a for rule in self.rules for a in rule.anchors)
+        self._anchors = AnchorIndex(a for rule in self.rules for a in (*rule.anchors, *rule.required))
         self.index = LexiconIndex(entries)
         # ``model`` replaces the shipped artefact (a tenant's retrained model, ``classifiers.learning``).
         if model is not None:
@@ -968,6 +968,8 @@ class TextDetector:
             ):
                 continue
             if rule.anchors and present.isdisjoint(rule.anchors):
+                continue
+            if rule.required and present.isdisjoint(rule.required):
                 continue
             spans = rule.matches(text, check_anchors=False)
             if not spans:

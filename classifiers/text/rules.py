@@ -19,7 +19,15 @@ import yaml
 
 from classifiers.types import CATEGORIES
 
-__all__ = ["RULES_PATH", "AnchorIndex", "Rule", "compile_anchored", "first_characters", "load_rules"]
+__all__ = [
+    "RULES_PATH",
+    "AnchorIndex",
+    "Rule",
+    "compile_anchored",
+    "first_characters",
+    "load_rules",
+    "required_substrings",
+]
 
 RULES_PATH = Path(__file__).with_name("data") / "rules.yaml"
 
@@ -37,14 +45,21 @@ class Rule:
     anchors: tuple[str, ...]
     explanation: str
     source: str
+    #: Literal strings of which every match contains one, read off the pattern
+    #: itself (:func:`required_substrings`): a second prefilter beside the
+    #: hand-written anchors, and the only one for rules without anchors.
+    required: tuple[str, ...] = ()
 
     def matches(self, text: str, check_anchors: bool = True) -> list[tuple[int, int]]:
         """Spans of the normalised text where the rule fires (at most three).
 
-        ``check_anchors=False`` is for callers that have already checked them.
+        ``check_anchors=False`` is for callers that have already checked the
+        anchors and the required strings.
         """
         spans: list[tuple[int, int]] = []
         if check_anchors and self.anchors and not any(a in text for a in self.anchors):
+            return spans
+        if check_anchors and self.required and not any(r in text for r in self.required):
             return spans
         for m in self.pattern.finditer(text):
             start, end = m.span("m") if "m" in self.pattern.groupindex else m.span()
@@ -159,6 +174,90 @@ def _first_of_item(op: Any, arg: Any) -> set[str] | None:
     return None
 
 
+def required_substrings(pattern: str) -> frozenset[str] | None:
+    """Literal strings of which every match of ``pattern`` contains at least one.
+
+    A word list the pattern cannot match without ("döda", "skjuta", … in a
+    threat), so a text with none of them needs no regex search at all.  Of
+    the lists that qualify the one with the longest shortest member is
+    taken.  ``None`` when nothing qualifies; conservative like
+    :func:`first_characters`: lookarounds, classes and optional items are
+    never used, and ``(?i)`` gives up.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:  # pragma: no cover - compile() reports it
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    found = _best(_factors(list(parsed)))
+    return frozenset(found) if found else None
+
+
+def _best(factors: list[set[str]]) -> set[str] | None:
+    return max(factors, key=lambda f: (min(map(len, f)), -len(f))) if factors else None
+
+
+def _factors(items: list[Any]) -> list[set[str]]:
+    """Lists of strings, each with a member inside every match of the sequence ``items``."""
+    out: list[set[str]] = []
+    i = 0
+    while i < len(items):
+        op, arg = items[i]
+        if op is sre.LITERAL:
+            run = ""
+            while i < len(items) and items[i][0] is sre.LITERAL:
+                run += chr(items[i][1])
+                i += 1
+            out.append({run})
+            continue
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, sub = arg
+            if not (add_flags or del_flags):
+                out.extend(f for f in (_prefixes(list(sub)),) if f)
+                out.extend(_factors(list(sub)))
+        elif op is sre.BRANCH:
+            out.extend(f for f in (_prefixes([items[i]]),) if f)
+            # One list per alternative; together they cover every match.
+            per = [_best(_factors(list(branch))) for branch in arg[1]]
+            if all(per):
+                out.append({s for f in per if f for s in f})
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+            out.extend(f for f in (_prefixes(list(arg[2])),) if f)
+        i += 1
+    return [f for f in out if all(f)]
+
+
+def _prefixes(items: list[Any]) -> set[str] | None:
+    """Literal strings one of which every match of the sequence ``items`` begins with."""
+    i = 0
+    while i < len(items) and items[i][0] is sre.AT:
+        i += 1
+    if i == len(items):
+        return None
+    op, arg = items[i]
+    if op is sre.LITERAL:
+        run = ""
+        while i < len(items) and items[i][0] is sre.LITERAL:
+            run += chr(items[i][1])
+            i += 1
+        return {run}
+    if op is sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = arg
+        return None if add_flags or del_flags else _prefixes(list(sub))
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for branch in arg[1]:
+            sub_found = _prefixes(list(branch))
+            if sub_found is None:
+                return None
+            found |= sub_found
+        return found
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
+        return _prefixes(list(arg[2]))
+    return None
+
+
 def compile_anchored(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``pattern`` compiled behind a lookahead of its possible first characters.
 
@@ -255,6 +354,7 @@ def load_rules(path: Path = RULES_PATH) -> tuple[Rule, ...]:
                 anchors=tuple(item.get("anchors", ())),
                 explanation=item["explanation"],
                 source=item["source"],
+                required=tuple(sorted(required_substrings(item["pattern"].strip()) or ())),
             )
         )
     return tuple(rules)

@@ -8,13 +8,21 @@ check every shipped rule finds exactly what the plain pattern finds.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from classifiers.text.rules import RULES_PATH, AnchorIndex, compile_anchored, first_characters, load_rules
+from classifiers.text.rules import (
+    RULES_PATH,
+    AnchorIndex,
+    compile_anchored,
+    first_characters,
+    load_rules,
+    required_substrings,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
 
@@ -127,3 +135,27 @@ def test_url_hint_matches_as_the_case_insensitive_pattern() -> None:
             letter,
             letter.upper(),
         }
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bab(?:cd|ef)+g", {"ab"}),
+        (r"(?:x|y)?z(?:foo|bar)", {"foo", "bar"}),  # the optional "x|y" is never used
+        (r"\b(?:jag|vi)\s+(?:döda|skjuta)\b|\bakta\s+dig", {"döda", "skjuta", "akta"}),
+        (r"(?i)abc", None),
+        (r"\w+\s+\d", None),
+    ],
+)
+def test_required_substrings(pattern: str, expected: set[str] | None) -> None:
+    assert required_substrings(pattern) == (frozenset(expected) if expected else None)
+
+
+def test_every_rule_match_contains_a_required_substring() -> None:
+    texts = [json.loads(line)["text"].lower() for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    for rule in load_rules():
+        plain = dataclasses.replace(rule, anchors=(), required=())
+        for text in texts:
+            if rule.pattern.search(text):
+                assert any(r in text for r in rule.required), (rule.id, text)
+            assert rule.matches(text) == plain.matches(text), (rule.id, text)
