@@ -54,6 +54,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -735,7 +736,10 @@ class TextDetector:
                 )
             )
             return
-        mash = _gibberish(doc.norm.text)
+        # Every long letter run lies inside one of these words, so the words
+        # tell cheaply whether the text needs searching for keyboard mash.
+        words = _FEATURE_WORD.findall(doc.norm.text)
+        mash = _gibberish(doc.norm.text) if any(map(_has_mash, words)) else []
         n_words = len(doc.norm.text.split())
         if len(mash) >= 2 or (mash and n_words <= 3):
             out["spam"].append(
@@ -764,7 +768,6 @@ class TextDetector:
                 )
             )
             return
-        words = re.findall(r"[^\W_]+", doc.norm.text)
         tally = Counter(words)
         # A finding needs a word five times in a row or in half the text: the
         # highest count alone rules out most comments.
@@ -1156,6 +1159,12 @@ def _norm_span_before(doc: _Doc, original_start: int, word: str) -> tuple[int, i
     idx = next((i for i, s in enumerate(doc.norm.starts) if s >= original_start), len(text))
     found = text.rfind(word, 0, idx)
     return (found, found + len(word)) if found >= 0 else (idx, idx)
+
+
+@lru_cache(maxsize=65_536)
+def _has_mash(word: str) -> bool:
+    """Whether ``_gibberish`` finds anything in ``word``; remembered, words repeat."""
+    return bool(_gibberish(word))
 
 
 def _gibberish(text: str) -> list[tuple[int, int]]:
