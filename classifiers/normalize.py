@@ -62,6 +62,9 @@ _LEET_SYMBOLS = {"@": "a", "$": "s", "€": "e", "!": "i", "|": "l"}
 _UNSAFE = re.compile(r"[^\x00-\x7f\xc0-\xd6\xd8-\xde\xe0-\xf6\xf8-\xff]")
 _SPACED = re.compile(r"(?<![\w@$])[\w@$](?:[ .\-_*·]+[\w@$]){2,}(?![\w@$])")
 _SPACED_UNIT = re.compile(r"[\w@$]")
+# The last two units of every spaced-out word: a pattern that starts with a
+# character class lets the engine skip ahead, and rules out most comments.
+_SPACED_END = re.compile(r"[ .\-_*·][\w@$][ .\-_*·]+[\w@$](?![\w@$])")
 # A "word" for leetspeak purposes: letters, digits and the leet symbols, with at
 # least one digit or symbol in it (plain words never reach the Python callback).
 _LEET_WORD = re.compile(r"(?<![\w@$€!|])[\w@$€!|]*[\d@$€!|][\w@$€!|]*")
@@ -239,12 +242,28 @@ def _leet_word_filter(m: re.Match[str]) -> str | None:
 def normalize(text: str) -> Normalized:
     """Normalise ``text`` for matching; see the module docstring for the steps."""
     norm = _unicode_step(text)
-    if _SPACED.search(norm.text):
+    if _SPACED_END.search(norm.text) and _SPACED.search(norm.text):
         norm = _rewrite(norm, _SPACED, _join_spaced)
-    norm = _rewrite(norm, _LEET_WORD, _leet_word_filter)
-    if _REPEAT.search(norm.text):
+    # Leetspeak and repeated letters never cross a blank, so they are looked
+    # for per blank-separated chunk, and chunks repeat from comment to comment.
+    chunks = norm.text.split()
+    if any(map(_chunk_has_leet, chunks)):
+        norm = _rewrite(norm, _LEET_WORD, _leet_word_filter)
+        chunks = norm.text.split()
+    if any(map(_chunk_has_repeat, chunks)):
         norm = _rewrite(norm, _REPEAT, lambda m: m.group(1))
     return norm
+
+
+@lru_cache(maxsize=65_536)
+def _chunk_has_leet(chunk: str) -> bool:
+    """Whether the leetspeak step changes anything in ``chunk``."""
+    return any(_leet_word_filter(m) is not None for m in _LEET_WORD.finditer(chunk))
+
+
+@lru_cache(maxsize=65_536)
+def _chunk_has_repeat(chunk: str) -> bool:
+    return _REPEAT.search(chunk) is not None
 
 
 @lru_cache(maxsize=65_536)
