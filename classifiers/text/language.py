@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from classifiers.text.stopwords import STOPWORDS_SV, load_words
 
@@ -82,6 +83,13 @@ class Language:
 
 
 _SWEDISH = Language("sv", ())
+_DOUBLE_VOWELS = ("aa", "ee", "ii", "oo", "uu", "yy", "ää", "öö")
+
+
+@lru_cache(maxsize=65_536)
+def _chunk_markers(chunk: str) -> int:
+    """How many other-language marker words ``chunk`` holds."""
+    return sum(map(OTHER_MARKERS.__contains__, _WORD.findall(chunk)))
 
 
 def detect_language(text: str, swedish_words: frozenset[str] = frozenset()) -> Language:
@@ -107,9 +115,14 @@ def detect_language(text: str, swedish_words: frozenset[str] = frozenset()) -> L
     # The common case, a Swedish comment, is decided by counting: evidence for
     # another language is a marker word or a word with a doubled vowel, so with
     # fewer such words than MIN_EVIDENCE no language can win.
-    words = _WORD.findall(text)
-    markers = sum(map(OTHER_MARKERS.__contains__, words))  # occurrences, not distinct words
-    if markers + len(_DOUBLE_VOWEL.findall(text)) < MIN_EVIDENCE:
+    # Counted per blank-separated chunk (no word crosses a blank), remembered
+    # per chunk as comments repeat their words; a doubled vowel is looked for
+    # by plain substring search first, as Swedish seldom has one.
+    markers = sum(map(_chunk_markers, text.split()))  # occurrences, not distinct words
+    if markers < MIN_EVIDENCE and (
+        not any(pair in text for pair in _DOUBLE_VOWELS)
+        or markers + len(_DOUBLE_VOWEL.findall(text)) < MIN_EVIDENCE
+    ):
         return _SWEDISH
     sv = 0
     found: dict[str, list[tuple[int, int]]] = {"en": [], "fi": [], "fit": []}
