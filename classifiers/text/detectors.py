@@ -62,7 +62,14 @@ from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
-from classifiers.text.rules import RULES_PATH, AnchorIndex, Rule, compile_anchored, load_rules
+from classifiers.text.rules import (
+    RULES_PATH,
+    AnchorIndex,
+    Rule,
+    compile_anchored,
+    load_rules,
+    required_substrings,
+)
 from classifiers.text.stopwords import LANGDATA, is_content_word
 from classifiers.types import CATEGORIES, Finding, Span
 
@@ -187,6 +194,8 @@ _BENIGN_IDIOM = re.compile(
     r"\bspräng\w*\s+(?:budget\w*|ramarna|gränser\w*)|\bbränn\w*\s+(?:kalorier|pengar|löv|ris|skattepengar)\b|"
     r"\bkrossa\w*\s+(?:motståndet|rekord\w*|förväntningar\w*)|\bslog\s+ihjäl\s+en\s+(?:mygga|geting|fluga)\b"
 )
+#: Strings every ``_VIOLENT`` match contains (``""``, which every text contains, if none were found).
+_VIOLENT_STEMS = tuple(sorted(required_substrings(_VIOLENT.pattern) or ("",)))
 _DIGITS = re.compile(r"\d")
 _FEATURE_WORD = re.compile(r"[^\W_]+")
 _CHUNK = re.compile(r"\S+")
@@ -420,6 +429,8 @@ class TextDetector:
 
     def _reported(self, doc: _Doc, hit: _LexHit) -> bool:
         """A word quoted or reported in order to complain about it, not used."""
+        if not doc.hits.get("condemnation"):
+            return False  # neither a condemnation nor a report: the common case
         condemn = doc.lex("condemnation", "condemn")
         report = doc.lex("condemnation", "report")
         if not condemn and not report:
@@ -1183,6 +1194,8 @@ def _gibberish(text: str) -> list[tuple[int, int]]:
 
 
 def _only_idioms(text: str) -> bool:
+    if not any(stem in text for stem in _VIOLENT_STEMS):
+        return False  # most comments: no violent verb, no search
     verbs = [m.span() for m in _VIOLENT.finditer(text)]
     if not verbs:
         return False
