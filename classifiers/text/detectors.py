@@ -765,9 +765,7 @@ class TextDetector:
                 )
             )
             return
-        # Fifteen equal non-blank characters only fit in a chunk that long.
-        long_chunk = max(map(len, doc.original.split()), default=0) >= 15
-        m = _REPEATED_CHAR.search(doc.original) if long_chunk else None
+        m = _REPEATED_CHAR.search(doc.original)
         if m:
             out["spam"].append(
                 self._finding(
@@ -891,15 +889,13 @@ class TextDetector:
             return
         abusive = [(h.start, h.end) for name in ("insults", "profanity", "slurs") for h in doc.lex(name)]
         text = doc.norm.text
-        # As for rhetorical questions: a sentence can only match where the text does.
-        no_mark = _QUESTION_NO_MARK.search(text) is not None
         for m in _SENTENCE.finditer(text):
             sentence = m.group()
             words = sentence.split()
             if len(words) < 2:
                 continue
-            is_question = (sentence.rstrip().endswith("?") and len(words) >= 3) or (
-                no_mark and _QUESTION_NO_MARK.search(sentence) is not None
+            is_question = (sentence.rstrip().endswith("?") and len(words) >= 3) or bool(
+                _QUESTION_NO_MARK.search(sentence)
             )
             if not is_question:
                 continue
