@@ -34,7 +34,7 @@ from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 #: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.11.1"
+MODEL_VERSION = "pii-2026.12.1"
 
 _PERSONAL = "personal_data"
 
@@ -275,6 +275,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     sensitive = _special.find_sensitive(text, refs_once)
     tied = sensitive + _special.find_confidential(text, refs_once)
     tied += _special.find_confidential_in_care(text, sensitive)
+    tied += _special.find_confidential_client_facts(text, sensitive, refs_once)
     by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
     for item in tied:
         by_rule.setdefault((item.category, item.subtype), []).append(item)

@@ -65,7 +65,21 @@ _RELATION_RE = re.compile(
     rf"(?:\w+\s+)?(?:{_RELATION_NOUNS})|(?:{_DEFINITE_PEOPLE})(?:\s+(?:på|i|vid|som\s+bor\s+på)\s+[A-ZÅÄÖ]\w+)?)\b",
     re.IGNORECASE,
 )
-_SELF_RE = re.compile(r"\b(?:jag|jagh|mig|mej)\b", re.IGNORECASE)
+#: The author: "jag" and its object forms, the spoken "jä", and the spoken "ja"
+#: when a verb follows ("ja är våldsutsatt"; "ja, det stämmer" is a yes).
+_SELF_RE = re.compile(
+    r"\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b))\b",
+    re.IGNORECASE,
+)
+#: Kinship words used as a name ("pappa ramlade på boendet", "hemtjänsten kommer
+#: till mormor"), and a child the writer has ("vi har en son med autism"): one
+#: person each, like "min pappa".
+_KIN_RE = re.compile(
+    r"(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
+    r"(?:mamma|pappa|mormor|morfar|farmor|farfar|morsan|farsan)(?![\w-])|\b(?:vi|jag)\s+har\s+(?:en|ett|två|tre)\s+(?:\w+\s+)?"
+    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille)\b",
+    re.IGNORECASE,
+)
 _SELF_POSSESSIVE_RE = re.compile(r"\b(?:min|mitt|mina)\s+$", re.IGNORECASE)
 _PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
 #: Verbs of opinion or report: what follows is a view, not a fact about the subject.
@@ -110,6 +124,12 @@ def find_references(
     refs = [Reference(s, e, text[s:e], "name") for s, e in names]
     refs += [Reference(s, e, text[s:e], "identifier") for s, e in identifiers]
     refs += [Reference(m.start(), m.end(), m.group(0), "relation") for m in _RELATION_RE.finditer(text)]
+    relations = {(r.start, r.end) for r in refs if r.kind == "relation"}
+    refs += [
+        Reference(m.start(), m.end(), m.group(0), "relation")
+        for m in _KIN_RE.finditer(text)
+        if not any(a <= m.start() < b for a, b in relations)  # "min pappa" is already one
+    ]
     refs += [Reference(m.start(), m.end(), m.group(0), "self") for m in _SELF_RE.finditer(text)]
     refs += [Reference(m.start(), m.end(), m.group(0), "pronoun") for m in _PRONOUN_RE.finditer(text)]
     return sorted(refs, key=lambda r: (r.start, r.end, r.kind))

@@ -111,19 +111,44 @@ class TiedTerm:
     context: TermMatch | None = None
 
 
-@cache
-def _sensitive_matcher() -> TermMatcher:
-    return TermMatcher(SENSITIVE_TERMS)
+_DEACCENT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O"})
+_SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
+
+
+def _ascii_terms(terms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Terms in their a/a/o spelling; a short word keeps its own ("bög" → "bog" is a
+    ship's bow, "döv" → "dov" a dull sound)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for subtype, fragments in terms.items():
+        spelled = [
+            f if " " not in f and len(_WORD_CORE.sub("", f)) <= 4 else f.translate(_DEACCENT)
+            for f in fragments
+        ]
+        out[subtype] = tuple(dict.fromkeys(spelled))
+    return out
+
+
+#: Optional groups and open endings of a term's pattern, to find its fixed letters.
+_WORD_CORE = re.compile(r"\(\?:[^)]*\)\??|\\w[*+]")
 
 
 @cache
-def _confidential_matcher() -> TermMatcher:
-    return TermMatcher(CONFIDENTIAL_TERMS)
+def _matcher(kind: str, ascii_only: bool) -> TermMatcher:
+    terms = SENSITIVE_TERMS if kind == "sensitive" else CONFIDENTIAL_TERMS
+    return TermMatcher(_ascii_terms(terms) if ascii_only else terms)
+
+
+def _find_terms(kind: str, text: str) -> list[TermMatch]:
+    """The terms of ``kind`` in ``text``.  A text without å, ä or ö was typed on a
+    keyboard without them ("forsorjningsstod", "hemtjansten"): its terms are looked
+    up in their a/a/o spelling, which also holds every term without those letters."""
+    return _matcher(kind, _SWEDISH_LETTERS.search(text) is None).find(text)
 
 
 def warm_up() -> None:
-    _sensitive_matcher()
-    _confidential_matcher()
+    for kind in ("sensitive", "confidential"):
+        for ascii_only in (False, True):
+            _matcher(kind, ascii_only)
 
 
 def _tied(
@@ -153,13 +178,13 @@ def _tied(
 
 def find_sensitive(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
     """Sensitive terms tied to a person.  ``refs_factory`` is only called if a term is found."""
-    terms = _sensitive_matcher().find(text)
+    terms = _find_terms("sensitive", text)
     return _tied(text, "sensitive_personal_data", terms, refs_factory, IDENTITY_SUBTYPES)
 
 
 def find_confidential(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
     """Confidential terms tied to a person, plus case numbers about a person's matter."""
-    terms = _confidential_matcher().find(text)
+    terms = _find_terms("confidential", text)
     tied = _tied(text, "confidential", terms, refs_factory, frozenset())
     case_numbers = list(CASE_NUMBER_RE.finditer(text))
     if case_numbers and (tied or CASE_PERSONAL_RE.search(text)):
@@ -185,17 +210,25 @@ def find_confidential(text: str, refs_factory: Callable[[], list[Reference]]) ->
 #: (OSL 23, 25 and 26 kap.), so the comment exposes it whoever wrote it ("min
 #: pappa har demens och hemtjänsten glömmer hans medicin", "Johan i 6A har fått
 #: diagnosen ADHD").  Written from train-split comments.
+def _ascii_tolerant(pattern: str) -> str:
+    """Let å, ä and ö in a pattern also match the a, a and o of keyboards without them
+    ("hemtjansten", "forskolan").  Only for patterns without those letters in a class."""
+    return pattern.replace("å", "[åa]").replace("ä", "[äa]").replace("ö", "[öo]")
+
+
 _CARE_CONTEXT = re.compile(
-    r"\b(?:(?P<social_services>hemtjänst\w*|socialtjänst\w*|soc|socialen|bistånd\w*|"
-    r"lss|särskilt\s+boende|särskilda\s+boende\w*|äldreboende\w*|gruppboende\w*|"
-    r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
-    r"personlig\s+assistan\w*|assistansen|daglig\s+verksamhet|demensboende\w*|omsorgen|"
-    r"boendet|brukare\w*|vårdboende\w*|ledsagning\w*|behandlingshem\w*|avlastning\w*|"
-    r"missbruksenhet\w*|socialsekreterare\w*)|"
-    r"(?P<school>förskola\w*|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
-    r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*)|"
-    r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
-    r"distriktssköterska\w*|sjuksköterska\w*|avdelning\s+\d+|avdelningen))\b",
+    _ascii_tolerant(
+        r"\b(?:(?P<social_services>hemtjänst\w*|socialtjänst\w*|soc|socialen|bistånd\w*|"
+        r"lss|särskilt\s+boende|särskilda\s+boende\w*|äldreboende\w*|gruppboende\w*|"
+        r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
+        r"personlig\s+assistan\w*|assistansen|daglig\s+verksamhet|demensboende\w*|omsorgen|"
+        r"boendet|brukare\w*|vårdboende\w*|ledsagning\w*|behandlingshem\w*|avlastning\w*|"
+        r"missbruksenhet\w*|socialsekreterare\w*)|"
+        r"(?P<school>förskola\w*|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
+        r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*)|"
+        r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
+        r"distriktssköterska\w*|sjuksköterska\w*|avdelning\s+\d+|avdelningen))\b"
+    ),
     re.IGNORECASE,
 )
 
@@ -219,10 +252,16 @@ def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[Tied
     for found in _CARE_CONTEXT.finditer(text):
         # The service and the condition in one sentence: "Min granne har diabetes.
         # Skolan har nya lokaler." says nothing about the school knowing it.
+        # A pronoun carries the person over from the sentence before: "Hemtjänsten
+        # glömmer insulinet till min bror. Han har diabetes."
+        here = sentence(found.start())
         same = [
             t
             for t in health
-            if sentence(t.term.start) == sentence(found.start())
+            if (
+                sentence(t.term.start) == here
+                or (t.tie.reference.kind == "pronoun" and sentence(t.term.start) == here + 1)
+            )
             and not (t.term.start < found.end() and found.start() < t.term.end)
         ]
         if not same:
@@ -232,6 +271,91 @@ def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[Tied
         strongest = max(same, key=lambda t: (t.tie.score, -t.term.start))
         return [TiedTerm("confidential", subtype, strongest.term, strongest.tie, context)]
     return []
+
+
+#: Sensitive social circumstances that exist only as a decision or a record of a
+#: municipal service, with the sekretess that covers them: being a client of the
+#: social services ("jag har försörjningsstöd", "haft soc hemma"), a pupil's support
+#: at school (OSL 23 kap.), a protected identity.  Such a fact tied to a person is
+#: confidential whoever wrote it (policies: "also when the person wrote it about
+#: themself").  Circumstances a municipality need not hold (kronofogden, hemlös,
+#: våldsutsatt) stay sensitive only.
+_CLIENT_FACTS = (
+    (
+        re.compile(
+            r"försörjningsstöd|ekonomiskt bistånd|socialbidrag|lever på bidrag|\blv[um]\b|omhänder|"
+            r"placerad|familjehem|fosterhem|jourhem|\bhvb|kontaktfamilj|stödboende|boendestöd|"
+            r"lss-insats|skyddat boende|aktuell|\btog\b|\bhaft\b|orosanmälan|god man|förvaltarskap",
+            re.IGNORECASE,
+        ),
+        "social_services",
+    ),
+    (
+        re.compile(
+            r"åtgärdsprogram|särskild undervisningsgrupp|anpassad studiegång|hemmasittare", re.IGNORECASE
+        ),
+        "school",
+    ),
+    (re.compile(r"skyddad identitet|skyddade personuppgifter", re.IGNORECASE), "protected_identity"),
+)
+#: Home care is a service word as much as a client fact: it is the person's own
+#: when it is theirs ("sin hemtjänst sänkt") or they have or get it ("har
+#: hemtjänst"), not when staff are thanked or the service is discussed ("tacka X
+#: i hemtjänsten", "har hemtjänsten som arbetsgivare").
+_HOME_CARE_OWNER = re.compile(
+    r"\b(?:sin|min|hans|hennes|deras|vår|din|mammas|pappas)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_HOME_CARE_GRANTED = re.compile(r"\b(?:har|hade|får|fått|fick)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+#: A service the municipality grants a person, named as theirs ("sin daglig
+#: verksamhet indragen", "min biståndshandläggare", "har hemtjänst fyra gånger om
+#: dagen"): the person is a client of the social services, which is under
+#: socialtjänstsekretess.  Definite forms after "har" are left out: "varför har
+#: hemtjänsten slutat" asks about the service.
+_OWN_SERVICE = re.compile(
+    _ascii_tolerant(
+        r"\b(?:(?:sin|sitt|sina|min|mitt|mina|hans|hennes|deras|vår|vårt|våra)\s+(?:\w+\s+)?"
+        r"(?:hemtjänst\w*|boendestöd\w*|ledsag\w+|personliga?\s+assistent\w*|assistans\w*|"
+        r"dagliga?\s+verksamhet\w*|korttids\w*|avlastning\w*|trygghetslarm\w*|"
+        r"biståndshandläggare\w*|socialsekreterare\w*|kontaktperson\w*|boendestödjare\w*|lss-\w+)"
+        r"|(?:har|hade|får|fick|fått|beviljats|beviljades|nekats|nekades)\s+(?:\w+\s+)?"
+        r"(?:hemtjänst|boendestöd|ledsagare|personlig\s+assistans|daglig\s+verksamhet|korttidsplats|"
+        r"korttidsvistelse|avlastning|trygghetslarm|kontaktperson))\b"
+    ),
+    re.IGNORECASE,
+)
+
+
+def find_confidential_client_facts(
+    text: str, sensitive: list[TiedTerm], refs_factory: Callable[[], list[Reference]]
+) -> list[TiedTerm]:
+    """Social-services, school and protected-identity facts about a person (see
+    ``_CLIENT_FACTS``), and services granted to a person (``_OWN_SERVICE``)."""
+    found: list[TiedTerm] = []
+    own = list(_OWN_SERVICE.finditer(text))
+    if own:
+        refs = refs_factory()
+        bounds = sentence_bounds(text)
+        for match in own:
+            term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
+            tied = tie(text, term.start, term.end, refs, bounds)
+            if tied is not None:
+                found.append(TiedTerm("confidential", "social_services", term, tied))
+    for item in sensitive:
+        if item.subtype != "social_services":
+            continue
+        if item.term.text.lower().startswith("hemtjänst"):
+            before = text[max(0, item.term.start - 30) : item.term.start]
+            indefinite = item.term.text.lower() == "hemtjänst"
+            if _HOME_CARE_OWNER.search(before) or (indefinite and _HOME_CARE_GRANTED.search(before)):
+                found.append(TiedTerm("confidential", "social_services", item.term, item.tie))
+            continue
+        for pattern, subtype in _CLIENT_FACTS:
+            if pattern.search(item.term.text):
+                found.append(TiedTerm("confidential", subtype, item.term, item.tie))
+                break
+    return found
 
 
 def _quote_reference(ref: Reference) -> str:
@@ -272,6 +396,7 @@ __all__ = [
     "TiedTerm",
     "explain",
     "find_confidential",
+    "find_confidential_client_facts",
     "find_confidential_in_care",
     "find_sensitive",
     "negated",

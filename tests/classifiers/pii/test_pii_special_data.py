@@ -196,3 +196,84 @@ def test_identity_numbers_are_sensitive_too(text: str) -> None:
 def test_a_phone_number_or_an_invalid_number_is_not_sensitive() -> None:
     assert subtypes(analyse("Ring mig på 070-123 45 67"), SENSITIVE) == set()
     assert subtypes(analyse("Ordernummer 19761208-2384 har inte kommit"), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Jag har försörjningsstöd och pengarna räcker inte till hyran.", "social_services"),
+        ("Min kusin har varit aktuell på socialtjänsten i flera år.", "social_services"),
+        ("Familjen på Bergsgatan 4 har haft soc hemma två gånger nu.", "social_services"),
+        ("Min syster Stina bor på ett skyddat boende sedan i vintras.", "social_services"),
+        ("Min dotter går i en särskild undervisningsgrupp sedan i höstas.", "school"),
+        ("Min mormor har fått sin hemtjänst sänkt fast hon inte klarar sig.", "social_services"),
+        ("Min bror Olle har fått sin daglig verksamhet indragen utan beslut.", "social_services"),
+        ("Jag är 80 år och min biståndshandläggare svarar aldrig.", "social_services"),
+        ("Min man har hemtjänst tre gånger om dagen och de kommer sent.", "social_services"),
+    ],
+)
+def test_a_client_fact_of_a_municipal_service_is_confidential(text: str, subtype: str) -> None:
+    """Being a client of the social services, or a pupil's support at school, is under
+    sekretess (OSL 26 and 23 kap.) even when the person wrote it themself."""
+    findings = [f for f in analyse(text) if f.category == CONFIDENTIAL and f.subtype == subtype]
+    assert len(findings) == 1, analyse(text)
+    assert "sekretess" in findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag vill tacka Lisa Berg i hemtjänsten som alltid har tid för en pratstund.",  # staff, not a client
+        "Varför har hemtjänsten slutat komma på morgonen?",  # the service, asked about
+        "Kronofogden har skickat brev till min granne igen.",  # not a municipal record
+        "Hur många i kommunen har försörjningsstöd?",  # nobody in particular
+        "Min granne har hemtjänsten som arbetsgivare och trivs.",
+    ],
+)
+def test_a_service_or_a_social_fact_without_a_client_is_not_confidential(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+def test_a_pronoun_carries_the_person_from_the_sentence_with_the_service() -> None:
+    text = "Hemtjänsten har glömt insulinet till min bror Olle tre gånger. Han har diabetes typ 1."
+    assert subtypes(analyse(text), CONFIDENTIAL) == {"social_services"}
+    # Without a pronoun the next sentence is about someone else, or no one.
+    assert subtypes(analyse("Min granne har diabetes. Skolan har nya lokaler."), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Jag har forsorjningsstod och har inte rad med den nya taxan.", "social_services"),
+        ("Min son ar omhandertagen enligt LVU sedan i var.", "social_services"),
+    ],
+)
+def test_terms_typed_without_swedish_letters_are_found(text: str, subtype: str) -> None:
+    assert subtype in subtypes(analyse(text), SENSITIVE), analyse(text)
+
+
+def test_a_short_word_keeps_its_swedish_spelling() -> None:
+    """ "dov" (a dull sound) is not "döv" (deaf) typed without ö."""
+    assert subtypes(analyse("Min granne har en dov rost och sjunger i kyrkokoren"), SENSITIVE) == set()
+    assert subtypes(analyse("Min granne ar dov och hor inte dorrklockan"), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pappa ramlade på boendet och bröt höften, ingen märkte det.",
+        "Jä har demens i tidigt stadium och ingen lyssnar.",
+        "Ja är våldsutsatt och behöver hjälp.",
+        "Vi har en son med autism som inte fått någon plats.",
+    ],
+)
+def test_kin_words_and_the_spoken_self_point_to_a_person(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE), analyse(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ja, diabetes är vanligt bland äldre.", "En pappa med diabetes behöver stöd, skriver forskarna."],
+)
+def test_yes_and_a_generic_parent_point_to_no_one(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE) == set()
