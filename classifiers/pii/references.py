@@ -68,16 +68,16 @@ _RELATION_RE = re.compile(
 #: The author: "jag" and its object forms, the spoken "jä", and the spoken "ja"
 #: when a verb follows ("ja är våldsutsatt"; "ja, det stämmer" is a yes).
 _SELF_RE = re.compile(
-    r"\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b))\b",
+    r"(?=[jm])\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b))\b",
     re.IGNORECASE,
 )
 #: Kinship words used as a name ("pappa ramlade på boendet", "hemtjänsten kommer
 #: till mormor"), and a child the writer has ("vi har en son med autism"): one
 #: person each, like "min pappa".
 _KIN_RE = re.compile(
-    r"(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
+    r"(?=[mpfvj])(?:(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
     r"(?:mamma|pappa|mormor|morfar|farmor|farfar|morsan|farsan)(?![\w-])|\b(?:vi|jag)\s+har\s+(?:en|ett|två|tre)\s+(?:\w+\s+)?"
-    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille)\b",
+    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille)\b)",
     re.IGNORECASE,
 )
 _SELF_POSSESSIVE_RE = re.compile(r"\b(?:min|mitt|mina)\s+$", re.IGNORECASE)

@@ -217,7 +217,9 @@ def _ascii_tolerant(pattern: str) -> str:
 
 
 _CARE_CONTEXT = re.compile(
-    _ascii_tolerant(
+    # The look-ahead for the alternatives' first letters lets the engine skip ahead.
+    r"(?=[abdefghiklmoprsvä])"
+    + _ascii_tolerant(
         r"\b(?:(?P<social_services>hemtjänst\w*|socialtjänst\w*|soc|socialen|bistånd\w*|"
         r"lss|särskilt\s+boende|särskilda\s+boende\w*|äldreboende\w*|gruppboende\w*|"
         r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
@@ -315,7 +317,8 @@ _HOME_CARE_GRANTED = re.compile(r"\b(?:har|hade|får|fått|fick)\s+(?:\w+\s+)?$"
 #: hemtjänsten slutat" asks about the service.
 _OWN_SERVICE = re.compile(
     _ascii_tolerant(
-        r"\b(?:(?:sin|sitt|sina|min|mitt|mina|hans|hennes|deras|vår|vårt|våra)\s+(?:\w+\s+)?"
+        # The look-ahead for the first letters lets the engine skip most positions.
+        r"(?=[smhdvfbn])\b(?:(?:sin|sitt|sina|min|mitt|mina|hans|hennes|deras|vår|vårt|våra)\s+(?:\w+\s+)?"
         r"(?:hemtjänst\w*|boendestöd\w*|ledsag\w+|personliga?\s+assistent\w*|assistans\w*|"
         r"dagliga?\s+verksamhet\w*|korttids\w*|avlastning\w*|trygghetslarm\w*|"
         r"biståndshandläggare\w*|socialsekreterare\w*|kontaktperson\w*|boendestödjare\w*|lss-\w+)"
