@@ -361,29 +361,53 @@ def format_identity(number: str, rng: random.Random) -> str:
 
 
 def fake_phone(rng: random.Random) -> str:
-    """A number from the series PTS reserves for use in fiction."""
+    """A number from the series PTS reserves for use in fiction.
+
+    Written without separators, a few of them read as a personnummer or
+    samordningsnummer with a valid check digit ("0406280461", "0701740680"), which
+    the identifier check rightly refuses; those keep their separators.
+    """
+    phone, separated = _fiction_phone(rng)
+    return separated if _reads_as_identity_number(phone) else phone
+
+
+def _fiction_phone(rng: random.Random) -> tuple[str, str]:
+    """A fiction-series number in a random form, and the same number with separators."""
     kind = rng.randrange(5)
     if kind <= 1:
         n = rng.randrange(5, 100)
-        return rng.choice(
-            (
-                f"070-174 06 {n:02d}",
-                f"0701740{600 + n}",
-                f"+46 70 174 06 {n:02d}",
-                f"070 174 06 {n:02d}",
-                f"070-1740{600 + n}",
-                f"+4670174{n + 600:04d}",
-            )
+        forms: tuple[str, ...] = (
+            f"070-174 06 {n:02d}",
+            f"0701740{600 + n}",
+            f"+46 70 174 06 {n:02d}",
+            f"070 174 06 {n:02d}",
+            f"070-1740{600 + n}",
+            f"+4670174{n + 600:04d}",
         )
+        return rng.choice(forms), forms[0]
     if kind == 2:
         n = rng.randrange(0, 100)
-        return rng.choice((f"08-465 004 {n:02d}", f"08 465 004 {n:02d}", f"+46 8 465 004 {n:02d}"))
+        forms = (f"08-465 004 {n:02d}", f"08 465 004 {n:02d}", f"+46 8 465 004 {n:02d}")
+        return rng.choice(forms), forms[0]
     if kind == 3:
         n = rng.randrange(0, 100)
         area = rng.choice(("031-390 06", "040-628 04"))
-        return f"{area} {n:02d}" if rng.random() < 0.7 else f"{area.replace('-', '').replace(' ', '')}{n:02d}"
+        separated = f"{area} {n:02d}"
+        return (
+            separated if rng.random() < 0.7 else f"{area.replace('-', '').replace(' ', '')}{n:02d}"
+        ), separated
     n = rng.randrange(200, 300)
-    return rng.choice((f"0980-319 {n}", f"0980-319{n}", f"+46 980 319 {n}"))
+    forms = (f"0980-319 {n}", f"0980-319{n}", f"+46 980 319 {n}")
+    return rng.choice(forms), forms[0]
+
+
+def _reads_as_identity_number(text: str) -> bool:
+    """What :func:`check_identifiers` would take for a real identity number."""
+    for m in _PNR_SHAPE.finditer(text):
+        ten = m.group(1)[-6:] + m.group(2)
+        if _luhn_ok(ten) and 1 <= int(ten[2:4]) <= 12:
+            return True
+    return False
 
 
 def _ascii(name: str) -> str:

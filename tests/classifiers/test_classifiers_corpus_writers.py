@@ -34,3 +34,19 @@ def test_the_corpus_keeps_writers_and_base_comments_apart() -> None:
             assert row["split"] == WRITER_SPLITS[row["writer"]], row
         splits_of_base[row["base_id"]].add(row["split"])
     assert all(len(s) == 1 for s in splits_of_base.values())
+
+
+def test_no_made_up_phone_number_reads_as_a_personnummer() -> None:
+    """A compact fiction number like 0406280461 passes the personnummer check digit; the
+    build would then refuse the corpus, so such numbers keep their separators."""
+    import random
+
+    from classifiers.data.build_corpus import _reads_as_identity_number, fake_phone
+
+    assert _reads_as_identity_number("0406280461") and _reads_as_identity_number("0701740680")
+    compact = 0
+    for seed in range(20_000):
+        phone = fake_phone(random.Random(seed))
+        assert not _reads_as_identity_number(phone), phone
+        compact += phone.isdigit()
+    assert compact > 1_000  # the compact forms are still made when they are safe
