@@ -155,6 +155,17 @@ def test_explanations_describe_but_do_not_repeat_identifiers() -> None:
             "social_services",
             "ledsagning",
         ),
+        # A care home by its name ("-gården", "-hemmet"), a preschool group by its name.
+        (
+            "Min farmor Greta på Lindgården har demens och får fel medicin.",
+            "social_services",
+            "på Lindgården",
+        ),
+        (
+            "Vår son på avdelning Igelkotten har epilepsi och fick ett anfall.",
+            "school",
+            "avdelning Igelkotten",
+        ),
     ],
 )
 def test_health_beside_a_municipal_service_is_confidential(text: str, subtype: str, service: str) -> None:
@@ -173,6 +184,7 @@ def test_health_beside_a_municipal_service_is_confidential(text: str, subtype: s
         "Jag har inte diabetes, men hemtjänsten kommer ändå.",  # denied
         "Hemtjänsten ordnar en föreläsning om demens på biblioteket.",
         "Jag vill klaga på att hemtjänsten kommer olika tider varje dag.",  # the service is not a condition
+        "Min granne Eva har diabetes och sitter ofta på innergården.",  # a yard, not a care home
     ],
 )
 def test_health_and_a_service_without_a_person_is_not_confidential(text: str) -> None:
