@@ -194,6 +194,35 @@ _BENIGN_IDIOM = re.compile(
     r"\bspräng\w*\s+(?:budget\w*|ramarna|gränser\w*)|\bbränn\w*\s+(?:kalorier|pengar|löv|ris|skattepengar)\b|"
     r"\bkrossa\w*\s+(?:motståndet|rekord\w*|förväntningar\w*)|\bslog\s+ihjäl\s+en\s+(?:mygga|geting|fluga)\b"
 )
+#: Lawful recourse: what an angry resident may rightly announce ("då överklagar jag",
+#: "annars skriver jag till tidningen", "rösta bort dem").  Phrased like a threat
+#: ("om ni inte …, kommer jag att …") it is none; the threat and incitement models,
+#: which learn that phrasing, are not allowed to decide on such a text unless it
+#: also speaks of harm (``_HARM``).
+_LAWFUL_RECOURSE = re.compile(
+    r"\b(?:överklaga\w*|polisanmäl\w*|jo-anmäl\w*|anmäl\w*\s+(?:\w+\s+)?till\s+(?:jo|ivo|polisen|"
+    r"skolinspektionen|länsstyrelsen|arbetsmiljöverket|diskrimineringsombudsmannen|imy|förvaltningsrätten)|"
+    r"(?:skriva|skriver|vända\s+mig|vänder\s+mig|gå|går|kontakta\w*|ringa|ringer|mejla\w*|tipsa\w*)\s+"
+    r"(?:\w+\s+)?(?:till\s+|med\s+)?(?:tidningen|tidningarna|media|lokaltidningen|lokalpressen|pressen|"
+    r"journalist\w*|advokat\w*|jo|ivo|kvällspressen|facket|ombudsmannen|kommunalrådet|politikerna|revisorerna)\b|"
+    r"ta\s+upp\s+(?:det|detta|saken|frågan|ärendet)(?:\s+\w+)?\s+med|"
+    r"rösta\w*\s+(?:vi\s+|jag\s+|alla\s+)?(?:bort|inte\s+på)|"
+    r"byta\s+(?:skola|kommun|förskola)|flytta\s+(?:härifrån|från\s+kommunen)|stämma\s+kommunen|skadestånd\w*|"
+    r"medborgarförslag\w*|insändare|lämna\s+in\s+(?:ett\s+)?klagomål|begära\s+ut|"
+    r"gå\s+vidare\s+med\s+(?:det|saken|ärendet))"
+)
+#: Words of harm, weapons and veiled menace: beside lawful recourse they leave the
+#: decision to the models ("överklaga, annars bränner jag ner kontoret").
+_HARM = re.compile(
+    r"\b(?:döda\w*|dödar|död|dö|dör|mörda\w*|mord|skjut\w*|sköt|skott|ihjäl|spräng\w*|bränn\w*|brinna|brinner|"
+    r"brand\w*|tänd\w*\s+på|eld|elden|knivhugg\w*|hugg\w*|kniv\w*|yx\w*|kula\w*|kulor|pistol\w*|gevär\w*|"
+    r"vapen|hagel\w*|bössa\w*|slägg\w*|bomb\w*|slå\w*|slår|slog|spöa\w*|spö|stryk|misshandl\w*|skada\w*|"
+    r"krossa\w*|blod\w*|hämnd\w*|hämnas|straffa\w*|ångra\w*|akta\w*|se\s+upp|passa\s+dig|vet\s+var|"
+    r"hitta\s+(?:dig|er|honom|henne)|få\s+igen|få\s+se|få\s+problem|besök|hälsa\s+på|möts\s+av|sparka\w*|"
+    r"stryp\w*|dränk\w*|häng\w*|lyncha\w*|avrätta\w*|kör\w*\s+(?:på|över)|synd\s+om|hända|händer|hände|"
+    r"olycka|olyckor|bensin|syra|gift|förgifta\w*|kidnappa\w*|våldta\w*|våld|terror\w*|attack\w*|"
+    r"anfall\w*|trygg|otrygg|livet|liv|smäll\w*|smälla|lida|sota|jaga\w*|jakt|tänk\s+på\s+det|allvar)\b"
+)
 #: Strings every ``_VIOLENT`` match contains (``""``, which every text contains, if none were found).
 _VIOLENT_STEMS = tuple(sorted(required_substrings(_VIOLENT.pattern) or ("",)))
 _DIGITS = re.compile(r"\d")
@@ -278,6 +307,41 @@ _QUESTION_NO_MARK = compile_anchored(
     r"(?:om|när|hur|vad|varför|vilken|vart|var)\b|\bkan\s+ni\s+(?:svara|förklara|berätta|hjälpa|återkomma)\b|"
     r"\bhur\s+gör\s+(?:jag|man|vi)\b|\bvart\s+(?:vänder|ska)\s+(?:jag|man)\b"
 )
+# A direct question without a question mark, recognised by Swedish word order: in a
+# direct question the finite verb comes straight after the question word ("när
+# öppnar badhuset", "hur söker man", "vilka regler gäller"), or first in the sentence
+# before its subject ("finns det", "kan ni"); in a statement or an embedded clause
+# the subject comes first ("när vi kom", "jag vet inte hur man gör").  The verbs
+# are the common finite forms and the passive in -as; "var" (also "was" and the
+# ASCII "vår") only counts followed by a verb, "vad gäller" is "as regards", and
+# "vad/hur/vilken" before an adjective is an exclamation ("vilken fin bild").
+_FINITE = (
+    r"(?:ska|skall|kan|får|går|kommer|är|blir|har|gör|görs|måste|bör|borde|skulle|kunde|fick|finns|fanns|"
+    r"behöver|gäller|ligger|kostar|öppnar|stänger|börjar|slutar|brukar|sker|händer|hände|betyder|"
+    r"funkar|fungerar|hittar|söker|ansöker|anmäler|vänder|tar|hämtar|lämnar|når|kontaktar|bokar|betalar|"
+    r"vet|tänker|planerar|bestämmer|beslutar|heter|står|gick|tog|blev|hade|väntar|räknas|töms|stängs|byggs|"
+    r"[^\W\d_]{2,}as)"
+)
+_INVERTED_QUESTION = compile_anchored(
+    r"\b(?:när|hur|vart|varför|vem|vems|vad)\s+(?!gäller\b)" + _FINITE + r"\b|"
+    r"\bvar\s+(?!var\b|vas\b)" + _FINITE + r"\s+\w|"
+    r"\bhur\s+(?:mycket|många|länge|ofta|långt|lång\s+tid|gammal|stor)\s+" + _FINITE + r"\b|"
+    r"\b(?:vilken|vilket|vilka)\s+(?:(?!(?:de|dom|vi|ni|jag|du|han|hon|den|det|man)\b)[^\W\d_]+\s+)?"
+    + _FINITE
+    + r"\b"
+)
+_VERB_FIRST_QUESTION = re.compile(
+    r"^\s*(?:(?:hej|hejsan|hallå)(?:\s+\w+)?\W+)?(?!vet\s+(?:ni|du)\s+vad\b)(?:finns|går|får|kan|ska|har|är|blir|kommer|måste|behöver|"
+    r"vet|stämmer|gäller|brukar|tänker|planerar|hade|fick|gör)\s+(?:det|man|jag|vi|ni|någon|nån|kommunen|den|"
+    r"de|han|hon)\b"
+)
+# "Kommer ni hit igen så möts ni ...", "Har ni frågor, ring ...": a verb-first
+# condition with its consequence (verb before subject after "så", or an
+# imperative), not a question; "så vi kommer ut" (subject first) is a purpose.
+_CONDITION_CONSEQUENCE = re.compile(
+    r"\bs(?:å|aa|a)\s+[^\W\d_]+\s+(?:ni|vi|jag|du|man|det|den|de|dom|han|hon)\b|"
+    r",\s+(?:ring|hör|kom|skriv|mejla|maila|kontakta|ta|gå|läs|titta|välkommen|varsågod)\b"
+)
 _RHETORICAL = compile_anchored(
     r"\bhur\s+(?:svårt|dum|dumma|korkad\w*|inkompetent\w*|idiotisk\w*|länge\s+(?:till|ska)|mycket\s+(?:mer|längre))\b|"
     r"\bhur\s+kan\s+(?:man|ni)\s+vara\s+så\b|\bvem\s+bryr\s+sig\b|\bskämtar\s+ni\b|"
@@ -290,6 +354,14 @@ _RHETORICAL = compile_anchored(
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
 _ADDRESSED_TO_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*|någon|man|det)\b")
 _MENTION = re.compile(r"^\s*@\w+")
+
+
+def _unmarked_question(sentence: str) -> bool:
+    """Whether a sentence without a question mark is a direct question by its word order."""
+    if _INVERTED_QUESTION.search(sentence):
+        return True
+    first = _VERB_FIRST_QUESTION.match(sentence)
+    return first is not None and not _CONDITION_CONSEQUENCE.search(sentence, first.end())
 
 
 class _LexHit(NamedTuple):
@@ -894,8 +966,10 @@ class TextDetector:
             words = sentence.split()
             if len(words) < 2:
                 continue
-            is_question = (sentence.rstrip().endswith("?") and len(words) >= 3) or bool(
-                _QUESTION_NO_MARK.search(sentence)
+            is_question = (
+                (sentence.rstrip().endswith("?") and len(words) >= 3)
+                or bool(_QUESTION_NO_MARK.search(sentence))
+                or (len(words) >= 3 and "?" not in sentence and _unmarked_question(sentence))
             )
             if not is_question:
                 continue
@@ -1102,7 +1176,7 @@ class TextDetector:
             if any(out[c] for c in _NON_SERVICE):
                 out["question"] = []
         if use_model:
-            if _only_idioms(norm.text):
+            if _only_idioms(norm.text) or _only_lawful_recourse(norm.text):
                 suppressed.update(("threat", "incitement"))
             self._model_findings(doc, out, suppressed)
             if (
@@ -1197,6 +1271,10 @@ def _only_idioms(text: str) -> bool:
         return False
     idioms = [m.span() for m in _BENIGN_IDIOM.finditer(text)]
     return all(any(a <= s < b for a, b in idioms) for s, _ in verbs)
+
+
+def _only_lawful_recourse(text: str) -> bool:
+    return _LAWFUL_RECOURSE.search(text) is not None and _HARM.search(text) is None
 
 
 def _runs(words: list[str]) -> list[list[str]]:

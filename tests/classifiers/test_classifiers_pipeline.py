@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 import classifiers
 from classifiers import Assessment, classify
-from classifiers.pipeline import Pipeline
+from classifiers.pipeline import Pipeline, get_pipeline
+from classifiers.text import TextDetector
 from classifiers.types import CATEGORIES
 from tests.testdata import skatteverket_numbers
 
@@ -149,3 +151,42 @@ def test_spans_and_explanations_hold_across_the_corpus() -> None:
                 assert all(f"'{s.text}'" in finding.explanation for s in finding.spans)
     models_trained = "+model-none" not in classifiers.MODEL_VERSION
     assert seen_model_finding or not models_trained
+
+
+LAWFUL_RECOURSE = [
+    "Om ni inte lagar vägen kommer jag att skriva till tidningen",
+    "Jag kommer att överklaga beslutet om bygglov",
+    "Nästa gång ni struntar i soptunnan går jag till JO",
+    "Jag tänker ta upp det här med kommunalrådet",
+    "Lägger ni ner byskolan så röstar vi bort er i nästa val",
+]
+LAWFUL_WITH_HARM = [
+    "Överklaga gärna, men nästa gång kommer jag med yxan",
+    "Skriv till tidningen om ni vill, handläggaren ska få ångra sig",
+]
+
+
+@pytest.fixture(scope="module")
+def threat_everywhere() -> TextDetector:
+    """A detector whose threat and incitement models fire on any text at all.
+
+    So the lawful-recourse guard is tested on its own, not on whatever the
+    shipped model happens to score these sentences.
+    """
+    shipped = get_pipeline().text.model
+    assert shipped is not None
+    model = copy.copy(shipped)
+    model.thresholds = {**shipped.thresholds, "threat": 0.0, "incitement": 0.0}
+    return TextDetector(model=model)
+
+
+@pytest.mark.parametrize("text", LAWFUL_RECOURSE)
+def test_lawful_recourse_is_not_a_threat(threat_everywhere: TextDetector, text: str) -> None:
+    categories = {f.category for f in threat_everywhere.detect(text)}
+    assert not categories & {"threat", "incitement"}, categories
+    assert "threat" not in classify(text).categories
+
+
+@pytest.mark.parametrize("text", LAWFUL_WITH_HARM)
+def test_lawful_recourse_beside_harm_is_left_to_the_model(threat_everywhere: TextDetector, text: str) -> None:
+    assert "threat" in {f.category for f in threat_everywhere.detect(text)}

@@ -378,3 +378,41 @@ def test_rule_anchors_are_only_a_speed_up(detector: TextDetector) -> None:
         bare = dataclasses.replace(rule, anchors=())
         for text in normalised:
             assert rule.matches(text) == bare.matches(text), (rule.id, text)
+
+
+# Questions without a question mark, recognised by Swedish word order: the verb
+# straight after the question word, or first before its subject.  The statements
+# put the subject first ("när bussen går"), exclaim ("vilken fin bild") or state a
+# condition with its consequence ("har ni frågor, ring").
+UNMARKED_QUESTIONS = [
+    "När öppnar badhuset igen efter renoveringen",
+    "hur ansöker man om parkeringstillstånd",
+    "Vilka regler gäller för eldning i trädgården",
+    "Finns det lediga platser på förskolan i höst",
+    "Var ligger närmaste återvinningsstation",
+    "Hur mycket kostar det att hyra sporthallen",
+    "hej kommunen varför töms inte containern vid skolan",
+    "Behöver man anmäla en brasa på tomten",
+]
+UNMARKED_STATEMENTS = [
+    "Jag vet inte när bussen går men det brukar vara sent",
+    "Det var bättre förr när man kunde parkera gratis",
+    "Vad bra att ni fixade lampan till slut",
+    "Vilken fin bild från marknaden",
+    "Vad gäller snöröjningen så är jag nöjd i år",
+    "Har ni frågor, ring kundtjänst",
+    "Kommer ni till mötet så får ni kaffe",
+    "Vet ni vad, det här var riktigt bra",
+    "Min granne vet vilka de är som klottrar",
+    "Var dotter fick en plats i kören",
+]
+
+
+@pytest.mark.parametrize("text", UNMARKED_QUESTIONS)
+def test_question_without_a_mark_by_word_order(detector: TextDetector, text: str) -> None:
+    assert "question" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize("text", UNMARKED_STATEMENTS)
+def test_statement_with_a_question_word_is_not_a_question(detector: TextDetector, text: str) -> None:
+    assert "question" not in detector.rule_categories(text)
