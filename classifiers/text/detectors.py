@@ -349,7 +349,11 @@ _RHETORICAL = compile_anchored(
     r"\bpå\s+riktigt\s*\?|\bseriöst\s*\?|\beller\s+hur\s*\?|\bva\s*\?|\bvad\s+håller\s+ni\s+på\s+med\b|"
     r"\bvad\s+är\s+det\s+för\s+fel\s+på\b|\bhur\s+tänkte\s+ni\b|\bvem\s+tänkte\b|"
     r"\btror\s+ni\s+(?:att\s+)?(?:vi|folk|man)\s+är\b|\bhar\s+ni\s+inget\s+bättre\s+för\s+er\b|"
-    r"\bvad\s+(?:fan|i\s+helvete|tusan)\b|\?\s*!|!\s*\?|\bskäms\s+ni\s+inte\b|\bvarför\s+inte\s+bara\b"
+    r"\bvad\s+(?:fan|i\s+helvete|tusan)\b|\?\s*!|!\s*\?|\bskäms\s+ni\s+inte\b|\bvarför\s+inte\s+bara\b|"
+    # Words that turn a question into a reproach: "ska såna verkligen få köra?",
+    # "varför kan ni aldrig …?", "vill de ens …?", "är det bara jag som …?".
+    r"\b(?:verkligen|ens|någonsin|aldrig|bara\s+jag)\b[^.!?\n]*\?|\bi\s+hela\s+friden\b|\bvem\s+trodde\b|"
+    r"\bförvånad\w*\s*\?"
 )
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
 _ADDRESSED_TO_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*|någon|man|det)\b")

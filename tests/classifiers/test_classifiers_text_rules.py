@@ -416,3 +416,23 @@ def test_question_without_a_mark_by_word_order(detector: TextDetector, text: str
 @pytest.mark.parametrize("text", UNMARKED_STATEMENTS)
 def test_statement_with_a_question_word_is_not_a_question(detector: TextDetector, text: str) -> None:
     assert "question" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ska sådana verkligen få köra skolbussen?",
+        "Varför kan ni aldrig svara i telefon?",
+        "Vill de ens lära sig språket?",
+        "Är det bara jag som tycker att parken blev sämre?",
+        "Vem i hela friden godkände det här?",
+        "Vem trodde att den här korsningen skulle fungera?",
+    ],
+)
+def test_a_reproach_phrased_as_a_question_is_not_one_to_answer(detector: TextDetector, text: str) -> None:
+    assert "question" not in detector.rule_categories(text)
+
+
+def test_a_reproach_in_one_sentence_leaves_a_real_question_in_the_next(detector: TextDetector) -> None:
+    text = "Ni svarar aldrig. När öppnar kundtjänsten i morgon?"
+    assert "question" in detector.rule_categories(text)
