@@ -62,6 +62,7 @@ from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
+from classifiers.text.questions import SENTENCE, unmarked_question
 from classifiers.text.rules import (
     RULES_PATH,
     AnchorIndex,
@@ -295,7 +296,6 @@ _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 _WITHOUT_VOWELS = str.maketrans("", "", "aeiouyåäö")
 _NON_SERVICE = ("hate_speech", "sexual_content", "advertising", "spam", "off_topic", "crime_material")
 _LAUGHTER = frozenset({"haha", "hahaha", "hehe", "hihi", "lol", "tack", "nej", "bra"})
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _QUESTION_OPENER = re.compile(
     r"^\s*(?:(?:hej|hallå|hejsan)\W+)?(?:undrar|jag\s+undrar|vi\s+undrar|hur|när|var|vart|varför|vad|vilken|vilket|"
     r"vilka|vem|finns\s+det|går\s+det|får\s+man|får\s+jag|får\s+vi|ska\s+man|måste\s+man|behöver\s+man|"
@@ -306,41 +306,6 @@ _QUESTION_NO_MARK = compile_anchored(
     r"\b(?:jag|vi)\s+undrar\s+(?:om|när|hur|vad|varför|vilken|vart|var|vem)\b|\b(?:vill|skulle\s+vilja)\s+veta\s+"
     r"(?:om|när|hur|vad|varför|vilken|vart|var)\b|\bkan\s+ni\s+(?:svara|förklara|berätta|hjälpa|återkomma)\b|"
     r"\bhur\s+gör\s+(?:jag|man|vi)\b|\bvart\s+(?:vänder|ska)\s+(?:jag|man)\b"
-)
-# A direct question without a question mark, recognised by Swedish word order: in a
-# direct question the finite verb comes straight after the question word ("när
-# öppnar badhuset", "hur söker man", "vilka regler gäller"), or first in the sentence
-# before its subject ("finns det", "kan ni"); in a statement or an embedded clause
-# the subject comes first ("när vi kom", "jag vet inte hur man gör").  The verbs
-# are the common finite forms and the passive in -as; "var" (also "was" and the
-# ASCII "vår") only counts followed by a verb, "vad gäller" is "as regards", and
-# "vad/hur/vilken" before an adjective is an exclamation ("vilken fin bild").
-_FINITE = (
-    r"(?:ska|skall|kan|får|går|kommer|är|blir|har|gör|görs|måste|bör|borde|skulle|kunde|fick|finns|fanns|"
-    r"behöver|gäller|ligger|kostar|öppnar|stänger|börjar|slutar|brukar|sker|händer|hände|betyder|"
-    r"funkar|fungerar|hittar|söker|ansöker|anmäler|vänder|tar|hämtar|lämnar|når|kontaktar|bokar|betalar|"
-    r"vet|tänker|planerar|bestämmer|beslutar|heter|står|gick|tog|blev|hade|väntar|räknas|töms|stängs|byggs|"
-    r"[^\W\d_]{2,}as)"
-)
-_INVERTED_QUESTION = compile_anchored(
-    r"\b(?:när|hur|vart|varför|vem|vems|vad)\s+(?!gäller\b)" + _FINITE + r"\b|"
-    r"\bvar\s+(?!var\b|vas\b)" + _FINITE + r"\s+\w|"
-    r"\bhur\s+(?:mycket|många|länge|ofta|långt|lång\s+tid|gammal|stor)\s+" + _FINITE + r"\b|"
-    r"\b(?:vilken|vilket|vilka)\s+(?:(?!(?:de|dom|vi|ni|jag|du|han|hon|den|det|man)\b)[^\W\d_]+\s+)?"
-    + _FINITE
-    + r"\b"
-)
-_VERB_FIRST_QUESTION = re.compile(
-    r"^\s*(?:(?:hej|hejsan|hallå)(?:\s+\w+)?\W+)?(?!vet\s+(?:ni|du)\s+vad\b)(?:finns|går|får|kan|ska|har|är|blir|kommer|måste|behöver|"
-    r"vet|stämmer|gäller|brukar|tänker|planerar|hade|fick|gör)\s+(?:det|man|jag|vi|ni|någon|nån|kommunen|den|"
-    r"de|han|hon)\b"
-)
-# "Kommer ni hit igen så möts ni ...", "Har ni frågor, ring ...": a verb-first
-# condition with its consequence (verb before subject after "så", or an
-# imperative), not a question; "så vi kommer ut" (subject first) is a purpose.
-_CONDITION_CONSEQUENCE = re.compile(
-    r"\bs(?:å|aa|a)\s+[^\W\d_]+\s+(?:ni|vi|jag|du|man|det|den|de|dom|han|hon)\b|"
-    r",\s+(?:ring|hör|kom|skriv|mejla|maila|kontakta|ta|gå|läs|titta|välkommen|varsågod)\b"
 )
 _RHETORICAL = compile_anchored(
     r"\bhur\s+(?:svårt|dum|dumma|korkad\w*|inkompetent\w*|idiotisk\w*|länge\s+(?:till|ska)|mycket\s+(?:mer|längre))\b|"
@@ -358,14 +323,6 @@ _RHETORICAL = compile_anchored(
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
 _ADDRESSED_TO_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*|någon|man|det)\b")
 _MENTION = re.compile(r"^\s*@\w+")
-
-
-def _unmarked_question(sentence: str) -> bool:
-    """Whether a sentence without a question mark is a direct question by its word order."""
-    if _INVERTED_QUESTION.search(sentence):
-        return True
-    first = _VERB_FIRST_QUESTION.match(sentence)
-    return first is not None and not _CONDITION_CONSEQUENCE.search(sentence, first.end())
 
 
 class _LexHit(NamedTuple):
@@ -965,7 +922,7 @@ class TextDetector:
             return
         abusive = [(h.start, h.end) for name in ("insults", "profanity", "slurs") for h in doc.lex(name)]
         text = doc.norm.text
-        for m in _SENTENCE.finditer(text):
+        for m in SENTENCE.finditer(text):
             sentence = m.group()
             words = sentence.split()
             if len(words) < 2:
@@ -973,7 +930,7 @@ class TextDetector:
             is_question = (
                 (sentence.rstrip().endswith("?") and len(words) >= 3)
                 or bool(_QUESTION_NO_MARK.search(sentence))
-                or (len(words) >= 3 and "?" not in sentence and _unmarked_question(sentence))
+                or (len(words) >= 3 and "?" not in sentence and unmarked_question(sentence))
             )
             if not is_question:
                 continue
