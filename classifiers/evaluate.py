@@ -177,14 +177,47 @@ _LIMITS = """\
   hemtjänst sänkt") read as sekretess whoever wrote them moved confidential
   on the 1,772 comments of the team and writer b 0.61 → 0.68.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
-  shows the widest gap: questions written without a question mark, in
-  slang, are mostly missed (F1 0.12), off-topic chatter too (0.33), and
-  the writer's micro-F1 is 0.59 against 0.75 (writer b) and 0.76 (the
+  showed the widest gap: questions written without a question mark, in
+  slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and
+  the writer's micro-F1 was 0.59 against 0.75 (writer b) and 0.76 (the
   team). Added to train instead, the same comments raised the team's
   figures and lowered writer b's (0.75 → 0.73): more of one register is not
-  yet more generalisation, so they measure instead.
+  yet more generalisation, so they measure instead. A rule about structure
+  did what the data could not: a question is recognised by Swedish word
+  order without its mark (the verb straight after the question word, "när
+  öppnar badhuset", or first before its subject, "finns det"; written from
+  the grammar and our own sentences, never from writer d's file), and a
+  reproach phrased as a question ("ska såna verkligen få …?", "varför kan
+  ni aldrig …?") is rhetorical. Writer d's questions went 0.12 → 0.65 and
+  the whole split's 0.47 → 0.67; writer b's stayed low (0.48 → 0.44: its
+  questions are mostly marked, and its misses are of another kind).
+  Writer d's prompt asked for questions without marks, so that gain
+  measures the rule on the register it was meant for.
   Expect the recall on comments written by people outside the project to be
   lower still (sensitive data, sekretess and sexual content most of all).
+* **Angry but lawful.** Residents write ultimatums with a lawful
+  consequence ("om ni inte lagar vägen skriver jag till tidningen") and use
+  the words of threats in ordinary requests; the threat model scored the
+  first 0.98. Writer e's 332 comments of that kind (a quarter of them real
+  threats, harassment and incitement in the same register) in train, and a
+  guard that leaves such a text to the rules unless it also speaks of
+  harm, moved threat precision 0.60 → 0.66 and harassment 0.70 → 0.79 on
+  the test split, incitement precision 0.60 → 0.78 at a recall cost (0.85
+  → 0.59). On writer f's 434 everyday harmless posts
+  (`data/dev/everyday_benign.txt`, a stand-in for the external target on
+  positive tweets), 5.5 % were flagged as abuse before and 3.0 % after.
+  Still wrong: "kan ni ploga gatan så vi kommer ut" is a threat to the
+  model (0.99), which learned "vi kommer" from threats ("vi kommer att
+  hälsa på"); the function-word bigrams that carry it were tried out of the
+  features and cost out-of-fold F1 (0.799 → 0.792).
+* **Language resources.** A Swedish lemmatiser (simplemma 2.0, MIT) was
+  tried as extra lemma features for the models: out-of-fold F1 moved by
+  ±0.02 per category and not at all on average (harassment and threat
+  down, advertising and spam up), against the character n-grams that
+  already join inflections, so it is not used. A Swedish word-frequency
+  list (wordfreq) and a hunspell dictionary were not tried; where they
+  would apply (telling names from words, spelling variants) the gazetteers
+  and the normaliser do the work today.
 * **External yardsticks are not measured here.** The targets for
   independently written municipal comments, RTP-LX, SweToxicity and
   positive real tweets are measured outside the team on sets the team
@@ -211,9 +244,13 @@ _LIMITS = """\
   groups, `classifiers/text/counterfactual.py`), so naming "invandrare",
   "judar", "kvinnor" or "svenskar" is not evidence of hate speech by
   itself; the tests hold a sentence's hate-speech probability within 0.25
-  across twelve groups. A group as the subject of a denial ("invandrare är
-  inte kriminella") stops the model from deciding hate speech, and a denied
-  health or belief term ("jag har inte diabetes", "hon är inte muslim") is
+  across the groups. Every other group of the same form gets a copy (six
+  copies left the most written-about groups up to 0.28 above the others for
+  the same neutral sentence; all of them, 0.18); what remains comes from
+  compounds the swap does not reach ("invandrarfamiljer", "flyktingboendet").
+  A group as the subject of a denial ("invandrare är inte kriminella")
+  stops the model from deciding hate speech, and a denied health or belief
+  term ("jag har inte diabetes", "hon är inte muslim") is
   not flagged as sensitive data; "inte längre", "inte bara" and a term after
   "utan" still are.
   Taking the group word's weight away cost hate-speech recall: comments

@@ -104,12 +104,22 @@ def _replace(mapping: dict[str, str], m: re.Match[str]) -> str:
     return _cased(mapping[m.group(1).lower()], m.group(1))
 
 
-def counterfactual_variants(text: str, n: int = 6) -> list[str]:
+#: Copies per text: one for every other group of the form, so each group stands
+#: in every sentence about a group once.  With six copies the original group still
+#: came first in its own sentences, and the groups most often written about in
+#: hate kept a hate-speech probability up to 0.28 above the others for the same
+#: neutral sentence ("Många invandrare bor i vår kommun"); with all of them 0.18,
+#: at the same out-of-fold F1 (0.799 against 0.7985).
+ALL_OTHER_GROUPS = max(len(form) for form in _FORMS) - 1
+
+
+def counterfactual_variants(text: str, n: int = ALL_OTHER_GROUPS) -> list[str]:
     """Up to ``n`` copies of ``text`` with every group word replaced by another group's.
 
     Deterministic: the replacement groups are picked by a hash of the text,
-    stepping through the group list so that every group is used about
-    equally often over a corpus.  A text without a group word gives ``[]``.
+    stepping through the group list one by one, so ``n`` copies use ``n``
+    different groups (every other group of the form when ``n`` is at least
+    their number).  A text without a group word gives ``[]``.
     """
     found = list(dict.fromkeys(m.group(1).lower() for m in _GROUP.finditer(text)))
     if not found:
@@ -121,7 +131,7 @@ def counterfactual_variants(text: str, n: int = 6) -> list[str]:
         for k, word in enumerate(found):
             form = _FORM_OF[word]
             choices = [w for w in form if w not in found]
-            mapping[word] = choices[(seed + i * 7 + k * 3) % len(choices)]
+            mapping[word] = choices[(seed + i + k * 3) % len(choices)]
         variant = _GROUP.sub(partial(_replace, mapping), text)
         if variant != text and variant not in variants:
             variants.append(variant)

@@ -19,13 +19,15 @@ from classifiers.train import load_corpus
 from tests.e2e.server import server_env
 from tests.factories import create_account, create_tenant
 
-#: Flagged comments and what the editor says about them (agreeing with the corpus).
+#: Flagged comments and the text categories the editor says apply (agreeing with the corpus).
+#: What the classifier found is confirmed, what it did not find is named as missed:
+#: which is which depends on the shipped model, the labels do not.
 DECISIONS = [
-    ("Du är en jävla idiot, Anders.", [("harassment", "confirmed"), ("profanity", "confirmed")], []),
-    ("Hon är en riktig häxa den där grannen", [("harassment", "confirmed")], []),
-    ("Köp billiga solglasögon på www.billigt-sol.shop idag!", [("advertising", "confirmed")], []),
-    ("Invandrare är parasiter som borde kastas ut", [("hate_speech", "confirmed")], ["incitement"]),
-    ("Varför är soptunnan inte tömd på Storgatan?", [("question", "confirmed")], ["individual_case"]),
+    ("Du är en jävla idiot, Anders.", ["harassment", "profanity"]),
+    ("Hon är en riktig häxa den där grannen", ["harassment"]),
+    ("Köp billiga solglasögon på www.billigt-sol.shop idag!", ["advertising"]),
+    ("Invandrare är parasiter som borde kastas ut", ["hate_speech", "incitement"]),
+    ("Varför är soptunnan inte tömd på Storgatan?", ["question", "individual_case"]),
 ]
 
 
@@ -41,19 +43,25 @@ def uppsikt(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def decide_with_labels(world: Any) -> None:
-    for n, (text, _, _) in enumerate(DECISIONS, start=1):
+    for n, (text, _) in enumerate(DECISIONS, start=1):
         world.comment(comment=str(n), message=text)
     world.process()
     items = {world.item(i["id"])["comment"]["text"]: i["id"] for i in world.items()}
-    for text, feedback, missed in DECISIONS:
+    missed_in_all = 0
+    for text, applies in DECISIONS:
+        found = {f["category"] for f in world.item(items[text])["findings"]}
+        missed = [c for c in applies if c not in found]
+        missed_in_all += len(missed)
         r = world.decide(
             items[text],
             actions=["hide"],
             reason="Bedömt av redaktören.",
-            finding_feedback=[{"category": c, "verdict": v} for c, v in feedback],
+            finding_feedback=[{"category": c, "verdict": "confirmed"} for c in applies if c in found],
             missed_categories=missed,
         )
         assert r.status_code == 200, r.text
+    # Both kinds of label reach the retrain (pick another text if the model finds them all).
+    assert 0 < missed_in_all < sum(len(applies) for _, applies in DECISIONS)
 
 
 def latest_assessment(world: Any) -> Assessment:
@@ -130,7 +138,7 @@ def test_decide_label_retrain_activate_and_roll_back(world_factory: Any) -> None
 
 
 def test_a_retrain_that_makes_the_test_split_worse_is_refused(world_factory: Any) -> None:
-    """Editors (here: arranged rows) calling plain comments harassment would teach the model
+    """Editors (here: arranged rows) calling plain comments harassment, threats and hate would teach the model
     to flag plain comments: the held-back labels agree, the test split does not."""
     world = world_factory("helsingborg")
     world.comment(comment="1", message="Du är en jävla idiot, Anders.")
@@ -148,11 +156,12 @@ def test_a_retrain_that_makes_the_test_split_worse_is_refused(world_factory: Any
             comment_id=item["comment_id"],
             decision_id=decision_id,
             text=text,
-            category="harassment",
+            category=category,
             verdict="missed",
             actor="user:red@kommun.example",
         )
         for text in plain
+        for category in ("harassment", "threat", "hate_speech")
     )
     world.session.commit()
 
