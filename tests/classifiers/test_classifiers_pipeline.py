@@ -190,3 +190,31 @@ def test_lawful_recourse_is_not_a_threat(threat_everywhere: TextDetector, text: 
 @pytest.mark.parametrize("text", LAWFUL_WITH_HARM)
 def test_lawful_recourse_beside_harm_is_left_to_the_model(threat_everywhere: TextDetector, text: str) -> None:
     assert "threat" in {f.category for f in threat_everywhere.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kan ni ploga gatan så vi kommer ut",
+        "När kommer ni och hämtar soporna hos oss?",
+        "Vi kommer till mötet i kväll, finns det plats för grannarna också?",
+    ],
+)
+def test_a_request_or_question_without_harm_is_not_left_to_the_threat_model(
+    threat_everywhere: TextDetector, text: str
+) -> None:
+    assert "threat" not in {f.category for f in threat_everywhere.detect(text)}
+    assert "threat" not in classify(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kan ni sluta ploga igen min uppfart, annars kommer jag ut med yxan?",
+        "Vet du var din dotter är just nu?",
+    ],
+)
+def test_a_question_with_harm_is_still_left_to_the_threat_model(
+    threat_everywhere: TextDetector, text: str
+) -> None:
+    assert "threat" in {f.category for f in threat_everywhere.detect(text)}
