@@ -96,6 +96,8 @@ def test_explanation_names_the_original_obfuscated_word() -> None:
         ("Vi borde skjuta upp beslutet.", "threat"),
         ("Vi spelade kort för att döda tid i kön", "threat"),
         ("Vad tycker SD om bygget?", "party_political"),
+        ("Fint väder idag!", "off_topic"),  # short small talk; the model learned "väder" abroad
+        ("Vilket väder idag", "off_topic"),
     ],
 )
 def test_known_false_positives_stay_away_in_the_full_pipeline(text: str, category: str) -> None:
@@ -218,3 +220,7 @@ def test_a_question_with_harm_is_still_left_to_the_threat_model(
     threat_everywhere: TextDetector, text: str
 ) -> None:
     assert "threat" in {f.category for f in threat_everywhere.detect(text)}
+
+
+def test_a_short_comment_with_an_off_topic_theme_word_is_still_off_topic() -> None:
+    assert "off_topic" in classify("Heja Zlatan!").categories

@@ -12,7 +12,7 @@ from tests.factories import feed_change
 
 def test_every_new_version_is_assessed_once(world_factory: Any) -> None:
     world = world_factory("malmo")
-    world.comment(message="Tack för informationen!")
+    world.comment(message="Fint väder idag!")
     world.process()
     world.deliver(
         feed_change(
