@@ -200,7 +200,7 @@ _BENIGN_IDIOM = re.compile(
 #: ("om ni inte …, kommer jag att …") it is none; the threat and incitement models,
 #: which learn that phrasing, are not allowed to decide on such a text unless it
 #: also speaks of harm (``_HARM``).
-_LAWFUL_RECOURSE = re.compile(
+_LAWFUL_RECOURSE = compile_anchored(
     r"\b(?:överklaga\w*|polisanmäl\w*|jo-anmäl\w*|anmäl\w*\s+(?:\w+\s+)?till\s+(?:jo|ivo|polisen|"
     r"skolinspektionen|länsstyrelsen|arbetsmiljöverket|diskrimineringsombudsmannen|imy|förvaltningsrätten)|"
     r"(?:skriva|skriver|vända\s+mig|vänder\s+mig|gå|går|kontakta\w*|ringa|ringer|mejla\w*|tipsa\w*)\s+"
@@ -214,7 +214,7 @@ _LAWFUL_RECOURSE = re.compile(
 )
 #: Words of harm, weapons and veiled menace: beside lawful recourse they leave the
 #: decision to the models ("överklaga, annars bränner jag ner kontoret").
-_HARM = re.compile(
+_HARM = compile_anchored(
     r"\b(?:döda\w*|dödar|död|dö|dör|mörda\w*|mord|skjut\w*|sköt|skott|ihjäl|spräng\w*|bränn\w*|brinna|brinner|"
     r"brand\w*|tänd\w*\s+på|eld|elden|knivhugg\w*|hugg\w*|kniv\w*|yx\w*|kula\w*|kulor|pistol\w*|gevär\w*|"
     r"vapen|hagel\w*|bössa\w*|slägg\w*|bomb\w*|slå\w*|slår|slog|spöa\w*|spö|stryk|misshandl\w*|skada\w*|"
@@ -1256,12 +1256,10 @@ def _asks_without_harm(text: str) -> bool:
     in the train split asks something without a word of harm (0 of 315), while
     1,084 other comments do; the threat rules still run on such a text.
     """
-    if _HARM.search(text):
-        return False
-    return any(
-        "?" in m.group() or (len(m.group().split()) >= 3 and unmarked_question(m.group()))
-        for m in SENTENCE.finditer(text)
+    asks = "?" in text or any(
+        len(m.group().split()) >= 3 and unmarked_question(m.group()) for m in SENTENCE.finditer(text)
     )
+    return asks and _HARM.search(text) is None
 
 
 def _runs(words: list[str]) -> list[list[str]]:
