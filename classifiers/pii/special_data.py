@@ -166,6 +166,8 @@ def _tied(
     for term in terms:
         if _OCCUPATION_RE.search(text[max(0, term.start - 40) : term.start]):
             continue
+        if _is_home_care(term) and _HOME_CARE_WORKPLACE.search(text[max(0, term.start - 10) : term.start]):
+            continue  # where someone works ("tack till Anna i hemtjänsten"), not a client's service
         if category == "sensitive_personal_data" and negated(text, term.start):
             continue
         if term.subtype in needs_copula and not preceded_by_copula(text, term.start):
@@ -310,6 +312,23 @@ _HOME_CARE_OWNER = re.compile(
 _HOME_CARE_GRANTED = re.compile(r"\b(?:har|hade|får|fått|fick)\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
+#: Home care as a workplace: "Anna i hemtjänsten", "de som jobbar inom hemtjänsten".
+_HOME_CARE_WORKPLACE = re.compile(r"\b(?:i|inom)\s+$", re.IGNORECASE)
+
+
+def _is_home_care(term: TermMatch) -> bool:
+    return term.subtype == "social_services" and term.text.lower().startswith(("hemtjänst", "hemtjanst"))
+
+
+def _own_home_care(text: str, term: TermMatch) -> bool:
+    """Home care named as a person's: theirs ("sin hemtjänst"), or had or got ("har hemtjänst")."""
+    before = text[max(0, term.start - 30) : term.start]
+    indefinite = term.text.lower() in ("hemtjänst", "hemtjanst")
+    return _HOME_CARE_OWNER.search(before) is not None or (
+        indefinite and _HOME_CARE_GRANTED.search(before) is not None
+    )
+
+
 #: A service the municipality grants a person, named as theirs ("sin daglig
 #: verksamhet indragen", "min biståndshandläggare", "har hemtjänst fyra gånger om
 #: dagen"): the person is a client of the social services, which is under
@@ -348,10 +367,8 @@ def find_confidential_client_facts(
     for item in sensitive:
         if item.subtype != "social_services":
             continue
-        if item.term.text.lower().startswith("hemtjänst"):
-            before = text[max(0, item.term.start - 30) : item.term.start]
-            indefinite = item.term.text.lower() == "hemtjänst"
-            if _HOME_CARE_OWNER.search(before) or (indefinite and _HOME_CARE_GRANTED.search(before)):
+        if _is_home_care(item.term):
+            if _own_home_care(text, item.term):
                 found.append(TiedTerm("confidential", "social_services", item.term, item.tie))
             continue
         for pattern, subtype in _CLIENT_FACTS:

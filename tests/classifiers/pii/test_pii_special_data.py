@@ -33,6 +33,7 @@ CONFIDENTIAL = "confidential"
         ("Björn Olsson fick sparken för att han är med i Kommunal.", "union_membership", "med i Kommunal"),
         ("Alla vet att Hans Jonsson åkte fast för rattfylla i somras.", "criminal_offence", "åkte fast för"),
         ("Soc tog mina barn i fredags och jag vill ha ett möte.", "social_services", "Soc tog"),
+        ("Mamma fick fel tabletter av hemtjänsten i lördags.", "social_services", "hemtjänsten"),
         (
             "Min son går i en särskild undervisningsgrupp sedan i höstas.",
             "social_services",
@@ -67,6 +68,7 @@ def test_sensitive_positive(text: str, subtype: str, term: str) -> None:
         "Facket och kommunen förhandlar om avtalet.",
         "Hemtjänsten har fått nya bilar.",
         "Hon spelade en diabetiker i filmen.",
+        "Stort tack till Anna Berg i hemtjänsten som alltid är så glad!",  # where she works
     ],
 )
 def test_sensitive_negative(text: str) -> None:
