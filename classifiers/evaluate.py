@@ -203,7 +203,12 @@ _LIMITS = """\
   guard that leaves such a text to the rules unless it also speaks of
   harm, moved threat precision 0.60 → 0.66 and harassment 0.70 → 0.79 on
   the test split, incitement precision 0.60 → 0.78 at a recall cost (0.85
-  → 0.59). On writer f's 434 everyday harmless posts
+  → 0.59). A rule for an imperative to the public to commit a crime whoever
+  does it (vandalism, arson, theft, fare dodging, refusing a charge:
+  "punktera däcken …", "alla: sluta betala p-böterna"; demolition and
+  felling are left out, since said to the municipality they are requests)
+  brought incitement back to 0.80 / 0.63 (F1 0.71); the rules had found 8 of
+  the 69 hand-written incitements in train. On writer f's 434 everyday harmless posts
   (`data/dev/everyday_benign.txt`, a stand-in for the external target on
   positive tweets), 5.5 % were flagged as abuse before and 3.0 % after.
   "Kan ni ploga gatan så vi kommer ut" was a threat to the model (0.99),

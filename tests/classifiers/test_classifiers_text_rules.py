@@ -436,3 +436,35 @@ def test_a_reproach_phrased_as_a_question_is_not_one_to_answer(detector: TextDet
 def test_a_reproach_in_one_sentence_leaves_a_real_question_in_the_next(detector: TextDetector) -> None:
     text = "Ni svarar aldrig. När öppnar kundtjänsten i morgon?"
     assert "question" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Punktera däcken på bilarna som står på handikapplatsen",
+        "Alla som är trötta på p-vakterna: sluta betala p-böterna",
+        "Vi borde kasta ägg på politikerna när de kommer ut",
+        "Det räcker nu. Klottra på kommunhuset i natt",
+        "Lägg ut spikmattor på vägen vid skolan, då lär de sig",
+        "Sluta betala sopavgiften allihop",
+    ],
+)
+def test_an_imperative_to_commit_a_crime_is_incitement(detector: TextDetector, text: str) -> None:
+    assert "incitement" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sluta betala för dyra konsulter, kommunen!",  # a request to the municipality
+        "Riv den gamla skolan och bygg nytt",  # demolition asked of the municipality
+        "Hugg ner träden vid vägen, de skymmer sikten",
+        "Kasta inte sten i glashus",
+        "Tänd på grillen och njut av kvällen",
+        "Spräng budgeten om det behövs för skolan",
+        "Han stjäl alltid min parkering",
+        "Jag ska hitta honom och slå sönder hans bil",  # a threat, not a call to others
+    ],
+)
+def test_a_request_idiom_or_statement_is_not_incitement(detector: TextDetector, text: str) -> None:
+    assert "incitement" not in detector.rule_categories(text)
