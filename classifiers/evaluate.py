@@ -648,8 +648,14 @@ Rules and lexicons first: a lexicon hit or a rule from
 use of a slur, insults aimed at things rather than people, "skjuta upp
 beslutet", a party in a neutral question, rhetorical questions) is a finding.
 When no rule fired, the category's logistic model decides with the threshold
-chosen on out-of-fold predictions over train; its score is the Platt-calibrated
-probability, and its spans are the (at most three) content words whose word and
+chosen on out-of-fold predictions over train, except where a guard keeps it
+out: threat and incitement when every violent word is an idiom ("skjuta upp
+beslutet") or the text announces only lawful recourse ("då överklagar jag",
+"skriver till tidningen") with no word of harm; threat when the text asks or
+requests something with no word of harm ("kan ni ploga gatan så vi kommer
+ut"); off-topic for a comment of fewer than five words ("Fint väder idag!");
+hate speech when a group is the subject of a denial. The model's score is the
+Platt-calibrated probability, and its spans are the (at most three) content words whose word and
 character n-gram features raised the score most (coefficient × feature value per
 word; never a stopword). Every finding carries the spans of the original text
 that triggered it, a Swedish explanation, a rule id and the model version.
