@@ -62,7 +62,7 @@ from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
-from classifiers.text.questions import SENTENCE, unmarked_question
+from classifiers.text.questions import SENTENCE, asks, unmarked_question
 from classifiers.text.rules import (
     RULES_PATH,
     AnchorIndex,
@@ -933,7 +933,7 @@ class TextDetector:
             is_question = (
                 (sentence.rstrip().endswith("?") and len(words) >= 3)
                 or bool(_QUESTION_NO_MARK.search(sentence))
-                or (len(words) >= 3 and "?" not in sentence and unmarked_question(sentence))
+                or unmarked_question(sentence)
             )
             if not is_question:
                 continue
@@ -1256,10 +1256,7 @@ def _asks_without_harm(text: str) -> bool:
     in the train split asks something without a word of harm (0 of 315), while
     1,084 other comments do; the threat rules still run on such a text.
     """
-    asks = "?" in text or any(
-        len(m.group().split()) >= 3 and unmarked_question(m.group()) for m in SENTENCE.finditer(text)
-    )
-    return asks and _HARM.search(text) is None
+    return asks(text) and _HARM.search(text) is None
 
 
 def _runs(words: list[str]) -> list[list[str]]:

@@ -12,7 +12,7 @@ import re
 
 from classifiers.text.rules import compile_anchored
 
-__all__ = ["SENTENCE", "unmarked_question"]
+__all__ = ["SENTENCE", "asks", "unmarked_question"]
 
 #: A piece of text up to and including its end punctuation or line break.
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
@@ -55,8 +55,19 @@ _CONDITION_CONSEQUENCE = re.compile(
 
 
 def unmarked_question(sentence: str) -> bool:
-    """Whether a sentence without a question mark is a direct question by its word order."""
+    """Whether ``sentence`` asks without a question mark, by its word order.
+
+    A sentence with a mark, or of fewer than three words, is not one: the mark
+    decides the first, and two words are too few to read an order from.
+    """
+    if "?" in sentence or len(sentence.split()) < 3:
+        return False
     if _INVERTED_QUESTION.search(sentence):
         return True
     first = _VERB_FIRST_QUESTION.match(sentence)
     return first is not None and not _CONDITION_CONSEQUENCE.search(sentence, first.end())
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` asks something: a question mark, or a sentence asking by word order."""
+    return "?" in text or any(unmarked_question(m.group()) for m in SENTENCE.finditer(text))
