@@ -176,6 +176,14 @@ _LIMITS = """\
   the social services and school ("jag har försörjningsstöd", "sin
   hemtjänst sänkt") read as sekretess whoever wrote them moved confidential
   on the 1,772 comments of the team and writer b 0.61 → 0.68.
+  Third-party sekretess told in other words (a child taken into care,
+  "socialtjänsten borde ta hennes barn"; an incident in care, "har fått
+  fel medicin", trycksår; a family reported to the social services; a
+  service given to someone, "assistansen för min dotter"; a pupil named by
+  class, "Kalle i 7B") moved confidential recall on train 0.72 → 0.80 but
+  on test only 0.58 → 0.60, and no longer reading an official's title
+  ("socialsekreteraren") as a client fact moved test precision 0.90 → 0.97
+  (F1 0.70 → 0.74).
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

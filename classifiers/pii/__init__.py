@@ -34,7 +34,7 @@ from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 #: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.12.3"
+MODEL_VERSION = "pii-2026.12.4"
 
 _PERSONAL = "personal_data"
 
@@ -263,7 +263,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     def refs() -> list[Reference]:
         name_spans = [(n.start, n.end) for n in names]
         identifiers = [(e.start, e.end) for e in resolved if e.entity_type in _REFERENCE_TYPES]
-        return find_references(text, name_spans, identifiers)
+        return find_references(text, name_spans, identifiers, load_gazetteer().first_names)
 
     cached_refs: list[list[Reference]] = []
 
@@ -276,6 +276,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     tied = sensitive + _special.find_confidential(text, refs_once)
     tied += _special.find_confidential_in_care(text, sensitive)
     tied += _special.find_confidential_client_facts(text, sensitive, refs_once)
+    tied += _special.find_confidential_events(text, refs_once)
     by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
     for item in tied:
         by_rule.setdefault((item.category, item.subtype), []).append(item)

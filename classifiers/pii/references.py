@@ -16,7 +16,7 @@ so "min mamma tycker att missbruksvården är för dålig" is about care, not ab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 #: Reference kinds, strongest first, with the score a tied finding gets.
@@ -48,7 +48,7 @@ _RELATION_NOUNS = (
     "sköterska|sköterskan|sjuksköterskan|undersköterskan|läkare|läkaren|kurator|kuratorn|vaktmästaren|"
     "assistent|assistenten|pedagogen|förskolläraren|barnskötaren|chauffören|busschauffören|städaren|"
     "brukare|brukaren|patient|patienten|klient|klienten|elevs|barnbarn|barnbarnet|styvson|styvdotter|"
-    "fosterbarn|fosterbarnet|bonusbarn|bonusson|bonusdotter|bonuspappa|bonusmamma"
+    "fosterbarn|fosterbarnet|bonusbarn|bonusson|bonusdotter|bonuspappa|bonusmamma|familj|familjen"
 )
 _DEFINITE_PEOPLE = (
     "grannen|grannens|läraren|lärarens|rektorn|rektorns|handläggaren|handläggarens|chefen|chefens|"
@@ -78,6 +78,22 @@ _KIN_RE = re.compile(
     r"(?=[mpfvj])(?:(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
     r"(?:mamma|pappa|mormor|morfar|farmor|farfar|morsan|farsan)(?![\w-])|\b(?:vi|jag)\s+har\s+(?:en|ett|två|tre)\s+(?:\w+\s+)?"
     r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille)\b)",
+    re.IGNORECASE,
+)
+#: A first name pointed out by a school class or a role word: "Kalle i 7B", "Ali
+#: i klass 4", "barnet Maria", "eleven Sara".  A first name alone is not a
+#: reference (too many comments greet "Anna" at the switchboard), but a pupil
+#: named with their class, or a child with "barnet", is someone the school or
+#: the social services can tell apart.  The class form needs a listed first
+#: name ("Alla i 7B" is not a person), also in capitals ("JOHAN NYSTRÖM I 6A").
+_CLASS_MEMBER_RE = re.compile(
+    r"\b([A-ZÅÄÖ][A-Za-zÅÄÖåäöéü]+)(?:\s+[A-ZÅÄÖ][A-Za-zÅÄÖåäöéü]+)?\s+(?:[iI]|från|FRÅN|ur|UR)\s+"
+    r"(?:[kK]lass\s+\d\w?|KLASS\s+\d\w?|\d[a-fA-F]\b|\d:an\b|\d:ans\b)"
+)
+_DIGIT = re.compile(r"\d")
+_ROLE_NAME_RE = re.compile(
+    # The look-ahead for the role words' first letters lets the engine skip ahead.
+    r"(?=[bepfktdsBEPFKTDS])\b(?:barnet|eleven|pojken|flickan|killen|tjejen|dottern|sonen|brukaren|patienten)\s+[A-ZÅÄÖ][a-zåäöéü]+\b",
     re.IGNORECASE,
 )
 _SELF_POSSESSIVE_RE = re.compile(r"\b(?:min|mitt|mina)\s+$", re.IGNORECASE)
@@ -118,11 +134,24 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def find_references(
-    text: str, names: Iterable[tuple[int, int]], identifiers: Iterable[tuple[int, int]]
+    text: str,
+    names: Iterable[tuple[int, int]],
+    identifiers: Iterable[tuple[int, int]],
+    first_names: Collection[str] = frozenset(),
 ) -> list[Reference]:
-    """All person references in ``text``; names and identifiers come from the detectors."""
+    """All person references in ``text``; names and identifiers come from the detectors,
+    ``first_names`` (the gazetteer's) tells a pupil's name before a class."""
     refs = [Reference(s, e, text[s:e], "name") for s, e in names]
     refs += [Reference(s, e, text[s:e], "identifier") for s, e in identifiers]
+    named = [(r.start, r.end) for r in refs]
+    pointed = list(_ROLE_NAME_RE.finditer(text))
+    if _DIGIT.search(text):  # every class is written with its year's digit
+        pointed += [m for m in _CLASS_MEMBER_RE.finditer(text) if m.group(1).capitalize() in first_names]
+    refs += [
+        Reference(m.start(), m.end(), m.group(0), "relation")
+        for m in pointed
+        if not any(a < m.end() and m.start() < b for a, b in named)  # "Kalle Svensson i 7B" is a name
+    ]
     refs += [Reference(m.start(), m.end(), m.group(0), "relation") for m in _RELATION_RE.finditer(text)]
     relations = {(r.start, r.end) for r in refs if r.kind == "relation"}
     refs += [

@@ -24,7 +24,7 @@ from classifiers.pii.lexicon import (
     TermMatcher,
     preceded_by_copula,
 )
-from classifiers.pii.references import KIND_LABELS_SV, Reference, Tie, sentence_bounds, tie
+from classifiers.pii.references import KIND_LABELS_SV, KIND_SCORES, Reference, Tie, sentence_bounds, tie
 
 #: Someone who works with the thing ("jobbar i hemtjänsten", "arbetar med
 #: missbrukare") says something about their job, not about a person's condition.
@@ -337,13 +337,20 @@ def _own_home_care(text: str, term: TermMatch) -> bool:
 _OWN_SERVICE = re.compile(
     _ascii_tolerant(
         # The look-ahead for the first letters lets the engine skip most positions.
-        r"(?=[smhdvfbn])\b(?:(?:sin|sitt|sina|min|mitt|mina|hans|hennes|deras|vår|vårt|våra)\s+(?:\w+\s+)?"
+        r"(?=[smhdvfbnakltp])\b(?:(?:sin|sitt|sina|min|mitt|mina|hans|hennes|deras|vår|vårt|våra)\s+(?:\w+\s+)?"
         r"(?:hemtjänst\w*|boendestöd\w*|ledsag\w+|personliga?\s+assistent\w*|assistans\w*|"
         r"dagliga?\s+verksamhet\w*|korttids\w*|avlastning\w*|trygghetslarm\w*|"
         r"biståndshandläggare\w*|socialsekreterare\w*|kontaktperson\w*|boendestödjare\w*|lss-\w+)"
         r"|(?:har|hade|får|fick|fått|beviljats|beviljades|nekats|nekades)\s+(?:\w+\s+)?"
         r"(?:hemtjänst|boendestöd|ledsagare|personlig\s+assistans|daglig\s+verksamhet|korttidsplats|"
-        r"korttidsvistelse|avlastning|trygghetslarm|kontaktperson))\b"
+        r"korttidsvistelse|avlastning|trygghetslarm|kontaktperson)"
+        # The service given to someone: "assistansen för min dotter", "hemtjänsten
+        # kommer hem till pappa".  Only the service is the term; the person after
+        # it is the reference it ties to.
+        r"|(?:hemtjänst\w*|assistans\w*|personliga?\s+assistent\w*|ledsag\w+|boendestöd\w*|"
+        r"korttids\w*|avlastning\w*|dagliga?\s+verksamhet\w*|trygghetslarm\w*|kontaktperson\w*)"
+        r"(?=\s+(?:\w+\s+){0,2}(?:för|till|åt|hos)\s+(?:min|mitt|mina|hans|hennes|vår|våra|deras|"
+        r"mamma|pappa|mormor|morfar|farmor|farfar)\b))\b"
     ),
     re.IGNORECASE,
 )
@@ -374,6 +381,132 @@ def find_confidential_client_facts(
         for pattern, subtype in _CLIENT_FACTS:
             if pattern.search(item.term.text):
                 found.append(TiedTerm("confidential", subtype, item.term, item.tie))
+                break
+    return found
+
+
+#: Taking a family's children into care (LVU), demanded or told: "socialtjänsten
+#: borde ta hennes barn", "soc tog min brors barn", "omhänderta ungarna till
+#: Sara".  Who the children are is socialtjänstsekretess (OSL 26 kap.) whether
+#: the removal happened or somebody asks for it.  "Ta" needs a possessive before
+#: the children and a social-services actor in the sentence ("ta hand om barnen",
+#: "ta med barnen" and "hämta barnen på förskolan" say nothing of the kind).
+_SOCIAL_ACTOR = re.compile(
+    _ascii_tolerant(r"\b(?:soc|socialen|socialtjänst\w*|socialnämnd\w*|socialsekreterar\w*|handläggar\w*)\b"),
+    re.IGNORECASE,
+)
+_CHILDREN = r"(?:barn|barnen|barnet|ungar|ungarna|ungen|son|sonen|dotter|dottern|döttrar|söner|bebis|bebisen)"
+_GENITIVE = r"(?:hans|hennes|hens|deras|min|mina|mitt|vår|våra|vårt|din|dina|\w+s)"
+#: How the owner inside the phrase points at a person; a noun's genitive ("min
+#: brors", "Saras") is a relation.
+_OWNER_KINDS = {
+    **dict.fromkeys(("hans", "hennes", "hens", "deras", "din", "dina"), "pronoun"),
+    **dict.fromkeys(("min", "mina", "mitt", "vår", "våra", "vårt"), "self"),
+}
+_POSSESSIVE_IN = re.compile(rf"\b{_GENITIVE}\b(?!\s+{_GENITIVE}\b)", re.IGNORECASE)
+_CHILD_REMOVAL = re.compile(
+    _ascii_tolerant(
+        r"\bomhänderta(?:s|r|ts|des)?\b"
+        rf"|\b(?:ta|tar|tog|tagit|tas|omhänderta|placera|placerade)\s+(?:{_GENITIVE}\s+){{1,2}}{_CHILDREN}\b"
+        rf"|\b(?:ta|tar|tog|tagit)\s+{_CHILDREN}(?=\s+från\s+(?P<source>henne|honom|hen|dem|dom|föräldrarna|mamman|pappan|(?-i:[A-ZÅÄÖ])\w+)\b)"
+    ),
+    re.IGNORECASE,
+)
+
+#: What happens to a person only in care, told about someone: wrong medicine
+#: given ("fått fel medicin"; "jag tog fel tablett" is the person's own slip),
+#: pressure sores, left lying in urine, medicine or a shower not given.  The
+#: care provider (the municipality's elderly care or hemsjukvård, or a
+#: health-care unit) holds it under sekretess (OSL 25-26 kap.), so it is
+#: confidential about a named or pointed-out resident even without a health
+#: term ("min mamma på Ekbacken har fått fel medicin").  The service named in
+#: the text decides which sekretess; health care when none is named.
+_CARE_INCIDENT = re.compile(
+    _ascii_tolerant(
+        r"\b(?:fått|fick|får|fåt|getts|gavs|ges)\s+(?:\w+\s+)?fel\s+(?:medicin\w*|tablett\w*|dos\w*|läkemedel\w*|insulin\w*|spruta\w*)"
+        r"|\b(?:trycksår|liggsår)\w*"
+        r"|\b(?:ligger|låg|legat|ligga|sitter|satt|suttit)\s+i\s+sin\s+(?:egen\s+)?(?:urin|avföring|bajs|kiss|blöja)\b"
+        r"|\b(?:inte|aldrig)\s+(?:har\s+)?(?:fått|får|fick)\s+(?:sin\w*\s+)?(?:medicin\w*|insulin\w*|dusch\w*|läkemedel\w*)"
+    ),
+    re.IGNORECASE,
+)
+
+
+#: Telling the social services about a family ("jag vill anmäla att barnen hos
+#: Aino går utan vinterkläder, soc måste göra nåt"): an orosanmälan written in
+#: public, confidential at the social services once made (OSL 26 kap.).  Needs
+#: a social-services actor in the text; the person tied is never that actor
+#: ("jag har anmält socialsekreteraren till IVO" is a complaint about an official)
+#: nor the writer.
+_REPORTED = re.compile(
+    _ascii_tolerant(r"\b(?:anmäla|anmäler|anmält|anmälde|anmälts|rapportera\w*)\b"), re.IGNORECASE
+)
+
+
+#: Letters every match of the patterns above contains (lower case, either spelling).
+_ACTOR_HINT = re.compile(r"soc|handl")
+_INCIDENT_HINT = re.compile(r"fel|sår|sar|urin|avf|bajs|kiss|blöj|bloj|medicin|insulin|dusch|läkemed|lakemed")
+
+
+def find_confidential_events(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
+    """A child taken into care (``_CHILD_REMOVAL``), a family reported to the
+    social services (``_REPORTED``) and an incident in care (``_CARE_INCIDENT``),
+    each tied to a person."""
+    found: list[TiedTerm] = []
+    # Most comments name no social service and no care: literal look-ups in the
+    # lower-cased text tell cheaply which patterns can match at all.
+    lower = text.lower()
+    actors = [m.span() for m in _SOCIAL_ACTOR.finditer(text)] if _ACTOR_HINT.search(lower) else []
+
+    def clients() -> list[Reference]:
+        # Whom a service acted on or was told about: never the official, never the writer.
+        return [
+            r
+            for r in refs_factory()
+            if r.kind != "self" and not any(a < r.end and r.start < b for a, b in actors)
+        ]
+
+    for match in _CHILD_REMOVAL.finditer(text) if actors or "omh" in lower else ():
+        bounds = sentence_bounds(text)
+        start, end = next((a, b) for a, b in bounds if a <= match.start() <= b)
+        if not any(start <= a < end for a, _ in actors) and "omh" not in match.group(0).lower():
+            continue
+        term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
+        # The possessive inside the phrase ("hennes barn", "min brors barn") is
+        # whose children they are; otherwise the person named nearby ("från Lisa Berg").
+        owner = _POSSESSIVE_IN.search(match.group(0), 3)
+        if owner is not None:
+            at, to = match.start() + owner.start(), match.start() + owner.end()
+            kind = _OWNER_KINDS.get(owner.group(0).lower(), "relation")
+            tied: Tie | None = Tie(Reference(at, to, text[at:to], kind), KIND_SCORES[kind])
+        else:
+            tied = tie(text, term.start, term.end, clients(), bounds)
+            if tied is None and match.group("source") is not None:
+                at, to = match.span("source")  # "från henne": the pronoun is the family
+                tied = Tie(Reference(at, to, text[at:to], "pronoun"), KIND_SCORES["pronoun"])
+        if tied is not None:
+            found.append(TiedTerm("confidential", "social_services", term, tied))
+    if actors:
+        for match in _REPORTED.finditer(text):
+            term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
+            reported = tie(text, term.start, term.end, clients(), sentence_bounds(text))
+            if reported is not None:
+                found.append(TiedTerm("confidential", "social_services", term, reported))
+                break
+    incidents = list(_CARE_INCIDENT.finditer(text)) if _INCIDENT_HINT.search(lower) else []
+    if incidents:
+        bounds = sentence_bounds(text)
+        service = _CARE_CONTEXT.search(text)
+        context = None
+        subtype = "health_care"
+        if service is not None:
+            subtype = next(name for name, value in service.groupdict().items() if value is not None)
+            context = TermMatch(service.start(), service.end(), service.group(0), subtype)
+        for match in incidents:
+            term = TermMatch(match.start(), match.end(), match.group(0), "health")
+            tied = tie(text, term.start, term.end, refs_factory(), bounds)
+            if tied is not None:
+                found.append(TiedTerm("confidential", subtype, term, tied, context))
                 break
     return found
 
@@ -417,6 +550,7 @@ __all__ = [
     "explain",
     "find_confidential",
     "find_confidential_client_facts",
+    "find_confidential_events",
     "find_confidential_in_care",
     "find_sensitive",
     "negated",

@@ -291,3 +291,133 @@ def test_kin_words_and_the_spoken_self_point_to_a_person(text: str) -> None:
 )
 def test_yes_and_a_generic_parent_point_to_no_one(text: str) -> None:
     assert subtypes(analyse(text), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Socialtjänsten borde ta hennes barn, hon klarar inte av dem.", "hennes"),
+        ("Soc borde omhänderta ungarna till Sara Nilsson.", "Sara Nilsson"),
+        ("Socialsekreteraren som tog min brors barn ska skämmas.", "brors"),
+        ("Soc tog barnen från henne förra året.", "henne"),
+        ("Socialtjänsten tog barnen från Lisa Berg i våras.", "Lisa Berg"),
+    ],
+)
+def test_children_taken_into_care_are_confidential(text: str, reference: str) -> None:
+    findings = [f for f in analyse(text) if f.category == CONFIDENTIAL and f.subtype == "social_services"]
+    assert len(findings) == 1, analyse(text)
+    assert reference in [s.text for s in findings[0].spans]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Socialtjänsten borde ta hand om barnen i stan bättre.",
+        "Soc tog barnen från förskolan till parken.",
+        "Mormor tar hennes barn till simningen varje vecka.",  # no social-services actor
+        "Vi tar med våra barn till badhuset på lördag.",
+    ],
+)
+def test_taking_children_elsewhere_is_not_confidential(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Anna Berg på Lindgården har fått fel medicin igen.", "social_services"),
+        ("Min mamma fick fel tabletter av hemtjänsten i lördags.", "social_services"),
+        ("Min farfar på Ekbacken har fått trycksår som ingen behandlat.", "health_care"),
+        ("Min pappa ligger i sin urin i flera timmar varje natt.", "health_care"),
+        ("Min mamma har inte fått sin medicin på två dagar.", "health_care"),
+    ],
+)
+def test_an_incident_in_care_about_a_person_is_confidential(text: str, subtype: str) -> None:
+    findings = [f for f in analyse(text) if f.category == CONFIDENTIAL]
+    assert [f.subtype for f in findings] == [subtype], findings
+    assert "sekretess" in findings[0].explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag tog fel medicin i morse, haha.",  # the writer's own slip, not care
+        "Fel medicin i vården är ett stort problem i hela landet.",  # no person
+        "Apoteket har fel tabletter i hyllan.",
+    ],
+)
+def test_a_slip_or_a_general_remark_about_medicine_is_not_confidential(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag vill anmäla att barnen hos Aino Andersson går utan vinterkläder, soc måste göra nåt.",
+        "Jag har anmält grannen till soc tre gånger.",
+    ],
+    ids=["neighbour's children", "the neighbour"],
+)
+def test_a_family_reported_to_the_social_services_is_confidential(text: str) -> None:
+    findings = [f for f in analyse(text) if f.category == CONFIDENTIAL]
+    assert [f.subtype for f in findings] == ["social_services"], findings
+    spans = [s.text for s in findings[0].spans]
+    assert any(name in spans for name in ("Aino Andersson", "grannen")), spans  # the family, not the writer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag har anmält socialsekreteraren till IVO.",  # a complaint about an official
+        "Socialsekreteraren är en ond människa som förstör familjer.",
+        "Socialsekreteraren som hjälpte min granne förtjänar en medalj.",
+        "Jag vill anmäla att gatlampan är trasig, socialtjänsten har inget med det att göra.",
+        "Jag ska anmäla grannen till polisen för bullret.",
+    ],
+)
+def test_an_official_or_a_report_elsewhere_is_not_confidential(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drar de in assistansen för min dotter blir det kaos hemma.",
+        "När hemtjänsten kommer hem till pappa på kvällarna är de stressade.",
+    ],
+)
+def test_a_service_given_to_a_person_is_confidential(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == {"social_services"}
+
+
+def test_a_service_going_to_a_place_is_not_confidential() -> None:
+    assert subtypes(analyse("Hemtjänsten ska sluta köra till min gata."), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kalle i 7B går hos skolkuratorn varje vecka.",
+        "JOHAN NYSTRÖM I 6A HAR FÅTT ETT ÅTGÄRDSPROGRAM.",
+        "Eleven Sara har fått ett åtgärdsprogram.",
+    ],
+)
+def test_a_pupil_named_with_the_class_or_a_role_is_a_person(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == {"school"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Alla i 7B går hos skolkuratorn.", "Eleverna i klass 3 har fått ett åtgärdsprogram."]
+)
+def test_a_whole_class_is_not_a_person(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+def test_a_family_pointed_out_is_a_person() -> None:
+    assert subtypes(analyse("Hans familj har ekonomiskt bistånd sedan i våras."), CONFIDENTIAL) == {
+        "social_services"
+    }
+
+
+def test_a_stay_at_an_addiction_unit_is_confidential() -> None:
+    assert subtypes(analyse("Min bror är inskriven på beroendeenheten."), CONFIDENTIAL) == {"health_care"}
