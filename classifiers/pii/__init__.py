@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import cache
 from typing import Any
 
 from classifiers.pii import engine as _engine
@@ -199,6 +200,12 @@ def _personal_finding(
     )
 
 
+@cache
+def _pupil_names() -> frozenset[str]:
+    gazetteer = load_gazetteer()
+    return gazetteer.first_names | gazetteer.lowercase_first
+
+
 def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     """Personal, sensitive and confidential data in ``text``.
 
@@ -263,7 +270,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     def refs() -> list[Reference]:
         name_spans = [(n.start, n.end) for n in names]
         identifiers = [(e.start, e.end) for e in resolved if e.entity_type in _REFERENCE_TYPES]
-        return find_references(text, name_spans, identifiers, load_gazetteer().first_names)
+        return find_references(text, name_spans, identifiers, _pupil_names())
 
     cached_refs: list[list[Reference]] = []
 

@@ -85,10 +85,12 @@ _KIN_RE = re.compile(
 #: reference (too many comments greet "Anna" at the switchboard), but a pupil
 #: named with their class, or a child with "barnet", is someone the school or
 #: the social services can tell apart.  The class form needs a listed first
-#: name ("Alla i 7B" is not a person), also in capitals ("JOHAN NYSTRÖM I 6A").
+#: name ("Alla i 7B" is not a person), also in capitals ("JOHAN NYSTRÖM I 6A")
+#: and in forum style ("kalle svensson i 8b", when "kalle" is no common word).
 _CLASS_MEMBER_RE = re.compile(
-    r"\b([A-ZÅÄÖ][A-Za-zÅÄÖåäöéü]+)(?:\s+[A-ZÅÄÖ][A-Za-zÅÄÖåäöéü]+)?\s+(?:[iI]|från|FRÅN|ur|UR)\s+"
-    r"(?:[kK]lass\s+\d\w?|KLASS\s+\d\w?|\d[a-fA-F]\b|\d:an\b|\d:ans\b)"
+    r"\b([A-ZÅÄÖa-zåäö][A-Za-zÅÄÖåäöéü]+)(?:\s+[A-ZÅÄÖa-zåäö][A-Za-zÅÄÖåäöéü]+)?\s+(?:i|från|ur)\s+"
+    r"(?:klass\s+\d\w?|\d[a-f]\b|\d:an\b|\d:ans\b)",
+    re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
 _ROLE_NAME_RE = re.compile(
@@ -133,6 +135,14 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def _is_first_name(word: str, first_names: Collection[str]) -> bool:
+    """A listed first name as written ("Kalle", "KALLE"), or in lower case when the
+    gazetteer lists that form as no common word ("kalle", not "alla" or "per")."""
+    if word[0].isupper():
+        return word.capitalize() in first_names
+    return word in first_names
+
+
 def find_references(
     text: str,
     names: Iterable[tuple[int, int]],
@@ -140,13 +150,14 @@ def find_references(
     first_names: Collection[str] = frozenset(),
 ) -> list[Reference]:
     """All person references in ``text``; names and identifiers come from the detectors,
-    ``first_names`` (the gazetteer's) tells a pupil's name before a class."""
+    ``first_names`` (the gazetteer's capitalised first names and the lower-case forms
+    that are no common word) tells a pupil's name before a class."""
     refs = [Reference(s, e, text[s:e], "name") for s, e in names]
     refs += [Reference(s, e, text[s:e], "identifier") for s, e in identifiers]
     named = [(r.start, r.end) for r in refs]
     pointed = list(_ROLE_NAME_RE.finditer(text))
     if _DIGIT.search(text):  # every class is written with its year's digit
-        pointed += [m for m in _CLASS_MEMBER_RE.finditer(text) if m.group(1).capitalize() in first_names]
+        pointed += [m for m in _CLASS_MEMBER_RE.finditer(text) if _is_first_name(m.group(1), first_names)]
     refs += [
         Reference(m.start(), m.end(), m.group(0), "relation")
         for m in pointed

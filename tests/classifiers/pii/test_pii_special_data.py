@@ -399,6 +399,7 @@ def test_a_service_going_to_a_place_is_not_confidential() -> None:
     [
         "Kalle i 7B går hos skolkuratorn varje vecka.",
         "JOHAN NYSTRÖM I 6A HAR FÅTT ETT ÅTGÄRDSPROGRAM.",
+        "kalle svensson i 8b går till kuratorn varje dag",
         "Eleven Sara har fått ett åtgärdsprogram.",
     ],
 )
@@ -407,7 +408,13 @@ def test_a_pupil_named_with_the_class_or_a_role_is_a_person(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Alla i 7B går hos skolkuratorn.", "Eleverna i klass 3 har fått ett åtgärdsprogram."]
+    "text",
+    [
+        "Alla i 7B går hos skolkuratorn.",
+        "Eleverna i klass 3 har fått ett åtgärdsprogram.",
+        "alla i 8b går till kuratorn",
+        "per i 8b har fått ett åtgärdsprogram",  # "per" is a common word in lower case
+    ],
 )
 def test_a_whole_class_is_not_a_person(text: str) -> None:
     assert subtypes(analyse(text), CONFIDENTIAL) == set()
