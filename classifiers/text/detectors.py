@@ -52,7 +52,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1045,6 +1045,9 @@ class TextDetector:
             p = scored.probabilities[category]
             if threshold is None or p < threshold:
                 continue
+            guard = _MODEL_GUARDS.get(category)
+            if guard is not None and guard(doc.norm.text):
+                continue
             if contributions is None:
                 contributions = self.model.contributions(scored, doc.norm.text)
             spans = self._explaining_spans(doc, contributions, k)
@@ -1140,15 +1143,6 @@ class TextDetector:
             if any(out[c] for c in _NON_SERVICE):
                 out["question"] = []
         if use_model:
-            if _only_idioms(norm.text) or _only_lawful_recourse(norm.text):
-                suppressed.update(("threat", "incitement"))
-            elif _asks_without_harm(norm.text):
-                suppressed.add("threat")
-            if len(_FEATURE_WORD.findall(norm.text)) < _OFF_TOPIC_MIN_WORDS:
-                # "Fint väder idag!" is small talk; a few words are too little for the
-                # model to tell that a comment is about something else.  A theme word
-                # ("Heja Zlatan!") is still enough for the lexicon rule above.
-                suppressed.add("off_topic")
             self._model_findings(doc, out, suppressed)
             if (
                 out["question"]
@@ -1232,6 +1226,32 @@ def _gibberish(text: str) -> list[tuple[int, int]]:
         if vowels / len(word) <= 0.2:
             spans.append(m.span())
     return spans
+
+
+def _too_short_for_off_topic(text: str) -> bool:
+    """Small talk ("Fint väder idag!"): a few words are too little for the model
+    to tell that a comment is about something else.  A theme word ("Heja
+    Zlatan!") is still enough for the lexicon rule."""
+    return len(_FEATURE_WORD.findall(text)) < _OFF_TOPIC_MIN_WORDS
+
+
+def _threat_guard(text: str) -> bool:
+    return _only_idioms(text) or _only_lawful_recourse(text) or _asks_without_harm(text)
+
+
+def _incitement_guard(text: str) -> bool:
+    return _only_idioms(text) or _only_lawful_recourse(text)
+
+
+#: What keeps a category's model from deciding, asked only when its score is over
+#: the threshold (most comments never reach one): violent idioms and lawful
+#: recourse for threats and incitement, a question without harm for threats, a
+#: few words for off-topic.
+_MODEL_GUARDS: dict[str, Callable[[str], bool]] = {
+    "threat": _threat_guard,
+    "incitement": _incitement_guard,
+    "off_topic": _too_short_for_off_topic,
+}
 
 
 def _only_idioms(text: str) -> bool:
