@@ -3,6 +3,7 @@ labels are held back, and when a new model counts as worse."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,10 @@ def taught() -> dict[str, Any]:
     return retrain(labels, name="test-1")
 
 
+def log_odds(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
 def harassment_probability(raw: bytes | None, text: str) -> float:
     model = LinearTextModel.from_bytes(raw) if raw else LinearTextModel.load()
     assert model is not None
@@ -53,9 +58,13 @@ def test_a_label_moves_its_own_category_and_no_other(taught: dict[str, Any]) -> 
         assert taught["calibration"][category] == base["calibration"][category]
     assert taught["metadata"]["refitted"] == ["harassment"]
     # The new word now counts towards harassment, also in a sentence the editors never saw.
+    # Compared in log-odds: a sentence the shipped model already scores near 1 has no
+    # room left in probability, but its log-odds still show the word's new weight.
     unseen = "Fårskalle, det är vad du är."
     raw = encode_payload(taught)
-    assert harassment_probability(raw, unseen) > harassment_probability(None, unseen) + 0.05
+    assert (
+        log_odds(harassment_probability(raw, unseen)) > log_odds(harassment_probability(None, unseen)) + 1.0
+    )
 
 
 def test_retraining_is_deterministic_and_named(taught: dict[str, Any]) -> None:
