@@ -193,7 +193,10 @@ _BENIGN_IDIOM = re.compile(
     r"\b(?:skjut\w*|sköt)\s+(?:upp|till|fram|in|ut|på\s+framtiden|över)\b|\bskjuts\w*|"
     r"\bdöda\w*\s+(?:tid|tiden|stämningen|idén|förslaget|debatten|lusten)\b|\bslå\s+ihjäl\s+tiden?\b|"
     r"\bspräng\w*\s+(?:budget\w*|ramarna|gränser\w*)|\bbränn\w*\s+(?:kalorier|pengar|löv|ris|skattepengar)\b|"
-    r"\bkrossa\w*\s+(?:motståndet|rekord\w*|förväntningar\w*)|\bslog\s+ihjäl\s+en\s+(?:mygga|geting|fluga)\b"
+    r"\bkrossa\w*\s+(?:motståndet|rekord\w*|förväntningar\w*)|\bslog\s+ihjäl\s+en\s+(?:mygga|geting|fluga)\b|"
+    # Sport and study slang: "döda den här löprundan", "krossa passet", "dödade tentan".
+    r"\b(?:döda\w*|krossa\w*)\s+(?:den\s+här\s+|det\s+här\s+|denna\s+|detta\s+)?(?:löprundan|rundan|passet|"
+    r"träningen|tentan|provet|matchen|loppet|milen|backen|uppgiften|banan|veckan|helgen)\b"
 )
 #: Lawful recourse: what an angry resident may rightly announce ("då överklagar jag",
 #: "annars skriver jag till tidningen", "rösta bort dem").  Phrased like a threat
@@ -877,8 +880,7 @@ class TextDetector:
         attitude = doc.lex("stance", "attitude")
         if not vote and not attitude:
             return
-        parties = [(h.start, h.end) for h in doc.lex("parties")]
-        parties += [m.span() for m in _PARTY_ABBR.finditer(doc.original)]
+        parties = _party_mentions(doc)
         names = [m.span() for m in _NAME.finditer(doc.original)]
         campaign = [h for h in vote if h.key not in ("valet", "i valet")]
         if vote and (parties or (names and campaign)):
@@ -901,7 +903,7 @@ class TextDetector:
             return
         for p in parties:
             sentence = _sentence_around(doc.original, p[0])
-            if sentence[1] < len(doc.original) and doc.original[sentence[1] - 1 : sentence[1]] == "?":
+            if _asked(doc.original, sentence):
                 continue
             stance = [h for h in attitude if sentence[0] <= h.start < sentence[1]]
             if stance:
@@ -1046,7 +1048,7 @@ class TextDetector:
             if threshold is None or p < threshold:
                 continue
             guard = _MODEL_GUARDS.get(category)
-            if guard is not None and guard(doc.norm.text):
+            if guard is not None and guard(doc):
                 continue
             if contributions is None:
                 contributions = self.model.contributions(scored, doc.norm.text)
@@ -1228,29 +1230,42 @@ def _gibberish(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _too_short_for_off_topic(text: str) -> bool:
+def _too_short_for_off_topic(doc: _Doc) -> bool:
     """Small talk ("Fint väder idag!"): a few words are too little for the model
     to tell that a comment is about something else.  A theme word ("Heja
     Zlatan!") is still enough for the lexicon rule."""
-    return len(_FEATURE_WORD.findall(text)) < _OFF_TOPIC_MIN_WORDS
+    return len(_FEATURE_WORD.findall(doc.norm.text)) < _OFF_TOPIC_MIN_WORDS
 
 
-def _threat_guard(text: str) -> bool:
+def _threat_guard(doc: _Doc) -> bool:
+    text = doc.norm.text
     return _only_idioms(text) or _only_lawful_recourse(text) or _asks_without_harm(text)
 
 
-def _incitement_guard(text: str) -> bool:
-    return _only_idioms(text) or _only_lawful_recourse(text)
+def _incitement_guard(doc: _Doc) -> bool:
+    return _only_idioms(doc.norm.text) or _only_lawful_recourse(doc.norm.text)
+
+
+def _party_only_asked_about(doc: _Doc) -> bool:
+    """Every party named in a question, and no word of voting or stance: "Hur
+    röstade Centerpartiet om skatten?" asks for a fact, as the rule already
+    reads it.  No party-political comment in train is of that kind (6 others
+    are)."""
+    parties = _party_mentions(doc)
+    if not parties or doc.lex("stance", "vote") or doc.lex("stance", "attitude"):
+        return False
+    return all(_asked(doc.original, _sentence_around(doc.original, start)) for start, _ in parties)
 
 
 #: What keeps a category's model from deciding, asked only when its score is over
 #: the threshold (most comments never reach one): violent idioms and lawful
 #: recourse for threats and incitement, a question without harm for threats, a
-#: few words for off-topic.
-_MODEL_GUARDS: dict[str, Callable[[str], bool]] = {
+#: few words for off-topic, a question about a party for party politics.
+_MODEL_GUARDS: dict[str, Callable[[_Doc], bool]] = {
     "threat": _threat_guard,
     "incitement": _incitement_guard,
     "off_topic": _too_short_for_off_topic,
+    "party_political": _party_only_asked_about,
 }
 
 
@@ -1291,6 +1306,17 @@ def _runs(words: list[str]) -> list[list[str]]:
 
 def _canonical(text: str) -> str:
     return " ".join(squeeze(w) for w in re.findall(r"[^\W_]+", text))
+
+
+def _party_mentions(doc: _Doc) -> list[tuple[int, int]]:
+    """Parties named in full (lexicon) or by their letters ("S", "SD")."""
+    parties = [(h.start, h.end) for h in doc.lex("parties")]
+    return parties + [m.span() for m in _PARTY_ABBR.finditer(doc.original)]
+
+
+def _asked(text: str, sentence: tuple[int, int]) -> bool:
+    """Whether the sentence ``(start, end)`` of ``text`` ends with a question mark."""
+    return sentence[1] <= len(text) and text[sentence[1] - 1 : sentence[1]] == "?"
 
 
 def _sentence_around(text: str, pos: int) -> tuple[int, int]:

@@ -108,6 +108,44 @@ def test_a_neutral_party_question_is_a_question() -> None:
     assert "question" in classify("Vad tycker SD om bygget?").categories
 
 
+@pytest.fixture(scope="module")
+def party_everywhere() -> TextDetector:
+    """A detector whose party-political model fires on any text, so the guard is
+    tested on its own rather than on the shipped model's scores."""
+    shipped = get_pipeline().text.model
+    assert shipped is not None
+    model = copy.copy(shipped)
+    model.thresholds = {**shipped.thresholds, "party_political": 0.0}
+    return TextDetector(model=model)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hur röstade Centerpartiet i frågan om skattehöjningen?",
+        "Vem är gruppledare för Socialdemokraterna? Vill skicka en motion",
+        "Vad tycker SD om bygget?",
+    ],
+)
+def test_a_question_about_a_party_is_not_left_to_the_party_model(
+    party_everywhere: TextDetector, text: str
+) -> None:
+    assert "party_political" not in {f.category for f in party_everywhere.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Centerpartiet har förstört hela kommunen.",  # a party outside a question
+        "Varför röstar ni inte på Centerpartiet? De är bäst!",  # a word of voting
+    ],
+)
+def test_a_party_outside_a_plain_question_is_left_to_the_party_model(
+    party_everywhere: TextDetector, text: str
+) -> None:
+    assert "party_political" in {f.category for f in party_everywhere.detect(text)}
+
+
 def test_copy_of_the_post_is_spam_only_with_context() -> None:
     post = "Nu öppnar vi det nya biblioteket på Stora torget, välkomna på lördag!"
     assert "spam" in classify(post, {"post_text": post}).categories
@@ -187,6 +225,25 @@ def test_lawful_recourse_is_not_a_threat(threat_everywhere: TextDetector, text: 
     categories = {f.category for f in threat_everywhere.detect(text)}
     assert not categories & {"threat", "incitement"}, categories
     assert "threat" not in classify(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi borde skjuta upp beslutet om badhuset",
+        "Jag kommer att döda den här löprundan imorgon haha",
+        "jag dödade tentan idag, nu blir det fika",
+        "Han slog ihjäl en mygga på mötet",
+    ],
+)
+def test_violent_words_in_idioms_are_not_left_to_the_threat_model(
+    threat_everywhere: TextDetector, text: str
+) -> None:
+    assert not {f.category for f in threat_everywhere.detect(text)} & {"threat", "incitement"}
+
+
+def test_a_violent_word_outside_an_idiom_is_left_to_the_threat_model(threat_everywhere: TextDetector) -> None:
+    assert "threat" in {f.category for f in threat_everywhere.detect("Jag kommer att döda den här gubben")}
 
 
 @pytest.mark.parametrize("text", LAWFUL_WITH_HARM)

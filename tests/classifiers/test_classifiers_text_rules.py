@@ -464,6 +464,8 @@ def test_an_imperative_to_commit_a_crime_is_incitement(detector: TextDetector, t
         "Spräng budgeten om det behövs för skolan",
         "Han stjäl alltid min parkering",
         "Jag ska hitta honom och slå sönder hans bil",  # a threat, not a call to others
+        "vi ska krossa matchen på lördag",  # sport slang
+        "Vi borde krossa rekordet i år",
     ],
 )
 def test_a_request_idiom_or_statement_is_not_incitement(detector: TextDetector, text: str) -> None:
