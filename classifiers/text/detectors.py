@@ -1077,7 +1077,7 @@ class TextDetector:
         stopwords (``langdata/sv.txt``) are never shown as a reason, and a
         unit made only of them is skipped.
         """
-        column = contributions.logits[:, k]
+        column = contributions.logits[:, k].tolist()  # Python floats: no numpy scalar per look
         order = sorted(range(len(column)), key=lambda i: (-column[i], i))
         spans: list[tuple[int, int]] = []
         for i in order:

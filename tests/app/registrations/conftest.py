@@ -21,7 +21,10 @@ def pending_registrations(world: Any, count: int = 1) -> list[dict[str, Any]]:
     for item in sorted(world.items(), key=lambda i: i["id"]):
         rec = world.item(item["id"])["recommendation"]
         assert "register" in rec["actions"], rec
-        r = world.decide(item["id"], actions=rec["actions"], reason="Personnummer ska diarieföras.")
+        # Whether the text also reads as the writer's own case (refer, answer) is the
+        # model's call; such a decision needs a reply, which is given when asked for.
+        reply = {"reply_text": "Tack, vi återkommer."} if {"refer", "answer"} & set(rec["actions"]) else {}
+        r = world.decide(item["id"], actions=rec["actions"], reason="Personnummer ska diarieföras.", **reply)
         assert r.status_code == 200, r.text
     r = world.client.get("/v1/registrations", params={"status": "pending"}, headers=auth(world.registrar))
     assert r.status_code == 200, r.text
