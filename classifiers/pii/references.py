@@ -94,9 +94,11 @@ _CLASS_MEMBER_RE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _ROLE_NAME_RE = re.compile(
-    # The look-ahead for the role words' first letters lets the engine skip ahead.
-    r"(?=[bepfktdsBEPFKTDS])\b(?:barnet|eleven|pojken|flickan|killen|tjejen|dottern|sonen|brukaren|patienten)\s+[A-ZÅÄÖ][a-zåäöéü]+\b",
-    re.IGNORECASE,
+    # The look-ahead for the role words' first letters lets the engine skip ahead;
+    # the role word in any case, the name capitalised ("barnet mår bra" names no one)
+    # or in capitals.
+    r"(?=[bepfktdsBEPFKTDS])\b(?i:barnet|eleven|pojken|flickan|killen|tjejen|dottern|sonen|brukaren|patienten)"
+    r"\s+([A-ZÅÄÖ](?:[a-zåäöéü]+|[A-ZÅÄÖÉÜ]+))\b"
 )
 _SELF_POSSESSIVE_RE = re.compile(r"\b(?:min|mitt|mina)\s+$", re.IGNORECASE)
 _PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
@@ -155,7 +157,12 @@ def find_references(
     refs = [Reference(s, e, text[s:e], "name") for s, e in names]
     refs += [Reference(s, e, text[s:e], "identifier") for s, e in identifiers]
     named = [(r.start, r.end) for r in refs]
-    pointed = list(_ROLE_NAME_RE.finditer(text))
+    # A name in capitals ("ELEVEN LINUS") only when it is a listed first name.
+    pointed = [
+        m
+        for m in _ROLE_NAME_RE.finditer(text)
+        if not m.group(1).isupper() or _is_first_name(m.group(1), first_names)
+    ]
     if _DIGIT.search(text):  # every class is written with its year's digit
         pointed += [m for m in _CLASS_MEMBER_RE.finditer(text) if _is_first_name(m.group(1), first_names)]
     refs += [
