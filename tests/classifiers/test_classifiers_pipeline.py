@@ -246,6 +246,21 @@ def test_a_violent_word_outside_an_idiom_is_left_to_the_threat_model(threat_ever
     assert "threat" in {f.category for f in threat_everywhere.detect("Jag kommer att döda den här gubben")}
 
 
+def test_an_off_topic_question_is_no_question_to_the_municipality() -> None:
+    """Off-topic found by the model takes back a question the rule found; without it the
+    question stands.  Tested with the off-topic model forced on and off, not on its scores."""
+    shipped = get_pipeline().text.model
+    assert shipped is not None
+    text = "Nån som har ett gammalt dragspel att sälja? Barnbarnet vill lära sig spela"
+    found = {}
+    for threshold in (0.0, 1.1):
+        model = copy.copy(shipped)
+        model.thresholds = {**shipped.thresholds, "off_topic": threshold}
+        found[threshold] = {f.category for f in TextDetector(model=model).detect(text)}
+    assert "off_topic" in found[0.0] and "question" not in found[0.0]
+    assert "off_topic" not in found[1.1] and "question" in found[1.1]
+
+
 @pytest.mark.parametrize("text", LAWFUL_WITH_HARM)
 def test_lawful_recourse_beside_harm_is_left_to_the_model(threat_everywhere: TextDetector, text: str) -> None:
     assert "threat" in {f.category for f in threat_everywhere.detect(text)}
