@@ -246,19 +246,30 @@ def test_a_violent_word_outside_an_idiom_is_left_to_the_threat_model(threat_ever
     assert "threat" in {f.category for f in threat_everywhere.detect("Jag kommer att döda den här gubben")}
 
 
-def test_an_off_topic_question_is_no_question_to_the_municipality() -> None:
-    """Off-topic found by the model takes back a question the rule found; without it the
-    question stands.  Tested with the off-topic model forced on and off, not on its scores."""
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("off_topic", "Nån som har ett gammalt dragspel att sälja? Barnbarnet vill lära sig spela"),
+        (
+            "advertising",
+            "Trött på att skotta själv? Vi på Snöfixarna skottar din uppfart varje morgon i vinter",
+        ),
+    ],
+)
+def test_a_question_in_chatter_or_an_advert_is_no_question_to_the_municipality(
+    category: str, text: str
+) -> None:
+    """A non-service category found by the model takes back a question the rule found;
+    without it the question stands.  Tested with that model forced on and off."""
     shipped = get_pipeline().text.model
     assert shipped is not None
-    text = "Nån som har ett gammalt dragspel att sälja? Barnbarnet vill lära sig spela"
     found = {}
     for threshold in (0.0, 1.1):
         model = copy.copy(shipped)
-        model.thresholds = {**shipped.thresholds, "off_topic": threshold}
+        model.thresholds = {**shipped.thresholds, category: threshold}
         found[threshold] = {f.category for f in TextDetector(model=model).detect(text)}
-    assert "off_topic" in found[0.0] and "question" not in found[0.0]
-    assert "off_topic" not in found[1.1] and "question" in found[1.1]
+    assert category in found[0.0] and "question" not in found[0.0]
+    assert category not in found[1.1] and "question" in found[1.1]
 
 
 @pytest.mark.parametrize("text", LAWFUL_WITH_HARM)
