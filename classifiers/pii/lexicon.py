@@ -306,11 +306,13 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
 }
 
 #: Categories that describe who someone *is*: the reference must be the subject of
-#: a copula or similar verb ("min granne är muslim"), so that "grannen hatar
-#: muslimer" (an opinion about a group) does not count.
+#: a copula or similar verb ("min granne är muslim", typed "ar" without å/ä/ö
+#: or spoken "e"), so that "grannen hatar muslimer" (an opinion about a group)
+#: does not count.
 IDENTITY_SUBTYPES = frozenset({"ethnic_origin", "religion", "political_opinion", "sexual_orientation"})
 _COPULA_RE = re.compile(
-    r"\b(?:är|var|blev|har blivit|född|föddes|kommer från|konverterade|konverterat|som|en|ett|som är)\s+"
+    r"\b(?:är|ar|e|var|blev|har blivit|född|fodd|föddes|kommer från|kommer fran|konverterade|"
+    r"konverterat|som|en|ett|som är)\s+"
     r"(?:\w+\s+)?$",
     re.IGNORECASE,
 )

@@ -431,3 +431,18 @@ def test_a_family_pointed_out_is_a_person() -> None:
 
 def test_a_stay_at_an_addiction_unit_is_confidential() -> None:
     assert subtypes(analyse("Min bror är inskriven på beroendeenheten."), CONFIDENTIAL) == {"health_care"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag ar muslim och har sokt tio jobb hos kommunen utan svar",  # typed without å/ä/ö
+        "min granne e muslim o ber fem ggr om dan",  # spoken "e"
+    ],
+)
+def test_a_copula_typed_without_swedish_letters_or_spoken_ties_an_identity(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE) == {"religion"}
+
+
+def test_an_opinion_about_a_group_typed_without_swedish_letters_is_no_identity() -> None:
+    assert subtypes(analyse("min granne hatar muslimer, det ar sorgligt"), SENSITIVE) == set()
