@@ -183,7 +183,9 @@ _LIMITS = """\
   class, "Kalle i 7B") moved confidential recall on train 0.72 → 0.80 but
   on test only 0.58 → 0.60, and no longer reading an official's title
   ("socialsekreteraren") as a client fact moved test precision 0.90 → 0.97
-  (F1 0.70 → 0.74).
+  (F1 0.70 → 0.74). Reading the spellings of keyboards without å, ä and ö
+  everywhere ("aa/ae/oe" as in "foersoerjningsstoed", and "jag ar muslim")
+  moved confidential recall 0.60 → 0.62 and sensitive data 0.60 → 0.63.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -112,17 +112,28 @@ class TiedTerm:
 
 
 _DEACCENT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "Å": "A", "Ä": "A", "Ö": "O"})
+#: The other keyboard habit without å, ä and ö: "aa", "ae" and "oe" ("foersoerjningsstoed").
+_DIGRAPHS = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe", "Å": "Aa", "Ä": "Ae", "Ö": "Oe"})
 _SWEDISH_LETTERS = re.compile(r"[åäöÅÄÖ]")
+_DIGRAPH_HINT = re.compile(r"aa|ae|oe", re.IGNORECASE)
 
 
-def _ascii_terms(terms: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Terms in their a/a/o spelling; a short word keeps its own ("bög" → "bog" is a
-    ship's bow, "döv" → "dov" a dull sound)."""
+def _folded(text: str) -> str:
+    """One spelling for every keyboard: lower case, a/a/o for å/ä/ö, and the pairs
+    "aa", "ae" and "oe" as one letter.  Both a term found in a text and the
+    patterns below are compared in this form."""
+    return text.lower().translate(_DEACCENT).replace("aa", "a").replace("ae", "a").replace("oe", "o")
+
+
+def _ascii_terms(
+    terms: dict[str, tuple[str, ...]], table: dict[int, str] = _DEACCENT
+) -> dict[str, tuple[str, ...]]:
+    """Terms spelled without å, ä and ö (``table``: a/a/o or aa/ae/oe); a short word keeps
+    its own ("bög" → "bog" is a ship's bow, "döv" → "dov" a dull sound)."""
     out: dict[str, tuple[str, ...]] = {}
     for subtype, fragments in terms.items():
         spelled = [
-            f if " " not in f and len(_WORD_CORE.sub("", f)) <= 4 else f.translate(_DEACCENT)
-            for f in fragments
+            f if " " not in f and len(_WORD_CORE.sub("", f)) <= 4 else f.translate(table) for f in fragments
         ]
         out[subtype] = tuple(dict.fromkeys(spelled))
     return out
@@ -133,22 +144,37 @@ _WORD_CORE = re.compile(r"\(\?:[^)]*\)\??|\\w[*+]")
 
 
 @cache
-def _matcher(kind: str, ascii_only: bool) -> TermMatcher:
+def _matcher(kind: str, spelling: str) -> TermMatcher:
+    """The terms of ``kind`` as written (``"sv"``), in a/a/o (``"ascii"``) or in
+    aa/ae/oe (``"digraphs"``)."""
     terms = SENSITIVE_TERMS if kind == "sensitive" else CONFIDENTIAL_TERMS
-    return TermMatcher(_ascii_terms(terms) if ascii_only else terms)
+    if spelling == "sv":
+        return TermMatcher(terms)
+    return TermMatcher(_ascii_terms(terms, _DEACCENT if spelling == "ascii" else _DIGRAPHS))
 
 
 def _find_terms(kind: str, text: str) -> list[TermMatch]:
     """The terms of ``kind`` in ``text``.  A text without å, ä or ö was typed on a
-    keyboard without them ("forsorjningsstod", "hemtjansten"): its terms are looked
-    up in their a/a/o spelling, which also holds every term without those letters."""
-    return _matcher(kind, _SWEDISH_LETTERS.search(text) is None).find(text)
+    keyboard without them: its terms are looked up in their a/a/o spelling
+    ("forsorjningsstod", "hemtjansten"), which also holds every term without those
+    letters, and where the text has such pairs, in aa/ae/oe ("foersoerjningsstoed")."""
+    if _SWEDISH_LETTERS.search(text) is not None:
+        return _matcher(kind, "sv").find(text)
+    found = _matcher(kind, "ascii").find(text)
+    if _DIGRAPH_HINT.search(text) is None:
+        return found
+    more = [
+        m
+        for m in _matcher(kind, "digraphs").find(text)
+        if not any(f.start < m.end and m.start < f.end for f in found)
+    ]
+    return sorted(found + more, key=lambda m: (m.start, m.end)) if more else found
 
 
 def warm_up() -> None:
     for kind in ("sensitive", "confidential"):
-        for ascii_only in (False, True):
-            _matcher(kind, ascii_only)
+        for spelling in ("sv", "ascii", "digraphs"):
+            _matcher(kind, spelling)
 
 
 def _tied(
@@ -284,23 +310,18 @@ def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[Tied
 #: confidential whoever wrote it (policies: "also when the person wrote it about
 #: themself").  Circumstances a municipality need not hold (kronofogden, hemlös,
 #: våldsutsatt) stay sensitive only.
-_CLIENT_FACTS = (
-    (
-        re.compile(
+_CLIENT_FACTS = tuple(
+    (re.compile(_folded(pattern)), subtype)
+    for pattern, subtype in (
+        (
             r"försörjningsstöd|ekonomiskt bistånd|socialbidrag|lever på bidrag|\blv[um]\b|omhänder|"
             r"placerad|familjehem|fosterhem|jourhem|\bhvb|kontaktfamilj|stödboende|boendestöd|"
             r"lss-insats|skyddat boende|aktuell|\btog\b|\bhaft\b|orosanmälan|god man|förvaltarskap",
-            re.IGNORECASE,
+            "social_services",
         ),
-        "social_services",
-    ),
-    (
-        re.compile(
-            r"åtgärdsprogram|särskild undervisningsgrupp|anpassad studiegång|hemmasittare", re.IGNORECASE
-        ),
-        "school",
-    ),
-    (re.compile(r"skyddad identitet|skyddade personuppgifter", re.IGNORECASE), "protected_identity"),
+        (r"åtgärdsprogram|särskild undervisningsgrupp|anpassad studiegång|hemmasittare", "school"),
+        (r"skyddad identitet|skyddade personuppgifter", "protected_identity"),
+    )
 )
 #: Home care is a service word as much as a client fact: it is the person's own
 #: when it is theirs ("sin hemtjänst sänkt") or they have or get it ("har
@@ -317,13 +338,13 @@ _HOME_CARE_WORKPLACE = re.compile(r"\b(?:i|inom)\s+$", re.IGNORECASE)
 
 
 def _is_home_care(term: TermMatch) -> bool:
-    return term.subtype == "social_services" and term.text.lower().startswith(("hemtjänst", "hemtjanst"))
+    return term.subtype == "social_services" and _folded(term.text).startswith("hemtjanst")
 
 
 def _own_home_care(text: str, term: TermMatch) -> bool:
     """Home care named as a person's: theirs ("sin hemtjänst"), or had or got ("har hemtjänst")."""
     before = text[max(0, term.start - 30) : term.start]
-    indefinite = term.text.lower() in ("hemtjänst", "hemtjanst")
+    indefinite = _folded(term.text) == "hemtjanst"
     return _HOME_CARE_OWNER.search(before) is not None or (
         indefinite and _HOME_CARE_GRANTED.search(before) is not None
     )
@@ -386,7 +407,7 @@ def find_confidential_client_facts(
                 found.append(TiedTerm("confidential", "social_services", item.term, item.tie))
             continue
         for pattern, subtype in _CLIENT_FACTS:
-            if pattern.search(item.term.text):
+            if pattern.search(_folded(item.term.text)):
                 found.append(TiedTerm("confidential", subtype, item.term, item.tie))
                 break
     return found

@@ -446,3 +446,21 @@ def test_a_copula_typed_without_swedish_letters_or_spoken_ties_an_identity(text:
 
 def test_an_opinion_about_a_group_typed_without_swedish_letters_is_no_identity() -> None:
     assert subtypes(analyse("min granne hatar muslimer, det ar sorgligt"), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Jag har foersoerjningsstoed och har inte raad med taxan", "social_services"),
+        ("Min syster aer placerad paa ett skyddat boende sedan i vaaras", "social_services"),
+    ],
+)
+def test_terms_typed_as_aa_ae_oe_are_found(text: str, subtype: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == {subtype}
+    assert subtypes(analyse(text), SENSITIVE) == {subtype}
+
+
+def test_home_care_as_a_workplace_is_no_client_fact_in_any_spelling() -> None:
+    text = "Agnes Jonsson i hemtjaensten aer en riktig solstraale, pappa lyser upp naer hon kommer"
+    assert subtypes(analyse(text), SENSITIVE) == set()
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
