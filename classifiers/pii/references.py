@@ -48,13 +48,17 @@ _RELATION_NOUNS = (
     "sköterska|sköterskan|sjuksköterskan|undersköterskan|läkare|läkaren|kurator|kuratorn|vaktmästaren|"
     "assistent|assistenten|pedagogen|förskolläraren|barnskötaren|chauffören|busschauffören|städaren|"
     "brukare|brukaren|patient|patienten|klient|klienten|elevs|barnbarn|barnbarnet|styvson|styvdotter|"
-    "fosterbarn|fosterbarnet|bonusbarn|bonusson|bonusdotter|bonuspappa|bonusmamma|familj|familjen"
+    "fosterbarn|fosterbarnet|bonusbarn|bonusson|bonusdotter|bonuspappa|bonusmamma|familj|familjen|"
+    # Everyday words for partner and children: "min kille", "min tjej", "min unge".
+    "kille|tjej|unge|ungar|grabb|gubbe|gumma|karl"
 )
 _DEFINITE_PEOPLE = (
     "grannen|grannens|läraren|lärarens|rektorn|rektorns|handläggaren|handläggarens|chefen|chefens|"
     "mentorn|tränaren|vaktmästaren|hyresvärden|socialsekreteraren|sjuksköterskan|undersköterskan|"
     "förskolläraren|pedagogen|busschauffören|chauffören|assistenten|killen|tjejen|gubben|tanten|kvinnan|"
-    "mannen|pojken|flickan|grabben|ungen"
+    "mannen|pojken|flickan|grabben|ungen|"
+    # The writer's own, said the everyday way: "frugan har cancer", "brorsan sitter inne".
+    "frugan|gumman|karln|brorsan|syrran"
 )
 _POSSESSIVES = "min|mitt|mina|hans|hennes|hens|deras|vår|vårt|våra|din|ditt|dina|er|ert|era"
 #: The look-ahead for the first letters of the possessives and definite forms

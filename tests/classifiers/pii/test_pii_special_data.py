@@ -464,3 +464,16 @@ def test_home_care_as_a_workplace_is_no_client_fact_in_any_spelling() -> None:
     text = "Agnes Jonsson i hemtjaensten aer en riktig solstraale, pappa lyser upp naer hon kommer"
     assert subtypes(analyse(text), SENSITIVE) == set()
     assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "subtype"),
+    [
+        ("frugan har cancer och orkar inte gå ut", SENSITIVE, "health"),
+        ("min kille har diabetes och fick ingen hjälp", SENSITIVE, "health"),
+        ("brorsan sitter i fängelse sen i fjol", SENSITIVE, "criminal_offence"),
+        ("syrran har fått försörjningsstöd", CONFIDENTIAL, "social_services"),
+    ],
+)
+def test_everyday_words_for_family_point_to_a_person(text: str, category: str, subtype: str) -> None:
+    assert subtype in subtypes(analyse(text), category)
