@@ -470,3 +470,32 @@ def test_an_imperative_to_commit_a_crime_is_incitement(detector: TextDetector, t
 )
 def test_a_request_idiom_or_statement_is_not_incitement(detector: TextDetector, text: str) -> None:
     assert "incitement" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det vore synd om ditt hus brann ner",
+        "Det vore tråkigt om något hände dina barn",
+        "Någon borde lära henne en läxa hon aldrig glömmer",
+        "Jag har ett gevär hemma och tålamodet tar slut",
+        "Passa dig noga framöver",
+    ],
+)
+def test_a_veiled_threat_is_a_threat(detector: TextDetector, text: str) -> None:
+    assert "threat" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det vore synd om det gamla biblioteket brann ner",  # nobody's own
+        "Det vore synd om ni missade konserten",
+        "Passa dig noga för halkan i backen",  # advice
+        "Jag har ett gevär hemma för älgjakten",  # no patience running out
+        "Tålamodet tar slut med den här kommunen",  # no weapon
+        "Det lärde mig en läxa",
+    ],
+)
+def test_concern_advice_and_hunting_are_no_veiled_threat(detector: TextDetector, text: str) -> None:
+    assert "threat" not in detector.rule_categories(text)
