@@ -480,7 +480,6 @@ def find_confidential_events(text: str, refs_factory: Callable[[], list[Referenc
     """A child taken into care (``_CHILD_REMOVAL``), a family reported to the
     social services (``_REPORTED``) and an incident in care (``_CARE_INCIDENT``),
     each tied to a person."""
-    found: list[TiedTerm] = []
     # Most comments name no social service and no care: literal look-ups in the
     # lower-cased text tell cheaply which patterns can match at all.
     lower = text.lower()
@@ -494,8 +493,22 @@ def find_confidential_events(text: str, refs_factory: Callable[[], list[Referenc
             if r.kind != "self" and not any(a < r.end and r.start < b for a, b in actors)
         ]
 
-    for match in _CHILD_REMOVAL.finditer(text) if actors or "omh" in lower else ():
-        bounds = sentence_bounds(text)
+    found: list[TiedTerm] = []
+    if actors or "omh" in lower:
+        found += _children_taken(text, actors, clients)
+    if actors:
+        found += _families_reported(text, clients)
+    if _INCIDENT_HINT.search(lower):
+        found += _care_incidents(text, refs_factory)
+    return found
+
+
+def _children_taken(
+    text: str, actors: list[tuple[int, int]], clients: Callable[[], list[Reference]]
+) -> list[TiedTerm]:
+    found = []
+    bounds = sentence_bounds(text)
+    for match in _CHILD_REMOVAL.finditer(text):
         start, end = next((a, b) for a, b in bounds if a <= match.start() <= b)
         if not any(start <= a < end for a, _ in actors) and "omh" not in match.group(0).lower():
             continue
@@ -514,29 +527,37 @@ def find_confidential_events(text: str, refs_factory: Callable[[], list[Referenc
                 tied = Tie(Reference(at, to, text[at:to], "pronoun"), KIND_SCORES["pronoun"])
         if tied is not None:
             found.append(TiedTerm("confidential", "social_services", term, tied))
-    if actors:
-        for match in _REPORTED.finditer(text):
-            term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
-            reported = tie(text, term.start, term.end, clients(), sentence_bounds(text))
-            if reported is not None:
-                found.append(TiedTerm("confidential", "social_services", term, reported))
-                break
-    incidents = list(_CARE_INCIDENT.finditer(text)) if _INCIDENT_HINT.search(lower) else []
-    if incidents:
-        bounds = sentence_bounds(text)
-        service = _CARE_CONTEXT.search(text)
-        context = None
-        subtype = "health_care"
-        if service is not None:
-            subtype = next(name for name, value in service.groupdict().items() if value is not None)
-            context = TermMatch(service.start(), service.end(), service.group(0), subtype)
-        for match in incidents:
-            term = TermMatch(match.start(), match.end(), match.group(0), "health")
-            tied = tie(text, term.start, term.end, refs_factory(), bounds)
-            if tied is not None:
-                found.append(TiedTerm("confidential", subtype, term, tied, context))
-                break
     return found
+
+
+def _families_reported(text: str, clients: Callable[[], list[Reference]]) -> list[TiedTerm]:
+    for match in _REPORTED.finditer(text):
+        term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
+        reported = tie(text, term.start, term.end, clients(), sentence_bounds(text))
+        if reported is not None:
+            return [TiedTerm("confidential", "social_services", term, reported)]
+    return []
+
+
+def _care_incidents(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
+    """The first incident tied to a person; the service named in the text decides
+    which sekretess, health care when none is named."""
+    incidents = list(_CARE_INCIDENT.finditer(text))
+    if not incidents:
+        return []
+    service = _CARE_CONTEXT.search(text)
+    context = None
+    subtype = "health_care"
+    if service is not None:
+        subtype = next(name for name, value in service.groupdict().items() if value is not None)
+        context = TermMatch(service.start(), service.end(), service.group(0), subtype)
+    bounds = sentence_bounds(text)
+    for match in incidents:
+        term = TermMatch(match.start(), match.end(), match.group(0), "health")
+        tied = tie(text, term.start, term.end, refs_factory(), bounds)
+        if tied is not None:
+            return [TiedTerm("confidential", subtype, term, tied, context)]
+    return []
 
 
 def _quote_reference(ref: Reference) -> str:
