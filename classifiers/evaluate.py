@@ -272,6 +272,14 @@ _LIMITS = """\
   out-of-fold threshold moved to 0.30) and writer f's everyday posts
   flagged as abuse rose 2.3 % → 3.9 %; without the sexual harassment
   among them, sexual content still fell 0.80 → 0.75. Not kept.
+  The threat model had learned frames too: "Ni ska få se på fina blommor i
+  parken i vår" scored 0.82, "Nästa gång tar jag med mig kameran" 0.71.
+  Writer k's 221 comments in train use the frames of threats ("ni ska få
+  se", "nästa gång", "du kommer att få") for plans, praise and looking
+  forward, and a third for real threats. Threat went 0.66 / 0.84 / 0.74 →
+  0.73 / 0.88 / 0.80, incitement 0.76 → 0.74, the micro-average stayed
+  0.74 (writer b 0.77 → 0.78, the team 0.78 → 0.79), and writer f's
+  everyday posts flagged as abuse went 2.3 % → 2.5 % (10 → 11 of 434).
 * **Language resources.** A Swedish lemmatiser (simplemma 2.0, MIT) was
   tried as extra lemma features for the models: out-of-fold F1 moved by
   ±0.02 per category and not at all on average (harassment and threat

@@ -124,6 +124,7 @@ WRITER_SPLITS: dict[str, str] = {
     "e": "train",
     "h": "train",
     "i": "train",
+    "k": "train",
 }
 TEAM = "team"
 
