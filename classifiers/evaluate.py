@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 REPORT_PATH = Path(__file__).resolve().parent / "REPORT.md"
+#: Writer f's everyday harmless posts (never trained on): a stand-in for the external
+#: target on positive real tweets, which may be flagged as abuse at most 5 %.
+EVERYDAY_PATH = Path(__file__).resolve().parent / "data" / "dev" / "everyday_benign.txt"
+ABUSE = frozenset({"hate_speech", "harassment", "threat", "incitement"})
 
 #: Categories decided by the text detectors (the privacy ones come from classifiers.pii).
 _TEXT_CATEGORY_SET = frozenset(
@@ -532,6 +536,18 @@ def _fmt(s: Scores | None) -> str:
     return f"{s.precision:.2f} / {s.recall:.2f} / **{s.f1:.2f}**"
 
 
+def everyday_posts(path: Path = EVERYDAY_PATH) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def flagged_as_abuse(posts: Iterable[str]) -> list[str]:
+    """The posts ``classify`` finds hate speech, harassment, threat or incitement in."""
+    from classifiers import classify
+
+    return [text for text in posts if ABUSE & set(classify(text).categories)]
+
+
 def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dict[str, Any]:
     from classifiers import classify, warm_up
 
@@ -570,6 +586,8 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
             for writer in sorted({r.get("writer", "team") for r in rows})
         },
     }
+    posts = everyday_posts()
+    result["everyday"] = (len(flagged_as_abuse(posts)), len(posts))
     if with_presidio:
         pb = presidio_baseline()
         result["presidio"] = score_predictions(gold, [pb(r["text"]) for r in rows], ["personal_data"])
@@ -669,6 +687,16 @@ def render_thresholds(artifact: Path = ARTIFACT_PATH) -> str:
     return "\n".join(lines)
 
 
+def render_everyday(everyday: tuple[int, int] | None) -> str:
+    if not everyday:
+        return ""
+    flagged, total = everyday
+    return (
+        f"Everyday harmless posts (writer f's development set, `data/dev/everyday_benign.txt`, never "
+        f"trained on) flagged as abuse: {flagged} of {total} ({100 * flagged / total:.1f} %)."
+    )
+
+
 def render_report(result: dict[str, Any]) -> str:
     labelled = [c for c in CATEGORIES if result["ours"][c].support]
     beaten = [c for c in labelled if result["ours"][c].f1 > result["keyword"][c].f1]
@@ -698,6 +726,8 @@ predefined recognizers for `sv` with the NoOp NLP engine (personal data only).
 
 Uppsikt beats the keyword baseline on F1 in {len(beaten)} of {len(labelled)}
 categories that have test labels.
+
+{render_everyday(result.get("everyday"))}
 
 ## By writer
 
@@ -767,6 +797,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{c:<24}{o.support:>5}  {o.precision:.2f}/{o.recall:.2f}/{o.f1:.2f}      "
             f"{k.precision:.2f}/{k.recall:.2f}/{k.f1:.2f}      {ptxt}"
         )
+    flagged, total = result["everyday"]
+    print(f"everyday posts flagged as abuse: {flagged} of {total} ({100 * flagged / total:.1f} %)")
     if not args.no_report:
         REPORT_PATH.write_text(render_report(result), encoding="utf-8")
         print(f"wrote {REPORT_PATH}")

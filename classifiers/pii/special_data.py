@@ -531,9 +531,10 @@ def _children_taken(
 
 
 def _families_reported(text: str, clients: Callable[[], list[Reference]]) -> list[TiedTerm]:
+    bounds = sentence_bounds(text)
     for match in _REPORTED.finditer(text):
         term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
-        reported = tie(text, term.start, term.end, clients(), sentence_bounds(text))
+        reported = tie(text, term.start, term.end, clients(), bounds)
         if reported is not None:
             return [TiedTerm("confidential", "social_services", term, reported)]
     return []

@@ -1238,13 +1238,12 @@ def _too_short_for_off_topic(doc: _Doc) -> bool:
     return len(_FEATURE_WORD.findall(doc.norm.text)) < _OFF_TOPIC_MIN_WORDS
 
 
-def _threat_guard(doc: _Doc) -> bool:
-    text = doc.norm.text
-    return _only_idioms(text) or _only_lawful_recourse(text) or _asks_without_harm(text)
-
-
 def _incitement_guard(doc: _Doc) -> bool:
     return _only_idioms(doc.norm.text) or _only_lawful_recourse(doc.norm.text)
+
+
+def _threat_guard(doc: _Doc) -> bool:
+    return _incitement_guard(doc) or _asks_without_harm(doc.norm.text)
 
 
 def _party_only_asked_about(doc: _Doc) -> bool:
@@ -1317,7 +1316,7 @@ def _party_mentions(doc: _Doc) -> list[tuple[int, int]]:
 
 def _asked(text: str, sentence: tuple[int, int]) -> bool:
     """Whether the sentence ``(start, end)`` of ``text`` ends with a question mark."""
-    return sentence[1] <= len(text) and text[sentence[1] - 1 : sentence[1]] == "?"
+    return text[sentence[1] - 1 : sentence[1]] == "?"
 
 
 def _sentence_around(text: str, pos: int) -> tuple[int, int]:
