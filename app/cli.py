@@ -202,6 +202,35 @@ def cmd_tenant_set_policy(session, args: argparse.Namespace) -> int:
 
 
 @_with_session
+def cmd_tenant_set_known_parties(session, args: argparse.Namespace) -> int:
+    """Replace the municipality's own phone numbers, e-mail addresses and public officials."""
+    from app.errors import BadRequest
+    from app.tenants.service import require_tenant, set_known_parties
+
+    tenant = require_tenant(session, args.name)
+    officials = list(args.official or [])
+    if args.officials_file:
+        path = Path(args.officials_file)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise BadRequest(f"Kan inte läsa {path} som UTF-8-text: {reason}.") from None
+        officials += [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+    known = set_known_parties(
+        session,
+        tenant=tenant,
+        raw={"phones": args.phone or [], "emails": args.email or [], "public_officials": officials},
+        actor="cli",
+    )
+    print(
+        f"{tenant.name}: {len(known.phones)} egna telefonnummer, {len(known.emails)} egna e-postadresser "
+        f"och {len(known.public_officials)} offentliga företrädare gäller från arbetarens nästa omgång."
+    )
+    return 0
+
+
+@_with_session
 def cmd_account_add(session, args: argparse.Namespace) -> int:
     from app.tenants.service import add_account, require_tenant
 
@@ -450,6 +479,17 @@ def build_parser() -> argparse.ArgumentParser:
     set_policy.add_argument("name", help="tenantens namn")
     set_policy.add_argument("--overrides", required=True, help="en YAML-fil: en lista med regeländringar")
     set_policy.set_defaults(fn=cmd_tenant_set_policy)
+    known = tenant.add_parser(
+        "set-known-parties",
+        help="kommunens egna telefonnummer och e-postadresser (aldrig personuppgifter) och offentliga "
+        "företrädare; ersätter det som gällde",
+    )
+    known.add_argument("name", help="tenantens namn")
+    known.add_argument("--phone", action="append", help="ett eget telefonnummer (flera: upprepa flaggan)")
+    known.add_argument("--email", action="append", help="en egen e-postadress (flera: upprepa flaggan)")
+    known.add_argument("--official", action="append", help="en offentlig företrädares namn (upprepa flaggan)")
+    known.add_argument("--officials-file", help="en textfil med ett namn per rad (# inleder en kommentar)")
+    known.set_defaults(fn=cmd_tenant_set_known_parties)
 
     account = sub.add_parser("account", help="tenantens konton på plattformarna").add_subparsers(
         dest="action", required=True, metavar="<åtgärd>"

@@ -44,6 +44,7 @@ from app.registrations.routes import router as registrations_router
 from app.search.routes import router as search_router
 from app.settings import Settings
 from app.tenants.keys import router as apikeys_router
+from app.tenants.routes import known_parties_router
 from app.tenants.routes import router as tenants_router
 from app.tenants.scope import HEADER as SCOPE_HEADER
 from app.tenants.scope import HEADER_DOC as SCOPE_HEADER_DOC
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, *, on_started: Callable[[], Non
         comments_router,
         modlog_router,
         tenants_router,
+        known_parties_router,
         apikeys_router,
         queue_router,
         evidence_router,

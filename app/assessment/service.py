@@ -7,10 +7,13 @@ comment arrives, so that the first comment is not the slow one.
 A tenant may have a retrained model of its own (``app.learning``): the
 pipeline names the comment's tenant in the context (``tenant_id``), and
 :class:`TenantClassifier` classifies with that tenant's active model, the
-shipped one otherwise.  The worker calls :meth:`TenantClassifier.refresh`
-once per batch: one small query says which model each tenant uses, and a
-model is loaded from the database only when it changed, so an activation
-(or a roll-back) takes effect from the next batch without a restart.
+shipped one otherwise, and with what the tenant told it about itself (its own
+contact details and public officials, ``app.tenants.known_parties``).  The
+worker calls :meth:`TenantClassifier.refresh` once per batch: small queries
+say which model each tenant uses and what it told about itself, and a model is
+loaded from the database only when it changed, so an activation (or a
+roll-back, or new contact details) takes effect from the next batch without a
+restart.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from sqlalchemy.orm import Session
 
 import classifiers
 from app.assessment.remote import RemoteModel, RemoteModelConfig
+from app.errors import Unprocessable
 from app.learning import repository as learning_repository
 from app.learning.service import unpack
 from app.logging import get_logger
 from app.pipeline import Classify
 from app.settings import Settings
+from app.tenants import repository as tenant_repository
+from app.tenants.known_parties import stored_known_parties
 
 log = get_logger("app.assessment")
 
@@ -42,9 +48,32 @@ class TenantClassifier:
         self._by_tenant: dict[int, tuple[str, Any]] = {}
         #: sha256 -> pipeline, so a model two tenants share is loaded once
         self._loaded: dict[str, Any] = {}
+        #: tenant id -> its own contacts and public officials, as classifier context
+        self._known: dict[int, dict[str, Any]] = {}
 
     def refresh(self, session: Session) -> None:
-        """Follow the tenants' active models (read in the caller's transaction)."""
+        """Follow the tenants' active models and known parties (read in the caller's transaction)."""
+        self._follow_known_parties(session)
+        self._follow_models(session)
+
+    def _follow_known_parties(self, session: Session) -> None:
+        """What each tenant told the classifier about itself (``app.tenants.known_parties``).
+
+        A stored value that no longer validates is logged and skipped: classifying
+        without it flags the municipality's own number, which an editor sees;
+        stopping would leave every comment unassessed."""
+        contexts: dict[int, dict[str, Any]] = {}
+        for tenant_id, raw in tenant_repository.known_parties_by_tenant(session).items():
+            try:
+                context = stored_known_parties(raw).classifier_context()
+            except Unprocessable:
+                log.warning("assessment.known_parties_invalid", tenant_id=tenant_id)
+                continue
+            if context:
+                contexts[tenant_id] = context
+        self._known = contexts
+
+    def _follow_models(self, session: Session) -> None:
         from classifiers.pipeline import pipeline_with_model
 
         active = learning_repository.active_versions(session)
@@ -75,6 +104,9 @@ class TenantClassifier:
         ctx = dict(context or {})
         tenant_id = ctx.pop("tenant_id", None)
         found = self._by_tenant.get(tenant_id) if isinstance(tenant_id, int) else None
+        if isinstance(tenant_id, int):
+            for key, value in self._known.get(tenant_id, {}).items():
+                ctx.setdefault(key, value)
         assessment = classifiers.classify(text, ctx) if found is None else found[1].classify(text, ctx)
         if self._remote is None:
             return assessment

@@ -33,6 +33,11 @@ class Tenant(Base):
     #: Who is told what (``app.notifications.settings.NotificationSettings``): the registrar's
     #: destination, the alert threshold, the escalation delay.
     notifications: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: What the classifier must know about the municipality itself
+    #: (``app.tenants.known_parties.KnownParties``): its own phone numbers and
+    #: e-mail addresses, never reported as personal data, and its public officials,
+    #: whose names are found as an official's rather than a private person's.
+    known_parties: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -103,3 +104,9 @@ def revoke_api_key(session: Session, key_id: int, at: datetime, *, only_if_activ
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def known_parties_by_tenant(session: Session) -> dict[int, dict[str, Any]]:
+    """Every tenant's stored known parties (one small query per worker batch)."""
+    rows = session.execute(select(Tenant.id, Tenant.known_parties))
+    return {tenant_id: raw or {} for tenant_id, raw in rows}

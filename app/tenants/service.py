@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from app.modlog import repository as modlog_repository
 from app.modlog.service import record
 from app.policies.effective import policy_names
 from app.tenants import repository
+from app.tenants.known_parties import KnownParties, parse_known_parties
 
 KEY_PREFIX = "upk"
 #: The longest an old key may keep working after a rotation: long enough to roll the
@@ -226,3 +228,26 @@ def rotate_api_key(
         },
     )
     return new_key, plaintext
+
+
+def set_known_parties(session: Session, *, tenant: Tenant, raw: dict[str, Any], actor: str) -> KnownParties:
+    """Replace the tenant's own contact details and public officials (validated first);
+    the worker's classifier follows from its next batch.  The log records how many of
+    each, not the values: it is kept for good, they change."""
+    known = parse_known_parties(raw)
+    tenant.known_parties = known.model_dump(mode="json")
+    session.flush()
+    record(
+        session,
+        tenant_id=tenant.id,
+        actor=actor,
+        action="tenant.known_parties_set",
+        subject_type="tenant",
+        subject_id=tenant.id,
+        payload={
+            "phones": len(known.phones),
+            "emails": len(known.emails),
+            "public_officials": len(known.public_officials),
+        },
+    )
+    return known

@@ -27,7 +27,8 @@ KIND_LABELS = {"email": "E-post", "webhook": "Signerad webhook", "teams": "Micro
 CSRF_REFUSED = "Formuläret hade ingen giltig säkerhetskod. Ladda om sidan och försök igen."
 
 
-def _admin(request: Request, v: Visit) -> Principal | Response:
+def admin_of(request: Request, v: Visit) -> Principal | Response:
+    """The signed-in administrator, or the answer for anyone else (sign in, or no access)."""
     if v.principal is None:
         return redirect("/?inloggning=1")
     if v.principal.role != "admin":
@@ -63,7 +64,7 @@ def _page(
 
 @router.get("/mottagare")
 def destinations_page(request: Request, v: Visit = Depends(visit)) -> Response:
-    principal = _admin(request, v)
+    principal = admin_of(request, v)
     if isinstance(principal, Response):
         return principal
     return _page(request, v, principal)
@@ -80,7 +81,7 @@ def add_destination(
     registrator: str = Form(""),
     v: Visit = Depends(visit),
 ) -> Response:
-    principal = _admin(request, v)
+    principal = admin_of(request, v)
     if isinstance(principal, Response):
         return principal
     try:
@@ -135,7 +136,7 @@ def add_destination(
 def remove_destination(
     request: Request, destination_id: int, csrf_token: str = Form(""), v: Visit = Depends(visit)
 ) -> Response:
-    principal = _admin(request, v)
+    principal = admin_of(request, v)
     if isinstance(principal, Response):
         return principal
     try:

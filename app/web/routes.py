@@ -22,7 +22,16 @@ from app.queue import service as queue_service
 from app.queue import views
 from app.queue.routes import WORKERS
 from app.tenants import repository as tenants_repository
-from app.web import account_routes, assets, destinations_routes, docs, inbox_view, registrar_routes, sessions
+from app.web import (
+    account_routes,
+    assets,
+    destinations_routes,
+    docs,
+    inbox_view,
+    known_parties_routes,
+    registrar_routes,
+    sessions,
+)
 from app.web.oidc_login import OidcSignIn, build_sign_in
 from app.web.pages import (
     Visit,
@@ -476,4 +485,5 @@ routers = (
     registrar_routes.router,
     account_routes.router,
     destinations_routes.router,
+    known_parties_routes.router,
 )

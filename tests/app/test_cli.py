@@ -12,19 +12,7 @@ from sqlalchemy import create_engine, select
 
 from app.models import AccountMember, ApiKey
 from app.unit_of_work import UnitOfWork
-from tests.e2e.server import server_env
-
-
-def uppsikt(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=server_env(database_url),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.e2e.server import server_env, uppsikt
 
 
 def test_tenant_account_and_key_commands(database_url: str) -> None:

@@ -43,6 +43,25 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def uppsikt(
+    database_url: str,
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``uppsikt ARGS…`` as an operator runs it: a new process on the test's database."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env=server_env(database_url, **(env or {})),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @contextmanager
 def running_server(
     database_url: str, *, port: int | None = None, timeout: float = 60.0, **extra: str

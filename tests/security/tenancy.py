@@ -33,6 +33,7 @@ from app.destinations.service import add_destination
 from app.main import create_app
 from app.models import ApiKey, EvidenceSnapshot, ModerationLogEntry, Tenant
 from app.settings import Settings
+from app.tenants.service import set_known_parties
 from app.worker.inbox import InboxWorker
 from tests.conftest import make_settings
 from tests.factories import (
@@ -166,6 +167,13 @@ def rich_world(
             # Only for the key routes to rotate and revoke; nothing else uses it.
             "victim": create_key(s, tenant=a, role="registrar", subject="ISOAKEYSUBJECT"),
         }
+        # A's own contact details: the known-parties route must show them to A's admin only.
+        set_known_parties(
+            s,
+            tenant=a,
+            raw={"emails": ["isoaknown@kommun.example"], "public_officials": ["Isoa Knownofficial"]},
+            actor="test",
+        )
         # A's registrar mailbox: the destination routes have something to refuse.
         destination = add_destination(
             s,
@@ -290,6 +298,8 @@ def _collect_markers(world: RichWorld, s: Any) -> None:
         "ISOAKEYSUBJECT",
         "ISOADEST",
         "isoadest@",
+        "isoaknown@",
+        "Knownofficial",
         *(key.split("_")[1] for key in world.keys_a.values()),
         *other,
         *(e.hash for e in entries),

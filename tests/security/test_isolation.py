@@ -78,6 +78,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/apikeys/{key_id}/rotate"): Rule(ADMINS, "object", writes=True),
     ("DELETE", "/v1/apikeys/{key_id}"): Rule(ADMINS, "object", writes=True),
     ("GET", "/v1/destinations"): Rule(ADMINS, "collection", shows=True),
+    ("GET", "/v1/tenant/known-parties"): Rule(ADMINS, "collection", shows=True),
+    ("PUT", "/v1/tenant/known-parties"): Rule(ADMINS, "collection", writes=True),
     ("POST", "/v1/destinations"): Rule(ADMINS, "collection", writes=True),
     ("DELETE", "/v1/destinations/{destination_id}"): Rule(ADMINS, "object", writes=True),
 }

@@ -6,8 +6,6 @@ never reach another tenant's model."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zlib
 from typing import Any
 
@@ -16,7 +14,7 @@ from sqlalchemy import select
 import classifiers
 from app.models import Assessment, ClassifierModel, DecisionLabel, EvidenceSnapshot, ModerationLogEntry
 from classifiers.train import load_corpus
-from tests.e2e.server import server_env
+from tests.e2e.server import uppsikt
 from tests.factories import create_account, create_tenant
 
 #: Flagged comments and the text categories the editor says apply (agreeing with the corpus).
@@ -29,17 +27,6 @@ DECISIONS = [
     ("Invandrare är parasiter som borde kastas ut", ["hate_speech", "incitement"]),
     ("Varför är soptunnan inte tömd på Storgatan?", ["question", "individual_case"]),
 ]
-
-
-def uppsikt(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=server_env(database_url),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def decide_with_labels(world: Any) -> None:

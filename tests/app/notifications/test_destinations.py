@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import Destination, ModerationLogEntry, Tenant
 from app.settings import Settings
 from tests.conftest import make_settings
-from tests.e2e.server import server_env
+from tests.e2e.server import uppsikt
 from tests.factories import auth, create_key, create_tenant
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -26,20 +24,6 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 def settings(database_url: str) -> Settings:
     """Webhook secrets are encrypted with the service's key, as platform tokens are."""
     return make_settings(database_url, secret_key=SecretStr("test-secret-key-for-tokens"))
-
-
-def uppsikt(
-    database_url: str, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=server_env(database_url, **(env or {})),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_admins_add_list_and_remove_destinations(client: TestClient, session: Session) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from app.errors import BadRequest
 from app.models import Comment
 from app.records.archive import parse_period, resolve_account
 from tests.app.search.helpers import note
-from tests.e2e.server import server_env
+from tests.e2e.server import uppsikt
 from tests.factories import auth, create_account
 
 PNR_TEXT = "Ring mig, mitt personnummer är 19850101-2390 om ni behöver det för ärendet."
@@ -35,17 +33,6 @@ RECEIVED = {
     "777_5": datetime(2025, 12, 31, 23, 0, tzinfo=UTC),  # midnight, the first moment: inside
 }
 INSIDE = {"777_1", "777_2", "777_5"}
-
-
-def uppsikt(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app.cli", *args],
-        env=server_env(database_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_archive_extract_of_a_half_year(
