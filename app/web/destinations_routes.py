@@ -37,6 +37,19 @@ def admin_of(request: Request, v: Visit) -> Principal | Response:
     return v.principal
 
 
+def admin_posting(request: Request, v: Visit, csrf_token: str, refused: str) -> Principal | Response:
+    """The administrator behind a form, or the answer when it is nobody's or has no valid
+    CSRF token (``refused`` heads that page: "Inte sparat")."""
+    principal = admin_of(request, v)
+    if isinstance(principal, Response):
+        return principal
+    try:
+        sessions.check_csrf(v.web_session, csrf_token)
+    except Forbidden:
+        return render(request, "message.html", v, {"heading": refused, "text": CSRF_REFUSED}, status=403)
+    return principal
+
+
 def _page(
     request: Request,
     v: Visit,
@@ -81,15 +94,9 @@ def add_destination(
     registrator: str = Form(""),
     v: Visit = Depends(visit),
 ) -> Response:
-    principal = admin_of(request, v)
+    principal = admin_posting(request, v, csrf_token, "Inte sparat")
     if isinstance(principal, Response):
         return principal
-    try:
-        sessions.check_csrf(v.web_session, csrf_token)
-    except Forbidden:
-        return render(
-            request, "message.html", v, {"heading": "Inte sparat", "text": CSRF_REFUSED}, status=403
-        )
     values = {"namn": namn, "sort": sort, "adress": adress, "registrator": registrator}
     errors = []
     if not namn.strip():
@@ -136,15 +143,9 @@ def add_destination(
 def remove_destination(
     request: Request, destination_id: int, csrf_token: str = Form(""), v: Visit = Depends(visit)
 ) -> Response:
-    principal = admin_of(request, v)
+    principal = admin_posting(request, v, csrf_token, "Inte borttagen")
     if isinstance(principal, Response):
         return principal
-    try:
-        sessions.check_csrf(v.web_session, csrf_token)
-    except Forbidden:
-        return render(
-            request, "message.html", v, {"heading": "Inte borttagen", "text": CSRF_REFUSED}, status=403
-        )
     tenant = tenant_by_id(v.db, principal.tenant_id)
     assert tenant is not None
     begin_write(v.db)

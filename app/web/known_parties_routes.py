@@ -8,12 +8,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import begin_write, commit
-from app.errors import BadRequest, Forbidden
+from app.errors import BadRequest
 from app.tenants.known_parties import stored_known_parties
 from app.tenants.repository import tenant_by_id
 from app.tenants.service import set_known_parties
-from app.web import sessions
-from app.web.destinations_routes import CSRF_REFUSED, admin_of
+from app.web.destinations_routes import admin_of, admin_posting
 from app.web.inbox_view import FormError
 from app.web.pages import Visit, redirect, render, visit
 
@@ -54,15 +53,9 @@ def save_known_parties(
     foretradare: str = Form(""),
     v: Visit = Depends(visit),
 ) -> Response:
-    principal = admin_of(request, v)
+    principal = admin_posting(request, v, csrf_token, "Inte sparat")
     if isinstance(principal, Response):
         return principal
-    try:
-        sessions.check_csrf(v.web_session, csrf_token)
-    except Forbidden:
-        return render(
-            request, "message.html", v, {"heading": "Inte sparat", "text": CSRF_REFUSED}, status=403
-        )
     values = {"telefonnummer": telefonnummer, "epost": epost, "foretradare": foretradare}
     tenant = tenant_by_id(v.db, principal.tenant_id)
     assert tenant is not None
