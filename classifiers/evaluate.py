@@ -190,6 +190,14 @@ _LIMITS = """\
   (F1 0.70 → 0.74). Reading the spellings of keyboards without å, ä and ö
   everywhere ("aa/ae/oe" as in "foersoerjningsstoed", and "jag ar muslim")
   moved confidential recall 0.60 → 0.62 and sensitive data 0.60 → 0.63.
+  A name after a public role ("rektor", "miljöchefen", "kommunalrådet") or
+  on the tenant's list of its officials, an organisation's shared mailbox
+  ("info@", "kontakt.bygglov@") and a number said to be an organisation's
+  line ("kontaktcenter nås på", "växeln") are no longer reported as
+  personal data (a civil servant's name in their work may stay, as Malmö's
+  guideline says; sensitive data about them still is): personal data
+  precision on test 0.71 → 0.82 with recall unchanged at 0.82, from rules
+  read off the train split's false alarms.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -65,7 +65,7 @@ def get_known_parties(
     principal: Principal = Depends(admins), session: Session = Depends(db_session)
 ) -> KnownParties:
     """The municipality's own phone numbers and e-mail addresses (never reported as personal
-    data) and its public officials (found as an official's name), as the classifier uses them."""
+    data) and its public officials (may be named in their role), as the classifier uses them."""
     tenant = tenant_by_id(session, principal.tenant_id)
     assert tenant is not None  # the principal was authenticated in this tenant
     return stored_known_parties(tenant.known_parties)

@@ -12,10 +12,12 @@ Entry point :func:`find_privacy` returns ``Finding`` records in three categories
   protected identity, case details), also when the author wrote it about themself.
 
 ``context`` keys: ``own_contacts`` (``{"phones": [...], "emails": [...]}``, the
-municipality's own contact details, never reported), ``public_officials`` (names
-that get the lower public-official score), ``reference_date`` (a ``date`` or ISO
-string; "today" for the personnummer century rules, default the current date),
-``platform`` and ``post_text`` (accepted, not used yet).
+municipality's own contact details, never reported; an organisation's shared mailbox,
+"info@…", never is either), ``public_officials`` (names of officials who may be named
+in their role: never reported as personal data, like a name after an official's
+title, but still a person that sensitive data can be tied to), ``reference_date`` (a
+``date`` or ISO string; "today" for the personnummer century rules, default the
+current date), ``platform`` and ``post_text`` (accepted, not used yet).
 """
 
 from __future__ import annotations
@@ -30,12 +32,12 @@ from classifiers.pii import special_data as _special
 from classifiers.pii.engine import Entity, resolve_overlaps
 from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
 from classifiers.pii.names import NameMatch, find_names, load_gazetteer
-from classifiers.pii.recognizers import has_context, national_number
+from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is_role_mailbox, national_number
 from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 #: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.12.8"
+MODEL_VERSION = "pii-2026.12.9"
 
 _PERSONAL = "personal_data"
 
@@ -120,11 +122,10 @@ _NAME_EXPLANATIONS = {
         "Texten nämner en person vid förnamn tillsammans med en närstående eller egendom („…s mamma“) – "
         "namnet är en personuppgift."
     ),
-    "official": (
-        "Texten nämner ett namn som ser ut att vara en offentlig företrädare i sin roll – det är en "
-        "personuppgift men oftast tillåtet att nämna; bedöm sammanhanget."
-    ),
 }
+#: How far before a number "kontaktcenter", "växeln" … may stand ("Vad är numret till
+#: kontaktcenter? Är det fortfarande 031-390 06 00?").
+_ORGANISATION_LINE_WINDOW = 40
 _IDENTITY_CUES = ("personnummer", "personnr", "pnr", "samordningsnummer")
 _CATEGORY_ORDER = {"personal_data": 0, "sensitive_personal_data": 1, "confidential": 2}
 _REFERENCE_TYPES = frozenset(
@@ -228,9 +229,14 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     grouped: dict[tuple[str, str, str], list[tuple[int, int, float]]] = {}
     for entity in resolved:
         written = text[entity.start : entity.end]
-        if entity.entity_type == "PHONE_NUMBER" and national_number(written) in own_phones:
+        if entity.entity_type == "PHONE_NUMBER" and (
+            national_number(written) in own_phones
+            or has_context(text, entity.start, ORGANISATION_LINE_STEMS, window=_ORGANISATION_LINE_WINDOW)
+        ):
             continue
-        if entity.entity_type == "EMAIL_ADDRESS" and written.casefold() in own_emails:
+        if entity.entity_type == "EMAIL_ADDRESS" and (
+            written.casefold() in own_emails or is_role_mailbox(written)
+        ):
             continue
         if entity.entity_type == "SE_IDENTITY_NUMBER":
             kind = kinds[(entity.start, entity.end)]
@@ -238,9 +244,11 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
         elif entity.entity_type == "PERSON":
             name = name_by_span[(entity.start, entity.end)]
             if name.public_official:
-                key = ("person_name", "pii.person_name.public_official", _NAME_EXPLANATIONS["official"])
-            else:
-                key = ("person_name", "pii.person_name", _NAME_EXPLANATIONS[name.kind])
+                # A public official in the role ("kommunalrådet Karin Holm", or a name the
+                # tenant listed) may be named: no personal-data finding, which every policy
+                # would act on.  The name still ties sensitive data to the person (refs).
+                continue
+            key = ("person_name", "pii.person_name", _NAME_EXPLANATIONS[name.kind])
         else:
             key = _ENTITY_RULES[entity.entity_type]
         grouped.setdefault(key, []).append((entity.start, entity.end, entity.score))

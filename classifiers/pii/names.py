@@ -12,9 +12,13 @@ when they point at someone:
   ("Sara, 34 år"); otherwise it is usually someone greeting an editor ("Tack Eva!");
 * names that are also ordinary words (Per, Björn, Bo, Ida, Linnea, Mark, Sten…) need a
   surname or a cue and are never taken from the start of a sentence;
-* a name right after a public role ("kommunstyrelsens ordförande Anna Lindqvist")
-  or listed in the account's ``public_officials`` is still a name, but an official
-  named in their role is public information, so it scores low and says so.
+* a name after a public role ("kommunstyrelsens ordförande Anna Lindqvist",
+  "miljöchefen", "rektor", "läraren"; up to five words back, not across "att",
+  "som" or a person word) or listed in the tenant's ``public_officials`` is still a
+  name, marked as an official's: someone acting for the municipality in that role
+  may be named, so ``find_privacy`` reports no personal data for it (Malmö's
+  guideline: a civil servant's name in their work may stay) but still ties
+  sensitive data to the person.  A club's coach or "min chef" is a private person.
 """
 
 from __future__ import annotations
@@ -82,8 +86,36 @@ OFFICIAL_CUES = frozenset(
     landshövdingen minister ministern statsminister statsministern riksdagsledamot
     riksdagsledamoten ledamot ledamoten gruppledare gruppledaren partiledare partiledaren
     politiker politikern talesperson talespersonen presschef presschefen nämndordförande
-    kommunfullmäktiges kommunstyrelsens"""
+    kommunfullmäktiges kommunstyrelsens rektor rektorn lärare läraren lärarinnan fröken kryssa"""
     )
+)
+#: Endings of compound titles of people who act for the municipality in their role
+#: ("miljöchefen", "stadsarkitekt", "LSS-handläggaren", "simläraren"): a word counts
+#: when it is longer than the ending ("chefen" alone, "min chef", is nobody's title).
+_OFFICIAL_ENDINGS: tuple[str, ...] = (
+    "chef",
+    "chefen",
+    "direktör",
+    "direktören",
+    "arkitekt",
+    "arkitekten",
+    "samordnare",
+    "samordnaren",
+    "handläggare",
+    "handläggaren",
+    "sekreterare",
+    "sekreteraren",
+    "ordförande",
+    "ordföranden",
+    "lärare",
+    "läraren",
+    "chaufför",
+    "chauffören",
+)
+#: A title before one of these does not name the person after it ("läraren sa att Birgitta …").
+_CLAUSE_WORDS = frozenset(_words("att som sa sade säger när men eller om"))
+_OFFICIAL_ENDINGS += tuple(
+    {e.translate(str.maketrans("åäö", "aao")) for e in _OFFICIAL_ENDINGS} - set(_OFFICIAL_ENDINGS)
 )
 # Lower-case nouns that make a genitive first name a person ("Annas mamma").
 _GENITIVE_HEADS = PERSON_CUES | frozenset(
@@ -326,7 +358,7 @@ class NameDetector:
             nxt is not None
             and word.lower() not in gaz.common_words
             and word.lower() not in PERSON_CUES
-            and word.lower() not in OFFICIAL_CUES
+            and not is_official_cue(word.lower())
             and word not in _NOT_SURNAMES
             and word not in gaz.surnames
             and self._surname_kind(nxt) == "listed"
@@ -379,12 +411,12 @@ class NameDetector:
     ) -> NameMatch:
         official = match.text.casefold() in officials
         if not official:
-            for k in range(i - 1, max(-1, i - 5), -1):
+            for k in range(i - 1, max(-1, i - 6), -1):
                 word = tokens[k].text.lower()
-                if word in OFFICIAL_CUES:
+                if is_official_cue(word):
                     official = True
                     break
-                if tokens[k].sentence_start or word in PERSON_CUES:
+                if tokens[k].sentence_start or word in PERSON_CUES or word in _CLAUSE_WORDS:
                     break
         if not official:
             return match
@@ -397,6 +429,13 @@ class NameDetector:
             public_official=True,
             cue=match.cue,
         )
+
+
+def is_official_cue(word: str) -> bool:
+    """Whether a lower-case word is the title of someone acting for the public in that role."""
+    if word in OFFICIAL_CUES:
+        return True
+    return any(word.endswith(e) and len(word) > len(e) + 1 for e in _OFFICIAL_ENDINGS)
 
 
 @cache

@@ -140,6 +140,23 @@ def national_number(text: str) -> str:
     return digits
 
 
+#: Words that name an organisation's line right before a number ("kontaktcenter nås på …",
+#: "ringa växeln på …"): such a number is the organisation's, not a person's.
+ORGANISATION_LINE_STEMS = (
+    "kontaktcent",
+    "växel",
+    "vaxel",
+    "krisnummer",
+    "kundtjänst",
+    "kundtjanst",
+    "kundservice",
+    "felanmälan",
+    "felanmalan",
+    "servicecent",
+    "medborgarservice",
+)
+
+
 def valid_swedish_phone(text: str) -> bool:
     """Length and series rules of the Swedish numbering plan (PTS).
 
@@ -468,3 +485,27 @@ __all__ = [
     "national_number",
     "valid_swedish_phone",
 ]
+
+
+#: Local parts of an organisation's shared mailboxes (written here, in Swedish and
+#: English as municipalities and firms name them): "info@…" is not a person.
+_ROLE_MAILBOXES = frozenset(
+    _words(
+        """info information kontakt kontakta kontaktcenter kontaktcentret kundtjanst kundtjänst kundservice
+    service servicecenter medborgarservice support hjalp hjälp registrator registratur registraturen
+    diarium kommun kommunen stad staden region regionen vaxel växel vaxeln växeln reception post
+    postmaster webmaster webb web admin noreply no-reply donotreply do-not-reply press media
+    kommunikation ekonomi hr rekrytering jobb bokning bokningar order faktura fakturor felanmalan
+    felanmälan synpunkter bygglov miljo miljö skola forskola förskola socialtjanst socialtjänst
+    socialtjansten socialtjänsten bibliotek biblioteket kultur fritid idrott evenemang turism teknik
+    tekniska kansli kansliet sales office mail contact hello team"""
+    )
+)
+_MAILBOX_PARTS = re.compile(r"[.\-_+]")
+
+
+def is_role_mailbox(address: str) -> bool:
+    """Whether an e-mail address is an organisation's shared mailbox ("info@", "kontakt.bygg@"):
+    its local part begins with a role word, not a name."""
+    local = address.split("@", 1)[0].casefold()
+    return local in _ROLE_MAILBOXES or _MAILBOX_PARTS.split(local, 1)[0] in _ROLE_MAILBOXES

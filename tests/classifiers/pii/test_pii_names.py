@@ -23,8 +23,8 @@ from .conftest import analyse, spans_of
         ("Det var Eva Lundberg Holmqvist som sa det.", "Eva Lundberg Holmqvist"),
         ("Min granne Eva har slutat hälsa.", "Eva"),
         ("Hon heter Linnea och går i sexan.", "Linnea"),
-        ("Läraren Johan sa att allt var lugnt.", "Johan"),
-        ("Rektor Lindqvist svarar aldrig.", "Lindqvist"),
+        ("Tränaren Johan sa att allt var lugnt.", "Johan"),
+        ("Grannen Lindqvist svarar aldrig.", "Lindqvist"),
         ("Annas mamma ringde till skolan.", "Anna"),
         ("Sara, 34 år, bor granne med mig.", "Sara"),
         ("Glenn Olsson lovade att fixa det.", "Glenn Olsson"),
@@ -59,20 +59,53 @@ def test_ordinary_words_are_not_names(text: str) -> None:
     assert spans_of(analyse(text), "person_name") == []
 
 
-def test_public_official_in_role_scores_low_and_says_so() -> None:
-    (finding,) = analyse("Kommunstyrelsens ordförande Anna Lindqvist svarade inte.")
-    assert finding.rule_id == "pii.person_name.public_official"
-    assert finding.score == PUBLIC_OFFICIAL_SCORE
-    assert "offentlig företrädare" in finding.explanation
-    private = analyse("Min granne Anna Lindqvist svarade inte.")
-    assert [f.rule_id for f in private] == ["pii.person_name"]
-    assert private[0].score > PUBLIC_OFFICIAL_SCORE
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Kommunstyrelsens ordförande Anna Lindqvist svarade inte.", "Anna Lindqvist"),
+        ("Ordförande i kultur- och fritidsnämnden Anna Öberg delade ut priset.", "Anna Öberg"),
+        ("Tack till läraren Johanna Lund för ett fint år.", "Johanna Lund"),
+        ("Rektor Lindqvist svarar aldrig.", "Lindqvist"),
+        ("Som kommunens krisberedskapssamordnare ansvarar Lena Eklund för övningen.", "Lena Eklund"),
+        ("Enligt miljöchefen Erik Sundberg är vattnet säkert.", "Erik Sundberg"),
+        ("LSS-handläggaren Maria Holm ringde tillbaka direkt.", "Maria Holm"),
+        ("Busschaufforen Frida Sjoberg pa linje 3 ar sa trevlig.", "Frida Sjoberg"),
+        ("Kryssa Karin Bergström på valsedeln!", "Karin Bergström"),
+    ],
+)
+def test_a_name_in_a_public_role_is_not_reported(text: str, name: str) -> None:
+    """A person who acts for the municipality in that role may be named (Malmö's guideline: a
+    civil servant's name in their work may stay): no personal-data finding, which every policy
+    would act on with removal.  The name is still found, as an official's."""
+    assert spans_of(analyse(text), "person_name") == []
+    found = [n for n in find_names(text) if n.text == name]
+    assert found and found[0].public_official and found[0].score == PUBLIC_OFFICIAL_SCORE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min chef Anna Lindqvist svarade inte.",  # "chef" alone is nobody's public title
+        "Tränaren Göran Isaksson i F12 skäller på barnen.",  # a club's coach, a private person
+        "Läraren sa inför klassen att Birgitta Wallin har dyslexi.",  # the pupil, not the teacher
+        "Min granne Anna Lindqvist svarade inte.",
+    ],
+)
+def test_a_private_person_near_a_title_is_still_reported(text: str) -> None:
+    assert spans_of(analyse(text), "person_name") != []
+
+
+def test_an_officials_name_still_ties_sensitive_data() -> None:
+    findings = analyse("Kommunalrådet Anna Lindqvist har diabetes och borde avgå.")
+    assert spans_of(findings, "person_name") == []
+    (sensitive,) = [f for f in findings if f.category == "sensitive_personal_data"]
+    assert [s.text for s in sensitive.spans] == ["Anna Lindqvist", "diabetes"]
 
 
 def test_listed_public_officials_from_context() -> None:
-    (finding,) = analyse("Varför svarar inte Karin Holmberg på frågan?", public_officials=["karin holmberg"])
-    assert finding.rule_id == "pii.person_name.public_official"
-    (private,) = analyse("Varför svarar inte Karin Holmberg på frågan?")
+    text = "Varför svarar inte Karin Holmberg på frågan?"
+    assert spans_of(analyse(text, public_officials=["karin holmberg"]), "person_name") == []
+    (private,) = analyse(text)
     assert private.rule_id == "pii.person_name"
 
 

@@ -107,13 +107,26 @@ def test_overlap_keeps_longest_span_and_is_order_independent() -> None:
 
 
 def test_own_contacts_are_not_reported() -> None:
-    text = "Kontakta 08-123 456 78 eller info@kommunen.se, inte 070-765 43 21 eller anna@example.se."
-    own = {"phones": ["+46 8 123 456 78"], "emails": ["INFO@kommunen.se"]}
+    text = "Kontakta 08-123 456 78 eller lena.holm@kommunen.se, inte 070-765 43 21 eller anna@example.se."
+    own = {"phones": ["+46 8 123 456 78"], "emails": ["Lena.Holm@kommunen.se"]}
     findings = analyse(text, own_contacts=own)
     assert spans_of(findings, "phone") == ["070-765 43 21"]
     assert spans_of(findings, "email") == ["anna@example.se"]
     without = analyse(text)
     assert spans_of(without, "phone") == ["08-123 456 78", "070-765 43 21"]
+    assert spans_of(without, "email") == ["lena.holm@kommunen.se", "anna@example.se"]
+
+
+def test_an_organisations_shared_mailbox_is_not_a_person() -> None:
+    text = (
+        "Mejla info@kommunen.se, Kontakt.Bygglov@kommunen.se eller kundtjanst@foretaget.example "
+        "– eller anna.info@kommunen.se, infoanna@example.se och per.holm@kommunen.se."
+    )
+    assert spans_of(analyse(text), "email") == [
+        "anna.info@kommunen.se",
+        "infoanna@example.se",
+        "per.holm@kommunen.se",
+    ]
 
 
 def test_finding_shape() -> None:
@@ -164,3 +177,23 @@ def test_importing_the_package_loads_no_service_module() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kontaktcenter nås på 0470-410 00 vardagar 8-17.",
+        "Ska man ringa växeln på 08-465 004 00 om man vill nå bygglov?",
+        "Vad är numret till kontaktcenter? Är det fortfarande 031-390 06 00?",
+        "Felanmälan görs på 0980-319 200, det står på hemsidan.",
+        "Kommunens krisnummer 0470-410 00 är bemannat dygnet runt.",
+    ],
+)
+def test_an_organisations_line_is_not_a_persons_number(text: str) -> None:
+    assert spans_of(analyse(text), "phone") == []
+
+
+def test_a_persons_number_near_an_organisations_line_is_still_reported() -> None:
+    text = "Kontaktcenter svarade aldrig, så jag ringde min granne Eva i stället på 070-765 43 21."
+    assert spans_of(analyse(text), "phone") == ["070-765 43 21"]
+    assert spans_of(analyse("Ring min granne på 070-765 43 21."), "phone") == ["070-765 43 21"]
