@@ -197,7 +197,11 @@ _LIMITS = """\
   personal data (a civil servant's name in their work may stay, as Malmö's
   guideline says; sensitive data about them still is): personal data
   precision on test 0.71 → 0.82 with recall unchanged at 0.82, from rules
-  read off the train split's false alarms.
+  read off the train split's false alarms. A comment in capitals only
+  ("KALLE OLSSON PÅ SÖDRA LÅNGGATAN 4 ÄR DÖMD …") is read a second time
+  with its words capitalised, for names (which must then begin with a
+  listed first name that is no ordinary word) and addresses: personal data
+  recall on test 0.82 → 0.84, on train 0.91 → 0.94.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -31,13 +31,13 @@ from classifiers.pii import engine as _engine
 from classifiers.pii import special_data as _special
 from classifiers.pii.engine import Entity, resolve_overlaps
 from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
-from classifiers.pii.names import NameMatch, find_names, load_gazetteer
+from classifiers.pii.names import NameMatch, capitalised_words, find_names, load_gazetteer
 from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is_role_mailbox, national_number
 from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 #: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.12.9"
+MODEL_VERSION = "pii-2026.12.10"
 
 _PERSONAL = "personal_data"
 
@@ -207,6 +207,18 @@ def _pupil_names() -> frozenset[str]:
     return gazetteer.first_names | gazetteer.lowercase_first
 
 
+def _analyze(text: str) -> list[Entity]:
+    """presidio's entities; a shouted comment is read a second time with its words
+    capitalised, for what is told by capitals (a street name), keeping what the first
+    reading found (a licence plate, which is told by them too)."""
+    found = _engine.analyze(text)
+    titled = capitalised_words(text) if text.isupper() else None
+    if titled is None:
+        return found
+    more = [e for e in _engine.analyze(titled) if not any(e.start < f.end and f.start < e.end for f in found)]
+    return found + more
+
+
 def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     """Personal, sensitive and confidential data in ``text``.
 
@@ -220,7 +232,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     own_phones, own_emails = _own_contacts(ctx)
     officials: Iterable[str] = ctx.get("public_officials") or ()
 
-    entities, kinds, prefer = _identity_entities(text, _engine.analyze(text), reference)
+    entities, kinds, prefer = _identity_entities(text, _analyze(text), reference)
     names = find_names(text, officials)
     name_by_span: dict[tuple[int, int], NameMatch] = {(n.start, n.end): n for n in names}
     entities += [Entity("PERSON", n.start, n.end, n.score) for n in names]

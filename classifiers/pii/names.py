@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -282,6 +282,25 @@ class NameDetector:
         return "other"
 
     def find(self, text: str, public_officials: Iterable[str] = ()) -> list[NameMatch]:
+        if text.isupper():
+            # A shouted comment ("KALLE OLSSON ÄR DÖMD …") has no capitals to tell a name
+            # by: it is read with every word capitalised, where a full name must then
+            # begin with a listed first name that is no ordinary word ("HANS PARKINSON"
+            # is his Parkinson's, "SKRUVA LOSS" no one).  The offsets are the same, or
+            # the text is read as it is.
+            titled = capitalised_words(text)
+            if titled is not None:
+                return [
+                    replace(m, text=text[m.start : m.end])
+                    for m in self._find(titled, public_officials)
+                    if m.kind != "full_name" or self._plain_first_name(m.text.split()[0])
+                ]
+        return self._find(text, public_officials)
+
+    def _plain_first_name(self, word: str) -> bool:
+        return word in self.gaz.first_names and word not in self.gaz.ambiguous
+
+    def _find(self, text: str, public_officials: Iterable[str]) -> list[NameMatch]:
         if not self._may_hold_a_name(text):
             return []
         tokens = _tokens(text)
@@ -438,6 +457,16 @@ def is_official_cue(word: str) -> bool:
     return any(word.endswith(e) and len(word) > len(e) + 1 for e in _OFFICIAL_ENDINGS)
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def capitalised_words(text: str) -> str | None:
+    """``text`` with every word capitalised ("KALLE OLSSON PÅ STORGATAN" → "Kalle Olsson På
+    Storgatan"), for reading a shouted comment; ``None`` if that would move an offset."""
+    titled = _LETTERS.sub(lambda m: m.group()[0] + m.group()[1:].lower(), text)
+    return titled if len(titled) == len(text) else None
+
+
 @cache
 def default_detector() -> NameDetector:
     return NameDetector(load_gazetteer())
@@ -457,6 +486,7 @@ __all__ = [
     "Gazetteer",
     "NameDetector",
     "NameMatch",
+    "capitalised_words",
     "default_detector",
     "find_names",
     "load_gazetteer",

@@ -178,3 +178,29 @@ def test_quality_on_hand_made_comments() -> None:
     recall = true_pos / (true_pos + false_neg)
     assert precision >= 0.9, (precision, recall)
     assert recall >= 0.9, (precision, recall)
+
+
+def test_a_shouted_comment_is_read_for_names_and_addresses() -> None:
+    """No capitals tell a name in all caps: the words are read capitalised, and a full name
+    must then start with a listed first name that is no ordinary word."""
+    text = "KALLE OLSSON PÅ SÖDRA LÅNGGATAN 4 ÄR DÖMD FÖR MISSHANDEL"
+    findings = analyse(text)
+    assert spans_of(findings, "person_name") == ["KALLE OLSSON"]
+    assert spans_of(findings, "address") == ["SÖDRA LÅNGGATAN 4"]
+    # What capitals tell in the text as written stays found: a licence plate.
+    plate = analyse("BILEN ABC 123 STÅR PÅ STORGATAN 12 IGEN")
+    assert spans_of(plate, "licence_plate") == ["ABC 123"]
+    assert spans_of(plate, "address") == ["STORGATAN 12"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HEMTJÄNSTEN KOMMER TILL PAPPA FYRA GÅNGER OM DAN PGA HANS PARKINSON",
+        "NÄSTA GÅNG BORDE NÅGON SKRUVA LOSS SCENEN NATTEN INNAN",
+        "VÅR PEDAGOG ALI ÄR EN RIKTIG KÄMPE",
+        "TACK FÖR EN FIN KVÄLL PÅ BIBLIOTEKET!",
+    ],
+)
+def test_shouted_ordinary_words_are_not_names(text: str) -> None:
+    assert spans_of(analyse(text), "person_name") == []
