@@ -154,7 +154,49 @@ def _matcher(kind: str, spelling: str) -> TermMatcher:
 
 
 def _find_terms(kind: str, text: str) -> list[TermMatch]:
-    """The terms of ``kind`` in ``text``.  A text without å, ä or ö was typed on a
+    """The terms of ``kind`` in ``text``, also where a letter is stretched ("epilepsiiiii",
+    "cancerrrr"): such a text is read with every run of three or more of a letter as one,
+    and what is found there that the text as written did not show is added."""
+    found = _find_spelled_terms(kind, text)
+    if _STRETCHED.search(text) is None:
+        return found
+    more: list[TermMatch] = []
+    for keep in (1, 2):  # "epilepsiiii" is "epilepsi", "misssbruk" is "missbruk"
+        squeezed, runs = _squeeze_runs(text, keep)
+        for m in _find_spelled_terms(kind, squeezed):
+            start, end = runs[m.start][0], runs[m.end - 1][1]
+            if not any(f.start < end and start < f.end for f in found + more):
+                more.append(TermMatch(start, end, text[start:end], m.subtype))
+    return sorted(found + more, key=lambda m: (m.start, m.end)) if more else found
+
+
+_STRETCHED = re.compile(r"([^\W\d_])\1\1")
+
+
+def _squeeze_runs(text: str, keep: int) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with every run of three or more of one letter as ``keep`` letters, and for
+    each character of that the ``(start, end)`` it stands for in ``text`` (the last one
+    of a run stands for the rest of it)."""
+    out: list[str] = []
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and text[j] == text[i]:
+            j += 1
+        if j - i >= 3 and text[i].isalpha():
+            out.append(text[i] * keep)
+            runs.extend((k, k + 1) for k in range(i, i + keep - 1))
+            runs.append((i + keep - 1, j))
+        else:
+            out.extend(text[i:j])
+            runs.extend((k, k + 1) for k in range(i, j))
+        i = j
+    return "".join(out), runs
+
+
+def _find_spelled_terms(kind: str, text: str) -> list[TermMatch]:
+    """The terms of ``kind`` in ``text`` as spelled.  A text without å, ä or ö was typed on a
     keyboard without them: its terms are looked up in their a/a/o spelling
     ("forsorjningsstod", "hemtjansten"), which also holds every term without those
     letters, and where the text has such pairs, in aa/ae/oe ("foersoerjningsstoed")."""

@@ -477,3 +477,22 @@ def test_home_care_as_a_workplace_is_no_client_fact_in_any_spelling() -> None:
 )
 def test_everyday_words_for_family_point_to_a_person(text: str, category: str, subtype: str) -> None:
     assert subtype in subtypes(analyse(text), category)
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Vår dotter har epilepsiiiiii och förskolan vägrar ge henne medicinen.", "epilepsiiiiii"),
+        ("Min granne Eva har cancerrrr.", "cancerrrr"),
+        ("Min bror har ett misssssbruk.", "misssssbruk"),  # the run stands for "ss"
+        ("Min bror har missbruksproblem och soc gör inget.", "missbruksproblem"),
+        ("Pappa har alkoholproblem sedan han blev arbetslös.", "alkoholproblem"),
+    ],
+)
+def test_stretched_and_compound_terms_are_found(text: str, term: str) -> None:
+    (sensitive,) = [f for f in analyse(text) if f.category == "sensitive_personal_data"]
+    assert term in [s.text for s in sensitive.spans]
+
+
+def test_a_stretched_word_that_is_no_term_stays_harmless() -> None:
+    assert analyse("Vi har haft en heeelt underbar sommar i parken!") == []
