@@ -203,7 +203,10 @@ _LIMITS = """\
   listed first name that is no ordinary word) and addresses: personal data
   recall on test 0.82 → 0.84, on train 0.91 → 0.94. Terms with a
   stretched letter ("epilepsiiiii", "misssssbruk") are read as the term
-  (one more comment with sensitive data found on test, F1 0.75 → 0.76).
+  (one more comment with sensitive data found on test, F1 0.75 → 0.76). A
+  sentence that opens with what the writer is ("Som kurd tycker jag …")
+  ties the term to the writer (train sensitive data R 0.81 → 0.81, three
+  comments; test unchanged).
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -186,6 +186,10 @@ def find_references(
     return sorted(refs, key=lambda r: (r.start, r.end, r.kind))
 
 
+#: A sentence that opens "Som <term>" (at most one word between), up to the term.
+_AS_ROLE_RE = re.compile(r"\W*som\s+(?:\w+\s+)?", re.IGNORECASE)
+
+
 def tie(
     text: str, term_start: int, term_end: int, refs: list[Reference], bounds: list[tuple[int, int]]
 ) -> Tie | None:
@@ -207,6 +211,12 @@ def tie(
         word = possessive.group(0).rstrip()
         start = head_start + possessive.start()
         return Tie(Reference(start, start + len(word), word, "self"), KIND_SCORES["self"])
+    if _AS_ROLE_RE.fullmatch(text, s_start, term_start):
+        # "Som kurd tycker jag …", "Som diabetiker vet jag": the sentence opens with what
+        # the writer is, and the "jag" after the verb is who.
+        after = [r for r in refs if r.kind == "self" and term_end <= r.start < min(s_end, term_end + 40)]
+        if after:
+            return Tie(after[0], KIND_SCORES["self"])
     anchored = any(r.kind in _ANCHORS and prev_start <= r.start < s_end for r in refs)
     best: Tie | None = None
     for ref in refs:

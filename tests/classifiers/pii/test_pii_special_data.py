@@ -496,3 +496,28 @@ def test_stretched_and_compound_terms_are_found(text: str, term: str) -> None:
 
 def test_a_stretched_word_that_is_no_term_stays_harmless() -> None:
     assert analyse("Vi har haft en heeelt underbar sommar i parken!") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Som kurd och flykting tycker jag att kommunen borde informera på kurmanji.", "kurd"),
+        ("Som muslim tycker jag att skolmaten borde vara halal.", "muslim"),
+        ("Hej! Som diabetiker vet jag hur viktigt det är med mat i tid.", "diabetiker"),
+    ],
+)
+def test_a_sentence_opening_with_what_the_writer_is_ties_to_the_writer(text: str, term: str) -> None:
+    (sensitive,) = [f for f in analyse(text) if f.category == "sensitive_personal_data"]
+    assert [s.text for s in sensitive.spans] == [term, "jag"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Som bekant bor det många muslimer i stan och jag tycker det är bra.",
+        "Som muslim tycker han nog att maten borde vara halal.",
+        "Jag undrar om skolmaten är halal, som muslimer äter.",
+    ],
+)
+def test_som_without_the_writer_after_it_ties_nothing(text: str) -> None:
+    assert [f for f in analyse(text) if f.category == "sensitive_personal_data"] == []
