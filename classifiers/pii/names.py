@@ -55,6 +55,8 @@ _OPENING = " \t\"'«»”“-–("
 _SENTENCE_OPENINGS = re.compile(
     rf"\A[{re.escape(_OPENING)}]{{0,6}}|[{re.escape(_SENTENCE_END)}][{re.escape(_OPENING)}]{{0,5}}"
 )
+#: The surname endings that lower-case words hardly have ("vikström", "holmqvist").
+_LOWERCASE_SURNAME_SHAPE = re.compile(r"\w\w\w(?:sson|ström|berg|qvist|kvist|gren|holm|dahl|stedt)$")
 _SURNAME_SHAPE = re.compile(
     r"(?:s?son|sén|berg|ström|gren|lund|qvist|kvist|quist|ell|din|lin|man|holm|dahl|blad|bäck|stedt|"
     r"stam|sten|borg|ling|ander|ius|ér|én|ow|sky|ski|ić|vić|oğlu|ovic|nen|ez)$"
@@ -333,8 +335,13 @@ class NameDetector:
             if (
                 word in gaz.lowercase_first
                 and nxt is not None
-                and nxt.text in gaz.lowercase_surnames
-                and not token.sentence_start
+                and (
+                    nxt.text in gaz.lowercase_surnames
+                    or (
+                        _LOWERCASE_SURNAME_SHAPE.search(nxt.text) is not None
+                        and nxt.text not in gaz.common_words
+                    )
+                )
             ):
                 return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
             return None

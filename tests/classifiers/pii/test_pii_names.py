@@ -204,3 +204,25 @@ def test_a_shouted_comment_is_read_for_names_and_addresses() -> None:
 )
 def test_shouted_ordinary_words_are_not_names(text: str) -> None:
     assert spans_of(analyse(text), "person_name") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("jenny jonsson på byggavdelningen svarar aldrig på mejl", "jenny jonsson"),
+        ("vet någon om mikael vikström fortfarande bor kvar?", "mikael vikström"),
+        ("hej! elin holmqvist har inte skottat sin trappa", "elin holmqvist"),
+    ],
+)
+def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
+    """Forum-style text has no capitals: a listed first name before a listed surname, or
+    one of the endings that lower-case words hardly have, is a name at a sentence's start too."""
+    assert spans_of(analyse(text), "person_name") == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["jag åkte till lena lund i helgen", "vi var i göteborg och åkte hem till kristinehamn igen"],
+)
+def test_lower_case_places_are_not_names(text: str) -> None:
+    assert spans_of(analyse(text), "person_name") == []
