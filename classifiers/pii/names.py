@@ -272,6 +272,9 @@ class NameDetector:
         word = token.text
         if not token.capitalised or word in _NOT_SURNAMES:
             return None
+        lower = word.lower()
+        if lower in PERSON_CUES or is_official_cue(lower):
+            return None  # "@Magnus LSS-handläggaren är …": a title, not his surname
         parts = word.split("-")
         if all(p in self.gaz.surnames for p in parts):
             return "listed"

@@ -226,3 +226,9 @@ def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
 )
 def test_lower_case_places_are_not_names(text: str) -> None:
     assert spans_of(analyse(text), "person_name") == []
+
+
+def test_a_title_after_a_first_name_is_no_surname() -> None:
+    text = "@Magnus LSS-handläggaren är en kall fisk som bara läser paragrafer"
+    assert "Magnus LSS-handläggaren" not in spans_of(analyse(text), "person_name")
+    assert spans_of(analyse("Fråga Magnus Lindqvist, han vet."), "person_name") == ["Magnus Lindqvist"]
