@@ -252,6 +252,18 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"bedragare(?:n)?",
         r"i fängelse",
         r"fängelse",
+        # An offence told as something the person does or did ("har lurat pensionärer",
+        # "langar till ungdomarna"): read with a person it is about, like the words above.
+        r"(?:lurar|lurade|har lurat) (?:pensionärer|gamla|äldre|folk|kunder|kommunen)",
+        r"tafsar",
+        r"tafsade",
+        r"våldtog",
+        r"langar",
+        r"säljer (?:knark|narkotika|droger|hasch|gräs)",
+        r"fuskar med (?:bidrag|bostadsbidrag|försörjningsstöd|assistansen|sjukpenning)",
+        r"bidragsfuskare(?:n)?",
+        r"förskingra(?:t|de|r)",
+        r"(?:tar|tog|har tagit) mutor",
     ),
     "salary": (
         r"tjänar (?:över |under |ca |cirka |runt |nästan |drygt |typ )?\d[\d  ]*"

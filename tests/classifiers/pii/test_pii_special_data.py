@@ -521,3 +521,20 @@ def test_a_sentence_opening_with_what_the_writer_is_ties_to_the_writer(text: str
 )
 def test_som_without_the_writer_after_it_ties_nothing(text: str) -> None:
     assert [f for f in analyse(text) if f.category == "sensitive_personal_data"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Min granne langar till ungdomarna i parken.", "langar"),
+        ("Anders Berg har lurat pensionärer på pengar.", "har lurat pensionärer"),
+        ("Grannen Eva fuskar med bostadsbidrag, alla vet det.", "fuskar med bostadsbidrag"),
+    ],
+)
+def test_an_offence_told_as_a_deed_is_criminal_data(text: str, term: str) -> None:
+    (sensitive,) = [f for f in analyse(text) if f.category == "sensitive_personal_data"]
+    assert sensitive.subtype == "criminal_offence" and term in [s.text for s in sensitive.spans]
+
+
+def test_an_offence_by_nobody_named_is_no_personal_data() -> None:
+    assert analyse("Någon langar i parken varje kväll, kan kommunen sätta upp belysning?") == []
