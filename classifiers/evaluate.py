@@ -217,6 +217,10 @@ _LIMITS = """\
   left out; only unambiguous ones are kept ("langar", "har lurat
   pensionärer", "fuskar med bostadsbidrag"), which no comment in the
   corpus uses.
+  A group that *is* a problem, a plague or vermin ("Muslimer är ett
+  problem som vi måste lösa", "Somalierna är problemet") is contempt when
+  it is the group's own predicate, not "diskriminering av muslimer är ett
+  problem"; no comment in the corpus says it, so the figures are unchanged.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -297,6 +297,15 @@ _GROUP_CONTEMPT = compile_anchored(
     r"\b(?:hjärntvättar|indoktrinerar)\b|\bfår\s+(?:allt|allting)\s+gratis\b|"
     r"\bkan\s+inte\s+(?:prata|tänka|trafikregler|uppföra\s+sig)\b|\bfår\s+skylla\s+sig\s+själva\b"
 )
+#: A group that *is* a problem, a threat or vermin ("Muslimer är ett problem som vi måste
+#: lösa"): contempt only as the group's own predicate, right after it (see ``_hate``).
+_GROUP_AS_PROBLEM = re.compile(
+    r"\s+(?:är|ä|e|ar|blir)\s+(?:ju\s+|bara\s+|alltid\s+|verkligen\s+)?(?:ett\s+(?:stort\s+)?problem|problemet|"
+    r"ett\s+hot|en\s+plåga|en\s+pest|en\s+cancer|en\s+smitta|ett\s+gissel|ohyra|avskum|skadedjur)\b",
+    re.IGNORECASE,
+)
+#: Words before a group that make it part of another subject ("diskriminering av muslimer").
+_GROUP_GOVERNED = frozenset({"av", "för", "mot", "om", "med", "bland", "till", "från", "hos", "åt", "inte"})
 _GROUP_DENIAL = re.compile(r"\s+(?:\w+\s+)?(?:är|blir|var|har)\s+(?:inte|inga|aldrig|ingen|inget)\b")
 _LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 _WITHOUT_VOWELS = str.maketrans("", "", "aeiouyåäö")
@@ -421,9 +430,11 @@ class TextDetector:
             self.model: LinearTextModel | None = model if use_model else None
         else:
             self.model = LinearTextModel.load(artifact_path) if (use_model and artifact_path) else None
-        # So do the language marker lists (which comments are assessed at all).
+        # So do the language marker lists (which comments are assessed at all), and the
+        # rules written in Python (this module): an assessment names the code that made it.
         for name in ("en", "fi", "fit"):
             digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())
+        digest.update(b"detectors\0" + Path(__file__).read_bytes())
         self.rules_version = digest.hexdigest()[:12]
         # Swedish words beyond the stopwords, for language detection: the models'
         # word vocabulary (Swedish comments) without the other languages' markers.
@@ -620,6 +631,14 @@ class TextDetector:
                     between = doc.original[min(g.end, d[1]) : max(g.start, d[0])]
                     if not re.search(r"[.!?\n]", between):
                         pairs.append((g, d))
+        if not pairs:
+            for g in groups:
+                as_problem = _GROUP_AS_PROBLEM.match(doc.original, g.end)
+                if as_problem is not None and not (g.prev[-1:] and g.prev[-1] in _GROUP_GOVERNED):
+                    said = as_problem.group()
+                    start = as_problem.start() + len(said) - len(said.lstrip())
+                    pairs.append((g, (start, as_problem.end(), "hate_speech.group_dehumanising")))
+                    break
         if not pairs and any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups):
             # A group is the subject of a denial ("Invandrare är inte
             # kriminella"): rejecting a prejudice, which the model must not

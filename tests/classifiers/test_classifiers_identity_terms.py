@@ -106,6 +106,9 @@ def test_contempt_for_a_group_without_a_slur_is_hate_speech(template: str) -> No
         "Vi vill inte ha judar i föreningen",
         "Kurder är lata allihop",
         "Katoliker är pedofiler",
+        "Muslimer är ett problem som vi måste lösa",
+        "Alla invandrare är ett stort problem för Sverige",
+        "Somalierna är problemet i den här stan",
     ],
 )
 def test_group_contempt_rules_need_no_model(text: str) -> None:
@@ -124,6 +127,9 @@ def test_group_contempt_rules_need_no_model(text: str) -> None:
         "Kommunen borde rensa bort slyet längs cykelvägen",
         "Vi vill inte ha fler hål i vägen, laga dem nu",
         "Inga fler höjda avgifter för pensionärer",
+        "Diskriminering av muslimer är ett problem",
+        "Bostadsbristen för invandrare är ett problem",
+        "Invandrare är inte ett problem, de är en tillgång",
     ],
 )
 def test_denials_and_contempt_words_without_a_group_are_not_hate_speech(text: str) -> None:
