@@ -466,6 +466,7 @@ def test_an_imperative_to_commit_a_crime_is_incitement(detector: TextDetector, t
         "Jag ska hitta honom och slå sönder hans bil",  # a threat, not a call to others
         "vi ska krossa matchen på lördag",  # sport slang
         "Vi borde krossa rekordet i år",
+        "Vi ska krossa dem på planen på lördag!",  # sport: the opponents
     ],
 )
 def test_a_request_idiom_or_statement_is_not_incitement(detector: TextDetector, text: str) -> None:
@@ -480,6 +481,9 @@ def test_a_request_idiom_or_statement_is_not_incitement(detector: TextDetector, 
         "Någon borde lära henne en läxa hon aldrig glömmer",
         "Jag har ett gevär hemma och tålamodet tar slut",
         "Passa dig noga framöver",
+        "Akta dig för mig",
+        "Akta er, vi vet var ni bor",
+        "Jag ska krossa dig, din jävel",
     ],
 )
 def test_a_veiled_threat_is_a_threat(detector: TextDetector, text: str) -> None:
@@ -495,6 +499,9 @@ def test_a_veiled_threat_is_a_threat(detector: TextDetector, text: str) -> None:
         "Jag har ett gevär hemma för älgjakten",  # no patience running out
         "Tålamodet tar slut med den här kommunen",  # no weapon
         "Det lärde mig en läxa",
+        "Akta er för getingarna vid soptunnorna nere i hamnen",  # a warning to others
+        "Akta dig för halkan på bryggan",
+        "vi kommer att krossa dem i finalen, tjejerna har tränat hårt",  # sport
     ],
 )
 def test_concern_advice_and_hunting_are_no_veiled_threat(detector: TextDetector, text: str) -> None:
