@@ -136,6 +136,18 @@ _PERSON = re.compile(
     r"killen|tjejen|gubben|kärringen|människan|personen|mannen|kvinnan|socialsekreteraren)\b"
 )
 _NAME = re.compile(r"(?<=[a-zåäö,]\s)[A-ZÅÄÖ][a-zåäöéü]{2,}(?:\s[A-ZÅÄÖ][a-zåäöéü]{2,})?")
+#: Everyday words that squeeze onto a different lexicon word (lexicons compare words with
+#: repeated letters squeezed, so that "idiooot" is "idiot"): "full" is not "ful", "fann"
+#: not "fan", "grattis" not "gratis".  A test checks the stopwords and a list of common
+#: words for any other such word.
+SQUEEZE_COLLISIONS: dict[str, str] = {
+    "fann": "fan",
+    "full": "ful",
+    "fulla": "fula",
+    "grattis": "gratis",
+    "kolla": "kola",
+    "saa": "sa",  # "så" typed without å
+}
 _NOT_ATTRIBUTIVE = frozenset(
     [
         "och",
@@ -463,6 +475,8 @@ class TextDetector:
                     continue
                 seen.add(ident)
                 vt = variant.text
+                if SQUEEZE_COLLISIONS.get(vt[hit.start : hit.end]) == hit.entry.term:
+                    continue
                 prev = tuple(
                     vt[t.start : t.end] for t in tokens[max(0, hit.first_token - 2) : hit.first_token]
                 )

@@ -7,6 +7,8 @@ the known false positives against the full pipeline too.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from classifiers.text import TextDetector
@@ -506,3 +508,32 @@ def test_a_veiled_threat_is_a_threat(detector: TextDetector, text: str) -> None:
 )
 def test_concern_advice_and_hunting_are_no_veiled_threat(detector: TextDetector, text: str) -> None:
     assert "threat" not in detector.rule_categories(text)
+
+
+def test_no_everyday_word_squeezes_onto_another_lexicon_word() -> None:
+    """Lexicons compare words with repeated letters squeezed ("idiooot" is "idiot"), so a
+    word with a real double letter can land on another word: "full" on the insult "ful".
+    Every such word among the stopwords and the common words of the name gazetteer (a
+    word list from running text) is listed as a collision, and is then no hit for it."""
+    from classifiers.normalize import squeeze
+    from classifiers.pii.names import load_gazetteer
+    from classifiers.text.detectors import SQUEEZE_COLLISIONS
+    from classifiers.text.lexicon import load_lexicon
+    from classifiers.text.stopwords import STOPWORDS_SV
+
+    words = set(STOPWORDS_SV) | set(load_gazetteer().common_words)
+    data = Path(__file__).resolve().parents[2] / "classifiers" / "text" / "data"
+    terms: dict[str, set[str]] = {}
+    for path in sorted(data.glob("*.txt")):
+        for entry in load_lexicon(path):
+            if entry.term.isalpha() and len(squeeze(entry.term)) > 1:  # "xxx" is in no index
+                terms.setdefault(squeeze(entry.term), set()).add(entry.term)
+    missing = {}
+    for word in words:
+        found = terms.get(squeeze(word), set())
+        if found and word not in found and SQUEEZE_COLLISIONS.get(word) not in found:
+            missing[word] = sorted(found)
+    assert missing == {}
+    detector = TextDetector(use_model=False)
+    assert "harassment" not in detector.rule_categories("du ska få se, parken blir full av träd")
+    assert "harassment" in detector.rule_categories("du är så ful")
