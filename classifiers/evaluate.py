@@ -226,6 +226,15 @@ _LIMITS = """\
   verbs next to a match, final or pitch are no threat or incitement. Read
   off writer k's train comments; on test threat precision 0.73 → 0.78 (F1
   0.80 → 0.82) and incitement 0.84 → 0.88 (F1 0.74 → 0.75), recall unchanged.
+  Writer m (train) wrote 300 comments about residents', relatives' and
+  pupils' personal, sensitive and confidential matters in many registers.
+  Read off them: elderly care and LSS are social services too (OSL 26:1),
+  so care housing ("demensboende", "gruppbostad", "korttids", "daglig
+  verksamhet", "trygghetslarm") tied to a person is sekretess and sensitive
+  data, unless it is named as where staff work ("personalen på
+  korttidsboendet", "tack till alla på äldreboendet"): on test confidential
+  F1 0.76 → 0.78 (R 0.62 → 0.66, P 0.97 → 0.95) and sensitive data F1
+  0.76 → 0.78 (R 0.63 → 0.66), no new false alarm for sensitive data.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -125,6 +125,7 @@ WRITER_SPLITS: dict[str, str] = {
     "h": "train",
     "i": "train",
     "k": "train",
+    "m": "train",
 }
 TEAM = "team"
 

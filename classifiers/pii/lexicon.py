@@ -315,6 +315,15 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"skyddade personuppgifter",
         r"särskild undervisningsgrupp",
         r"anpassad studiegång",
+        # Care housing and LSS services, as in CONFIDENTIAL_TERMS.
+        r"(?:demens|gruppbostad|lss-)boende(?:t)?",
+        r"servicebostad(?:en)?",
+        r"gruppbostad(?:en)?",
+        r"korttids(?:boende(?:t)?|vistelse(?:n)?|hem(?:met)?)?",
+        r"daglig verksamhet",
+        r"lss-beslut(?:et)?",
+        r"avlösarservice",
+        r"ledsagarservice",
     ),
 }
 
@@ -358,6 +367,23 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"handläggaren på (?:soc|socialen|socialtjänsten)",
         r"kontaktfamilj(?:en)?",
         r"umgängesstöd(?:et)?",
+        # Elderly care and LSS are social services too (OSL 26:1): who lives in care
+        # housing or gets a service is a fact about the person it is tied to.
+        r"(?:demens|gruppbostad|lss-|äldre)boende(?:t)?",
+        r"särskilt boende",
+        r"servicebostad(?:en)?",
+        r"gruppbostad(?:en)?",
+        r"korttids(?:boende(?:t)?|vistelse(?:n)?|hem(?:met)?)?",
+        r"daglig verksamhet",
+        r"lss-beslut(?:et)?",
+        r"avlösarservice",
+        r"ledsagarservice",
+        r"trygghetslarm(?:et)?",
+        r"matdistribution(?:en)?",
+        r"hemsjukvård(?:en)?",
+        r"förlorat vårdnaden",
+        r"(?:förlorade|förlorat|fråntogs|fråntagits) vårdnaden",
+        r"omhändertaget",
     ),
     "health_care": (  # OSL ch. 25
         r"(?:min|hans|hennes|sin|mitt) journal",
@@ -394,6 +420,7 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"hemmasittare",
         r"avstängd från skolan",
         r"elevakt(?:en)?",
+        r"elevassistent(?:en)?",
         r"utredning (?:om|för|av) (?:adhd|autism|npf)",
         r"npf-utredning(?:en)?",
     ),

@@ -236,6 +236,9 @@ def _tied(
             continue
         if _is_home_care(term) and _HOME_CARE_WORKPLACE.search(text[max(0, term.start - 10) : term.start]):
             continue  # where someone works ("tack till Anna i hemtjänsten"), not a client's service
+        before = text[max(0, term.start - 50) : term.start]
+        if _CARE_HOUSING.search(term.text) and _CARE_WORKPLACE.search(before):
+            continue  # "personalen på korttidsboendet": where staff work
         if category == "sensitive_personal_data" and negated(text, term.start):
             continue
         if term.subtype in needs_copula and not preceded_by_copula(text, term.start):
@@ -377,6 +380,14 @@ _HOME_CARE_GRANTED = re.compile(r"\b(?:har|hade|får|fått|fick)\s+(?:\w+\s+)?$"
 
 #: Home care as a workplace: "Anna i hemtjänsten", "de som jobbar inom hemtjänsten".
 _HOME_CARE_WORKPLACE = re.compile(r"\b(?:i|inom)\s+$", re.IGNORECASE)
+#: Care housing named as where staff work ("tack till alla på äldreboendet", "personalen på
+#: korttidsboendet", "tacka Mattias på korttids"), not as where a client lives.
+_CARE_HOUSING = re.compile(r"boende|bostad|korttids|daglig", re.IGNORECASE)
+_CARE_WORKPLACE = re.compile(
+    r"\b(?:(?:personalen|personal|alla|anställda|kollegorna|jobbar|jobbade|arbetar|arbetade)\s+(?:\w+\s+)?"
+    r"|tack(?:a|ar|ade)?\s+(?:\w+\s+){0,4})på\s+$",
+    re.IGNORECASE,
+)
 
 
 def _is_home_care(term: TermMatch) -> bool:

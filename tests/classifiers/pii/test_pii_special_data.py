@@ -538,3 +538,31 @@ def test_an_offence_told_as_a_deed_is_criminal_data(text: str, term: str) -> Non
 
 def test_an_offence_by_nobody_named_is_no_personal_data() -> None:
     assert analyse("Någon langar i parken varje kväll, kan kommunen sätta upp belysning?") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min man bor på demensboende sedan i höstas och känner inte igen mig längre.",
+        "Vår son har korttids två helger i månaden, det är det som håller oss uppe.",
+        "Min dotter ska börja på daglig verksamhet efter gymnasiet, när får vi besked?",
+        "Min bror bor i en gruppbostad och personalen låser in honom på rummet.",
+    ],
+)
+def test_elderly_care_and_lss_services_are_sekretess(text: str) -> None:
+    """Elderly care and LSS are social services (OSL 26:1): who lives in care housing or
+    gets a service is confidential, and sensitive data, about the person it is tied to."""
+    categories = {f.category for f in analyse(text)}
+    assert {"confidential", "sensitive_personal_data"} <= categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vill bara säga tack till alla på äldreboendet som tog hand om pappa sista tiden.",
+        "Jag kommer att sakna personalen på korttidsboendet, de var som familj för pappa.",
+        "Jag jobbar på ett demensboende och trivs jättebra.",
+    ],
+)
+def test_care_housing_as_a_workplace_is_no_clients_fact(text: str) -> None:
+    assert "confidential" not in {f.category for f in analyse(text)}
