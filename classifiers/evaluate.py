@@ -235,6 +235,16 @@ _LIMITS = """\
   korttidsboendet", "tack till alla på äldreboendet"): on test confidential
   F1 0.76 → 0.78 (R 0.62 → 0.66, P 0.97 → 0.95) and sensitive data F1
   0.76 → 0.78 (R 0.63 → 0.66), no new false alarm for sensitive data.
+  Retrained with writer m's comments in train, the text categories moved
+  both ways: harassment 0.79 → 0.81, threat 0.82 → 0.84, incitement
+  0.75 → 0.79 and party politics 0.89 → 0.90 rose; off-topic 0.42 → 0.38,
+  misinformation 0.70 → 0.67 (its threshold went 0.30 → 0.65),
+  advertising 0.79 → 0.77 and copyright 0.86 → 0.84 fell; the micro-F1
+  stayed 0.75, the unseen writer b went 0.79 → 0.77, writer d stayed 0.70,
+  the team's test comments 0.80 → 0.81, and the everyday posts flagged
+  2.5 % → 2.3 %. The model is kept because it is the one the corpus
+  trains; the thresholds of the weak categories follow small changes in
+  train.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and
