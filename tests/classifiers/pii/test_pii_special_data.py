@@ -566,3 +566,22 @@ def test_elderly_care_and_lss_services_are_sekretess(text: str) -> None:
 )
 def test_care_housing_as_a_workplace_is_no_clients_fact(text: str) -> None:
     assert "confidential" not in {f.category for f in analyse(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Jag har KOL och ska ha hjälp med dusch två gånger i veckan.", "har KOL"),
+        ("Min bror är utvecklingsstörd och har flyttat till ett nytt boende.", "utvecklingsstörd"),
+        ("Vår son har Tourettes och blev utvisad från matsalen.", "Tourettes"),
+        ("Jag har haft långtidscovid i två år nu.", "långtidscovid"),
+        ("Min dotter har börjat skära sig, vi vet inte vad vi ska göra.", "skära sig"),
+    ],
+)
+def test_more_health_terms(text: str, term: str) -> None:
+    (sensitive,) = [f for f in analyse(text) if f.category == "sensitive_personal_data"]
+    assert term in [s.text for s in sensitive.spans]
+
+
+def test_coal_is_no_illness() -> None:
+    assert analyse("Jag köpte kol till grillen på ICA.") == []
