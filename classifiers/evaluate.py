@@ -246,8 +246,8 @@ _LIMITS = """\
   trains; the thresholds of the weak categories follow small changes in
   train.
   Health words writer m used that no list held ("utvecklingsstörd",
-  "Tourettes", "långtidscovid", "skära sig", "har KOL", "PTSD") found 24
-  more comments with sensitive data on train and none on test.
+  "Tourettes", "långtidscovid", "skära sig", "PTSD") found 24 more comments
+  with sensitive data on train and none on test.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

@@ -10,9 +10,10 @@ få mer resurser") is general discussion and gives no finding.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from classifiers.pii.lexicon import (
     CASE_NUMBER_RE,
@@ -156,43 +157,91 @@ def _matcher(kind: str, spelling: str) -> TermMatcher:
 def _find_terms(kind: str, text: str) -> list[TermMatch]:
     """The terms of ``kind`` in ``text``, also where a letter is stretched ("epilepsiiiii",
     "cancerrrr"): such a text is read with every run of three or more of a letter as one,
-    and what is found there that the text as written did not show is added."""
+    and as two, and what is found there that the text as written did not show is added."""
     found = _find_spelled_terms(kind, text)
-    if _STRETCHED.search(text) is None:
+    readings = _stretched_readings(text)
+    if not readings:
         return found
     more: list[TermMatch] = []
-    for keep in (1, 2):  # "epilepsiiii" is "epilepsi", "misssbruk" is "missbruk"
-        squeezed, runs = _squeeze_runs(text, keep)
+    for squeezed, runs in readings:  # "epilepsiiii" is "epilepsi", "misssbruk" is "missbruk"
         for m in _find_spelled_terms(kind, squeezed):
-            start, end = runs[m.start][0], runs[m.end - 1][1]
+            start, end = runs.offset + runs.original_start(m.start), runs.offset + runs.original_end(m.end)
             if not any(f.start < end and start < f.end for f in found + more):
                 more.append(TermMatch(start, end, text[start:end], m.subtype))
     return sorted(found + more, key=lambda m: (m.start, m.end)) if more else found
 
 
-_STRETCHED = re.compile(r"([^\W\d_])\1\1")
+#: Three of a character in a row: a cheap test before the exact one, for letters.
+_ANY_RUN = re.compile(r"(.)\1\1")
+_STRETCHED = re.compile(r"([^\W\d_])\1{2,}")
 
 
-def _squeeze_runs(text: str, keep: int) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` with every run of three or more of one letter as ``keep`` letters, and for
-    each character of that the ``(start, end)`` it stands for in ``text`` (the last one
-    of a run stands for the rest of it)."""
-    out: list[str] = []
-    runs: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        j = i + 1
-        while j < len(text) and text[j] == text[i]:
-            j += 1
-        if j - i >= 3 and text[i].isalpha():
-            out.append(text[i] * keep)
-            runs.extend((k, k + 1) for k in range(i, i + keep - 1))
-            runs.append((i + keep - 1, j))
-        else:
-            out.extend(text[i:j])
-            runs.extend((k, k + 1) for k in range(i, j))
-        i = j
-    return "".join(out), runs
+class _Runs:
+    """Where the squeezed runs of a text were, to map a squeezed offset back."""
+
+    def __init__(self, keep: int, offset: int) -> None:
+        self.keep = keep
+        self.offset = offset  # where the squeezed stretch of text begins in the text
+        self.squeezed_starts: list[int] = []  # where each run begins in the squeezed text
+        self.spans: list[tuple[int, int]] = []  # the run in the text as written
+        self.shifts: list[int] = []  # characters removed before the run
+
+    def original_start(self, i: int) -> int:
+        k = bisect_right(self.squeezed_starts, i) - 1
+        if k < 0:
+            return i
+        a, b = self.spans[k]
+        within = i - self.squeezed_starts[k]
+        if within < self.keep:
+            return a + within
+        return i + self.shifts[k] + (b - a - self.keep)
+
+    def original_end(self, e: int) -> int:
+        """The end of a match that ends at ``e``: a run it ends in is taken whole."""
+        last = e - 1
+        k = bisect_right(self.squeezed_starts, last) - 1
+        if k >= 0 and last == self.squeezed_starts[k] + self.keep - 1:
+            return self.spans[k][1]
+        return self.original_start(last) + 1
+
+
+@lru_cache(maxsize=4)
+def _stretched_readings(text: str) -> tuple[tuple[str, _Runs], ...]:
+    """``text`` with every run of three or more of one letter as one letter and as two, or
+    nothing when it has no such run (the sensitive and the confidential terms ask in turn)."""
+    if _ANY_RUN.search(text) is None:
+        return ()
+    stretches = [m.span() for m in _STRETCHED.finditer(text)]
+    if not stretches:
+        return ()
+    # Only the words around the runs are read again: from the word before the first
+    # to the word after the last (a term of several words may start or end there).
+    before = _WORDS_BEFORE.search(text, 0, stretches[0][0])
+    after = _WORDS_AFTER.match(text, stretches[-1][1])
+    first = before.start() if before else 0
+    last = after.end() if after else len(text)
+    readings = []
+    for keep in (1, 2):
+        runs = _Runs(keep, first)
+        parts: list[str] = []
+        pos, removed = first, 0
+        for a, b in stretches:
+            parts.append(text[pos:a])
+            runs.squeezed_starts.append(a - first - removed)
+            runs.spans.append((a - first, b - first))
+            runs.shifts.append(removed)
+            parts.append(text[a] * keep)
+            removed += b - a - keep
+            pos = b
+        parts.append(text[pos:last])
+        readings.append(("".join(parts), runs))
+    return tuple(readings)
+
+
+#: The word the first run is in and the one before it; the rest of the last run's word
+#: and the one after it.
+_WORDS_BEFORE = re.compile(r"\S*\s*\S*$")
+_WORDS_AFTER = re.compile(r"\S*\s*\S*")
 
 
 def _find_spelled_terms(kind: str, text: str) -> list[TermMatch]:

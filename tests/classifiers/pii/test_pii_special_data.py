@@ -485,6 +485,7 @@ def test_everyday_words_for_family_point_to_a_person(text: str, category: str, s
         ("Vår dotter har epilepsiiiiii och förskolan vägrar ge henne medicinen.", "epilepsiiiiii"),
         ("Min granne Eva har cancerrrr.", "cancerrrr"),
         ("Min bror har ett misssssbruk.", "misssssbruk"),  # the run stands for "ss"
+        ("Min dotter går på daaaglig verksamhet sedan i höstas.", "daaaglig verksamhet"),  # two words
         ("Min bror har missbruksproblem och soc gör inget.", "missbruksproblem"),
         ("Pappa har alkoholproblem sedan han blev arbetslös.", "alkoholproblem"),
     ],
@@ -527,7 +528,7 @@ def test_som_without_the_writer_after_it_ties_nothing(text: str) -> None:
     ("text", "term"),
     [
         ("Min granne langar till ungdomarna i parken.", "langar"),
-        ("Anders Berg har lurat pensionärer på pengar.", "har lurat pensionärer"),
+        ("Anders Berg har lurat pensionärer på pengar.", "lurat pensionärer"),
         ("Grannen Eva fuskar med bostadsbidrag, alla vet det.", "fuskar med bostadsbidrag"),
     ],
 )
@@ -571,7 +572,6 @@ def test_care_housing_as_a_workplace_is_no_clients_fact(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "term"),
     [
-        ("Jag har KOL och ska ha hjälp med dusch två gånger i veckan.", "har KOL"),
         ("Min bror är utvecklingsstörd och har flyttat till ett nytt boende.", "utvecklingsstörd"),
         ("Vår son har Tourettes och blev utvisad från matsalen.", "Tourettes"),
         ("Jag har haft långtidscovid i två år nu.", "långtidscovid"),
@@ -584,4 +584,4 @@ def test_more_health_terms(text: str, term: str) -> None:
 
 
 def test_coal_is_no_illness() -> None:
-    assert analyse("Jag köpte kol till grillen på ICA.") == []
+    assert analyse("Jag köpte kol till grillen på ICA, jag har ingen gasol.") == []
