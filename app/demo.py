@@ -25,6 +25,8 @@ DEMO_PEOPLE: tuple[tuple[str, str, str], ...] = (
     ("redaktör", "redaktor1@demo.example", "editor"),
     ("registrator", "registrator@demo.example", "registrar"),
     ("kontoansvarig", "kontoansvarig@demo.example", "account_owner"),
+    # Mottagare, egna uppgifter (kommunens nummer och företrädare) and keys are the admin's.
+    ("administratör", "admin@demo.example", "admin"),
 )
 
 

@@ -24,7 +24,9 @@ import pytest
 from tests.e2e.server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
-LINK = re.compile(r"^\s+(redaktör|registrator|kontoansvarig):\s+(http://\S+/logga-in/lank/\S+)$")
+LINK = re.compile(
+    r"^\s+(redaktör|registrator|kontoansvarig|administratör):\s+(http://\S+/logga-in/lank/\S+)$"
+)
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ def demo(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
         links: dict[str, str] = {}
         printed: list[str] = []
         deadline = time.monotonic() + 60
-        while len(links) < 3:
+        while len(links) < 4:
             try:
                 line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
@@ -113,6 +115,10 @@ def test_serve_demo_prints_a_working_sign_in_link_per_person(demo: tuple[str, di
 
     with follow(links["kontoansvarig"]) as owner:
         assert "(kontoansvarig)" in owner.get(f"{base}/inkorg").text
+
+    with follow(links["administratör"]) as admin:
+        assert admin.get(f"{base}/egna-uppgifter").status_code == 200
+        assert admin.get(f"{base}/mottagare").status_code == 200
 
     # Each link signs in once.
     with httpx.Client(timeout=10) as stranger:
