@@ -11,19 +11,12 @@ from app.db import begin_write, commit
 from app.destinations import repository, service
 from app.destinations.schemas import DestinationCreate, DestinationList, DestinationRead
 from app.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
-from app.models import Tenant
 from app.principal import Principal
-from app.tenants.repository import tenant_by_id
+from app.tenants.repository import tenant_of
 
 router = APIRouter(prefix="/v1/destinations", tags=["destinations"])
 admins = require_roles("admin")
 DestinationId = Path(ge=1, le=2**31 - 1)
-
-
-def _tenant(session: Session, principal: Principal) -> Tenant:
-    tenant = tenant_by_id(session, principal.tenant_id)
-    assert tenant is not None  # the principal was authenticated in this tenant
-    return tenant
 
 
 def _read(o: service.Overview) -> DestinationRead:
@@ -53,7 +46,7 @@ def list_destinations(
 ) -> DestinationList:
     """The tenant's destinations with what is waiting and what failed, never a secret."""
     return DestinationList(
-        destinations=[_read(o) for o in service.overview(session, tenant=_tenant(session, principal))]
+        destinations=[_read(o) for o in service.overview(session, tenant=tenant_of(session, principal))]
     )
 
 
@@ -72,7 +65,7 @@ def create_destination(
 ) -> DestinationRead:
     """Add a mailbox, a signed webhook or a Teams/Slack channel; the secret is stored encrypted."""
     begin_write(session)
-    tenant = _tenant(session, principal)
+    tenant = tenant_of(session, principal)
     destination = service.add_destination(
         session,
         tenant=tenant,
@@ -113,7 +106,7 @@ def delete_destination(
 ) -> None:
     """Remove a destination; messages still owed to it show as failed."""
     begin_write(session)
-    tenant = _tenant(session, principal)
+    tenant = tenant_of(session, principal)
     destination = repository.in_tenant(session, tenant.id, destination_id)
     if destination is None:
         raise NotFound("No such destination.")

@@ -123,8 +123,7 @@ def create_api_key(
 ) -> ApiKeyCreated:
     """Create a key; its plain text is in this answer only."""
     begin_write(session)
-    tenant = repository.tenant_by_id(session, principal.tenant_id)
-    assert tenant is not None
+    tenant = repository.tenant_of(session, principal)
     now = utcnow()
     key, plaintext = service.create_api_key(
         session,

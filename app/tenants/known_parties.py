@@ -13,7 +13,7 @@ tenant's there.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -73,6 +73,20 @@ class KnownParties(BaseModel):
         if self.public_officials:
             context["public_officials"] = list(self.public_officials)
         return context
+
+
+_Text = Annotated[str, Field(max_length=254)]
+
+
+class KnownPartiesWrite(BaseModel):
+    """The body of ``PUT /v1/tenant/known-parties``: replaces all three lists (a list left
+    out is emptied); what the values must look like is checked by :class:`KnownParties`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phones: list[_Text] = Field(default_factory=list, max_length=MAX_CONTACTS)
+    emails: list[_Text] = Field(default_factory=list, max_length=MAX_CONTACTS)
+    public_officials: list[_Text] = Field(default_factory=list, max_length=MAX_OFFICIALS)
 
 
 def _distinct(values: Any) -> tuple[str, ...]:

@@ -24,8 +24,7 @@ def account_register(session: Session, principal: Principal, *, expiry_warning_d
     and the gaps the tenant's own guideline names, then their connection's health (token
     expiry, missing permissions, operator alerts); a person who sees no account is told why."""
     now = utcnow()
-    tenant = repository.tenant_by_id(session, principal.tenant_id)
-    assert tenant is not None  # the principal was authenticated in this tenant
+    tenant = repository.tenant_of(session, principal)
     policy = effective_policy(tenant)
     accounts = [
         a

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Account, AccountMember, ApiKey, Tenant
+from app.principal import Principal
 
 
 def tenant_by_name(session: Session, name: str) -> Tenant | None:
@@ -110,3 +111,10 @@ def known_parties_by_tenant(session: Session) -> dict[int, dict[str, Any]]:
     """Every tenant's stored known parties (one small query per worker batch)."""
     rows = session.execute(select(Tenant.id, Tenant.known_parties))
     return {tenant_id: raw or {} for tenant_id, raw in rows}
+
+
+def tenant_of(session: Session, principal: Principal) -> Tenant:
+    """The tenant a principal was authenticated in (it exists: keys and sessions go with it)."""
+    tenant = session.get(Tenant, principal.tenant_id)
+    assert tenant is not None  # the principal was authenticated in this tenant
+    return tenant

@@ -3,36 +3,21 @@ what the tenant tells the classifier about itself (``/v1/tenant/known-parties``)
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, db_session, require_roles
 from app.db import begin_write, commit
 from app.errors import BadRequest, Forbidden, Unauthorized, responses
-from app.tenants.known_parties import MAX_CONTACTS, MAX_OFFICIALS, KnownParties, stored_known_parties
+from app.tenants.known_parties import KnownParties, KnownPartiesWrite, stored_known_parties
 from app.tenants.register import account_register
-from app.tenants.repository import tenant_by_id
+from app.tenants.repository import tenant_of
 from app.tenants.schemas import AccountRegister
 from app.tenants.service import set_known_parties
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 known_parties_router = APIRouter(prefix="/v1/tenant/known-parties", tags=["tenant"])
 admins = require_roles("admin")
-
-_Text = Annotated[str, Field(max_length=254)]
-
-
-class KnownPartiesWrite(BaseModel):
-    """Replaces all three lists; a list left out is emptied."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    phones: list[_Text] = Field(default_factory=list, max_length=MAX_CONTACTS)
-    emails: list[_Text] = Field(default_factory=list, max_length=MAX_CONTACTS)
-    public_officials: list[_Text] = Field(default_factory=list, max_length=MAX_OFFICIALS)
 
 
 @router.get(
@@ -66,8 +51,7 @@ def get_known_parties(
 ) -> KnownParties:
     """The municipality's own phone numbers and e-mail addresses (never reported as personal
     data) and its public officials (may be named in their role), as the classifier uses them."""
-    tenant = tenant_by_id(session, principal.tenant_id)
-    assert tenant is not None  # the principal was authenticated in this tenant
+    tenant = tenant_of(session, principal)
     return stored_known_parties(tenant.known_parties)
 
 
@@ -83,8 +67,7 @@ def put_known_parties(
     """Replace the lists; comments assessed from the worker's next batch use them (earlier
     assessments are kept as they were made).  The moderation log records how many, not which."""
     begin_write(session)
-    tenant = tenant_by_id(session, principal.tenant_id)
-    assert tenant is not None
+    tenant = tenant_of(session, principal)
     known = set_known_parties(session, tenant=tenant, raw=body.model_dump(), actor=principal.actor)
     commit(session)
     return known

@@ -16,7 +16,7 @@ from app.destinations import repository, service
 from app.errors import Conflict, Forbidden, Unprocessable
 from app.models import DESTINATION_KINDS
 from app.principal import Principal
-from app.tenants.repository import tenant_by_id
+from app.tenants.repository import tenant_of
 from app.web import sessions
 from app.web.inbox_view import FormError
 from app.web.pages import Visit, redirect, render, visit
@@ -59,8 +59,7 @@ def _page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    tenant = tenant_by_id(v.db, principal.tenant_id)
-    assert tenant is not None
+    tenant = tenant_of(v.db, principal)
     context = {
         "destinations": service.overview(v.db, tenant=tenant),
         "kinds": [(k, KIND_LABELS.get(k, k)) for k in DESTINATION_KINDS],
@@ -105,8 +104,7 @@ def add_destination(
         errors.append(FormError("Skriv en e-postadress eller en https-adress.", "adress"))
     if errors:
         return _page(request, v, principal, errors=errors, values=values, status=400)
-    tenant = tenant_by_id(v.db, principal.tenant_id)
-    assert tenant is not None
+    tenant = tenant_of(v.db, principal)
     begin_write(v.db)
     try:
         service.add_destination(
@@ -146,8 +144,7 @@ def remove_destination(
     principal = admin_posting(request, v, csrf_token, "Inte borttagen")
     if isinstance(principal, Response):
         return principal
-    tenant = tenant_by_id(v.db, principal.tenant_id)
-    assert tenant is not None
+    tenant = tenant_of(v.db, principal)
     begin_write(v.db)
     destination = repository.in_tenant(v.db, tenant.id, destination_id)
     if destination is not None:

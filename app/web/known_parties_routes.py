@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from app.db import begin_write, commit
 from app.errors import BadRequest
 from app.tenants.known_parties import stored_known_parties
-from app.tenants.repository import tenant_by_id
+from app.tenants.repository import tenant_of
 from app.tenants.service import set_known_parties
 from app.web.destinations_routes import admin_of, admin_posting
 from app.web.inbox_view import FormError
@@ -35,8 +35,7 @@ def known_parties_page(request: Request, v: Visit = Depends(visit)) -> Response:
     principal = admin_of(request, v)
     if isinstance(principal, Response):
         return principal
-    tenant = tenant_by_id(v.db, principal.tenant_id)
-    assert tenant is not None
+    tenant = tenant_of(v.db, principal)
     known = stored_known_parties(tenant.known_parties)
     values = {field: "\n".join(getattr(known, key)) for field, (key, _) in FIELDS.items()}
     notice = "Uppgifterna är sparade." if request.query_params.get("klart") == "sparad" else None
@@ -57,8 +56,7 @@ def save_known_parties(
     if isinstance(principal, Response):
         return principal
     values = {"telefonnummer": telefonnummer, "epost": epost, "foretradare": foretradare}
-    tenant = tenant_by_id(v.db, principal.tenant_id)
-    assert tenant is not None
+    tenant = tenant_of(v.db, principal)
     begin_write(v.db)
     try:
         set_known_parties(

@@ -23,6 +23,20 @@ from typing import NamedTuple
 # ----------------------------------------------------------------------------------
 # Sensitive personal data (GDPR art. 9-10 and Swedish "särskilt skyddsvärda")
 # ----------------------------------------------------------------------------------
+#: Care housing and LSS services (OSL 26:1): who lives there or gets one is both a
+#: confidential fact and, as it tells of a disability or illness, sensitive data.
+CARE_HOUSING_AND_LSS: tuple[str, ...] = (
+    r"demensboende(?:t)?",
+    r"lss-boende(?:t)?",
+    r"servicebostad(?:en)?",
+    r"gruppbostad(?:en)?",
+    r"korttids(?:boende(?:t)?|vistelse(?:n)?|hem(?:met)?)?",
+    r"daglig verksamhet",
+    r"lss-beslut(?:et)?",
+    r"avlösarservice",
+    r"ledsagarservice",
+)
+
 SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
     "health": (
         r"\w*diabetes",
@@ -335,16 +349,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"skyddade personuppgifter",
         r"särskild undervisningsgrupp",
         r"anpassad studiegång",
-        # Care housing and LSS services, as in CONFIDENTIAL_TERMS.
-        r"demensboende(?:t)?",
-        r"lss-boende(?:t)?",
-        r"servicebostad(?:en)?",
-        r"gruppbostad(?:en)?",
-        r"korttids(?:boende(?:t)?|vistelse(?:n)?|hem(?:met)?)?",
-        r"daglig verksamhet",
-        r"lss-beslut(?:et)?",
-        r"avlösarservice",
-        r"ledsagarservice",
+        *CARE_HOUSING_AND_LSS,
     ),
 }
 
@@ -390,17 +395,9 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"umgängesstöd(?:et)?",
         # Elderly care and LSS are social services too (OSL 26:1): who lives in care
         # housing or gets a service is a fact about the person it is tied to.
-        r"demensboende(?:t)?",
-        r"lss-boende(?:t)?",
+        *CARE_HOUSING_AND_LSS,
         r"äldreboende(?:t)?",
         r"särskilt boende",
-        r"servicebostad(?:en)?",
-        r"gruppbostad(?:en)?",
-        r"korttids(?:boende(?:t)?|vistelse(?:n)?|hem(?:met)?)?",
-        r"daglig verksamhet",
-        r"lss-beslut(?:et)?",
-        r"avlösarservice",
-        r"ledsagarservice",
         r"trygghetslarm(?:et)?",
         r"matdistribution(?:en)?",
         r"hemsjukvård(?:en)?",
