@@ -37,7 +37,7 @@ from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 #: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.12.18"
+MODEL_VERSION = "pii-2026.12.19"
 
 _PERSONAL = "personal_data"
 
@@ -304,6 +304,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     tied += _special.find_confidential_in_care(text, sensitive)
     tied += _special.find_confidential_client_facts(text, sensitive, refs_once)
     tied += _special.find_confidential_events(text, refs_once)
+    tied += _special.sensitive_side([t for t in tied if t.category == "confidential"], sensitive)
     by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
     for item in tied:
         by_rule.setdefault((item.category, item.subtype), []).append(item)

@@ -72,7 +72,7 @@ _RELATION_RE = re.compile(
 #: The author: "jag" and its object forms, the spoken "jä", and the spoken "ja"
 #: when a verb follows ("ja är våldsutsatt"; "ja, det stämmer" is a yes).
 _SELF_RE = re.compile(
-    r"(?=[jm])\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b))\b",
+    r"(?=[jm])\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b)|(?<=\w\s)ja(?=\s+att\b))\b",
     re.IGNORECASE,
 )
 #: Kinship words used as a name ("pappa ramlade på boendet", "hemtjänsten kommer

@@ -347,14 +347,27 @@ _CARE_CONTEXT = re.compile(
         r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
         r"personlig\s+assistan\w*|assistansen|daglig\s+verksamhet|demensboende\w*|omsorgen|"
         r"boendet|brukare\w*|vårdboende\w*|ledsagning\w*|behandlingshem\w*|avlastning\w*|"
-        r"missbruksenhet\w*|socialsekreterare\w*|på\s+(?-i:[A-ZÅÄÖ])\w*(?:gården|hemmet))|"
+        r"missbruksenhet\w*|socialsekreterare\w*|"
+        r"på\s+(?-i:[A-ZÅÄÖ])\w*(?:gården|hemmet))|"
         r"(?P<school>förskola\w*|avdelning\s+(?-i:[A-ZÅÄÖ])\w+|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
-        r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*)|"
+        r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*|resursperson\w*)|"
         r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
         r"distriktssköterska\w*|sjuksköterska\w*|avdelning\s+\d+|avdelningen))\b"
     ),
     re.IGNORECASE,
 )
+
+
+#: Words by which a sentence goes on speaking of the person of the sentence before:
+#: a third person ("hon", "honom") or the writer ("jag", "mig").
+_CARRIED = {
+    "other": re.compile(r"\b(?:hon|han|hen|henne|honom|hennes|hans)\b", re.IGNORECASE),
+    "self": re.compile(r"\b(?:jag|ja|mig|mej|min|mitt|mina)\b", re.IGNORECASE),
+}
+
+
+def _carried_kind(reference_kind: str) -> str:
+    return "self" if reference_kind == "self" else "other"
 
 
 def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[TiedTerm]:
@@ -378,13 +391,18 @@ def find_confidential_in_care(text: str, sensitive: list[TiedTerm]) -> list[Tied
         # Skolan har nya lokaler." says nothing about the school knowing it.
         # A pronoun carries the person over from the sentence before: "Hemtjänsten
         # glömmer insulinet till min bror. Han har diabetes."
+        # And the other way: "Min dotter har diabetes. Vem på fritids ska ta hand om
+        # insulinet när hon börjar?" — the service's sentence speaks of the same person.
         here = sentence(found.start())
+        start, end = bounds[here]
+        carried = {kind for kind, pattern in _CARRIED.items() if pattern.search(text, start, end + 1)}
         same = [
             t
             for t in health
             if (
                 sentence(t.term.start) == here
                 or (t.tie.reference.kind == "pronoun" and sentence(t.term.start) == here + 1)
+                or (sentence(t.term.start) == here - 1 and _carried_kind(t.tie.reference.kind) in carried)
             )
             and not (t.term.start < found.end() and found.start() < t.term.end)
         ]
@@ -484,6 +502,39 @@ _OWN_SERVICE = re.compile(
 _SERVICE_HINT = re.compile(
     r"hemtj|boendest|ledsag|assist|verksamhet|korttid|avlastn|trygghetsl|handl|socialsekr|kontaktpers|lss-"
 )
+
+
+#: The sensitive kind of data a confidential fact about a person is: what the social
+#: services or a school hold about someone tells of their social circumstances, what
+#: health care holds of their health.  A case number is not itself sensitive.
+_SENSITIVE_SIDE = {
+    "social_services": "social_services",
+    "school": "social_services",
+    "protected_identity": "social_services",
+    "health_care": "health",
+}
+
+
+def sensitive_side(confidential: list[TiedTerm], sensitive: list[TiedTerm]) -> list[TiedTerm]:
+    """The sensitive data that a confidential fact tied to a person also is.
+
+    Being investigated by the social services, losing custody, having an action
+    programme at school or a record at the psychiatric clinic are social
+    circumstances or health: "särskilt skyddsvärda" personal data (IMY), which a
+    municipality's guidelines treat as sensitive whether or not the text also
+    names a listed sensitive term.  Facts already found as sensitive are not
+    repeated.
+    """
+    found = [(t.term.start, t.term.end) for t in sensitive]
+    implied = []
+    for item in confidential:
+        kind = _SENSITIVE_SIDE.get(item.subtype)
+        if kind is None or item.context is not None:
+            continue  # a health term beside a service is sensitive already
+        if any(a < item.term.end and item.term.start < b for a, b in found):
+            continue
+        implied.append(TiedTerm("sensitive_personal_data", kind, item.term, item.tie))
+    return implied
 
 
 def find_confidential_client_facts(
@@ -706,5 +757,6 @@ __all__ = [
     "find_confidential_in_care",
     "find_sensitive",
     "negated",
+    "sensitive_side",
     "warm_up",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from classifiers.pii.references import find_references
+
 from .conftest import analyse, subtypes
 
 SENSITIVE = "sensitive_personal_data"
@@ -585,3 +587,81 @@ def test_more_health_terms(text: str, term: str) -> None:
 
 def test_coal_is_no_illness() -> None:
     assert analyse("Jag köpte kol till grillen på ICA, jag har ingen gasol.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype"),
+    [
+        ("Min granne sitter i en barnavårdsutredning sedan i våras.", "social_services"),
+        ("Min kusin har förlorat vårdnaden om sina barn.", "social_services"),
+        ("Min son har fått en elevassistent efter jul.", "social_services"),
+        ("Min mamma ligger inlagd på psyket sedan i måndags.", "health"),
+    ],
+)
+def test_a_confidential_fact_about_a_person_is_sensitive_too(text: str, subtype: str) -> None:
+    """What the social services, a school or health care hold about someone is social
+    circumstances or health: "särskilt skyddsvärda" personal data as well as sekretess."""
+    findings = analyse(text)
+    assert CONFIDENTIAL in {f.category for f in findings}, findings
+    (sensitive,) = [f for f in findings if f.category == SENSITIVE]
+    assert sensitive.subtype == subtype
+    assert sensitive.rule_id == f"sensitive.{subtype}"
+    assert "särskilt skyddsvärda" in sensitive.explanation or "känslig" in sensitive.explanation
+
+
+def test_a_case_number_about_a_person_is_not_sensitive_by_itself() -> None:
+    findings = analyse("Mitt ärende dnr SN 2024/123 har legat i ett halvår, jag väntar fortfarande.")
+    assert "case_details" in subtypes(findings, CONFIDENTIAL), findings
+    assert subtypes(findings, SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "term"),
+    [
+        ("Min granne har KOL och behöver hjälp med snön.", "health", "har KOL"),
+        ("Min son har fått en autismdiagnos i våras.", "health", "autismdiagnos"),
+        ("Pappa är döende och vi vill vara hos honom.", "health", "döende"),
+        ("Mormor har fått lunginflammation igen.", "health", "lunginflammation"),
+        ("Min bror är beroende av oxykodon sedan operationen.", "health", "beroende av oxykodon"),
+        ("Min granne super varje helg och skriker.", "health", "super varje"),
+        ("Mina grannar är kurder och jättetrevliga.", "ethnic_origin", "kurder"),
+        ("Min granne är med i Vänsterpartiet sedan länge.", "political_opinion", "med i Vänsterpartiet"),
+        ("Min exman har kontaktförbud mot mig.", "criminal_offence", "kontaktförbud"),
+        ("Som muslim tycker ja att det tysta rummet är bra.", "religion", "muslim"),
+    ],
+)
+def test_terms_from_residents_own_words(text: str, subtype: str, term: str) -> None:
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == subtype]
+    assert len(findings) == 1, analyse(text)
+    assert term in [s.text for s in findings[0].spans]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min granne är super snäll och hjälper alla.",
+        "Vi grillade med kol i parken, jättemysigt.",
+        "Partiet vill att fler ska vara med i Vänsterpartiet.",
+        "Diagnosen för kommunens ekonomi är dyster.",
+    ],
+)
+def test_words_like_those_terms_that_say_nothing_about_a_person(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE) == set()
+
+
+def test_the_sentence_after_a_condition_can_name_the_service_that_knows_it() -> None:
+    text = "Min dotter har diabetes typ 1. Vem på fritids ska ta hand om insulinet när hon börjar?"
+    assert subtypes(analyse(text), CONFIDENTIAL) == {"school"}
+    own = "Jag har ångest och depression. Kuratorn på skolan är den enda jag litar på."
+    assert subtypes(analyse(own), CONFIDENTIAL) == {"school"}
+    # The next sentence must go on about that person: "Skolan" alone is someone else's news.
+    assert subtypes(analyse("Min dotter har diabetes. Skolan får ny rektor i höst."), CONFIDENTIAL) == set()
+
+
+def test_the_spoken_ja_before_att_is_the_writer_only_after_a_verb() -> None:
+    def selves(text: str) -> list[str]:
+        return [r.text for r in find_references(text, [], []) if r.kind == "self"]
+
+    assert selves("som muslim tycker ja att det är bra") == ["ja"]
+    assert selves("Ja att det blir ett tyst rum är bra.") == []
+    assert selves("Svaret är ja, att vänta är fel.") == []
