@@ -88,7 +88,8 @@ OFFICIAL_CUES = frozenset(
     landshövdingen minister ministern statsminister statsministern riksdagsledamot
     riksdagsledamoten ledamot ledamoten gruppledare gruppledaren partiledare partiledaren
     politiker politikern talesperson talespersonen presschef presschefen nämndordförande
-    kommunfullmäktiges kommunstyrelsens rektor rektorn lärare läraren lärarinnan fröken kryssa"""
+    kommunfullmäktiges kommunstyrelsens rektor rektorn lärare läraren lärarinnan fröken kryssa
+    kurator kuratorn"""
     )
 )
 #: Endings of compound titles of people who act for the municipality in their role
@@ -113,6 +114,10 @@ _OFFICIAL_ENDINGS: tuple[str, ...] = (
     "läraren",
     "chaufför",
     "chauffören",
+    "ombud",
+    "ombudet",
+    "kurator",
+    "kuratorn",
 )
 #: A title before one of these does not name the person after it ("läraren sa att Birgitta …").
 _CLAUSE_WORDS = frozenset(_words("att som sa sade säger när men eller om"))
@@ -140,6 +145,13 @@ _NOT_SURNAMES = frozenset(
 def _read_list(name: str) -> list[str]:
     lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def public_figures() -> frozenset[str]:
+    """Casefolded full names of widely known people and fictional characters
+    (``data/public_figures.txt``), not reported as a private person's name."""
+    return frozenset(" ".join(n.split()).casefold() for n in _read_list("public_figures.txt"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,8 +452,13 @@ class NameDetector:
     def _with_role(
         text: str, tokens: list[_Token], i: int, match: NameMatch, officials: set[str]
     ) -> NameMatch:
-        official = match.text.casefold() in officials
-        if not official:
+        known = " ".join(match.text.split()).casefold()
+        official = known in officials or known in public_figures()
+        # "berättat för Maria Wallins mamma": a genitive before a person word names
+        # someone else, whatever title stands before it.
+        after = _PERSON_AFTER.match(text, match.end) if match.text.endswith("s") else None
+        possessor = after is not None and after.group(1).lower() in PERSON_CUES
+        if not official and not possessor:
             for k in range(i - 1, max(-1, i - 6), -1):
                 word = tokens[k].text.lower()
                 if is_official_cue(word):
@@ -460,6 +477,9 @@ class NameDetector:
             public_official=True,
             cue=match.cue,
         )
+
+
+_PERSON_AFTER = re.compile(r"\s+(\w+)")
 
 
 def is_official_cue(word: str) -> bool:

@@ -154,6 +154,25 @@ ORGANISATION_LINE_STEMS = (
     "felanmalan",
     "servicecent",
     "medborgarservice",
+    # A public service's own line ("socialjouren nås på", "vårdcentralens rådgivning",
+    # "tolkservice"), and a business's ("Snöfixarna AB … ring", "boka på", "beställ"):
+    # whoever answers, it is not a private person's number.
+    "jouren",
+    "rådgivning",
+    "radgivning",
+    "tolkservice",
+    "reception",
+    "tidbokning",
+    " ab ",
+    " ab,",
+    "företag",
+    "foretag",
+    "firma",
+    "boka på",
+    "boka pa",
+    "beställ",
+    "bestall",
+    "rabatt",
 )
 
 

@@ -187,6 +187,10 @@ def test_importing_the_package_loads_no_service_module() -> None:
         "Vad är numret till kontaktcenter? Är det fortfarande 031-390 06 00?",
         "Felanmälan görs på 0980-319 200, det står på hemsidan.",
         "Kommunens krisnummer 0470-410 00 är bemannat dygnet runt.",
+        "Socialjouren nås på 08-465 004 00 efter kontorstid och på helger.",
+        "Vad är numret till vårdcentralens rådgivning, står det 031-390 06 00 överallt?",
+        "Snöskottning? Ring Snöfixarna AB på 08-465 004 36!",
+        "Fönsterputs för företag och privat, ring 08-465 004 33.",
     ],
 )
 def test_an_organisations_line_is_not_a_persons_number(text: str) -> None:
@@ -197,3 +201,5 @@ def test_a_persons_number_near_an_organisations_line_is_still_reported() -> None
     text = "Kontaktcenter svarade aldrig, så jag ringde min granne Eva i stället på 070-765 43 21."
     assert spans_of(analyse(text), "phone") == ["070-765 43 21"]
     assert spans_of(analyse("Ring min granne på 070-765 43 21."), "phone") == ["070-765 43 21"]
+    # A private seller's number is a person's: no business word stands before it.
+    assert spans_of(analyse("Säljer en soffa, ring mig på 070-765 43 21."), "phone") == ["070-765 43 21"]
