@@ -361,6 +361,8 @@ class NameDetector:
                 )
             ):
                 return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
+            if word in gaz.lowercase_first and _CLASS_AFTER.match(text, token.end) is not None:
+                return self._make(text, token, token, "cued_first_name", LOWERCASE_NAME_SCORE, "klass"), 1
             return None
         ambiguous = word in gaz.ambiguous
         if self._is_first(word):
@@ -396,6 +398,9 @@ class NameDetector:
                 return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, cue), 1
             if not ambiguous and self._age_after(text, token):
                 return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, "ålder"), 1
+            if not (ambiguous and token.sentence_start) and _CLASS_AFTER.match(text, token.end) is not None:
+                # "Göran i 6a", "Fredrik från 9c", "Mirja i hennes klass": a pupil, pointed out.
+                return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, "klass"), 1
             return None
         if (
             nxt is not None
@@ -479,6 +484,14 @@ class NameDetector:
         )
 
 
+#: A school class right after a first name: "i 6a", "från 9C", "i 4an", "i klass 3",
+#: "i hennes klass", "i min sons klass".
+_CLASS_AFTER = re.compile(
+    r",?\s+(?:i|från|fran|ur)\s+(?:klass\s+\d{1,2}\s?[a-f]?|\d{1,2}\s?[a-f]|\d{1,2}:?an|"
+    r"(?:ettan|tvåan|tvaan|trean|fyran|femman|sexan|sjuan|åttan|attan|nian)|"
+    r"(?:min|mitt|mina|hans|hennes|vår|var|våra|deras|din|er|\w+s)\s+(?:\w+s\s+)?klass)\b",
+    re.IGNORECASE,
+)
 _PERSON_AFTER = re.compile(r"\s+(\w+)")
 
 

@@ -261,3 +261,23 @@ def test_a_famous_persons_health_is_still_tied_to_them() -> None:
 
 def test_a_private_namesake_by_another_name_is_still_reported() -> None:
     assert spans_of(analyse("Min granne Håkan Hellberg spelar gitarr hela natten."), "person_name") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Läraren sa inför klassen att Göran i 6a har adhd.", "Göran"),
+        ("haha Fredrik från 9C e på HVB nu", "Fredrik"),
+        ("Jag har gjort en orosanmälan om Nils i min sons klass.", "Nils"),
+        ("Anna i klass 3 får inte vara med på rasterna.", "Anna"),
+        ("min son daniel i 4an har inte fått någon assistent", "daniel"),
+    ],
+)
+def test_a_first_name_with_a_school_class_is_a_pupil(text: str, name: str) -> None:
+    assert spans_of(analyse(text), "person_name") == [name]
+
+
+def test_a_class_without_a_first_name_before_it_is_no_name() -> None:
+    assert spans_of(analyse("Vi i 6a vill ha längre raster."), "person_name") == []
+    # An ambiguous name opening a sentence stays a word: "Per i 7a" could be anything.
+    assert spans_of(analyse("Per i 7a har fått nya böcker."), "person_name") == []
