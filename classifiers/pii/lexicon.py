@@ -158,6 +158,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"super (?:bort|varje|hela|ihjäl|skallen)",
         r"söp (?:bort|varje|hela|ihjäl)",
         r"påverkad (?:varje|hela dagarna|av (?:alkohol|droger|narkotika))",
+        r"(?:använder|använda|använt|tar|tagit|testat|börjat med|håller på med) (?:droger|narkotika|knark|"
+        r"kokain|amfetamin|hasch|spice)",
     ),
     "ethnic_origin": (
         r"rom",
@@ -180,6 +182,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"utländsk bakgrund",
         r"utomeuropeisk bakgrund",
         r"etniskt ursprung",
+        r"ensamkommande",
     ),
     "religion": (
         r"muslim",
@@ -203,6 +206,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"konverterade",
         r"går i moskén",
         r"går i kyrkan",
+        r"går i (?:frikyrkan|pingstkyrkan|synagogan|församlingen)",
         r"bär slöja",
     ),
     "political_opinion": (
@@ -217,9 +221,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"kommunist",
         r"nazist",
         r"nationalsocialist",
-        r"röstar på",
-        r"röstade på",
-        r"röstat på",
+        r"röst(?:ar|ade|at) (?:ju |nog |alltid |fortfarande |också |själv )?på",
+        r"sosse",
         r"medlem i (?:sd|s|m|v|c|l|kd|mp|partiet|sverigedemokraterna|socialdemokraterna|moderaterna|"
         r"vänsterpartiet|centerpartiet|liberalerna|kristdemokraterna|miljöpartiet|nmr)",
         r"partimedlem",
@@ -296,6 +299,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"åkte fast för",
         r"rattfylla",
         r"(?:sitter|satt|suttit) på anstalt",
+        r"(?:sitter|satt|suttit) på kåken",
+        r"(?:kom|kommit|släpptes|släppts) ut från (?:kåken|fängelset|anstalten)",
         r"bedragare(?:n)?",
         r"i fängelse",
         r"fängelse",
@@ -347,6 +352,9 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"stödboende(?:t)?",
         r"skuldsanering(?:en)?",
         r"kronofogden",
+        r"spelskuld(?:er|erna)?",
+        r"(?:har|haft|hade) (?:soc|socialen|socialtjänsten) på sig",
+        r"(?:fått|fick|får) plats på (?:boendet|ett boende|äldreboendet)",
         r"vräkt(?:a)?",
         r"hemlös(?:a)?",
         r"bostadslös(?:a)?",
@@ -377,7 +385,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
 #: does not count.
 IDENTITY_SUBTYPES = frozenset({"ethnic_origin", "religion", "political_opinion", "sexual_orientation"})
 _COPULA_RE = re.compile(
-    r"\b(?:är|ar|e|var|blev|har blivit|född|fodd|föddes|kommer från|kommer fran|konverterade|"
+    r"\b(?:är|ar|e|ä|var|blev|har blivit|född|fodd|föddes|kommer från|kommer fran|konverterade|"
     r"konverterat|som|en|ett|som är)\s+"
     r"(?:\w+\s+)?$",
     re.IGNORECASE,

@@ -628,6 +628,13 @@ def test_a_case_number_about_a_person_is_not_sensitive_by_itself() -> None:
         ("Min granne är med i Vänsterpartiet sedan länge.", "political_opinion", "med i Vänsterpartiet"),
         ("Min exman har kontaktförbud mot mig.", "criminal_offence", "kontaktförbud"),
         ("Som muslim tycker ja att det tysta rummet är bra.", "religion", "muslim"),
+        ("Min son har börjat använda droger.", "health", "använda droger"),
+        ("Jä ä judisk och har aldrig vågat bära davidsstjärna.", "religion", "judisk"),
+        ("Min granne sitter på kåken igen.", "criminal_offence", "sitter på kåken"),
+        ("Min bror har spelskulder sedan i fjol.", "social_services", "spelskulder"),
+        ("Mamma har fått plats på boendet nu.", "social_services", "fått plats på boendet"),
+        ("Jag kom som ensamkommande för åtta år sen.", "ethnic_origin", "ensamkommande"),
+        ("Ja e gammal sosse sen sjuttiotalet.", "political_opinion", "sosse"),
     ],
 )
 def test_terms_from_residents_own_words(text: str, subtype: str, term: str) -> None:
@@ -643,6 +650,8 @@ def test_terms_from_residents_own_words(text: str, subtype: str, term: str) -> N
         "Vi grillade med kol i parken, jättemysigt.",
         "Partiet vill att fler ska vara med i Vänsterpartiet.",
         "Diagnosen för kommunens ekonomi är dyster.",
+        "Vi tar droger på största allvar i den här föreningen.",
+        "Jag röstar ju på det här förslaget i nämnden.",
     ],
 )
 def test_words_like_those_terms_that_say_nothing_about_a_person(text: str) -> None:
