@@ -290,6 +290,21 @@ _LIMITS = """\
   frikyrkan", and the spoken copula "ä" ("jä ä judisk"): on train
   sensitive data F1 0.86 → 0.88 and confidential 0.81 → 0.82, no new false
   alarm; nothing changed on test.
+  Leaving one train writer out of training at a time (c, e, h, i, k, m)
+  and classifying that writer's comments showed where the rules, not the
+  model, misread text nobody wrote them for: a stem with a double letter
+  met words without it, because lexicons compare squeezed words ("porr*"
+  is "por*": "portioner", "portar"; "grann*" met "granskning"), so a
+  stem's double letters must now be double in the word (stretched
+  spellings still count); "lättare för många familjer" is "for many", not
+  "too many"; "krossa grannbyn i dragkampen" is sport; "kan man göra en
+  orosanmälan via mejl?" asks how to report; "grannen röstar på V" tells
+  someone else's vote. On train false alarms fell for sexual content
+  (15 → 1), hate speech (3 → 0), incitement (6 → 3) and individual cases
+  (48 → 43), no hit lost; nothing changed on test. Left out of training,
+  the model misread other writers' registers more than the rules did
+  (writer i's private sales were crime material to it, "säljer" being a
+  dealer's word in train); those writers stay in train for that reason.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

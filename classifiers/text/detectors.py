@@ -60,7 +60,14 @@ from typing import NamedTuple
 
 from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
-from classifiers.text.lexicon import DATA_DIR, Entry, LexiconIndex, load_lexicon, tokenize
+from classifiers.text.lexicon import (
+    DATA_DIR,
+    Entry,
+    LexiconIndex,
+    keeps_doubled_letters,
+    load_lexicon,
+    tokenize,
+)
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
 from classifiers.text.questions import SENTENCE, asks, unmarked_question
 from classifiers.text.rules import (
@@ -140,6 +147,72 @@ _NAME = re.compile(r"(?<=[a-zåäö,]\s)[A-ZÅÄÖ][a-zåäöéü]{2,}(?:\s[A-Z�
 #: repeated letters squeezed, so that "idiooot" is "idiot"): "full" is not "ful", "fann"
 #: not "fan", "grattis" not "gratis".  A test checks the stopwords and a list of common
 #: words for any other such word.
+#: Words after which "för många" is "for many", not "too many": "lättare för många
+#: familjer", "viktigt för många".
+_FOR_MANY_GOVERNORS = frozenset(
+    {
+        "lättare",
+        "enklare",
+        "bättre",
+        "svårare",
+        "svårt",
+        "lätt",
+        "viktigt",
+        "viktig",
+        "viktiga",
+        "jobbigt",
+        "tufft",
+        "tungt",
+        "dyrt",
+        "dyrare",
+        "billigare",
+        "tryggare",
+        "tryggt",
+        "roligt",
+        "kul",
+        "bra",
+        "möjligt",
+        "öppet",
+        "öppen",
+        "gratis",
+        "hjälp",
+        "stöd",
+        "glädje",
+        "nytta",
+        "problem",
+        "problemet",
+        "värdefullt",
+        "självklart",
+    }
+)
+#: Someone else's vote told ("grannen röstar på …"), not a call to vote.
+_REPORTED_VOTE = frozenset({"röstar på", "röstade på", "röstat på"})
+_THIRD_PERSONS = frozenset(
+    {
+        "grannen",
+        "granne",
+        "grannarna",
+        "han",
+        "hon",
+        "hen",
+        "dom",
+        "de",
+        "pappa",
+        "mamma",
+        "farsan",
+        "morsan",
+        "bror",
+        "brorsan",
+        "syster",
+        "frun",
+        "maken",
+        "sambon",
+        "kollegan",
+        "chefen",
+        "svärmor",
+        "svärfar",
+    }
+)
 SQUEEZE_COLLISIONS: dict[str, str] = {
     "fann": "fan",
     "full": "ful",
@@ -477,6 +550,8 @@ class TextDetector:
                 vt = variant.text
                 if SQUEEZE_COLLISIONS.get(vt[hit.start : hit.end]) == hit.entry.term:
                     continue
+                if not keeps_doubled_letters(hit.entry, vt[hit.start : hit.end]):
+                    continue
                 prev = tuple(
                     vt[t.start : t.end] for t in tokens[max(0, hit.first_token - 2) : hit.first_token]
                 )
@@ -634,7 +709,8 @@ class TextDetector:
         dehum = [
             (h.start, h.end, "hate_speech.group_dehumanising")
             for h in doc.lex("dehumanizing")
-            if "inte" not in h.prev or " " in h.entry.term
+            if ("inte" not in h.prev or " " in h.entry.term)
+            and not (h.key == "för många" and h.prev[-1:] and h.prev[-1] in _FOR_MANY_GOVERNORS)
         ]
         if groups:
             dehum += [(*span, "hate_speech.group_contempt") for span in doc.spans_of(_GROUP_CONTEMPT)]
@@ -915,6 +991,18 @@ class TextDetector:
             return
         parties = _party_mentions(doc)
         names = [m.span() for m in _NAME.finditer(doc.original)]
+        # "Grannen Magnus Jonsson röstar på V": a report of someone else's vote, not a call to vote.
+        vote = [
+            h
+            for h in vote
+            if not (
+                h.key in _REPORTED_VOTE
+                and (
+                    any(word in _THIRD_PERSONS for word in h.prev[-1:])
+                    or any(0 <= h.start - end <= 2 for _, end in names)
+                )
+            )
+        ]
         campaign = [h for h in vote if h.key not in ("valet", "i valet")]
         if vote and (parties or (names and campaign)):
             targets = parties or names

@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
 from classifiers.normalize import Normalized, squeeze
 
-__all__ = ["Entry", "Hit", "LexiconIndex", "Token", "load_lexicon", "tokenize"]
+__all__ = ["Entry", "Hit", "LexiconIndex", "Token", "keeps_doubled_letters", "load_lexicon", "tokenize"]
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -75,6 +76,33 @@ def tokenize(norm: Normalized) -> list[Token]:
     # every comment.
     new = tuple.__new__
     return [new(Token, (squeeze(m[0]), m.start(), m.end())) for m in _TOKEN.finditer(norm.text)]
+
+
+@cache
+def _doubled_stem(term: str) -> re.Pattern[str] | None:
+    """For a stem entry with a doubled letter ("porr*", "grann*"), the shape a word must
+    begin with: every letter at least as often as in the stem, so that stretched spellings
+    ("porrrr", "graaanne") still count.  ``None`` for every other entry."""
+    if not term.endswith("*") or term.startswith("*") or squeeze(term) == term:
+        return None
+    runs = re.findall(r"((.)\2*)", term[:-1])
+    parts = []
+    for run, letter in runs:
+        plain = letter.translate(_DEACCENT)
+        cls = re.escape(letter) if plain == letter else f"[{re.escape(letter)}{re.escape(plain)}]"
+        parts.append(f"{cls}{{{len(run)},}}")
+    return re.compile("".join(parts))
+
+
+def keeps_doubled_letters(entry: Entry, word: str) -> bool:
+    """Whether ``word`` (as written in the normalised text) really begins with ``entry``'s stem.
+
+    Lookup compares squeezed forms, so the stem "porr*" (squeezed "por") would also meet
+    "portioner" and "grann*" "granskning": a doubled letter of a stem must be doubled in
+    the word too.
+    """
+    shape = _doubled_stem(entry.term)
+    return shape is None or shape.match(word) is not None
 
 
 def load_lexicon(path: Path) -> list[Entry]:

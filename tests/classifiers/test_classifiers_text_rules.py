@@ -537,3 +537,58 @@ def test_no_everyday_word_squeezes_onto_another_lexicon_word() -> None:
     detector = TextDetector(use_model=False)
     assert "harassment" not in detector.rule_categories("du ska få se, parken blir full av träd")
     assert "harassment" in detector.rule_categories("du är så ful")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Dom i skolköket lagar femhundra portioner om dagen", "sexual_content"),  # not "porr*"
+        ("Jag köpte nya portar till garaget", "sexual_content"),
+    ],
+)
+def test_a_double_letter_of_a_stem_must_be_there(detector: TextDetector, text: str, category: str) -> None:
+    """Stems are looked up squeezed, so "porr*" is "por*": without its double "r" the
+    word ("portioner") is another word."""
+    assert category not in detector.rule_categories(text)
+
+
+def test_the_doubled_letters_of_a_stem_are_compared_as_written() -> None:
+    from classifiers.text.lexicon import Entry, keeps_doubled_letters
+
+    neighbour = Entry("persons", "grann*", "role")
+    assert keeps_doubled_letters(neighbour, "grannen")
+    assert keeps_doubled_letters(neighbour, "graaannarna")
+    assert not keeps_doubled_letters(neighbour, "granskningen")
+    assert keeps_doubled_letters(Entry("insults", "idiot", "insult"), "idiooot")  # no stem: unchanged
+
+
+def test_a_stretched_stem_still_counts(detector: TextDetector) -> None:
+    assert "sexual_content" in detector.rule_categories("han kollar på porrrrrfilmer hela nätterna")
+    assert "sexual_content" in detector.rule_categories("han kollar på porrfilmer hela nätterna")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Vi ska krossa grannbyn i dragkampen på hembygdsdagen!", "incitement"),
+        ("Tolkar på arabiska har gjort det lättare för många familjer i området", "hate_speech"),
+        ("Kan man göra en orosanmälan via mejl eller måste man ringa?", "individual_case"),
+        ("Grannen Magnus Jonsson röstar på Vänsterpartiet, det säger allt", "party_political"),
+    ],
+)
+def test_words_that_only_look_like_a_rule(detector: TextDetector, text: str, category: str) -> None:
+    """Sport, "for many" (not "too many"), asking how to report, someone else's vote."""
+    assert category not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Det finns för många invandrare här, de borde åka hem", "hate_speech"),
+        ("Jag vill göra en orosanmälan, barnen på Storgatan far illa", "individual_case"),
+        ("Rösta på Vänsterpartiet i valet!", "party_political"),
+        ("Någon borde krossa rutorna på kommunhuset", "incitement"),
+    ],
+)
+def test_the_same_rules_still_fire(detector: TextDetector, text: str, category: str) -> None:
+    assert category in detector.rule_categories(text)
