@@ -305,6 +305,17 @@ _LIMITS = """\
   the model misread other writers' registers more than the rules did
   (writer i's private sales were crime material to it, "säljer" being a
   dealer's word in train); those writers stay in train for that reason.
+  The same held-out reading showed kinds of threat, contempt and innuendo
+  no rule knew, now rules in their own right: a target alone and
+  unprotected ("en kväll går du hem ensam", "inga linjemän som skyddar
+  dig"), sent off in an ambulance, found at home ("vi tar reda på var hon
+  bor", "vi har ditt registreringsnummer"), an "accident" to an official,
+  fire at someone's home or a public building ("brinna i kulturchefens
+  brevlåda", "ni kommer att se röken"); "nån borde …" as a call to crime;
+  a group that "har inget här att göra", "kan inte integreras", will "ta
+  över"; the aubergine or peach with drops as innuendo; "diskreta
+  träffar". On test sexual content recall 0.69 → 0.70 with no false alarm;
+  the other categories and the everyday posts unchanged.
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

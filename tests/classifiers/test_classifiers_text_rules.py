@@ -592,3 +592,70 @@ def test_words_that_only_look_like_a_rule(detector: TextDetector, text: str, cat
 )
 def test_the_same_rules_still_fire(detector: TextDetector, text: str, category: str) -> None:
     assert category in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vänta bara, en kväll går du hem ensam och då är jag där",
+        "vi ses efter matchen, och då finns inga linjemän som skyddar dig",
+        "Säg något dumt till mina barn igen så åker du därifrån i ambulans",
+        "Arkitekten ska få ångra det. Vi tar reda på var hon bor",
+        "Ingen flyttar vår son. Vi vet var mentorn bor.",
+        "Projektledaren från vindbolaget, vi har ditt registreringsnummer",
+        "När det blir halt kan man ju råka knuffa nån tjänsteman utför trappan",
+        "Stänger de biblioteket så kommer det att brinna i kulturchefens brevlåda",
+        "Flyktingboendet kommer inte stå kvar länge. Ni kommer att se röken",
+        "Snart går någon till kommunhuset med en dunk bensin",
+    ],
+)
+def test_a_cornered_target_is_a_veiled_threat(detector: TextDetector, text: str) -> None:
+    assert "threat" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "En kväll går du hem ensam? Ta en taxi i stället.",  # a worry
+        "Det finns ingen som hjälper dig på kommunen.",  # a complaint
+        "Vi vet var skolan ligger, men var är parkeringen?",
+        "Pappa åkte iväg i ambulans i går, personalen var fantastisk.",
+        "Vi har ditt ärende här, ring oss om du undrar något.",
+        "Majbrasan kommer att brinna från klockan åtta.",
+    ],
+)
+def test_worry_complaints_and_bonfires_are_no_cornering(detector: TextDetector, text: str) -> None:
+    assert "threat" not in detector.rule_categories(text)
+
+
+def test_colloquial_someone_calls_to_a_crime(detector: TextDetector) -> None:
+    assert "incitement" in detector.rule_categories("Nån borde bränna ner gamla sågverket")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Sluta anpassa skolan efter muslimerna, de har inget här att göra", "hate_speech"),
+        ("Invandrarna kan inte integreras, titta bara på stan", "hate_speech"),
+        ("Badvakten får gärna ge mej en privat simlektion om ni förstår 🍆💦", "sexual_content"),
+        ("Singel tjej 24 söker äldre man för diskreta träffar", "sexual_content"),
+    ],
+)
+def test_contempt_and_innuendo_without_a_listed_word(
+    detector: TextDetector, text: str, category: str
+) -> None:
+    assert category in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Köpte en aubergine 🍆 och persikor 🍑 till middagen", "sexual_content"),
+        ("Tomaterna tar över hela trädgården i år", "hate_speech"),
+        ("Min hund har inget här att göra, han vill hem", "hate_speech"),
+    ],
+)
+def test_food_gardens_and_dogs_are_no_contempt_or_innuendo(
+    detector: TextDetector, text: str, category: str
+) -> None:
+    assert category not in detector.rule_categories(text)
