@@ -140,7 +140,28 @@ _PARTY_ABBR = re.compile(r"(?<![\w-])(?:SD|KD|MP|S|M|C|V|L)(?::s|-\w+)?(?![\w])"
 _PERSON = re.compile(
     r"\b(?:du|dig|din|ditt|dina|han|hon|honom|henne|hen|handläggaren|handläggare|rektorn|chefen|"
     r"ordföranden|kommunalrådet|kommundirektören|kommunchefen|politikern|tjänstemannen|läraren|grannen|"
-    r"killen|tjejen|gubben|kärringen|människan|personen|mannen|kvinnan|socialsekreteraren)\b"
+    r"killen|tjejen|gubben|kärringen|människan|människa|personen|mannen|kvinnan|socialsekreteraren)\b"
+)
+#: The two words after a weak word, and everyday adjectives that may stand between it
+#: and the person it describes ("en skvallrig gammal tant").
+_TWO_WORDS_AFTER = re.compile(r"\W+([^\W\d_]+)\W+([^\W\d_]+)")
+_PLAIN_ADJECTIVES = frozenset(
+    {
+        "gammal",
+        "gamla",
+        "ung",
+        "unga",
+        "liten",
+        "lilla",
+        "små",
+        "stor",
+        "stora",
+        "jävla",
+        "sur",
+        "sura",
+        "elak",
+        "elaka",
+    }
 )
 _NAME = re.compile(r"(?<=[a-zåäö,]\s)[A-ZÅÄÖ][a-zåäöéü]{2,}(?:\s[A-ZÅÄÖ][a-zåäöéü]{2,})?")
 #: Everyday words that squeeze onto a different lexicon word (lexicons compare words with
@@ -776,10 +797,10 @@ class TextDetector:
         )
         for h in weak:
             attributive = h.next and h.next.isalpha() and h.next not in _NOT_ATTRIBUTIVE
-            if attributive and not _PERSON.fullmatch(h.next) and not _is_person_word(self.index, h.next):
+            if attributive and not self._describes_a_person(doc, h):
                 continue  # "värdelös snöröjning": criticism of a thing
-            if "inte" in h.prev[-1:]:
-                continue
+            if "inte" in h.prev or "aldrig" in h.prev[-1:]:
+                continue  # "inte alls otrevlig"
             near = [p for p in persons if -60 <= h.start - p[1] <= 60 or -40 <= p[0] - h.end <= 40]
             if near:
                 target = near[0]
@@ -796,6 +817,17 @@ class TextDetector:
                     )
                 )
                 return
+
+    def _describes_a_person(self, doc: _Doc, h: _LexHit) -> bool:
+        """Whether the noun a weak word stands before names a person, also past one more
+        adjective: "lögnaktig säljare", "skvallrig gammal tant", not "värdelös snöröjning"."""
+        if _PERSON.fullmatch(h.next) or _is_person_word(self.index, h.next):
+            return True
+        two = _TWO_WORDS_AFTER.match(doc.original, h.end)
+        if two is None or two.group(1).lower() not in _PLAIN_ADJECTIVES:
+            return False
+        noun = two.group(2).lower()
+        return _PERSON.fullmatch(noun) is not None or _is_person_word(self.index, noun)
 
     def _person_insult(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
         """An insulting word aimed at a person without a listed insult: "jävla kärring".
@@ -1133,27 +1165,32 @@ class TextDetector:
             )
 
     def _yaml_rules(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
-        text = doc.norm.text
-        # Which anchors occur is looked up once for all rules.
-        present = self._anchors.present(text)
-        for rule in self.rules:
-            found = out[rule.category]
-            if found and (
-                rule.category != "individual_case" or any(f.subtype == rule.subtype for f in found)
-            ):
-                continue
-            if rule.anchors and present.isdisjoint(rule.anchors):
-                continue
-            if rule.required and present.isdisjoint(rule.required):
-                continue
-            spans = rule.matches(text, check_anchors=False)
-            if not spans:
-                continue
-            orig = [doc.norm.to_original(s, e) for s, e in spans]
-            explanation = rule.explanation.format(match=doc.slice(*orig[0]).strip())
-            out[rule.category].append(
-                self._finding(doc, rule.category, rule.subtype, rule.score, orig, explanation, rule.id)
-            )
+        # A text typed with "aa", "ae", "oe" for å, ä, ö ("slaa soender fartkameran")
+        # is read a second time in å/ä/ö, as the lexicons already are.
+        folded = doc.norm.folded()
+        readings = [doc.norm] if folded is doc.norm else [doc.norm, folded]
+        for reading in readings:
+            text = reading.text
+            # Which anchors occur is looked up once for all rules.
+            present = self._anchors.present(text)
+            for rule in self.rules:
+                found = out[rule.category]
+                if found and (
+                    rule.category != "individual_case" or any(f.subtype == rule.subtype for f in found)
+                ):
+                    continue
+                if rule.anchors and present.isdisjoint(rule.anchors):
+                    continue
+                if rule.required and present.isdisjoint(rule.required):
+                    continue
+                spans = rule.matches(text, check_anchors=False)
+                if not spans:
+                    continue
+                orig = [reading.to_original(s, e) for s, e in spans]
+                explanation = rule.explanation.format(match=doc.slice(*orig[0]).strip())
+                out[rule.category].append(
+                    self._finding(doc, rule.category, rule.subtype, rule.score, orig, explanation, rule.id)
+                )
 
     # ------------------------------------------------------------------ model
     def _model_findings(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:

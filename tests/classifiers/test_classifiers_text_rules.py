@@ -659,3 +659,33 @@ def test_food_gardens_and_dogs_are_no_contempt_or_innuendo(
     detector: TextDetector, text: str, category: str
 ) -> None:
     assert category not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Camilla i hemtjänsten är den otrevligaste människa jag träffat",
+        "Det är Frida på Parkvägen som klagar på allt, en skvallrig gammal tant utan eget liv",
+        "@Göran du e den mest gnälliga människan i hela stan",
+    ],
+)
+def test_contempt_for_a_persons_character_is_harassment(detector: TextDetector, text: str) -> None:
+    assert "harassment" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vilken otrevlig väderlek vi har haft i veckan.",
+        "Min granne är så snäll, inte alls otrevlig.",
+        "Den nya busstidtabellen är en skvallrig gammal historia",
+        "Värdelös snöröjning, grannen håller med mig.",
+    ],
+)
+def test_the_same_words_about_weather_or_with_a_negation_are_not(detector: TextDetector, text: str) -> None:
+    assert "harassment" not in detector.rule_categories(text)
+
+
+def test_rules_read_aa_ae_oe_as_a_keyboard_without_swedish_letters_meant_them(detector: TextDetector) -> None:
+    assert "incitement" in detector.rule_categories("Slaa soender fartkameran vid infarten, ingen ser naagot")
+    assert "threat" in detector.rule_categories("Vi tar reda paa var hon bor")
