@@ -323,7 +323,11 @@ _LIMITS = """\
   a text typed with "aa", "ae", "oe" for å, ä, ö ("slaa soender
   fartkameran") as the lexicons already did. Neither changed a figure on
   train or test (the model already knew these comments); both change what
-  a writer nobody trained on gets.
+  a writer nobody trained on gets. The two frauds of marketplace comments
+  that writer i's (train) held-out comments showed only the model knew,
+  paying before getting anything ("swisha först, inga frågor", "betalning
+  i förskott via swish") and a parcel fee through a link, are a spam rule
+  too ("först när" and a parcel simply delivered are not).
   Writer d (city youth on Instagram and YouTube, a second unseen writer)
   showed the widest gap: questions written without a question mark, in
   slang, were mostly missed (F1 0.12), off-topic chatter too (0.33), and

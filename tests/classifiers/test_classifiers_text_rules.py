@@ -689,3 +689,18 @@ def test_the_same_words_about_weather_or_with_a_negation_are_not(detector: TextD
 def test_rules_read_aa_ae_oe_as_a_keyboard_without_swedish_letters_meant_them(detector: TextDetector) -> None:
     assert "incitement" in detector.rule_categories("Slaa soender fartkameran vid infarten, ingen ser naagot")
     assert "threat" in detector.rule_categories("Vi tar reda paa var hon bor")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Har 2 biljetter till utsålda konserten. Swisha först, inga frågor", True),
+        ("Säljer biljetter, betalning i förskott via swish, lita på mig", True),
+        ("Ditt paket kunde inte levereras, betala 29 kr för ny utkörning via länken", True),
+        ("Ni swishar först när ni hämtar potatisen, lappen sitter på boden.", False),
+        ("Vi betalar först när bygget är klart, så står det i avtalet.", False),
+        ("Ditt paket levereras till utlämningsstället vid ICA.", False),
+    ],
+)
+def test_pay_first_and_parcel_fees_are_scams(detector: TextDetector, text: str, expected: bool) -> None:
+    assert ("spam" in detector.rule_categories(text)) is expected
