@@ -540,15 +540,83 @@ def test_no_everyday_word_squeezes_onto_another_lexicon_word() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "category"),
+    ("category", "text"),
     [
-        ("Dom i skolköket lagar femhundra portioner om dagen", "sexual_content"),  # not "porr*"
-        ("Jag köpte nya portar till garaget", "sexual_content"),
+        # A target cornered: alone, unprotected, sent off, found at home, an "accident", fire.
+        ("threat", "Vänta bara, en kväll går du hem ensam och då är jag där"),
+        ("threat", "vi ses efter matchen, och då finns inga linjemän som skyddar dig"),
+        ("threat", "Säg något dumt till mina barn igen så åker du därifrån i ambulans"),
+        ("threat", "Arkitekten ska få ångra det. Vi tar reda på var hon bor"),
+        ("threat", "Ingen flyttar vår son. Vi vet var mentorn bor."),
+        ("threat", "Projektledaren från vindbolaget, vi har ditt registreringsnummer"),
+        ("threat", "När det blir halt kan man ju råka knuffa nån tjänsteman utför trappan"),
+        ("threat", "Stänger de biblioteket så kommer det att brinna i kulturchefens brevlåda"),
+        ("threat", "Flyktingboendet kommer inte stå kvar länge. Ni kommer att se röken"),
+        ("threat", "Snart går någon till kommunhuset med en dunk bensin"),
+        ("threat", "Vi tar reda paa var hon bor"),  # aa/ae/oe typed for å/ä/ö
+        ("incitement", "Nån borde bränna ner gamla sågverket"),
+        ("incitement", "Någon borde krossa rutorna på kommunhuset"),
+        ("incitement", "Slaa soender fartkameran vid infarten, ingen ser naagot"),
+        ("hate_speech", "Sluta anpassa skolan efter muslimerna, de har inget här att göra"),
+        ("hate_speech", "Invandrarna kan inte integreras, titta bara på stan"),
+        ("hate_speech", "Det finns för många invandrare här, de borde åka hem"),
+        ("harassment", "Camilla i hemtjänsten är den otrevligaste människa jag träffat"),
+        (
+            "harassment",
+            "Det är Frida på Parkvägen som klagar på allt, en skvallrig gammal tant utan eget liv",
+        ),
+        ("harassment", "@Göran du e den mest gnälliga människan i hela stan"),
+        ("sexual_content", "Badvakten får gärna ge mej en privat simlektion om ni förstår 🍆💦"),
+        ("sexual_content", "Singel tjej 24 söker äldre man för diskreta träffar"),
+        ("sexual_content", "han kollar på porrrrrfilmer hela nätterna"),  # a stretched stem
+        ("sexual_content", "han kollar på porrfilmer hela nätterna"),
+        ("spam", "Har 2 biljetter till utsålda konserten. Swisha först, inga frågor"),
+        ("spam", "Säljer biljetter, betalning i förskott via swish, lita på mig"),
+        ("spam", "Ditt paket kunde inte levereras, betala 29 kr för ny utkörning via länken"),
+        ("individual_case", "Jag vill göra en orosanmälan, barnen på Storgatan far illa"),
+        ("party_political", "Rösta på Vänsterpartiet i valet!"),
     ],
 )
-def test_a_double_letter_of_a_stem_must_be_there(detector: TextDetector, text: str, category: str) -> None:
-    """Stems are looked up squeezed, so "porr*" is "por*": without its double "r" the
-    word ("portioner") is another word."""
+def test_kinds_read_off_writers_left_out_of_training(
+    detector: TextDetector, category: str, text: str
+) -> None:
+    """Each a kind of comment that leaving its writer out of training showed no rule knew."""
+    assert category in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("threat", "En kväll går du hem ensam? Ta en taxi i stället."),  # a worry
+        ("threat", "Det finns ingen som hjälper dig på kommunen."),  # a complaint
+        ("threat", "Vi vet var skolan ligger, men var är parkeringen?"),
+        ("threat", "Pappa åkte iväg i ambulans i går, personalen var fantastisk."),
+        ("threat", "Vi har ditt ärende här, ring oss om du undrar något."),
+        ("threat", "Majbrasan kommer att brinna från klockan åtta."),
+        ("incitement", "Vi ska krossa grannbyn i dragkampen på hembygdsdagen!"),  # sport
+        (
+            "hate_speech",
+            "Tolkar på arabiska har gjort det lättare för många familjer i området",
+        ),  # "for many"
+        ("hate_speech", "Tomaterna tar över hela trädgården i år"),
+        ("hate_speech", "Min hund har inget här att göra, han vill hem"),
+        ("harassment", "Vilken otrevlig väderlek vi har haft i veckan."),
+        ("harassment", "Min granne är så snäll, inte alls otrevlig."),
+        ("harassment", "Den nya busstidtabellen är en skvallrig gammal historia"),
+        ("harassment", "Värdelös snöröjning, grannen håller med mig."),  # a thing, a person after it
+        ("sexual_content", "Köpte en aubergine 🍆 och persikor 🍑 till middagen"),
+        # Stems are looked up squeezed, so "porr*" is "por*": without its double "r" the
+        # word is another word.
+        ("sexual_content", "Dom i skolköket lagar femhundra portioner om dagen"),
+        ("sexual_content", "Jag köpte nya portar till garaget"),
+        ("spam", "Ni swishar först när ni hämtar potatisen, lappen sitter på boden."),
+        ("spam", "Vi betalar först när bygget är klart, så står det i avtalet."),
+        ("spam", "Ditt paket levereras till utlämningsstället vid ICA."),
+        ("individual_case", "Kan man göra en orosanmälan via mejl eller måste man ringa?"),  # how to
+        ("party_political", "Grannen Magnus Jonsson röstar på Vänsterpartiet, det säger allt"),  # told
+    ],
+)
+def test_lookalikes_of_those_kinds_are_no_hit(detector: TextDetector, category: str, text: str) -> None:
     assert category not in detector.rule_categories(text)
 
 
@@ -560,147 +628,3 @@ def test_the_doubled_letters_of_a_stem_are_compared_as_written() -> None:
     assert keeps_doubled_letters(neighbour, "graaannarna")
     assert not keeps_doubled_letters(neighbour, "granskningen")
     assert keeps_doubled_letters(Entry("insults", "idiot", "insult"), "idiooot")  # no stem: unchanged
-
-
-def test_a_stretched_stem_still_counts(detector: TextDetector) -> None:
-    assert "sexual_content" in detector.rule_categories("han kollar på porrrrrfilmer hela nätterna")
-    assert "sexual_content" in detector.rule_categories("han kollar på porrfilmer hela nätterna")
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Vi ska krossa grannbyn i dragkampen på hembygdsdagen!", "incitement"),
-        ("Tolkar på arabiska har gjort det lättare för många familjer i området", "hate_speech"),
-        ("Kan man göra en orosanmälan via mejl eller måste man ringa?", "individual_case"),
-        ("Grannen Magnus Jonsson röstar på Vänsterpartiet, det säger allt", "party_political"),
-    ],
-)
-def test_words_that_only_look_like_a_rule(detector: TextDetector, text: str, category: str) -> None:
-    """Sport, "for many" (not "too many"), asking how to report, someone else's vote."""
-    assert category not in detector.rule_categories(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Det finns för många invandrare här, de borde åka hem", "hate_speech"),
-        ("Jag vill göra en orosanmälan, barnen på Storgatan far illa", "individual_case"),
-        ("Rösta på Vänsterpartiet i valet!", "party_political"),
-        ("Någon borde krossa rutorna på kommunhuset", "incitement"),
-    ],
-)
-def test_the_same_rules_still_fire(detector: TextDetector, text: str, category: str) -> None:
-    assert category in detector.rule_categories(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Vänta bara, en kväll går du hem ensam och då är jag där",
-        "vi ses efter matchen, och då finns inga linjemän som skyddar dig",
-        "Säg något dumt till mina barn igen så åker du därifrån i ambulans",
-        "Arkitekten ska få ångra det. Vi tar reda på var hon bor",
-        "Ingen flyttar vår son. Vi vet var mentorn bor.",
-        "Projektledaren från vindbolaget, vi har ditt registreringsnummer",
-        "När det blir halt kan man ju råka knuffa nån tjänsteman utför trappan",
-        "Stänger de biblioteket så kommer det att brinna i kulturchefens brevlåda",
-        "Flyktingboendet kommer inte stå kvar länge. Ni kommer att se röken",
-        "Snart går någon till kommunhuset med en dunk bensin",
-    ],
-)
-def test_a_cornered_target_is_a_veiled_threat(detector: TextDetector, text: str) -> None:
-    assert "threat" in detector.rule_categories(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "En kväll går du hem ensam? Ta en taxi i stället.",  # a worry
-        "Det finns ingen som hjälper dig på kommunen.",  # a complaint
-        "Vi vet var skolan ligger, men var är parkeringen?",
-        "Pappa åkte iväg i ambulans i går, personalen var fantastisk.",
-        "Vi har ditt ärende här, ring oss om du undrar något.",
-        "Majbrasan kommer att brinna från klockan åtta.",
-    ],
-)
-def test_worry_complaints_and_bonfires_are_no_cornering(detector: TextDetector, text: str) -> None:
-    assert "threat" not in detector.rule_categories(text)
-
-
-def test_colloquial_someone_calls_to_a_crime(detector: TextDetector) -> None:
-    assert "incitement" in detector.rule_categories("Nån borde bränna ner gamla sågverket")
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Sluta anpassa skolan efter muslimerna, de har inget här att göra", "hate_speech"),
-        ("Invandrarna kan inte integreras, titta bara på stan", "hate_speech"),
-        ("Badvakten får gärna ge mej en privat simlektion om ni förstår 🍆💦", "sexual_content"),
-        ("Singel tjej 24 söker äldre man för diskreta träffar", "sexual_content"),
-    ],
-)
-def test_contempt_and_innuendo_without_a_listed_word(
-    detector: TextDetector, text: str, category: str
-) -> None:
-    assert category in detector.rule_categories(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("Köpte en aubergine 🍆 och persikor 🍑 till middagen", "sexual_content"),
-        ("Tomaterna tar över hela trädgården i år", "hate_speech"),
-        ("Min hund har inget här att göra, han vill hem", "hate_speech"),
-    ],
-)
-def test_food_gardens_and_dogs_are_no_contempt_or_innuendo(
-    detector: TextDetector, text: str, category: str
-) -> None:
-    assert category not in detector.rule_categories(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Camilla i hemtjänsten är den otrevligaste människa jag träffat",
-        "Det är Frida på Parkvägen som klagar på allt, en skvallrig gammal tant utan eget liv",
-        "@Göran du e den mest gnälliga människan i hela stan",
-    ],
-)
-def test_contempt_for_a_persons_character_is_harassment(detector: TextDetector, text: str) -> None:
-    assert "harassment" in detector.rule_categories(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Vilken otrevlig väderlek vi har haft i veckan.",
-        "Min granne är så snäll, inte alls otrevlig.",
-        "Den nya busstidtabellen är en skvallrig gammal historia",
-        "Värdelös snöröjning, grannen håller med mig.",
-    ],
-)
-def test_the_same_words_about_weather_or_with_a_negation_are_not(detector: TextDetector, text: str) -> None:
-    assert "harassment" not in detector.rule_categories(text)
-
-
-def test_rules_read_aa_ae_oe_as_a_keyboard_without_swedish_letters_meant_them(detector: TextDetector) -> None:
-    assert "incitement" in detector.rule_categories("Slaa soender fartkameran vid infarten, ingen ser naagot")
-    assert "threat" in detector.rule_categories("Vi tar reda paa var hon bor")
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Har 2 biljetter till utsålda konserten. Swisha först, inga frågor", True),
-        ("Säljer biljetter, betalning i förskott via swish, lita på mig", True),
-        ("Ditt paket kunde inte levereras, betala 29 kr för ny utkörning via länken", True),
-        ("Ni swishar först när ni hämtar potatisen, lappen sitter på boden.", False),
-        ("Vi betalar först när bygget är klart, så står det i avtalet.", False),
-        ("Ditt paket levereras till utlämningsstället vid ICA.", False),
-    ],
-)
-def test_pay_first_and_parcel_fees_are_scams(detector: TextDetector, text: str, expected: bool) -> None:
-    assert ("spam" in detector.rule_categories(text)) is expected
