@@ -289,7 +289,10 @@ _LIMITS = """\
   på boendet"), prison slang ("kåken"), "ensamkommande", "sosse", "går i
   frikyrkan", and the spoken copula "ä" ("jä ä judisk"): on train
   sensitive data F1 0.86 → 0.88 and confidential 0.81 → 0.82, no new false
-  alarm; nothing changed on test.
+  alarm; nothing changed on test. The service words are also read when
+  å, ä, ö are typed "aa", "ae", "oe" ("hemtjaensten", "Solgaarden"), and
+  "yrsel" and "rullstolburen" are health: on train confidential 0.82 →
+  0.83, no new false alarm; test unchanged.
   Leaving one train writer out of training at a time (c, e, h, i, k, m)
   and classifying that writer's comments showed where the rules, not the
   model, misread text nobody wrote them for: a stem with a double letter

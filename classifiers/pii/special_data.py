@@ -334,8 +334,9 @@ def find_confidential(text: str, refs_factory: Callable[[], list[Reference]]) ->
 #: diagnosen ADHD").  Written from train-split comments.
 def _ascii_tolerant(pattern: str) -> str:
     """Let å, ä and ö in a pattern also match the a, a and o of keyboards without them
-    ("hemtjansten", "forskolan").  Only for patterns without those letters in a class."""
-    return pattern.replace("å", "[åa]").replace("ä", "[äa]").replace("ö", "[öo]")
+    ("hemtjansten", "forskolan") or with aa, ae and oe ("hemtjaensten", "Solgaarden").
+    Only for patterns without those letters in a class."""
+    return pattern.replace("å", "(?:å|aa|a)").replace("ä", "(?:ä|ae|a)").replace("ö", "(?:ö|oe|o)")
 
 
 _CARE_CONTEXT = re.compile(

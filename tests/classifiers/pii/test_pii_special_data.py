@@ -674,3 +674,11 @@ def test_the_spoken_ja_before_att_is_the_writer_only_after_a_verb() -> None:
     assert selves("som muslim tycker ja att det är bra") == ["ja"]
     assert selves("Ja att det blir ett tyst rum är bra.") == []
     assert selves("Svaret är ja, att vänta är fel.") == []
+
+
+def test_a_service_typed_with_aa_ae_oe_is_still_the_service() -> None:
+    """ "hemtjaensten", "Solgaarden": the service words are read in å/ä/ö spelt as digraphs too."""
+    text = "Pappa aer 93 och doeende paa Solgaarden. Personalen har varit fantastisk."
+    assert subtypes(analyse(text), CONFIDENTIAL) == {"social_services"}
+    text = "Min mamma har yrsel och hemtjaensten kommer inte fram i snoen."
+    assert subtypes(analyse(text), CONFIDENTIAL) == {"social_services"}
