@@ -283,7 +283,11 @@ _LIMITS = """\
   från 9C", "Nils i min sons klass", "daniel i 4an") points out a pupil:
   on train personal data recall 0.92 → 0.95 (23 more comments, 3 new false
   alarms, all praise of a named pupil, which is personal data all the
-  same); nothing changed on test.
+  same); nothing changed on test. A plate typed in lower case ("skåpbilen
+  gmu40d", "reg oet 78x") counts right after a vehicle word, and
+  "motorcykeln" and "kärran" are vehicle words: train personal data
+  recall 0.95 → 0.95 (4 more), test 0.84 → 0.84 (1 more), no new false
+  alarm.
   Further words from writers e and m: drug use ("börjat använda droger"),
   gambling debts, "har soc på sig", a place in care housing ("fått plats
   på boendet"), prison slang ("kåken"), "ensamkommande", "sosse", "går i

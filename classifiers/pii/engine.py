@@ -39,6 +39,7 @@ from presidio_analyzer.predefined_recognizers import (
 from classifiers.pii.recognizers import (
     ADDRESS_GATE,
     LANGUAGE,
+    PLATE_CONTEXT_STEMS,
     POSTAL_GATE,
     SwedishBankAccountRecognizer,
     SwedishGiroRecognizer,
@@ -213,6 +214,10 @@ _DIGIT = re.compile(r"\d")
 _GIRO_WORD = re.compile(r"(?=[gbp])(?:giro|\b[bp]g\b)", re.IGNORECASE)
 
 
+#: A vehicle word, without which a plate typed in lower case is not looked for.
+_VEHICLE_WORD = re.compile("|".join(re.escape(stem) for stem in PLATE_CONTEXT_STEMS), re.IGNORECASE)
+
+
 def entities_worth_running(text: str) -> list[str]:
     """The entity types whose shortest possible match fits the text.
 
@@ -224,7 +229,7 @@ def entities_worth_running(text: str) -> list[str]:
     wanted = ["EMAIL_ADDRESS"] if "@" in text else []
     if digits:
         wanted.append("STREET_ADDRESS")
-    if digits >= 2 and any(c.isupper() for c in text):
+    if digits >= 2 and (any(c.isupper() for c in text) or _VEHICLE_WORD.search(text)):
         wanted.append("LICENCE_PLATE")
     if digits >= 2 and _GIRO_WORD.search(text):
         wanted.append("GIRO_NUMBER")

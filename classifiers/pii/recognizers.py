@@ -340,6 +340,12 @@ class SwedishPostalCodeRecognizer(_ContextRecognizer):
 # position may be a letter (not O).
 _PLATE_LETTER = "A-HJ-PR-UW-Z"
 _PLATE_PATTERN = rf"(?<![\w\-])[{_PLATE_LETTER}]{{3}} ?\d{{2}}[\d{_PLATE_LETTER.replace('O', '')}](?![\w\-])"
+#: The same shape typed in lower case ("skåpbilen gmu40d", "reg oet 78x"): a plate only
+#: right after a vehicle word, as "abc123" alone is as likely a user name.
+_PLATE_PATTERN_LOWER = _PLATE_PATTERN.replace(_PLATE_LETTER, _PLATE_LETTER.lower()).replace(
+    _PLATE_LETTER.replace("O", ""), _PLATE_LETTER.replace("O", "").lower()
+)
+_LOWER_PLATE_WINDOW = 25
 PLATE_CONTEXT_STEMS = (
     "reg",
     "bil",
@@ -358,6 +364,9 @@ PLATE_CONTEXT_STEMS = (
     "husbil",
     "släp",
     "tesla",
+    "motorcyk",
+    "kärra",
+    "karra",
 )
 # Three capital letters that are words, currencies, organisations or units; with a
 # number after them they are a price or a name, not a plate.
@@ -365,7 +374,8 @@ _NOT_PLATE_WORDS = frozenset(
     _words(
         """SEK EUR USD GBP NOK DKK CHF JPY HAR MED DEN DET SOM OCH MEN KAN SKA TAR GER DAG
     ALL ANN NYA FAN GUD HEJ TJA BRA DUM ELD FEL NEJ JAG DOM ERA HUR NAR NUR SAS SJS SMS
-    MMS GPS APP TEL FAX NUM NRS ART KAP NYT EKO SVT TRE SEX FYR CAF PDF DNR"""
+    MMS GPS APP TEL FAX NUM NRS ART KAP NYT EKO SVT TRE SEX FYR CAF PDF DNR
+    TYP PER MAX MER UPP NER TOT RUM SAL HUS BIL TON ANT SUM GAR FAR BUS"""
     )
 )
 
@@ -386,13 +396,19 @@ class SwedishLicencePlateRecognizer(_ContextRecognizer):
             supported_entity=self.ENTITY,
             name="SwedishLicencePlateRecognizer",
             supported_language=LANGUAGE,
-            patterns=[Pattern("se_licence_plate", _PLATE_PATTERN, 0.55)],
+            patterns=[
+                Pattern("se_licence_plate", _PLATE_PATTERN, 0.55),
+                Pattern("se_licence_plate_lower", _PLATE_PATTERN_LOWER, 0.55),
+            ],
             context=list(PLATE_CONTEXT_STEMS),
             global_regex_flags=CASE_SENSITIVE,
         )
 
     def rescore(self, text: str, result: RecognizerResult) -> float:
         letters = text[result.start : result.start + 3]
+        if letters.islower():
+            near = has_context(text, result.start, PLATE_CONTEXT_STEMS, window=_LOWER_PLATE_WINDOW)
+            return 0.85 if near and letters.upper() not in _NOT_PLATE_WORDS else 0.0
         if letters in _NOT_PLATE_WORDS:
             return 0.0
         if has_context(text, result.start, PLATE_CONTEXT_STEMS, window=60):

@@ -44,6 +44,9 @@ from .conftest import CONTEXT, analyse, spans_of, subtypes
         ("Bilen ABC 123 stod där hela natten.", "licence_plate", "ABC 123"),
         ("Regnr ABC12D kör för fort varje dag.", "licence_plate", "ABC12D"),
         ("Lastbilen MLB 456 blockerar infarten.", "licence_plate", "MLB 456"),
+        ("den vita skåpbilen gmu40d står utanför förskolan", "licence_plate", "gmu40d"),
+        ("skrotbil på parkeringen sen i augusti reg oet 78x", "licence_plate", "oet 78x"),
+        ("MOTORCYKELN MXL 703 KÖR I 100 GENOM OMRÅDET", "licence_plate", "MXL 703"),
         (
             "Kontonummer 8327-9, 123 456 789-0 om ni vill swisha tillbaka.",
             "bank_account",
@@ -76,6 +79,9 @@ def test_positive(text: str, subtype: str, expected: str) -> None:
         ("Det kostar SEK 500 i månaden.", "licence_plate"),
         ("Vi hade DEC 2023 som mål.", "licence_plate"),
         ("Mitt användarnamn är abc123 på forumet.", "licence_plate"),
+        ("Bilen går typ 100 km/h på vår gata.", "licence_plate"),  # a word and a number
+        ("Bilen har 100 hästkrafter och kostar för mycket.", "licence_plate"),
+        ("Jag har tagit bilen till jobbet i ett år, min kod är abc123.", "licence_plate"),  # far off
         ("Skylten VÅD 123 är inte möjlig.", "licence_plate"),
         ("Bokning 1234-5678 gäller på fredag.", "bank_account"),
         ("Artikel 5050-1055 i katalogen.", "bank_account"),
