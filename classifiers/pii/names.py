@@ -312,12 +312,26 @@ class NameDetector:
                 return [
                     replace(m, text=text[m.start : m.end])
                     for m in self._find(titled, public_officials)
-                    if m.kind != "full_name" or self._plain_first_name(m.text.split()[0])
+                    if m.kind != "full_name" or self._shouted_name(m.text.split())
                 ]
         return self._find(text, public_officials)
 
     def _plain_first_name(self, word: str) -> bool:
         return word in self.gaz.first_names and word not in self.gaz.ambiguous
+
+    def _shouted_name(self, words: list[str]) -> bool:
+        """A full name in a shouted text: a first name that is no ordinary word, or one
+        that is ("HANS", "IDA", "BJÖRN") before a listed surname that is not one either
+        ("HANS SJÖBERG", not "HANS BERG" or "HANS PARKINSON")."""
+        if self._plain_first_name(words[0]):
+            return True
+        last = words[-1]
+        return (
+            words[0] in self.gaz.first_names
+            and last in self.gaz.listed_surnames
+            and last not in self.gaz.ambiguous
+            and last.lower() not in self.gaz.common_words
+        )
 
     def _find(self, text: str, public_officials: Iterable[str]) -> list[NameMatch]:
         if not self._may_hold_a_name(text):

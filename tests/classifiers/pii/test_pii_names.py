@@ -204,6 +204,7 @@ def test_a_shouted_comment_is_read_for_names_and_addresses() -> None:
         "NÄSTA GÅNG BORDE NÅGON SKRUVA LOSS SCENEN NATTEN INNAN",
         "VÅR PEDAGOG ALI ÄR EN RIKTIG KÄMPE",
         "TACK FÖR EN FIN KVÄLL PÅ BIBLIOTEKET!",
+        "HANS BERG ÄR SÅ HÖG ATT MAN SER DEN FRÅN VÄGEN",  # his mountain: "Berg" is a word too
     ],
 )
 def test_shouted_ordinary_words_are_not_names(text: str) -> None:
@@ -281,3 +282,14 @@ def test_a_class_without_a_first_name_before_it_is_no_name() -> None:
     assert spans_of(analyse("Vi i 6a vill ha längre raster."), "person_name") == []
     # An ambiguous name opening a sentence stays a word: "Per i 7a" could be anything.
     assert spans_of(analyse("Per i 7a har fått nya böcker."), "person_name") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("IDA OLSSON HAR ELDAT PLAST I TRÄDGÅRDEN IGEN", "IDA OLSSON"),
+        ("HANS SJÖBERG I 7B ÄR DEN SOM HAR KLOTTRAT PÅ TOALETTERNA", "HANS SJÖBERG"),
+    ],
+)
+def test_a_shouted_first_name_that_is_a_word_counts_before_a_listed_surname(text: str, name: str) -> None:
+    assert spans_of(analyse(text), "person_name") == [name]
