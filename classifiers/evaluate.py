@@ -290,6 +290,14 @@ _LIMITS = """\
   alarm. In a shouted comment a first name that is also a word ("HANS",
   "IDA", "BJÖRN") counts before a listed surname that is not ("HANS
   SJÖBERG", not "HANS BERG"): 3 more on train, none lost.
+  An identity term that is something a person does ("röstar på SD", "går
+  i moskén", "bär slöja") needs no copula before it, the verb says it of
+  the person ("röstar på" now needs a party after it, so that voting on a
+  proposal is no opinion); the writer's own matter ties a term to them
+  ("min ansökan om försörjningsstöd"); "satt inne", "fått ett skyddat
+  boende" and "legat med halva skolan" were missing. On train sensitive
+  data F1 0.88 → 0.89 and confidential 0.83 → 0.84; on test sensitive
+  data 0.80 → 0.80 (R 0.70 → 0.71, 2 more found), no new false alarm.
   Further words from writers e and m: drug use ("börjat använda droger"),
   gambling debts, "har soc på sig", a place in care housing ("fått plats
   på boendet"), prison slang ("kåken"), "ensamkommande", "sosse", "går i

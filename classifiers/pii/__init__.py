@@ -37,7 +37,7 @@ from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 #: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.12.25"
+MODEL_VERSION = "pii-2026.12.26"
 
 _PERSONAL = "personal_data"
 

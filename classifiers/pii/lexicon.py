@@ -222,7 +222,9 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"kommunist",
         r"nazist",
         r"nationalsocialist",
-        r"röst(?:ar|ade|at) (?:ju |nog |alltid |fortfarande |också |själv )?på",
+        r"röst(?:ar|ade|at) (?:ju |nog |alltid |fortfarande |också |själv )?på (?:sd|s|m|v|c|l|kd|mp|"
+        r"sverigedemokraterna|socialdemokraterna|sossarna|moderaterna|vänsterpartiet|centerpartiet|"
+        r"liberalerna|kristdemokraterna|miljöpartiet|\w+partiet)\b",
         r"sosse",
         r"medlem i (?:sd|s|m|v|c|l|kd|mp|partiet|sverigedemokraterna|socialdemokraterna|moderaterna|"
         r"vänsterpartiet|centerpartiet|liberalerna|kristdemokraterna|miljöpartiet|nmr)",
@@ -261,6 +263,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"säljer sex",
         r"köper sex",
         r"prostituerad",
+        r"legat med (?:halva|hela|alla)",
     ),
     "criminal_offence": (
         r"dömd(?:es)? (?:för|till)",
@@ -270,6 +273,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"belastningsregist(?:er|ret)",
         r"sitter i fängelse",
         r"sitter inne",
+        r"(?:satt|suttit) inne",
         r"satt i fängelse",
         r"suttit i fängelse",
         r"avtjänar",
@@ -366,6 +370,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"lss-insats(?:er)?",
         r"våldsutsatt(?:a)?",
         r"(?:på|till) (?:ett )?skyddat boende",
+        r"(?:fått|fick|får|sökt|söker|sökte) (?:ett )?skyddat boende",
         r"hemmasittare",
         r"åtgärdsprogram(?:met)?",
         r"aktuell (?:på|hos|inom) (?:socialtjänsten|soc|socialen)",

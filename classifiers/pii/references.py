@@ -104,7 +104,14 @@ _ROLE_NAME_RE = re.compile(
     r"(?=[bepfktdsBEPFKTDS])\b(?i:barnet|eleven|pojken|flickan|killen|tjejen|dottern|sonen|brukaren|patienten)"
     r"\s+([A-ZÅÄÖ](?:[a-zåäöéü]+|[A-ZÅÄÖÉÜ]+))\b"
 )
-_SELF_POSSESSIVE_RE = re.compile(r"\b(?:min|mitt|mina)\s+$", re.IGNORECASE)
+_SELF_POSSESSIVE_RE = re.compile(r"\b(?P<own>min|mitt|mina)\s+$", re.IGNORECASE)
+#: The writer's own matter about the term: "min ansökan om försörjningsstöd", "mitt
+#: beslut om bistånd".
+_OWN_MATTER_RE = re.compile(
+    r"\b(?P<own>min|mitt|mina)\s+(?:ansökan|ansökning|beslut|beslutet|ärende|utbetalning|insats|insatser|"
+    r"handläggare|handläggning|plats|kö(?:plats)?)\s+(?:om|på|för|av|till|med|inom|i)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
 #: Verbs of opinion or report: what follows is a view, not a fact about the subject.
 _BLOCKERS = re.compile(
@@ -206,10 +213,12 @@ def tie(
     s_start, s_end = bounds[sentence]
     prev_start = bounds[sentence - 1][0] if sentence > 0 else s_start
     head_start = max(s_start, term_start - 8)
-    possessive = _SELF_POSSESSIVE_RE.search(text[head_start:term_start])
+    possessive = _SELF_POSSESSIVE_RE.search(text[head_start:term_start]) or _OWN_MATTER_RE.search(
+        text, max(s_start, term_start - 50), term_start
+    )
     if possessive is not None:
-        word = possessive.group(0).rstrip()
-        start = head_start + possessive.start()
+        word = possessive.group("own")
+        start = possessive.start("own") + (head_start if possessive.re is _SELF_POSSESSIVE_RE else 0)
         return Tie(Reference(start, start + len(word), word, "self"), KIND_SCORES["self"])
     if _AS_ROLE_RE.fullmatch(text, s_start, term_start):
         # "Som kurd tycker jag …", "Som diabetiker vet jag": the sentence opens with what

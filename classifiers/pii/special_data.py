@@ -290,12 +290,21 @@ def _tied(
             continue  # "personalen på korttidsboendet": where staff work
         if category == "sensitive_personal_data" and negated(text, term.start):
             continue
-        if term.subtype in needs_copula and not preceded_by_copula(text, term.start):
+        if (
+            term.subtype in needs_copula
+            and not _DOING.match(term.text)
+            and not preceded_by_copula(text, term.start)
+        ):
             continue
         found = tie(text, term.start, term.end, refs, bounds)
         if found is not None:
             tied.append(TiedTerm(category, term.subtype, term, found))
     return tied
+
+
+#: Identity terms that are something a person does ("röstar på", "går i moskén", "bär
+#: slöja", "konverterade"): the verb itself says it of the person, no copula needed.
+_DOING = re.compile(r"(?:röst|går i |gick i |bär |konverter)", re.IGNORECASE)
 
 
 def find_sensitive(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:

@@ -635,6 +635,13 @@ def test_a_case_number_about_a_person_is_not_sensitive_by_itself() -> None:
         ("Mamma har fått plats på boendet nu.", "social_services", "fått plats på boendet"),
         ("Jag kom som ensamkommande för åtta år sen.", "ethnic_origin", "ensamkommande"),
         ("Ja e gammal sosse sen sjuttiotalet.", "political_opinion", "sosse"),
+        # Doing is saying it of the person: no copula needed.
+        ("Min granne röstar på SD, pinsamt.", "political_opinion", "röstar på SD"),
+        ("Min granne går i moskén varje fredag.", "religion", "går i moskén"),
+        ("Min bror satt inne för rån i fem år.", "criminal_offence", "satt inne"),
+        ("Min syster har fått ett skyddat boende genom soc.", "social_services", "fått ett skyddat boende"),
+        # The writer's own matter about the term.
+        ("Tre veckor utan besked om min ansökan om försörjningsstöd.", "social_services", "försörjningsstöd"),
     ],
 )
 def test_terms_from_residents_own_words(text: str, subtype: str, term: str) -> None:
