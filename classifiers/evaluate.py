@@ -344,7 +344,12 @@ _LIMITS = """\
   that writer i's (train) held-out comments showed only the model knew,
   paying before getting anything ("swisha först, inga frågor", "betalning
   i förskott via swish") and a parcel fee through a link, are a spam rule
-  too ("först när" and a parcel simply delivered are not).
+  too ("först när" and a parcel simply delivered are not). So is calling
+  others to gather against people or the town hall ("ge dom vad dom tål",
+  "dela adressen till kommunstyrelsens ordförande", "ett besök allihop",
+  "ta med ägg och ruttna tomater till fullmäktige", dumping at its door),
+  and "nån borde sabba/punktera …"; asking to share a flea market's
+  address, "släng inte skräp" and eggs for baking are not.
   Measured the same held-out way before and after (each of writers c, e,
   h, i, k and m left out of training in turn, text categories only),
   micro-F1 went 0.66 → 0.68: sexual content 0.14 → 0.72, threat 0.70 →

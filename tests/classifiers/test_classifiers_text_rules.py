@@ -557,6 +557,11 @@ def test_no_everyday_word_squeezes_onto_another_lexicon_word() -> None:
         ("incitement", "Nån borde bränna ner gamla sågverket"),
         ("incitement", "Någon borde krossa rutorna på kommunhuset"),
         ("incitement", "Slaa soender fartkameran vid infarten, ingen ser naagot"),
+        ("incitement", "Kommer dom till marknaden igen får vi möta upp och ge dom vad dom tål"),
+        ("incitement", "Dela adressen till kommunstyrelsens ordförande här i tråden"),
+        ("incitement", "Nu ger vi henne ett besök allihop"),
+        ("incitement", "Ta med ägg och ruttna tomater till fullmäktige på torsdag"),
+        ("incitement", "Släng alla gamla kylskåp framför kommunhusets entré"),
         ("hate_speech", "Sluta anpassa skolan efter muslimerna, de har inget här att göra"),
         ("hate_speech", "Invandrarna kan inte integreras, titta bara på stan"),
         ("hate_speech", "Det finns för många invandrare här, de borde åka hem"),
@@ -594,6 +599,10 @@ def test_kinds_read_off_writers_left_out_of_training(
         ("threat", "Vi har ditt ärende här, ring oss om du undrar något."),
         ("threat", "Majbrasan kommer att brinna från klockan åtta."),
         ("incitement", "Vi ska krossa grannbyn i dragkampen på hembygdsdagen!"),  # sport
+        ("incitement", "Släng inte skräp utanför kommunhuset."),
+        ("incitement", "Dela adressen till loppisen så kan vi komma dit allihop!"),
+        ("incitement", "Ta med ägg och mjöl till bakdagen i skolan"),
+        ("incitement", "Någon borde skruva loss den lösa skylten innan den faller ner"),
         (
             "hate_speech",
             "Tolkar på arabiska har gjort det lättare för många familjer i området",
