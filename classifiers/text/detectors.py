@@ -393,7 +393,7 @@ _GROUP_CONTEMPT = compile_anchored(
     r"(?!sämre|mindre|lägre|vänta|betala|stå\s+utan|vara\s+utan)\w+|"
     r"\b(?:borde|bör|ska|skall|måste)\s+(?:\w+\s+)?(?:sparkas|förbjudas|stängas\s+ute|hålla\s+sig\s+hemma|"
     r"hållas\s+hemma|bära\s+märken|separeras|deporteras|brännas|låsas\s+in|spärras\s+in)\b|"
-    r"\bseparera\s+(?:dem|dom)\b|\bhör\s+inte\s+hemma\b|"
+    r"\bseparera\s+(?:dem|dom)\b|\bhör\s+inte\s+hemma\b|\bsånt\s+(?:äckel|pack|slödder|avskum)\b|"
     r"\b(?:är|ä|e|ar|blir)\s+(?:ju\s+|bara\s+|alltid\s+|så\s+|helt\s+)?(?:kriminella|korkade|dumma|lata|smutsiga|"
     r"primitiva|efterblivna|värdelösa|ociviliserade|våldsamma|opålitliga|äckliga|parasiter|en\s+belastning|"
     r"en\s+utdöende\s+ras)\b|"

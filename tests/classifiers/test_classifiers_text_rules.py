@@ -571,6 +571,8 @@ def test_no_everyday_word_squeezes_onto_another_lexicon_word() -> None:
         ("incitement", "Nu ger vi henne ett besök allihop"),
         ("incitement", "Ta med ägg och ruttna tomater till fullmäktige på torsdag"),
         ("incitement", "Släng alla gamla kylskåp framför kommunhusets entré"),
+        ("incitement", "Alla som bor nära moskén, samla ihop er på fredag och hindra dem från att gå in"),
+        ("hate_speech", "Bögarna kan ha sitt Pride i stan, här vill vi int ha sånt äckel framför kyrkan"),
         ("hate_speech", "Sluta anpassa skolan efter muslimerna, de har inget här att göra"),
         ("hate_speech", "Invandrarna kan inte integreras, titta bara på stan"),
         ("hate_speech", "Det finns för många invandrare här, de borde åka hem"),
@@ -614,6 +616,8 @@ def test_kinds_read_off_writers_left_out_of_training(
         ("incitement", "Släng inte skräp utanför kommunhuset."),
         ("incitement", "Dela adressen till loppisen så kan vi komma dit allihop!"),
         ("incitement", "Ta med ägg och mjöl till bakdagen i skolan"),
+        ("incitement", "Samla ihop er på lördag och hjälp oss städa stranden!"),
+        ("hate_speech", "Vi vill inte ha sånt äckel i parken, plocka upp efter hunden!"),
         ("incitement", "Någon borde skruva loss den lösa skylten innan den faller ner"),
         (
             "hate_speech",
