@@ -112,7 +112,7 @@ _OWN_MATTER_RE = re.compile(
     r"handläggare|handläggning|plats|kö(?:plats)?)\s+(?:om|på|för|av|till|med|inom|i)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
-_PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
+PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
 #: Verbs of opinion or report: what follows is a view, not a fact about the subject.
 _BLOCKERS = re.compile(
     r"\b(?:tycker|tyckte|tror|trodde|anser|ansåg|menar|tänker|undrar|hoppas|önskar|borde|läste|hörde)\b",
@@ -189,7 +189,7 @@ def find_references(
         if not any(a <= m.start() < b for a, b in relations)  # "min pappa" is already one
     ]
     refs += [Reference(m.start(), m.end(), m.group(0), "self") for m in _SELF_RE.finditer(text)]
-    refs += [Reference(m.start(), m.end(), m.group(0), "pronoun") for m in _PRONOUN_RE.finditer(text)]
+    refs += [Reference(m.start(), m.end(), m.group(0), "pronoun") for m in PRONOUN_RE.finditer(text)]
     return sorted(refs, key=lambda r: (r.start, r.end, r.kind))
 
 
@@ -213,13 +213,14 @@ def tie(
     s_start, s_end = bounds[sentence]
     prev_start = bounds[sentence - 1][0] if sentence > 0 else s_start
     head_start = max(s_start, term_start - 8)
-    possessive = _SELF_POSSESSIVE_RE.search(text[head_start:term_start]) or _OWN_MATTER_RE.search(
+    possessive = _SELF_POSSESSIVE_RE.search(text, head_start, term_start) or _OWN_MATTER_RE.search(
         text, max(s_start, term_start - 50), term_start
     )
     if possessive is not None:
         word = possessive.group("own")
-        start = possessive.start("own") + (head_start if possessive.re is _SELF_POSSESSIVE_RE else 0)
-        return Tie(Reference(start, start + len(word), word, "self"), KIND_SCORES["self"])
+        return Tie(
+            Reference(possessive.start("own"), possessive.end("own"), word, "self"), KIND_SCORES["self"]
+        )
     if _AS_ROLE_RE.fullmatch(text, s_start, term_start):
         # "Som kurd tycker jag …", "Som diabetiker vet jag": the sentence opens with what
         # the writer is, and the "jag" after the verb is who.
@@ -250,6 +251,7 @@ __all__ = [
     "KIND_LABELS_SV",
     "KIND_SCORES",
     "MAX_DISTANCE",
+    "PRONOUN_RE",
     "Reference",
     "Tie",
     "find_references",

@@ -25,7 +25,15 @@ from classifiers.pii.lexicon import (
     TermMatcher,
     preceded_by_copula,
 )
-from classifiers.pii.references import KIND_LABELS_SV, KIND_SCORES, Reference, Tie, sentence_bounds, tie
+from classifiers.pii.references import (
+    KIND_LABELS_SV,
+    KIND_SCORES,
+    PRONOUN_RE,
+    Reference,
+    Tie,
+    sentence_bounds,
+    tie,
+)
 
 #: Someone who works with the thing ("jobbar i hemtjänsten", "arbetar med
 #: missbrukare") says something about their job, not about a person's condition.
@@ -357,8 +365,7 @@ _CARE_CONTEXT = re.compile(
         r"korttidsboende\w*|korttids(?:plats\w*|vistelse\w*)?|boendestöd\w*|ledsagare\w*|"
         r"personlig\s+assistan\w*|assistansen|daglig\s+verksamhet|demensboende\w*|omsorgen|"
         r"boendet|brukare\w*|vårdboende\w*|ledsagning\w*|behandlingshem\w*|avlastning\w*|"
-        r"missbruksenhet\w*|socialsekreterare\w*|"
-        r"på\s+(?-i:[A-ZÅÄÖ])\w*(?:gården|hemmet))|"
+        r"missbruksenhet\w*|socialsekreterare\w*|på\s+(?-i:[A-ZÅÄÖ])\w*(?:gården|hemmet))|"
         r"(?P<school>förskola\w*|avdelning\s+(?-i:[A-ZÅÄÖ])\w+|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
         r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*|resursperson\w*)|"
         r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
@@ -371,7 +378,7 @@ _CARE_CONTEXT = re.compile(
 #: Words by which a sentence goes on speaking of the person of the sentence before:
 #: a third person ("hon", "honom") or the writer ("jag", "mig").
 _CARRIED = {
-    "other": re.compile(r"\b(?:hon|han|hen|henne|honom|hennes|hans)\b", re.IGNORECASE),
+    "other": PRONOUN_RE,
     "self": re.compile(r"\b(?:jag|ja|mig|mej|min|mitt|mina)\b", re.IGNORECASE),
 }
 

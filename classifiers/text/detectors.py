@@ -64,7 +64,6 @@ from classifiers.text.lexicon import (
     DATA_DIR,
     Entry,
     LexiconIndex,
-    keeps_doubled_letters,
     load_lexicon,
     tokenize,
 )
@@ -164,10 +163,6 @@ _PLAIN_ADJECTIVES = frozenset(
     }
 )
 _NAME = re.compile(r"(?<=[a-zåäö,]\s)[A-ZÅÄÖ][a-zåäöéü]{2,}(?:\s[A-ZÅÄÖ][a-zåäöéü]{2,})?")
-#: Everyday words that squeeze onto a different lexicon word (lexicons compare words with
-#: repeated letters squeezed, so that "idiooot" is "idiot"): "full" is not "ful", "fann"
-#: not "fan", "grattis" not "gratis".  A test checks the stopwords and a list of common
-#: words for any other such word.
 #: Words after which "för många" is "for many", not "too many": "lättare för många
 #: familjer", "viktigt för många".
 _FOR_MANY_GOVERNORS = frozenset(
@@ -234,14 +229,6 @@ _THIRD_PERSONS = frozenset(
         "svärfar",
     }
 )
-SQUEEZE_COLLISIONS: dict[str, str] = {
-    "fann": "fan",
-    "full": "ful",
-    "fulla": "fula",
-    "grattis": "gratis",
-    "kolla": "kola",
-    "saa": "sa",  # "så" typed without å
-}
 _NOT_ATTRIBUTIVE = frozenset(
     [
         "och",
@@ -465,6 +452,8 @@ class _Doc:
     norm: Normalized
     hits: dict[str, list[_LexHit]]
     context: dict[str, object]
+    #: The normalised text, and its aa/ae/oe → å/ä/ö reading when that differs.
+    readings: list[Normalized] = field(default_factory=list)
     quotes: list[tuple[int, int]] = field(default_factory=list)
     urls: list[tuple[int, int]] = field(default_factory=list)
     rhetorical_text: bool | None = None
@@ -562,17 +551,13 @@ class TextDetector:
             variants.append(folded)
         for variant in variants:
             tokens = tokenize(variant)
-            for hit in self.index.scan(tokens):
+            for hit in self.index.scan(tokens, variant.text):
                 start, end = variant.to_original(hit.start, hit.end)
                 ident = (hit.entry.lexicon, hit.entry.term, start, end)
                 if ident in seen:
                     continue
                 seen.add(ident)
                 vt = variant.text
-                if SQUEEZE_COLLISIONS.get(vt[hit.start : hit.end]) == hit.entry.term:
-                    continue
-                if not keeps_doubled_letters(hit.entry, vt[hit.start : hit.end]):
-                    continue
                 prev = tuple(
                     vt[t.start : t.end] for t in tokens[max(0, hit.first_token - 2) : hit.first_token]
                 )
@@ -580,7 +565,7 @@ class TextDetector:
                 nxt = vt[after.start : after.end] if after else ""
                 key = " ".join(t.key for t in tokens[hit.first_token : hit.last_token + 1])
                 hits.setdefault(hit.entry.lexicon, []).append(_LexHit(hit.entry, start, end, key, prev, nxt))
-        doc = _Doc(text, norm, hits, context)
+        doc = _Doc(text, norm, hits, context, readings=variants)
         if _QUOTE_MARK.search(text):  # most comments quote nothing
             doc.quotes = [m.span() for m in _QUOTES.finditer(text)]
         if _URL_HINT.search(text):
@@ -1167,9 +1152,7 @@ class TextDetector:
     def _yaml_rules(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         # A text typed with "aa", "ae", "oe" for å, ä, ö ("slaa soender fartkameran")
         # is read a second time in å/ä/ö, as the lexicons already are.
-        folded = doc.norm.folded()
-        readings = [doc.norm] if folded is doc.norm else [doc.norm, folded]
-        for reading in readings:
+        for reading in doc.readings:
             text = reading.text
             # Which anchors occur is looked up once for all rules.
             present = self._anchors.present(text)
@@ -1360,7 +1343,7 @@ class TextDetector:
 
 def _is_person_word(index: LexiconIndex, word: str) -> bool:
     """Whether ``word`` names people ("svin" in "korrupta svin", "politiker")."""
-    return any(e.lexicon in ("persons", "insults") for e in index.word_entries(squeeze(word)))
+    return any(e.lexicon in ("persons", "insults") for e in index.word_entries(word))
 
 
 def _norm_span_before(doc: _Doc, original_start: int, word: str) -> tuple[int, int]:

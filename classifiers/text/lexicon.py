@@ -26,7 +26,17 @@ from typing import NamedTuple
 
 from classifiers.normalize import Normalized, squeeze
 
-__all__ = ["Entry", "Hit", "LexiconIndex", "Token", "keeps_doubled_letters", "load_lexicon", "tokenize"]
+__all__ = [
+    "SQUEEZE_COLLISIONS",
+    "Entry",
+    "Hit",
+    "LexiconIndex",
+    "Token",
+    "keeps_doubled_letters",
+    "load_lexicon",
+    "tokenize",
+    "written_as",
+]
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -94,6 +104,27 @@ def _doubled_stem(term: str) -> re.Pattern[str] | None:
     return re.compile("".join(parts))
 
 
+#: Everyday words that squeeze onto a different lexicon word (lexicons compare words with
+#: repeated letters squeezed, so that "idiooot" is "idiot"): "full" is not "ful", "fann"
+#: not "fan", "grattis" not "gratis".  A test checks the stopwords and a list of common
+#: words for any other such word.
+SQUEEZE_COLLISIONS: dict[str, str] = {
+    "fann": "fan",
+    "full": "ful",
+    "fulla": "fula",
+    "grattis": "gratis",
+    "kolla": "kola",
+    "saa": "sa",  # "så" typed without å
+}
+
+
+def written_as(entry: Entry, word: str) -> bool:
+    """Whether ``word`` (as written in the normalised text) is ``entry`` and not another word
+    that only squeezes onto it: a known collision ("full" is not "ful"), or a stem whose
+    doubled letters the word lacks ("portioner" is not "porr*")."""
+    return SQUEEZE_COLLISIONS.get(word) != entry.term and keeps_doubled_letters(entry, word)
+
+
 def keeps_doubled_letters(entry: Entry, word: str) -> bool:
     """Whether ``word`` (as written in the normalised text) really begins with ``entry``'s stem.
 
@@ -152,9 +183,9 @@ class LexiconIndex:
             # letter in a text, which is never evidence of anything.
             self._exact.setdefault(squeeze(term), []).append(entry)
 
-    def word_entries(self, key: str) -> tuple[Entry, ...]:
-        """Entries (exact, prefix or suffix) that a single squeezed word matches."""
-        return self._word_entries(key)
+    def word_entries(self, word: str) -> list[Entry]:
+        """Entries (exact, prefix or suffix) that a single word, as written, is."""
+        return [e for e in self._word_entries(squeeze(word)) if written_as(e, word)]
 
     def _word_entries(self, key: str) -> tuple[Entry, ...]:
         cached = self._word_cache.get(key)
@@ -174,8 +205,9 @@ class LexiconIndex:
         self._word_cache[key] = result
         return result
 
-    def scan(self, tokens: list[Token]) -> list[Hit]:
-        """Every entry occurrence, ordered by position (phrases before words)."""
+    def scan(self, tokens: list[Token], text: str) -> list[Hit]:
+        """Every entry occurrence in ``text`` (whose tokens these are), ordered by position
+        (phrases before words).  A word that only squeezes onto an entry is not it."""
         hits: list[Hit] = []
         keys = [t.key for t in tokens]
         n = len(tokens)
@@ -194,8 +226,9 @@ class LexiconIndex:
             entries = cached(key)
             if entries is None:
                 entries = self._word_entries(key)
-            for e in entries:
-                hits.append(Hit(e, tok.start, tok.end, i, i))
+            if entries:
+                word = text[tok.start : tok.end]
+                hits.extend(Hit(e, tok.start, tok.end, i, i) for e in entries if written_as(e, word))
         return hits
 
 

@@ -517,8 +517,7 @@ def test_no_everyday_word_squeezes_onto_another_lexicon_word() -> None:
     word list from running text) is listed as a collision, and is then no hit for it."""
     from classifiers.normalize import squeeze
     from classifiers.pii.names import load_gazetteer
-    from classifiers.text.detectors import SQUEEZE_COLLISIONS
-    from classifiers.text.lexicon import load_lexicon
+    from classifiers.text.lexicon import SQUEEZE_COLLISIONS, load_lexicon
     from classifiers.text.stopwords import STOPWORDS_SV
 
     words = set(STOPWORDS_SV) | set(load_gazetteer().common_words)
