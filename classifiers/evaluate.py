@@ -473,6 +473,26 @@ _LIMITS = """\
   independently written municipal comments, RTP-LX, SweToxicity and
   positive real tweets are measured outside the team on sets the team
   does not see or train on; nothing in this report is a claim about them.
+* **Writer n is a stand-in, not the external set.** Writer n wrote 378
+  comments as a sample of a whole municipal feed, without reading the
+  corpus, lexicons or rules (see *A writer nobody trained on*). On them
+  micro-F1 is 0.79 (the external target for independently written
+  comments is 0.85), and every category but harassment (recall 0.37:
+  insults without a slur word are the common miss, as the external figures
+  said) and off-topic reaches recall 0.60. With 16 to 41 positives per
+  category one comment moves a recall by 0.02 to 0.06. Their comments are
+  never read one by one to write a rule; once that happens they stop
+  measuring anything. The shipped models were retrained with this round
+  (they had been trained before the last rules changed, so their
+  thresholds were chosen for other rules); a test now fails when the
+  artefact's rules version or corpus digest differ from what ships. With
+  the present rules the retrain moved thresholds up (harassment 0.55 →
+  0.75, sexual content 0.75 → 0.90, spam 0.35 → 0.60): rules written from
+  train catch more of train, so out of fold the model adds less there. On
+  test that cost harassment 0.81 → 0.76 and sexual content 0.81 → 0.78,
+  gave threat 0.84 → 0.86 and spam 0.80 → 0.83, and left the
+  micro-average at 0.75; writer f's everyday posts flagged as abuse went
+  2.3 % → 0.9 % (10 → 4 of 434).
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check
@@ -725,6 +745,17 @@ def flagged_as_abuse(posts: Iterable[str]) -> list[str]:
     return [text for text in posts if ABUSE & set(classify(text).categories)]
 
 
+def _assessed(findings: Iterable[Any]) -> set[str]:
+    """The categories found, without the "not assessed in this language" marker (no claim of a question)."""
+    return {f.category for f in findings if f.subtype != "language_not_assessed"}
+
+
+def assessed_categories(text: str) -> set[str]:
+    from classifiers import classify
+
+    return _assessed(classify(text).findings)
+
+
 def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dict[str, Any]:
     from classifiers import classify, warm_up
 
@@ -735,7 +766,7 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
     # A comment in another language is marked "not assessed" (filed under
     # question, subtype language_not_assessed): not a claim that it is a question.
     findings = [classify(r["text"]).findings for r in rows]
-    ours = [{f.category for f in fs if f.subtype != "language_not_assessed"} for fs in findings]
+    ours = [_assessed(fs) for fs in findings]
     rule_hits: dict[str, list[float]] = {}  # rule id -> [hits, correct, score]
     for fs, labels in zip(findings, gold, strict=True):
         for f in fs:
@@ -763,6 +794,14 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
             for writer in sorted({r.get("writer", "team") for r in rows})
         },
     }
+    dev_rows = [r for r in load_corpus(corpus_path) if r["split"] == "dev"]
+    if dev_rows:
+        dev_gold = [set(r["labels"]) for r in dev_rows]
+        result["dev"] = {
+            "writers": dict(sorted(Counter(r["writer"] for r in dev_rows).items())),
+            "ours": score_predictions(dev_gold, [assessed_categories(r["text"]) for r in dev_rows]),
+            "keyword": score_predictions(dev_gold, [kw(r["text"]) for r in dev_rows]),
+        }
     posts = everyday_posts()
     result["everyday"] = (len(flagged_as_abuse(posts)), len(posts))
     if with_presidio:
@@ -874,6 +913,32 @@ def render_everyday(everyday: tuple[int, int] | None) -> str:
     )
 
 
+def render_dev(dev: dict[str, Any] | None) -> str:
+    """Figures on the measured-only writers: the in-house stand-in for an outside sample."""
+    if not dev:
+        return "No measured-only development set in the corpus."
+    writers = ", ".join(f"writer {w} ({n} comments)" for w, n in dev["writers"].items())
+    lines = [
+        f"Comments by {writers}, who read neither the corpus nor the lexicons and rules, "
+        "written as a sample of a municipal comment feed (all categories, everyday "
+        "registers) and kept as written, without variants. Nothing trains on them, and no "
+        "threshold, lexicon entry or rule is chosen from them: like the external set of "
+        "independently written municipal comments, they measure how the detectors carry "
+        "over to words nobody here wrote.",
+        "",
+        "| category | support | Uppsikt P / R / F1 | keyword P / R / F1 | recall ≥ 0.60 |",
+        "|---|---:|---|---|---|",
+    ]
+    for c in CATEGORIES:
+        ours, kw = dev["ours"][c], dev["keyword"][c]
+        if ours.support:
+            ok = "yes" if ours.recall >= 0.60 else "**no**"
+            lines.append(f"| `{c}` | {ours.support} | {_fmt(ours)} | {_fmt(kw)} | {ok} |")
+    ours_all, kw_all = micro(dev["ours"]), micro(dev["keyword"])
+    lines.append(f"| *micro-average* | {ours_all.support} | {_fmt(ours_all)} | {_fmt(kw_all)} | |")
+    return "\n".join(lines)
+
+
 def render_report(result: dict[str, Any]) -> str:
     labelled = [c for c in CATEGORIES if result["ours"][c].support]
     beaten = [c for c in labelled if result["ours"][c].f1 > result["keyword"][c].f1]
@@ -909,6 +974,10 @@ categories that have test labels.
 ## By writer
 
 {render_by_writer(result.get("by_writer"))}
+
+## A writer nobody trained on
+
+{render_dev(result.get("dev"))}
 
 ## How a category is decided
 
@@ -976,6 +1045,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     flagged, total = result["everyday"]
     print(f"everyday posts flagged as abuse: {flagged} of {total} ({100 * flagged / total:.1f} %)")
+    if result.get("dev"):
+        d = micro(result["dev"]["ours"])
+        figures = f"{d.precision:.2f}/{d.recall:.2f}/{d.f1:.2f} ({d.support})"
+        print(f"measured-only writers: micro P/R/F1 {figures}")
     if not args.no_report:
         REPORT_PATH.write_text(render_report(result), encoding="utf-8")
         print(f"wrote {REPORT_PATH}")

@@ -117,6 +117,9 @@ MINOR_CATEGORIES = CATEGORIES[14:]
 #: a writer whose comments are all in test measures generalisation to a new
 #: writer's words and habits, not only to unseen base comments; one wholly in
 #: train widens the registers the models learn from without leaking the other.
+#: A writer in ``dev`` is only measured (``classifiers.evaluate`` reports them
+#: apart): nothing trains on them, no threshold or rule is chosen from them, and
+#: their comments stay as written, without variants, like an outside sample.
 WRITER_SPLITS: dict[str, str] = {
     "b": "test",
     "c": "train",
@@ -126,7 +129,9 @@ WRITER_SPLITS: dict[str, str] = {
     "i": "train",
     "k": "train",
     "m": "train",
+    "n": "dev",
 }
+DEV = "dev"
 TEAM = "team"
 
 
@@ -1056,9 +1061,11 @@ def build_rows(bases: list[BaseComment], ids: IdentityNumbers) -> list[Row]:
         split = split_of(base.base_id, writer)
         hard = bool(base.tempting)
         texts = [(text, "handwritten")]
-        texts += [
-            (unicodedata.normalize("NFC", v), "variant") for v in make_variants(base, text, ids, known, seen)
-        ]
+        if split != DEV:
+            texts += [
+                (unicodedata.normalize("NFC", v), "variant")
+                for v in make_variants(base, text, ids, known, seen)
+            ]
         for t, origin in texts:
             rows.append(
                 Row(
@@ -1146,13 +1153,13 @@ def check_balance(rows: list[Row]) -> list[str]:
 def markdown_table(rows: list[Row]) -> str:
     per, totals = count_table(rows)
     lines = [
-        "| category | train | test | all | hand-written (train / test) |",
-        "|---|---:|---:|---:|---:|",
+        "| category | train | test | dev (measured only) | all | hand-written (train / test) |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for cat in CATEGORIES:
         c = per[cat]
         lines.append(
-            f"| `{cat}` | {c['train']} | {c['test']} | {c['all']} | "
+            f"| `{cat}` | {c['train']} | {c['test']} | {c[DEV]} | {c['all']} | "
             f"{c['handwritten']} ({c['handwritten_train']} / {c['handwritten_test']}) |"
         )
     neg = totals["negative"] + totals["hard_negative"]
@@ -1160,7 +1167,8 @@ def markdown_table(rows: list[Row]) -> str:
     bases_all = len({r.base_id for r in rows})
     lines += [
         "",
-        f"- comments: {totals['all']} (train {totals['train']}, test {totals['test']}); "
+        f"- comments: {totals['all']} (train {totals['train']}, test {totals['test']}, "
+        f"measured-only development set {totals[DEV]}); "
         f"hand-written base comments: {bases_all} (test {bases_test})",
         f"- no labels: {totals['negative']}; hard negatives (labels that exclude a tempting category): "
         f"{totals['hard_negative']}; together {neg} = {neg / max(totals['all'], 1):.1%} of all comments",

@@ -136,3 +136,18 @@ def test_model_findings_point_at_the_words_that_drove_them(trained: tuple[Path, 
         assert text[span.start : span.end] == span.text
         assert span.text in finding.explanation
     assert "HONUNG" in {s.text for s in finding.spans} or "gården" in {s.text for s in finding.spans}
+
+
+def test_the_shipped_models_were_trained_on_this_corpus_with_these_rules() -> None:
+    """Thresholds are chosen for "rule or model": a rule or corpus change without a
+    retrain (``python -m classifiers.train``) ships thresholds chosen for other rules."""
+    import hashlib
+    import json
+
+    from classifiers.text.detectors import TextDetector
+    from classifiers.text.model import ARTIFACT_PATH
+    from classifiers.train import CORPUS_PATH
+
+    meta = json.loads(ARTIFACT_PATH.read_text(encoding="utf-8"))["metadata"]
+    assert meta["rules_version"] == TextDetector(use_model=False).rules_version
+    assert meta["corpus_sha256"] == hashlib.sha256(CORPUS_PATH.read_bytes()).hexdigest()

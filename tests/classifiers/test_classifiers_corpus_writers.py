@@ -50,3 +50,16 @@ def test_no_made_up_phone_number_reads_as_a_personnummer() -> None:
         assert not _reads_as_identity_number(phone), phone
         compact += phone.isdigit()
     assert compact > 1_000  # the compact forms are still made when they are safe
+
+
+def test_a_measured_only_writer_is_neither_trained_on_nor_varied() -> None:
+    """Writer n is a stand-in for an outside sample: kept as written and out of training."""
+    from classifiers.data.build_corpus import DEV
+    from classifiers.train import load_corpus
+
+    dev_writers = {w for w, s in WRITER_SPLITS.items() if s == DEV}
+    assert dev_writers
+    rows = [r for r in load_corpus(CORPUS) if r["writer"] in dev_writers]
+    assert rows and {r["split"] for r in rows} == {DEV}
+    assert {r["source"] for r in rows} == {"handwritten"}  # no variants
+    assert len({r["base_id"] for r in rows}) == len(rows)

@@ -99,3 +99,16 @@ def test_report_compares_writers_only_when_there_are_two() -> None:
     table = render_by_writer({"team": team, "b": other})
     assert "writer b (unseen writer)" in table
     assert "| `spam` | 0.86 (3) | 0.40 (4) |" in table
+
+
+def test_the_measured_only_writers_are_reported_apart_with_the_recall_target() -> None:
+    from classifiers.evaluate import render_dev
+
+    ours = score_predictions([{"spam"}, {"spam"}, {"confidential"}], [{"spam"}, {"spam"}, set()])
+    keyword = score_predictions([{"spam"}, {"spam"}, {"confidential"}], [set(), set(), set()])
+    table = render_dev({"writers": {"n": 3}, "ours": ours, "keyword": keyword})
+    assert "writer n (3 comments)" in table
+    assert "| `spam` | 2 | 1.00 / 1.00 / **1.00** | 0.00 / 0.00 / **0.00** | yes |" in table
+    assert "| `confidential` | 1 | 0.00 / 0.00 / **0.00** | 0.00 / 0.00 / **0.00** | **no** |" in table
+    assert "| `threat` |" not in table  # no support: no row
+    assert "No measured-only" in render_dev(None)
