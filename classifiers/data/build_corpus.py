@@ -130,6 +130,7 @@ WRITER_SPLITS: dict[str, str] = {
     "k": "train",
     "m": "train",
     "n": "dev",
+    "p": "train",
 }
 DEV = "dev"
 TEAM = "team"
