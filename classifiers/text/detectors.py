@@ -163,6 +163,16 @@ _PLAIN_ADJECTIVES = frozenset(
     }
 )
 _NAME = re.compile(r"(?<=[a-zåäö,]\s)[A-ZÅÄÖ][a-zåäöéü]{2,}(?:\s[A-ZÅÄÖ][a-zåäöéü]{2,})?")
+#: What makes an animal or creature a name for a person: said as what someone is
+#: ("chauffören var en aggressiv gorilla", "hon är ett själlöst monster") or
+#: addressed ("din orm", "den där lismande ormen"), with at most two words between.
+_METAPHOR_FRAME = re.compile(
+    r"(?:\b(?:är|e|ä|var|va|blev)\s+(?:ju\s+|bara\s+|verkligen\s+|fan\s+)?(?:en|ett|ett\s+gäng|som\s+en)"
+    r"|\b(?:din|ditt|dina|era|ert|den\s+där|det\s+där|dom\s+där|de\s+där))"
+    r"\s+(?:[^\W\d_]+\s+){0,2}$"
+)
+#: One's own child, partner or pet called an animal is fondness, not an attack.
+_OWN_BEFORE = re.compile(r"\b(?:min|mitt|mina|vår|vårt|våra)\b")
 #: Words after which "för många" is "for many", not "too many": "lättare för många
 #: familjer", "viktigt för många".
 _FOR_MANY_GOVERNORS = frozenset(
@@ -770,7 +780,7 @@ class TextDetector:
                 )
             )
             return
-        if self._person_insult(doc, out):
+        if self._person_insult(doc, out) or self._metaphor_insult(doc, out):
             return
         weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
         if not weak:
@@ -813,6 +823,41 @@ class TextDetector:
             return False
         noun = two.group(2).lower()
         return _PERSON.fullmatch(noun) is not None or _is_person_word(self.index, noun)
+
+    def _metaphor_insult(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
+        """An animal or creature said of a person: "Äldreomsorgschefen är ett själlöst
+        monster", "den där lismande ormen".  The word alone ("en orm i trädgården"),
+        of a thing, or of one's own ("min katt är en riktig gris") is no finding."""
+        for h in doc.lex("insults", "metaphor"):
+            before = doc.original[max(0, h.start - 60) : h.start].lower()
+            frame = _METAPHOR_FRAME.search(before)
+            if frame is None or self._reported(doc, h):
+                continue
+            if _OWN_BEFORE.search(before[max(0, frame.start() - 30) : frame.start()]):
+                continue
+            persons = (
+                doc.spans_of(_PERSON)
+                + [m.span() for m in _NAME.finditer(doc.original)]
+                + [(p.start, p.end) for p in doc.lex("persons")]
+            )
+            near = [p for p in persons if 0 <= h.start - p[1] <= 60 and p[1] <= h.start]
+            if not near:
+                continue
+            who = near[-1]
+            out["harassment"].append(
+                self._finding(
+                    doc,
+                    "harassment",
+                    "personal_attack",
+                    0.75,
+                    [who, (h.start, h.end)],
+                    f"Texten kallar en person ({_quote_list([doc.slice(*who)])}) "
+                    f"{_quote_list([doc.slice(h.start, h.end)])}, ett förolämpande tilltal.",
+                    "harassment.metaphor",
+                )
+            )
+            return True
+        return False
 
     def _person_insult(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
         """An insulting word aimed at a person without a listed insult: "jävla kärring".

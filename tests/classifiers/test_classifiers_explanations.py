@@ -40,7 +40,23 @@ def _only_function_words(span_text: str) -> bool:
 
 
 def test_the_stopword_list_holds_the_words_editors_were_shown() -> None:
-    for word in ("en", "som", "är", "de", "har", "jag", "kommer", "ska", "inte", "hos", "vid"):
+    # ... and their spoken spellings ("du e så dum", "he ä int klokt")
+    for word in (
+        "en",
+        "som",
+        "är",
+        "de",
+        "har",
+        "jag",
+        "kommer",
+        "ska",
+        "inte",
+        "hos",
+        "vid",
+        "e",
+        "ä",
+        "int",
+    ):
         assert word in STOPWORDS_SV
         assert not is_content_word(word)
     for word in ("kärring", "invandrare", "bygglov", "rabatt", "döda", "idiot"):

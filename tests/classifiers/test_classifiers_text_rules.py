@@ -652,3 +652,37 @@ def test_the_doubled_letters_of_a_stem_are_compared_as_written() -> None:
     assert keeps_doubled_letters(neighbour, "graaannarna")
     assert not keeps_doubled_letters(neighbour, "granskningen")
     assert keeps_doubled_letters(Entry("insults", "idiot", "insult"), "idiooot")  # no stem: unchanged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chauffören på linje 2 i morse var en aggressiv gorilla",
+        "Kommunalrådet, den där lismande ormen, borde avgå",
+        "@Lisa din orm, sluta ljuga",
+        "hon är helt störd",  # a weak word aimed at a person
+        "Lasse i styrelsen är en riktig klantskalle",  # an insulting name
+    ],
+)
+def test_an_animal_or_insulting_name_said_of_a_person_is_harassment(
+    detector: TextDetector, text: str
+) -> None:
+    assert "harassment" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min katt är en riktig gris när det gäller mat",  # one's own pet
+        "haha du vet hur det är, min son är en riktig apa på morgonen",  # one's own child
+        "vi såg en orm vid badplatsen igår med barnen",  # an animal
+        "grannen har en gris och tre höns i trädgården",
+        "hon är inte någon orm, hon är schysst",  # denied
+        "jag blev störd av bullret från bygget hela natten",  # disturbed, no one attacked
+        "det här är ett skämt till cykelbana",  # criticism of a thing
+    ],
+)
+def test_animals_and_weak_words_without_a_person_attacked_are_no_harassment(
+    detector: TextDetector, text: str
+) -> None:
+    assert "harassment" not in detector.rule_categories(text)
