@@ -131,6 +131,8 @@ WRITER_SPLITS: dict[str, str] = {
     "m": "train",
     "n": "dev",
     "p": "train",
+    "q": "train",
+    "r": "train",
 }
 DEV = "dev"
 TEAM = "team"

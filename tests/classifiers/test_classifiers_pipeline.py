@@ -243,7 +243,10 @@ def test_violent_words_in_idioms_are_not_left_to_the_threat_model(
 
 
 def test_a_violent_word_outside_an_idiom_is_left_to_the_threat_model(threat_everywhere: TextDetector) -> None:
-    assert "threat" in {f.category for f in threat_everywhere.detect("Jag kommer att döda den här gubben")}
+    # (no rule knows this word order, so only the model can find it)
+    assert "threat" in {
+        f.category for f in threat_everywhere.detect("Nästa gång skjuter jag gubben på bygglov")
+    }
 
 
 @pytest.mark.parametrize(

@@ -686,3 +686,23 @@ def test_animals_and_weak_words_without_a_person_attacked_are_no_harassment(
     detector: TextDetector, text: str
 ) -> None:
     assert "harassment" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jag kommer att döda grannen", "jag ska döda den där gubben", "vi ska slå ihjäl hela familjen"],
+)
+def test_a_killing_aimed_at_someone_named_by_role_is_a_threat(detector: TextDetector, text: str) -> None:
+    assert "threat" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vi ska besöka läraren på fredag",  # not a killing verb
+        "jag ska döda grannen i fortnite ikväll haha",  # a game
+        "jag ska döda den här löprundan imorgon",  # an idiom, no person
+    ],
+)
+def test_visits_games_and_idioms_are_no_killing_threat(detector: TextDetector, text: str) -> None:
+    assert "threat" not in detector.rule_categories(text)
