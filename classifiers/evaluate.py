@@ -475,11 +475,12 @@ _LIMITS = """\
   does not see or train on; nothing in this report is a claim about them.
 * **Writer n is a stand-in, not the external set.** Writer n wrote 378
   comments as a sample of a whole municipal feed, without reading the
-  corpus, lexicons or rules (see *A writer nobody trained on*). On them
-  micro-F1 is 0.79 (the external target for independently written
-  comments is 0.85), and every category but harassment (recall 0.37:
-  insults without a slur word are the common miss, as the external figures
-  said) and off-topic reaches recall 0.60. With 16 to 41 positives per
+  corpus, lexicons or rules (see *A writer nobody trained on*). When they
+  came in, micro-F1 on them was 0.79 (the external target for
+  independently written comments is 0.85) and harassment recall 0.37
+  (insults without a slur word, as the external figures said); with
+  writers p, q, r, s and u in train it is 0.82, and harassment is still
+  the one category under recall 0.60. With 16 to 41 positives per
   category one comment moves a recall by 0.02 to 0.06. Their comments are
   never read one by one to write a rule; once that happens they stop
   measuring anything. The shipped models were retrained with this round
@@ -493,7 +494,7 @@ _LIMITS = """\
   gave threat 0.84 → 0.86 and spam 0.80 → 0.83, and left the
   micro-average at 0.75; writer f's everyday posts flagged as abuse went
   2.3 % → 0.9 % (10 → 4 of 434).
-* **Writer p in train.** Writer p wrote 336 everyday comments in four
+* **Writer p in train.** Writer p wrote 334 everyday comments in four
   kinds (third parties' sekretess, a resident's own case, scams, insults
   without a slur word), each with about 40 % hard negatives; no rule was
   written from them. A model trained without p scored p's comments at
@@ -533,6 +534,26 @@ _LIMITS = """\
   "jag kommer att döda grannen" was missed before and after, so a rule now
   names a killing verb aimed at someone named by who they are (grannen,
   gubben, läraren, "den där …"), not in a game, not a visit.
+* **Writers s and u in train; writer t tried and not kept.** Writer s
+  (333 comments: seven in ten sharp but lawful, three in ten real abuse in
+  the same words) and writer u (345: questions, own cases and off-topic
+  talk against their lookalikes) moved the test split 0.773 → 0.785
+  (harassment 0.70 / 0.81 → 0.81 / 0.80, question 0.71 → 0.74, off-topic
+  0.48 → 0.57; hate speech 0.81 → 0.77, sexual content 0.86 → 0.81),
+  left writer n at 0.824 (spam 0.80 → 0.85, criminal material 0.64 →
+  0.73, threat 0.77 → 0.80; harassment 0.68 → 0.59) and cut writer f's
+  everyday posts flagged as abuse 12 → 6 of 434. Writer t (366 criminal
+  offers, scams and threats) on top of them lowered the threat and
+  criminal-material thresholds to 0.35 and 0.30: test threat precision
+  0.77 → 0.63 and criminal material 0.83 → 0.59, test micro-F1 0.784 →
+  0.778, writer n unchanged, so t is not in the corpus.
+* **Small changes move these figures.** Taking out two of writer p's
+  comments that the language check now reads as English moved writer n
+  0.834 → 0.824 and its harassment recall 0.52 → 0.44, through the
+  thresholds: chosen on out-of-fold curves that are flat near their best,
+  they shift with a handful of training comments. Read differences of
+  about 0.01 in a micro-average, or 0.1 in the recall of a category with
+  16 to 41 of writer n's comments, as noise.
 * **Insults beyond a slur list, measured as no change.** The harassment
   lexicon gained 42 names people call someone (klantskalle, latmask,
   ärthjärna, "din sopa" …), 24 words that attack only when aimed at a

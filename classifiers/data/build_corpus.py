@@ -133,6 +133,8 @@ WRITER_SPLITS: dict[str, str] = {
     "p": "train",
     "q": "train",
     "r": "train",
+    "s": "train",
+    "u": "train",
 }
 DEV = "dev"
 TEAM = "team"

@@ -135,7 +135,7 @@ def test_a_retrain_that_makes_the_test_split_worse_is_refused(world_factory: Any
     assert r.status_code == 200, r.text
     world.session.commit()
     decision_id = r.json()["decision"]["id"]
-    plain = [row["text"] for row in load_corpus() if row["split"] == "train" and not row["labels"]][:300]
+    plain = [row["text"] for row in load_corpus() if row["split"] == "train" and not row["labels"]][:600]
     world.session.add_all(
         DecisionLabel(
             tenant_id=world.tenant.id,
