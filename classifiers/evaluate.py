@@ -563,8 +563,8 @@ _LIMITS = """\
   one's own child or pet, not an animal in the garden). Rules alone on
   train: harassment recall 0.51 → 0.57 at the same 29 false alarms. Not one
   comment of the test split or of writer n uses them, so every figure above
-  is unchanged: what writer n's harassment misses (recall 0.41) is worded
-  in other ways, which this round could not learn without reading them.
+  is unchanged: what writer n's harassment misses is worded in other
+  ways, which no rule can be written for without reading them.
   Adding a harassment finding to every crime told about a named person
   (förtal) was counted and left out: it would add 2 right findings on test
   and 43 false ones on train, where most such comments report or confess.
