@@ -785,11 +785,7 @@ class TextDetector:
         weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
         if not weak:
             return
-        persons = (
-            doc.spans_of(_PERSON)
-            + [m.span() for m in _NAME.finditer(doc.original)]
-            + [(h.start, h.end) for h in doc.lex("persons")]
-        )
+        persons = self._persons(doc)
         for h in weak:
             attributive = h.next and h.next.isalpha() and h.next not in _NOT_ATTRIBUTIVE
             if attributive and not self._describes_a_person(doc, h):
@@ -800,18 +796,31 @@ class TextDetector:
             if near:
                 target = near[0]
                 word, who = doc.slice(h.start, h.end), doc.slice(*target)
-                out["harassment"].append(
-                    self._finding(
-                        doc,
-                        "harassment",
-                        "personal_attack",
-                        0.75,
-                        [(h.start, h.end), target],
-                        f"Texten riktar {_quote_list([word])} mot en person ({_quote_list([who])}).",
-                        "harassment.targeted",
-                    )
-                )
+                explanation = f"Texten riktar {_quote_list([word])} mot en person ({_quote_list([who])})."
+                spans = [(h.start, h.end), target]
+                self._personal_attack(doc, out, spans, explanation, "harassment.targeted")
                 return
+
+    @staticmethod
+    def _persons(doc: _Doc) -> list[tuple[int, int]]:
+        """Who an attack can be aimed at: pronouns and roles, mid-sentence names, person words."""
+        return (
+            doc.spans_of(_PERSON)
+            + [m.span() for m in _NAME.finditer(doc.original)]
+            + [(h.start, h.end) for h in doc.lex("persons")]
+        )
+
+    def _personal_attack(
+        self,
+        doc: _Doc,
+        out: dict[str, list[Finding]],
+        spans: list[tuple[int, int]],
+        explanation: str,
+        rule_id: str,
+    ) -> None:
+        out["harassment"].append(
+            self._finding(doc, "harassment", "personal_attack", 0.75, spans, explanation, rule_id)
+        )
 
     def _describes_a_person(self, doc: _Doc, h: _LexHit) -> bool:
         """Whether the noun a weak word stands before names a person, also past one more
@@ -835,27 +844,15 @@ class TextDetector:
                 continue
             if _OWN_BEFORE.search(before[max(0, frame.start() - 30) : frame.start()]):
                 continue
-            persons = (
-                doc.spans_of(_PERSON)
-                + [m.span() for m in _NAME.finditer(doc.original)]
-                + [(p.start, p.end) for p in doc.lex("persons")]
-            )
-            near = [p for p in persons if 0 <= h.start - p[1] <= 60 and p[1] <= h.start]
+            near = [p for p in self._persons(doc) if 0 <= h.start - p[1] <= 60]
             if not near:
                 continue
             who = near[-1]
-            out["harassment"].append(
-                self._finding(
-                    doc,
-                    "harassment",
-                    "personal_attack",
-                    0.75,
-                    [who, (h.start, h.end)],
-                    f"Texten kallar en person ({_quote_list([doc.slice(*who)])}) "
-                    f"{_quote_list([doc.slice(h.start, h.end)])}, ett förolämpande tilltal.",
-                    "harassment.metaphor",
-                )
+            explanation = (
+                f"Texten kallar en person ({_quote_list([doc.slice(*who)])}) "
+                f"{_quote_list([doc.slice(h.start, h.end)])}, ett förolämpande tilltal."
             )
+            self._personal_attack(doc, out, [who, (h.start, h.end)], explanation, "harassment.metaphor")
             return True
         return False
 
