@@ -835,8 +835,9 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
     from classifiers import classify, warm_up
 
     version = warm_up()
-    rows = [r for r in load_corpus(corpus_path) if r["split"] == "test"]
-    train_rows = [r for r in load_corpus(corpus_path) if r["split"] == "train"]
+    corpus = load_corpus(corpus_path)
+    rows = [r for r in corpus if r["split"] == "test"]
+    train_rows = [r for r in corpus if r["split"] == "train"]
     gold = [set(r["labels"]) for r in rows]
     # A comment in another language is marked "not assessed" (filed under
     # question, subtype language_not_assessed): not a claim that it is a question.
@@ -869,7 +870,7 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
             for writer in sorted({r.get("writer", "team") for r in rows})
         },
     }
-    dev_rows = [r for r in load_corpus(corpus_path) if r["split"] == "dev"]
+    dev_rows = [r for r in corpus if r["split"] == "dev"]
     if dev_rows:
         dev_gold = [set(r["labels"]) for r in dev_rows]
         result["dev"] = {

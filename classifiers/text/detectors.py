@@ -837,6 +837,7 @@ class TextDetector:
         """An animal or creature said of a person: "Äldreomsorgschefen är ett själlöst
         monster", "den där lismande ormen".  The word alone ("en orm i trädgården"),
         of a thing, or of one's own ("min katt är en riktig gris") is no finding."""
+        persons: list[tuple[int, int]] | None = None  # found once, when a frame first asks
         for h in doc.lex("insults", "metaphor"):
             before = doc.original[max(0, h.start - 60) : h.start].lower()
             frame = _METAPHOR_FRAME.search(before)
@@ -844,7 +845,9 @@ class TextDetector:
                 continue
             if _OWN_BEFORE.search(before[max(0, frame.start() - 30) : frame.start()]):
                 continue
-            near = [p for p in self._persons(doc) if 0 <= h.start - p[1] <= 60]
+            if persons is None:
+                persons = self._persons(doc)
+            near = [p for p in persons if 0 <= h.start - p[1] <= 60]
             if not near:
                 continue
             who = near[-1]
