@@ -35,6 +35,9 @@ CARE_HOUSING_AND_LSS: tuple[str, ...] = (
     r"lss-beslut(?:et)?",
     r"avlösarservice",
     r"ledsagarservice",
+    # Writer p (train): assistance under LSS said without "personlig".
+    r"personlig assistans",
+    r"(?:har|haft|fått|får|fick|beviljats|beviljad) assistans",
 )
 
 SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
@@ -112,6 +115,13 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"rullstols?buren",
         r"utvecklingsstörning",
         r"downs syndrom",
+        # Writer p (train): a neuropsychiatric disability by its short name, and the
+        # municipality's addiction care, which tells of the addiction itself.
+        r"npf",
+        r"tourette(?:s)?(?: syndrom)?",
+        r"utvecklingsstörd(?:a)?",
+        r"missbruksvård(?:en)?",
+        r"missbruksbehandling(?:en)?",
         r"dyslexi",
         r"ätstörning(?:ar|en)?",
         r"anorexi(?:a)?",
@@ -326,6 +336,12 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"mutade",
         r"kontaktförbud(?:et)?",
         r"besöksförbud(?:et)?",
+        # Writers p and q (train): taking money, bribes and fiddling told of a person.
+        r"snor (?:ur|från) kassan",
+        r"snott (?:ur|från) kassan",
+        r"mutat sig",
+        r"tar mutor",
+        r"fiffla(?:r|t|de) med",
     ),
     "salary": (
         r"tjänar (?:över |under |ca |cirka |runt |nästan |drygt |typ )?\d[\d  ]*"
@@ -425,6 +441,14 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"handläggaren på (?:soc|socialen|socialtjänsten)",
         r"kontaktfamilj(?:en)?",
         r"umgängesstöd(?:et)?",
+        # Writer p (train): a placement told in the past, and the municipality's
+        # addiction care (OSL 26:1).
+        r"(?:varit|vart|var|blev) (?:familjehems)?placerad(?:e)? som (?:barn|tonåring|liten|ung)",
+        r"familjehemsplacerad(?:e)?",
+        r"(?:ansökt|ansöker|ansökte|sökt|söker|sökte) om (?:ekonomiskt )?bistånd",
+        r"(?:mitt|hans|hennes|sitt) bistånd",
+        r"missbruksvård(?:en)?",
+        r"missbruksbehandling(?:en)?",
         # Elderly care and LSS are social services too (OSL 26:1): who lives in care
         # housing or gets a service is a fact about the person it is tied to.
         *CARE_HOUSING_AND_LSS,

@@ -60,28 +60,41 @@ _DEFINITE_PEOPLE = (
     # The writer's own, said the everyday way: "frugan har cancer", "brorsan sitter inne".
     "frugan|gumman|karln|brorsan|syrran"
 )
+#: A household pointed out by where it lives: "familjen ovanför oss", "familjen på
+#: tredje våningen" is one family to everyone in the house (writer p, train).
+_LOCATED_HOUSEHOLD = (
+    r"familjen\s+(?:ovanför|nedanför|under\s+oss|bredvid|mittemot|intill|"
+    r"på\s+(?:\w+\s+)?(?:våningen|vån)|i\s+(?:lägenheten|huset|villan|radhuset|porten)\s+\w+)"
+)
 _POSSESSIVES = "min|mitt|mina|hans|hennes|hens|deras|vår|vårt|våra|din|ditt|dina|er|ert|era"
 #: The look-ahead for the first letters of the possessives and definite forms
 #: halves the scan; every match starts with one of them, so the matches are the same.
 _RELATION_FIRST_LETTERS = "".join(sorted({w[0] for w in f"{_POSSESSIVES}|{_DEFINITE_PEOPLE}".split("|")}))
 _RELATION_RE = re.compile(
     rf"(?=[{_RELATION_FIRST_LETTERS}])\b(?:(?:{_POSSESSIVES})\s+"
-    rf"(?:\w+\s+)?(?:{_RELATION_NOUNS})|(?:{_DEFINITE_PEOPLE})(?:\s+(?:på|i|vid|som\s+bor\s+på)\s+[A-ZÅÄÖ]\w+)?)\b",
+    rf"(?:\w+\s+)?(?:{_RELATION_NOUNS})|(?:{_DEFINITE_PEOPLE})(?:\s+(?:på|i|vid|som\s+bor\s+på)\s+[A-ZÅÄÖ]\w+)?|{_LOCATED_HOUSEHOLD})\b",
     re.IGNORECASE,
 )
 #: The author: "jag" and its object forms, the spoken "jä", and the spoken "ja"
-#: when a verb follows ("ja är våldsutsatt"; "ja, det stämmer" is a yes).
+#: when a verb follows ("ja är våldsutsatt", "ja ha skyddad identitet"; "ja, det
+#: stämmer" is a yes).  "Vi" is the writer's household only before what a household
+#: has ("vi har skyddad identitet", "vi fick försörjningsstöd"); "vi har bra
+#: hemtjänst i kommunen" speaks for the town, so the word after the verb must be
+#: the status itself.  Written from writer p's comments (train).
 _SELF_RE = re.compile(
-    r"(?=[jm])\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b)|(?<=\w\s)ja(?=\s+att\b))\b",
+    r"(?=[jmv])\b(?:jag|jagh|mig|mej|jä|ja(?=\s+(?:är|e|har|ha|hade|sitter|satt|blev|fick|bor|mår|lider|tar|käkar)\b)|"
+    r"(?<=\w\s)ja(?=\s+att\b)|vi(?=\s+(?:har|hade|är|blev|fick|bor)\s+(?:själva\s+)?(?:skyddad|skyddade|försörjningsstöd|"
+    r"ekonomiskt|hemtjänst|kontaktfamilj|boendestöd|familjehem|god\s+man)))\b",
     re.IGNORECASE,
 )
 #: Kinship words used as a name ("pappa ramlade på boendet", "hemtjänsten kommer
-#: till mormor"), and a child the writer has ("vi har en son med autism"): one
-#: person each, like "min pappa".
+#: till mormor"), and a child the writer has ("vi har en son med autism", and in
+#: forum style without the subject, "har två barn med npf"): one person each, like
+#: "min pappa".
 _KIN_RE = re.compile(
-    r"(?=[mpfvj])(?:(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
-    r"(?:mamma|pappa|mormor|morfar|farmor|farfar|morsan|farsan)(?![\w-])|\b(?:vi|jag)\s+har\s+(?:en|ett|två|tre)\s+(?:\w+\s+)?"
-    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille)\b)",
+    r"(?=[mpfvjh])(?:(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
+    r"(?:mamma|pappa|mormor|morfar|farmor|farfar|morsan|farsan)(?![\w-])|(?:\b(?:vi|jag|ja)\s+|^|(?<=[.!?]\s))har\s+(?:en|ett|två|tre)\s+(?:\w+\s+)?"
+    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille|tonåring|\d+-åring|\w+åring)\b)",
     re.IGNORECASE,
 )
 #: A first name pointed out by a school class or a role word: "Kalle i 7B", "Ali

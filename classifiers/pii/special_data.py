@@ -45,7 +45,8 @@ _OCCUPATION_RE = re.compile(
 
 #: A denial in the term's own clause ("jag har inte diabetes", "hon är inte
 #: muslim", "jag har aldrig haft cancer") states that the person lacks the
-#: condition or belief: not flagged as sensitive data about them.  Decided for
+#: condition, belief or service: not flagged as sensitive or confidential data
+#: about them ("jag har inte skyddad identitet", writer p, train).  Decided for
 #: issue 15 (a moderator has nothing to protect in a denial), documented in
 #: REPORT.md.  Still flagged: "inte längre" (tells of a past condition),
 #: "inte bara"/"inte enbart" (affirms it), and a term after "utan"/"men" or a
@@ -296,8 +297,10 @@ def _tied(
         before = text[max(0, term.start - 50) : term.start]
         if _CARE_HOUSING.search(term.text) and _CARE_WORKPLACE.search(before):
             continue  # "personalen på korttidsboendet": where staff work
-        if category == "sensitive_personal_data" and negated(text, term.start):
-            continue
+        if negated(text, term.start):
+            continue  # "jag har inte skyddad identitet", "har inget åtgärdsprogram"
+        if _COUNTED_GROUP.search(text, max(0, term.start - 50), term.start):
+            continue  # "flera elever med npf": many people, no one of them
         if (
             term.subtype in needs_copula
             and not _DOING.match(term.text)
@@ -367,7 +370,7 @@ _CARE_CONTEXT = re.compile(
         r"boendet|brukare\w*|vårdboende\w*|ledsagning\w*|behandlingshem\w*|avlastning\w*|"
         r"missbruksenhet\w*|socialsekreterare\w*|på\s+(?-i:[A-ZÅÄÖ])\w*(?:gården|hemmet))|"
         r"(?P<school>förskola\w*|avdelning\s+(?-i:[A-ZÅÄÖ])\w+|skola\w*|skolan|klassen|klass\s+\d\w?|i\s+\d[a-f]|elevhälsa\w*|"
-        r"lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*|resursperson\w*)|"
+        r"(?:skriva|skrev|skriver|göra|gjorde)\s+prov(?:et|en)?|lärare\w*|läraren|pedagog\w*|fritids\w*|rektor\w*|mentor\w*|resursskola\w*|resursperson\w*)|"
         r"(?P<health_care>vårdcentral\w*|sjukhus\w*|psyk(?:et|iatrin)?|akuten|hemsjukvård\w*|"
         r"distriktssköterska\w*|sjuksköterska\w*|avdelning\s+\d+|avdelningen))\b"
     ),
@@ -467,6 +470,14 @@ _HOME_CARE_WORKPLACE = re.compile(r"\b(?:i|inom)\s+$", re.IGNORECASE)
 #: Care housing named as where staff work ("tack till alla på äldreboendet", "personalen på
 #: korttidsboendet", "tacka Mattias på korttids"), not as where a client lives.
 _CARE_HOUSING = re.compile(r"boende|bostad|korttids|daglig", re.IGNORECASE)
+#: A term said of a counted group ("de flesta klasser har flera elever med npf",
+#: "många äldre med demens"): a fact about many, tied to none (writer p, train).
+_COUNTED_GROUP = re.compile(
+    r"\b(?:flera|många|alla|fler|några|få|massor\s+av|en\s+del)\s+(?:\w+\s+)?"
+    r"(?:elever|barn|ungdomar|unga|personer|människor|vuxna|äldre|brukare|patienter|familjer|föräldrar)"
+    r"\s+(?:med|som\s+har)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _CARE_WORKPLACE = re.compile(
     r"\b(?:(?:personalen|personal|alla|anställda|kollegorna|jobbar|jobbade|arbetar|arbetade)\s+(?:\w+\s+)?"
     r"|tack(?:a|ar|ade)?\s+(?:\w+\s+){0,4})på\s+$",

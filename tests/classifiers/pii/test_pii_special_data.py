@@ -689,3 +689,61 @@ def test_a_service_typed_with_aa_ae_oe_is_still_the_service() -> None:
     assert subtypes(analyse(text), CONFIDENTIAL) == {"social_services"}
     text = "Min mamma har yrsel och hemtjaensten kommer inte fram i snoen."
     assert subtypes(analyse(text), CONFIDENTIAL) == {"social_services"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A household speaks as "vi" about what it has.
+        ("Vi har skyddad identitet och nu skickade skolan ut vår adress!!", {"protected_identity", "school"}),
+        ("ja ha skyddad identitet o nu kom brevet från skolan", {"protected_identity", "school"}),
+        # A family pointed out by where it lives.
+        ("Gjorde en orosanmälan på familjen ovanför oss i höstas och inget har hänt", {"social_services"}),
+        # The municipality's addiction care and LSS assistance, placements told in the past.
+        ("Min granne går i kommunens missbruksvård och nu dricker han igen", {"social_services"}),
+        ("Hans son har assistans för sin autism och fick ändå ingen skolskjuts", {"social_services"}),
+        ("ja har själv vart placerad som barn o vet hur det e", {"social_services"}),
+        ("Min dotter har ansökt om bistånd två gånger utan svar", {"social_services"}),
+        # A condition beside a school's test, and a forum-style "har två barn" without the subject.
+        ("Min dotter har dyslexi och fick skriva provet muntligt", {"school"}),
+        ("har två barn med npf och skolan har gett upp om min yngsta", {"school"}),
+        ("vi har en 17-åring med autism som har korttids två helger i månaden", {"social_services"}),
+    ],
+)
+def test_confidential_in_residents_own_words(text: str, expected: set[str]) -> None:
+    """Written from writer p's comments (train)."""
+    assert subtypes(analyse(text), CONFIDENTIAL) == expected
+    assert subtypes(analyse(text), SENSITIVE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Denied: the confidential term is not the person's.
+        "Jag har inte skyddad identitet men jag förstår dom som har det",
+        "Mitt barn har inget åtgärdsprogram och jag vet inte vad det är",
+        "min dotter har inte fått nån diagnos o skolan säger inget",
+        # Many people, no one of them.
+        "Som lärare kan jag säga att de flesta klasser har flera elever med npf",
+        # The town's services, not a household's.
+        "Vi har bra hemtjänst i kommunen, det ska ni veta",
+        # A family without a place is nobody in particular.
+        "Familjen är det viktigaste vi har, skolan borde förstå det",
+    ],
+)
+def test_denials_groups_and_the_towns_we_are_no_one_s_confidential_data(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+    assert subtypes(analyse(text), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Ordföranden Björn Lindberg snor ur kassan, alla vet det", "snor ur kassan"),
+        ("Grannen på Kvarngatan har mutat sig till sitt bygglov", "mutat sig"),
+        ("Min chef fifflar med sina reseräkningar", "fifflar med"),
+    ],
+)
+def test_taking_money_told_of_a_person_is_an_offence(text: str, term: str) -> None:
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "criminal_offence"]
+    assert findings and term in [s.text for s in findings[0].spans]
