@@ -568,6 +568,60 @@ _LIMITS = """\
   Adding a harassment finding to every crime told about a named person
   (förtal) was counted and left out: it would add 2 right findings on test
   and 43 false ones on train, where most such comments report or confess.
+* **Writers v and w in train.** Writer v wrote 368 attacks on people and
+  groups in everyday words, without slur words, with more than half hard
+  negatives; writer w 384 comments of a whole year's feed weighted to
+  questions, own cases, off-topic talk, rumours and third parties'
+  sekretess. No rule was written from them. Test micro-F1 0.785 → 0.796
+  (hate speech 0.78 → 0.82, sexual content 0.82 → 0.87, misinformation
+  0.71 → 0.79, incitement 0.82 → 0.83; threat 0.85 → 0.83, spam 0.86 →
+  0.84), writer n 0.827 → 0.838 (harassment recall 0.44 → 0.59, F1 0.59 →
+  0.71; off-topic 0.57 → 0.63, sexual content 0.87 → 0.92; crime material
+  0.73 → 0.71). With v alone in train: test 0.788, writer n 0.838, so v
+  gave the gains on attacks and w those on rumours, off-topic and cases.
+  The thresholds moved down again (harassment 0.60 → 0.45, hate speech
+  0.70 → 0.55, threat 0.50 → 0.35): writer f's everyday posts flagged as
+  abuse 6 → 13 of 434 (1.4 % → 3.0 %, under the 5 % target), eleven of
+  them by the harassment model.
+* **Writers x and y in train.** Writer x wrote 359 replies in comment
+  threads (attacks on another commenter or an official as a person,
+  veiled threats, contempt for groups; six in ten fair disagreement,
+  sarcasm and jokes between friends), writer y 343 comments that do not
+  belong in the feed against those that only look so (talk of other
+  things, criminal offers, advertising and spam; local small talk,
+  reports, residents' tips). No rule was written from them; one of writer
+  p's comments, wholly in English, was taken out. On top of v and w: test
+  micro-F1 0.796 → 0.801 (threat 0.83 → 0.88, off-topic 0.59 → 0.64,
+  crime material 0.75 → 0.78; hate speech 0.82 → 0.78, its threshold back
+  at 0.70, misinformation 0.79 → 0.77), writer n 0.838 → 0.843
+  (harassment recall 0.59 → 0.67, off-topic 0.63 → 0.71, misinformation
+  0.78 → 0.87; spam 0.85 → 0.78, crime material 0.71 → 0.67 with recall
+  0.62 → 0.56, one comment), writer f's everyday posts flagged as abuse
+  13 → 10 of 434 (2.3 %). Over the four writers: test 0.785 → 0.801,
+  writer n 0.827 → 0.843, everyday 1.4 % → 2.3 %.
+* **A group inside another subject called the problem.** With the lower
+  hate-speech threshold of writers v and w the model flagged
+  "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
+  kvinnor är ett problem": it had learnt "<group> är ett problem". A group
+  after a preposition ("av", "för", "bland", "mot" …) followed by "är ett
+  problem" or the like now stops the hate-speech model, as a denial does;
+  no train comment has that form, so nothing in train changed.
+* **Privacy rules read off writer p (train).** A denial now stops a
+  confidential term as it stops a sensitive one ("jag har inte skyddad
+  identitet", "mitt barn har inget åtgärdsprogram"), and a term said of a
+  counted group ("flera elever med npf") is nobody's. New ties: a
+  household's "vi" before what a household has ("vi har skyddad
+  identitet"), a family by where it lives ("familjen ovanför oss"), a
+  child the writer has without the subject ("har två barn med npf"); new
+  terms: the municipality's addiction care, LSS assistance without
+  "personlig", a placement told in the past, an application for bistånd,
+  Tourette's, npf, money taken or bribes told of a person. On train,
+  rules only: confidential F1 0.82 → 0.85, sensitive data 0.87 → 0.89, no
+  new false alarm. On test confidential 0.78 → 0.79 (recall 0.66 →
+  0.67) and sensitive data 0.80 → 0.80; on writer n confidential 0.83 →
+  0.85 and sensitive data 0.84 → 0.86. Confidential recall on test stays
+  the weakest of the privacy figures: what the missed comments say about
+  a person is told in words the rules have not met.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check

@@ -135,6 +135,10 @@ WRITER_SPLITS: dict[str, str] = {
     "r": "train",
     "s": "train",
     "u": "train",
+    "v": "train",
+    "w": "train",
+    "x": "train",
+    "y": "train",
 }
 DEV = "dev"
 TEAM = "team"

@@ -745,6 +745,16 @@ class TextDetector:
                     start = as_problem.start() + len(said) - len(said.lstrip())
                     pairs.append((g, (start, as_problem.end(), "hate_speech.group_dehumanising")))
                     break
+        if not pairs and any(
+            g.prev[-1:] and g.prev[-1] in _GROUP_GOVERNED and _GROUP_AS_PROBLEM.match(doc.original, g.end)
+            for g in groups
+        ):
+            # The group is governed by another subject that is called the problem
+            # ("Diskriminering av muslimer är ett problem", "Bostadsbristen för
+            # invandrare är ett problem"): the model must not read the frame
+            # "<group> är ett problem" into it.
+            suppressed.add("hate_speech")
+            return
         if not pairs and any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups):
             # A group is the subject of a denial ("Invandrare är inte
             # kriminella"): rejecting a prejudice, which the model must not

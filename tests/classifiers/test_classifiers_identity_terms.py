@@ -129,6 +129,9 @@ def test_group_contempt_rules_need_no_model(text: str) -> None:
         "Inga fler höjda avgifter för pensionärer",
         "Diskriminering av muslimer är ett problem",
         "Bostadsbristen för invandrare är ett problem",
+        "Arbetslösheten bland kvinnor är ett problem",
+        "Rasism mot judar är ett problem",
+        "Hatet mot muslimer är ett hot",
         "Invandrare är inte ett problem, de är en tillgång",
     ],
 )
