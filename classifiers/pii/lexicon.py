@@ -27,6 +27,7 @@ from typing import NamedTuple
 #: confidential fact and, as it tells of a disability or illness, sensitive data.
 CARE_HOUSING_AND_LSS: tuple[str, ...] = (
     r"demensboende(?:t)?",
+    r"demensavdelning(?:en)?",
     r"lss-boende(?:t)?",
     r"servicebostad(?:en)?",
     r"gruppbostad(?:en)?",
@@ -462,6 +463,16 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"fråntogs vårdnaden",
         r"fråntagits vårdnaden",
         r"omhändertaget",
+        # Writers v and w (train): the perfect forms, LSS decisions and contact
+        # persons, the family treatment that helped someone, and someone's home care
+        # ("har hemtjänst", "hemtjänsten kommer till …"; the service alone is not).
+        r"omhändertagit",
+        r"omhändertagits",
+        r"(?:beslut|insats(?:er)?|ansökan) om (?:\w+ )?enligt lss",
+        r"kontaktperson(?:en)? (?:enligt lss|från soc(?:ialen|ialtjänsten)?|via soc(?:ialen|ialtjänsten)?)",
+        r"familjebehandl(?:ing(?:en)?|are(?:n)?|arna)",
+        r"(?:har|hade|får|fick|fått|beviljats|beviljad|söker|sökt|sökte) hemtjänst",
+        r"hemtjänsten (?:kommer|kom|ska komma|går|gick|glömde|glömmer|var|är) (?:till|hos) ",
     ),
     "health_care": (  # OSL ch. 25
         r"(?:min|hans|hennes|sin|mitt) journal",

@@ -125,6 +125,14 @@ _OWN_MATTER_RE = re.compile(
     r"handläggare|handläggning|plats|kö(?:plats)?)\s+(?:om|på|för|av|till|med|inom|i)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+#: The writer in forum style, with the subject left out at the start of a sentence:
+#: "Har fått avslag på försörjningsstöd", "har själv suttit i fängelse" — "har"
+#: and a supine right after it.  A subject after the verb ("Har ni …", "Har skolan
+#: …") is someone else's question (writers m and w, train).
+_SUBJECTLESS_RE = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:har|hade)(?=\s+(?:själv\s+|också\s+|länge\s+)?(?!(?:det|inte|nåt|något)\b)\w+t\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
 PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)
 #: Verbs of opinion or report: what follows is a view, not a fact about the subject.
 _BLOCKERS = re.compile(
@@ -202,6 +210,7 @@ def find_references(
         if not any(a <= m.start() < b for a, b in relations)  # "min pappa" is already one
     ]
     refs += [Reference(m.start(), m.end(), m.group(0), "self") for m in _SELF_RE.finditer(text)]
+    refs += [Reference(m.start(), m.end(), m.group(0), "self") for m in _SUBJECTLESS_RE.finditer(text)]
     refs += [Reference(m.start(), m.end(), m.group(0), "pronoun") for m in PRONOUN_RE.finditer(text)]
     return sorted(refs, key=lambda r: (r.start, r.end, r.kind))
 

@@ -747,3 +747,48 @@ def test_denials_groups_and_the_towns_we_are_no_one_s_confidential_data(text: st
 def test_taking_money_told_of_a_person_is_an_offence(text: str, term: str) -> None:
     findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "criminal_offence"]
     assert findings and term in [s.text for s in findings[0].spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Soc har äntligen omhändertagit ungarna hos grannen", {"social_services"}),
+        ("Jag har beslut om kontaktperson enligt LSS sen i våras men ingen har hörts", {"social_services"}),
+        ("Min bror har en kontaktperson från soc sedan i fjol", {"social_services"}),
+        ("Jag är ensamstående och tack till familjebehandlarna som hjälpte oss", {"social_services"}),
+        ("Farmor på demensavdelningen har legat i samma blöja hela natten", {"social_services"}),
+        ("Nu kommer hemtjänsten till min mamma fyra gånger om dagen", {"social_services"}),
+        ("Min granne har hemtjänst sedan han föll i vintras", {"social_services"}),
+        # Forum style: "har" and a supine with the writer left out.
+        ("Har fått avslag på försörjningsstöd till tandvård, hur överklagar jag?", {"social_services"}),
+    ],
+)
+def test_confidential_in_more_residents_words(text: str, expected: set[str]) -> None:
+    """Written from writers v and w's comments (train)."""
+    assert subtypes(analyse(text), CONFIDENTIAL) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The service named, nobody's home care.
+        "Jag vill klaga på att hemtjänsten har för lite personal i vår",
+        "Var kan jag se hur partierna röstade om hemtjänsten?",
+        # A subject after the verb: someone else's question.
+        "Har skolan rutiner för elever med svåra allergier på skolresor?",
+        "Har ni fått in fler ansökningar om försörjningsstöd i år?",
+        "Har det kommit fler orosanmälningar i år?",
+    ],
+)
+def test_the_service_or_a_question_about_it_is_no_one_s_confidential_data(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+def test_subjectless_har_with_a_supine_is_the_writer() -> None:
+    def selves(text: str) -> list[str]:
+        return [r.text for r in find_references(text, [], []) if r.kind == "self"]
+
+    assert selves("Har själv suttit i fängelse och fick jobb via kommunen") == ["Har"]
+    assert selves("Bra info. har varit sjukskriven länge") == ["har"]
+    assert selves("Har skolan fått nya lärare?") == []
+    assert selves("Har det hänt något?") == []
