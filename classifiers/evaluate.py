@@ -600,6 +600,19 @@ _LIMITS = """\
   0.62 → 0.56, one comment), writer f's everyday posts flagged as abuse
   13 → 10 of 434 (2.3 %). Over the four writers: test 0.785 → 0.801,
   writer n 0.827 → 0.843, everyday 1.4 % → 2.3 %.
+* **Writers z and zb in train.** Writer z wrote 338 offers and links
+  (criminal offers in slang, phishing, loans, businesses' offers; about
+  half warnings, reports, private sales and giveaways), writer zb 329
+  questions, own cases and confidential matters told in everyday words,
+  each against its lookalikes; no text rule was written from them. Test
+  micro-F1 0.801 → 0.803 (spam 0.85 → 0.88, advertising 0.79 → 0.83,
+  individual cases 0.78 → 0.80, hate speech 0.78 → 0.79; criminal
+  material 0.78 → 0.71 with precision 0.84 → 0.69 as its threshold moved
+  0.55 → 0.45, threat 0.88 → 0.83), writer n 0.843 → 0.848 (harassment
+  recall 0.67 → 0.70, criminal material recall 0.56 → 0.62; threat 0.80
+  → 0.77, spam 0.78 → 0.83), everyday posts flagged 10 → 11 of 434
+  (2.5 %). As with writer t before, a writer of criminal offers lowers
+  that threshold; unlike t, the rest gained enough to keep them.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland

@@ -139,6 +139,8 @@ WRITER_SPLITS: dict[str, str] = {
     "w": "train",
     "x": "train",
     "y": "train",
+    "z": "train",
+    "zb": "train",
 }
 DEV = "dev"
 TEAM = "team"
