@@ -112,3 +112,16 @@ def test_the_measured_only_writers_are_reported_apart_with_the_recall_target() -
     assert "| `confidential` | 1 | 0.00 / 0.00 / **0.00** | 0.00 / 0.00 / **0.00** | **no** |" in table
     assert "| `threat` |" not in table  # no support: no row
     assert "No measured-only" in render_dev(None)
+
+
+def test_two_measured_only_writers_are_also_shown_apart() -> None:
+    from classifiers.evaluate import render_dev
+
+    n = score_predictions([{"spam"}, {"threat"}], [{"spam"}, {"threat"}])
+    o = score_predictions([{"spam"}, {"threat"}], [{"spam"}, set()])
+    pooled = score_predictions([{"spam"}, {"threat"}] * 2, [{"spam"}, {"threat"}, {"spam"}, set()])
+    dev = {"writers": {"n": 2, "o": 2}, "ours": pooled, "keyword": pooled}
+    assert "| writer |" not in render_dev({**dev, "by_writer": {"n": n}})  # one writer: the pool is it
+    table = render_dev({**dev, "by_writer": {"n": n, "o": o}})
+    assert "| n | 2 | 1.00 / 1.00 / **1.00** | none |" in table
+    assert "| o | 2 | 1.00 / 0.50 / **0.67** | `threat` 0.00 |" in table
