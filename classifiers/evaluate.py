@@ -481,9 +481,8 @@ _LIMITS = """\
   (insults without a slur word, as the external figures said); with
   writers p, q, r, s and u in train it was 0.82 with harassment the one
   category under recall 0.60; with writers v, w, x, y, z and zb as well it
-  is 0.848 (shown rounded as 0.85, just under the target) and every
-  category's recall is at least 0.60, the lowest criminal material
-  (0.62) and harassment (0.70). With 16 to 41 positives per
+  was 0.848, and with zd and ze 0.849, with every category's recall at
+  least 0.60 (the lowest harassment, 0.63). With 16 to 41 positives per
   category one comment moves a recall by 0.02 to 0.06. Their comments are
   never read one by one to write a rule; once that happens they stop
   measuring anything. The shipped models were retrained with this round
@@ -616,6 +615,18 @@ _LIMITS = """\
   → 0.77, spam 0.78 → 0.83), everyday posts flagged 10 → 11 of 434
   (2.5 %). As with writer t before, a writer of criminal offers lowers
   that threshold; unlike t, the rest gained enough to keep them.
+* **Writers zd and ze in train.** Writer zd wrote 338 angry comments
+  (threats, calls to crime and attacks on officials against six in ten
+  lawful ones in the same temper), writer ze 340 about crime (real offers
+  against six in ten reports, warnings, news and jokes); no rule was
+  written from them. The team's one comment wholly in English ("Good
+  job, keep it up!") was made mixed ("Good job, fortsätt så!"): with the
+  new vocabulary the language check read it as English. Test micro-F1
+  0.803 → 0.806 (harassment 0.79 → 0.83 with precision 0.73 → 0.79,
+  threat 0.83 → 0.87, criminal material 0.71 → 0.73, hate speech 0.79 →
+  0.81; misinformation 0.79 → 0.76), writer n 0.848 → 0.849 (criminal
+  material 0.71 → 0.80, incitement 0.90 → 0.94; harassment recall 0.70 →
+  0.63, two comments), everyday posts flagged 11 → 8 of 434 (1.8 %).
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland

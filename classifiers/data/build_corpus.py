@@ -141,6 +141,8 @@ WRITER_SPLITS: dict[str, str] = {
     "y": "train",
     "z": "train",
     "zb": "train",
+    "zd": "train",
+    "ze": "train",
 }
 DEV = "dev"
 TEAM = "team"
