@@ -481,8 +481,10 @@ _LIMITS = """\
   (insults without a slur word, as the external figures said); with
   writers p, q, r, s and u in train it was 0.82 with harassment the one
   category under recall 0.60; with writers v, w, x, y, z and zb as well it
-  was 0.848, and with zd and ze 0.849, with every category's recall at
-  least 0.60 (the lowest harassment, 0.63). With 16 to 41 positives per
+  was 0.848, with zd and ze 0.849 and every category's recall at least
+  0.60; with zf and zg it is 0.850 (329 right, 47 false and 69 missed
+  findings), level with the 0.85 target only within noise, and harassment
+  recall is 0.59 (16 of 27), one comment under the 0.60 line. With 16 to 41 positives per
   category one comment moves a recall by 0.02 to 0.06. Their comments are
   never read one by one to write a rule; once that happens they stop
   measuring anything. The shipped models were retrained with this round
@@ -627,6 +629,18 @@ _LIMITS = """\
   0.81; misinformation 0.79 → 0.76), writer n 0.848 → 0.849 (criminal
   material 0.71 → 0.80, incitement 0.90 → 0.94; harassment recall 0.70 →
   0.63, two comments), everyday posts flagged 11 → 8 of 434 (1.8 %).
+* **Writers zf and zg in train.** Writer zf wrote 328 comments telling a
+  question the municipality must answer from everything else with a
+  question in it; writer zg 329 of the harmless bulk of a feed with a
+  third real problems in the same words; no rule was written from them.
+  Test micro-F1 0.806 → 0.811 (incitement 0.81 → 0.85, threat 0.87 →
+  0.89, criminal material 0.73 → 0.77; harassment 0.83 → 0.81, party
+  politics 0.91 → 0.89), writer n 0.849 → 0.850 (precision 0.86 → 0.88,
+  recall 0.84 → 0.83; harassment recall 0.63 → 0.59: one comment of 27,
+  under the 0.60 line again), everyday posts flagged 8 → 6 of 434
+  (1.4 %). Over the ten writers v to zg together: test 0.785 → 0.811,
+  writer n 0.827 → 0.850 (harassment recall 0.44 → 0.59), everyday
+  posts flagged 6 → 6 of 434.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland

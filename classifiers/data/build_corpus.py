@@ -143,6 +143,8 @@ WRITER_SPLITS: dict[str, str] = {
     "zb": "train",
     "zd": "train",
     "ze": "train",
+    "zf": "train",
+    "zg": "train",
 }
 DEV = "dev"
 TEAM = "team"
