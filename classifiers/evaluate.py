@@ -1206,7 +1206,8 @@ requests something with no word of harm ("kan ni ploga gatan så vi kommer
 ut"); off-topic for a comment of fewer than five words ("Fint väder idag!");
 party politics when every party named is in a question with no word of voting
 or stance ("Hur röstade Centerpartiet?"); hate speech when a group is the
-subject of a denial. A guard is asked only when the model's score is over its
+subject of a denial, or governed by another subject that is called the problem
+("Diskriminering av muslimer är ett problem"). A guard is asked only when the model's score is over its
 threshold. A question is no question to the municipality when the comment is
 also off-topic, an advert, spam, hate or criminal material. The model's score is the
 Platt-calibrated probability, and its spans are the (at most three) content words whose word and
