@@ -649,6 +649,19 @@ _LIMITS = """\
   (1.4 %). Over the ten writers v to zg together: test 0.785 → 0.811,
   writer n 0.827 → 0.850 (harassment recall 0.44 → 0.59), everyday
   posts flagged 6 → 6 of 434.
+* **Outside writers are outside the team's files, not independent people.**
+  Every outside writer wrote from a short brief and the labelling guide,
+  without the corpus, lexicons or rules, but they were commissioned the
+  same way and share habits of phrasing: of the about 3,900 comments
+  written for this round, 42 of the train writers' came out the same as
+  or close to a comment already in the corpus (most of them short stock
+  phrases, "följ mig så följer jag tillbaka", "FÖRST!!!") and were taken
+  out before building; for writer zz, which measures, every comment
+  sharing 60 % of its words with a corpus comment, or the same text, was
+  taken out (22). What the writers share, the
+  in-house figures (writers n and zz included) cannot see, so they may
+  overstate how far the detectors carry to real residents' words; the
+  external figures are the check.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
