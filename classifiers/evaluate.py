@@ -955,6 +955,20 @@ def assessed_categories(text: str) -> set[str]:
     return _assessed(classify(text).findings)
 
 
+def scores_by_writer(
+    rows: Sequence[dict[str, Any]], gold: Sequence[set[str]], predicted: Sequence[set[str]]
+) -> dict[str, dict[str, Scores]]:
+    """The scores of each writer's rows, writers in name order."""
+    writers = [r.get("writer", "team") for r in rows]
+    return {
+        writer: score_predictions(
+            [g for g, w in zip(gold, writers, strict=True) if w == writer],
+            [p for p, w in zip(predicted, writers, strict=True) if w == writer],
+        )
+        for writer in sorted(set(writers))
+    }
+
+
 def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dict[str, Any]:
     from classifiers import classify, warm_up
 
@@ -986,30 +1000,17 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "presidio": None,
         "calibration": model_calibration(corpus_path),
         "rules": rule_hits,
-        "by_writer": {
-            writer: score_predictions(
-                [g for g, r in zip(gold, rows, strict=True) if r.get("writer", "team") == writer],
-                [p for p, r in zip(ours, rows, strict=True) if r.get("writer", "team") == writer],
-            )
-            for writer in sorted({r.get("writer", "team") for r in rows})
-        },
+        "by_writer": scores_by_writer(rows, gold, ours),
     }
     dev_rows = [r for r in corpus if r["split"] == "dev"]
     if dev_rows:
         dev_gold = [set(r["labels"]) for r in dev_rows]
         dev_ours = [assessed_categories(r["text"]) for r in dev_rows]
-        writers = dict(sorted(Counter(r["writer"] for r in dev_rows).items()))
         result["dev"] = {
-            "writers": writers,
+            "writers": dict(sorted(Counter(r["writer"] for r in dev_rows).items())),
             "ours": score_predictions(dev_gold, dev_ours),
             "keyword": score_predictions(dev_gold, [kw(r["text"]) for r in dev_rows]),
-            "by_writer": {
-                writer: score_predictions(
-                    [g for g, r in zip(dev_gold, dev_rows, strict=True) if r["writer"] == writer],
-                    [p for p, r in zip(dev_ours, dev_rows, strict=True) if r["writer"] == writer],
-                )
-                for writer in writers
-            },
+            "by_writer": scores_by_writer(dev_rows, dev_gold, dev_ours),
         }
     posts = everyday_posts()
     result["everyday"] = (len(flagged_as_abuse(posts)), len(posts))
@@ -1127,9 +1128,7 @@ def render_dev(dev: dict[str, Any] | None) -> str:
     if not dev:
         return "No measured-only development set in the corpus."
     named = [f"{w} ({n} comments)" for w, n in dev["writers"].items()]
-    writers = (
-        f"writer {named[0]}" if len(named) == 1 else f"writers {', '.join(named[:-1])} and {named[-1]}"
-    )
+    writers = f"writer {named[0]}" if len(named) == 1 else f"writers {', '.join(named[:-1])} and {named[-1]}"
     lines = [
         f"Comments by {writers}, who read neither the corpus nor the lexicons and rules, "
         "written as a sample of a municipal comment feed (all categories, everyday "

@@ -94,7 +94,7 @@ _SELF_RE = re.compile(
 _KIN_RE = re.compile(
     r"(?=[mpfvjh])(?:(?<![\w-])(?<!en )(?<!ett )(?<!varje )(?<!alla )"
     r"(?:mamma|pappa|mormor|morfar|farmor|farfar|morsan|farsan)(?![\w-])|(?:\b(?:vi|jag|ja)\s+|^|(?<=[.!?]\s))har\s+(?:en|ett|två|tre)\s+(?:\w+\s+)?"
-    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille|tonåring|\d+-åring|\w+åring)\b)",
+    r"(?:son|dotter|döttrar|söner|barn|pojke|flicka|tjej|kille|\d+-åring|\w+åring)\b)",
     re.IGNORECASE,
 )
 #: A first name pointed out by a school class or a role word: "Kalle i 7B", "Ali

@@ -299,7 +299,7 @@ def _tied(
             continue  # "personalen på korttidsboendet": where staff work
         if negated(text, term.start):
             continue  # "jag har inte skyddad identitet", "har inget åtgärdsprogram"
-        if _COUNTED_GROUP.search(text, max(0, term.start - 50), term.start):
+        if _COUNTED_GROUP.search(before):
             continue  # "flera elever med npf": many people, no one of them
         if (
             term.subtype in needs_copula

@@ -737,28 +737,25 @@ class TextDetector:
                     between = doc.original[min(g.end, d[1]) : max(g.start, d[0])]
                     if not re.search(r"[.!?\n]", between):
                         pairs.append((g, d))
+        governed_problem = False
         if not pairs:
             for g in groups:
                 as_problem = _GROUP_AS_PROBLEM.match(doc.original, g.end)
-                if as_problem is not None and not (g.prev[-1:] and g.prev[-1] in _GROUP_GOVERNED):
-                    said = as_problem.group()
-                    start = as_problem.start() + len(said) - len(said.lstrip())
-                    pairs.append((g, (start, as_problem.end(), "hate_speech.group_dehumanising")))
-                    break
-        if not pairs and any(
-            g.prev[-1:] and g.prev[-1] in _GROUP_GOVERNED and _GROUP_AS_PROBLEM.match(doc.original, g.end)
-            for g in groups
-        ):
-            # The group is governed by another subject that is called the problem
-            # ("Diskriminering av muslimer är ett problem", "Bostadsbristen för
-            # invandrare är ett problem"): the model must not read the frame
-            # "<group> är ett problem" into it.
-            suppressed.add("hate_speech")
-            return
-        if not pairs and any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups):
+                if as_problem is None:
+                    continue
+                if g.prev[-1:] and g.prev[-1] in _GROUP_GOVERNED:
+                    governed_problem = True
+                    continue
+                said = as_problem.group()
+                start = as_problem.start() + len(said) - len(said.lstrip())
+                pairs.append((g, (start, as_problem.end(), "hate_speech.group_dehumanising")))
+                break
+        if not pairs and (governed_problem or any(_GROUP_DENIAL.match(doc.original, g.end) for g in groups)):
             # A group is the subject of a denial ("Invandrare är inte
             # kriminella"): rejecting a prejudice, which the model must not
-            # take for the prejudice itself.
+            # take for the prejudice itself.  Or it is governed by another
+            # subject that is called the problem ("Diskriminering av muslimer är
+            # ett problem"): the model must not read "<group> är ett problem" into it.
             suppressed.add("hate_speech")
             return
         if pairs:
