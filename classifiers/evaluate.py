@@ -692,6 +692,30 @@ _LIMITS = """\
   subject ("Har fått avslag på försörjningsstöd"). On train with the new
   writers, rules only: confidential 0.83 → 0.84, sensitive data 0.85 →
   0.86, no new false alarm; test and writer n unchanged.
+* **Privacy rules read off writers zb, x and ze (train).** Services told
+  by what they do for someone ("hjälp med dusch", "matlåda från
+  kommunen", "hemtjänsten hittade honom", "går på dagverksamheten",
+  "stödperson från soc", "öppenvården för mitt missbruk",
+  skuldrådgivning), a report to or a child fetched or placed by the social
+  services, a refusal of care housing, färdtjänst and housing adaptation
+  (social services under OSL 26:1); siblings ("min lillebror") and the
+  family's child ("sonen", "tonårsdottern") as references, and "Fick
+  hjälp …" without the subject as the writer; conditions said of a person
+  ("reumatism", "synskadad", "tinnitus"; the plural "för rörelsehindrade"
+  names a group and stays nobody's); money taken from a till, a club or
+  pensioners, tax fraud, undeclared staff, laundering, drug sales and drug
+  runs told of a person. Staff "som undersköterska på äldreboendet" is a
+  workplace. On train, rules only: confidential 0.81 → 0.84, sensitive data
+  0.83 → 0.86, personal data unchanged. On test confidential 0.79 → 0.82
+  (recall 0.67 → 0.73) and sensitive data 0.80 → 0.81, no new false alarm;
+  on writers n and zz pooled confidential 0.79 → 0.80 and sensitive data
+  0.83 → 0.85 (their comments were not read).
+  Writer u had labelled an own application for färdtjänst as no
+  sekretess, writer zb as sekretess; the rules follow the law (färdtjänst
+  is handled under socialtjänstsekretess), so four of u's comments are now
+  counted as false alarms on train. The privacy detector's version is now
+  a digest of its code and word lists, so it changes with every rule:
+  the hand-kept date had not been bumped for the last round of rules.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check

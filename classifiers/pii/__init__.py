@@ -22,9 +22,11 @@ current date), ``platform`` and ``post_text`` (accepted, not used yet).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from classifiers.pii import engine as _engine
@@ -36,8 +38,22 @@ from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is
 from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
-#: Bump when behaviour changes, so that stored assessments can be told apart.
-MODEL_VERSION = "pii-2026.12.26"
+
+def _source_digest() -> str:
+    """The digest of this package's code and word lists.
+
+    A hand-bumped version was forgotten once (a session's rules shipped under the
+    previous name); a digest changes with every rule, so stored assessments made by
+    different detectors never share a version.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *(package / "data").glob("*.txt")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+MODEL_VERSION = f"pii-{_source_digest()}"
 
 _PERSONAL = "personal_data"
 

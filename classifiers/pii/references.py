@@ -50,7 +50,9 @@ _RELATION_NOUNS = (
     "brukare|brukaren|patient|patienten|klient|klienten|elevs|barnbarn|barnbarnet|styvson|styvdotter|"
     "fosterbarn|fosterbarnet|bonusbarn|bonusson|bonusdotter|bonuspappa|bonusmamma|familj|familjen|"
     # Everyday words for partner and children: "min kille", "min tjej", "min unge".
-    "kille|tjej|unge|ungar|grabb|gubbe|gumma|karl"
+    "kille|tjej|unge|ungar|grabb|gubbe|gumma|karl|"
+    # Writer zb (train): siblings and their children by the family's own words.
+    "lillebror|storebror|lillasyster|storasyster|brorson|systerson|brorsdotter|systerdotter|svärson|svärdotter"
 )
 _DEFINITE_PEOPLE = (
     "grannen|grannens|läraren|lärarens|rektorn|rektorns|handläggaren|handläggarens|chefen|chefens|"
@@ -58,7 +60,10 @@ _DEFINITE_PEOPLE = (
     "förskolläraren|pedagogen|busschauffören|chauffören|assistenten|killen|tjejen|gubben|tanten|kvinnan|"
     "mannen|pojken|flickan|grabben|ungen|"
     # The writer's own, said the everyday way: "frugan har cancer", "brorsan sitter inne".
-    "frugan|gumman|karln|brorsan|syrran"
+    "frugan|gumman|karln|brorsan|syrran|"
+    # Writer zb (train): the family's child or sibling without a possessive ("sonen
+    # hade ett blåmärke", "lillebror har boendestöd", "tonårsdottern till paret").
+    "sonen|dottern|tonårsdottern|tonårssonen|lillebror|storebror|lillasyster|storasyster"
 )
 #: A household pointed out by where it lives: "familjen ovanför oss", "familjen på
 #: tredje våningen" is one family to everyone in the house (writer p, train).
@@ -130,7 +135,9 @@ _OWN_MATTER_RE = re.compile(
 #: and a supine right after it.  A subject after the verb ("Har ni …", "Har skolan
 #: …") is someone else's question (writers m and w, train).
 _SUBJECTLESS_RE = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?:har|hade)(?=\s+(?:själv\s+|också\s+|länge\s+)?(?!(?:det|inte|nåt|något)\b)\w+t\b)",
+    r"(?:^|(?<=[.!?]\s))(?:(?:har|hade)(?=\s+(?:själv\s+|också\s+|länge\s+)?(?!(?:det|inte|nåt|något)\b)\w+t\b)"
+    # "Fick hjälp av skuldrådgivningen", "fick avslag på …" (writer zb, train).
+    r"|fick(?=\s+(?:hjälp|avslag|beslut|besked|bistånd)\b))",
     re.IGNORECASE | re.MULTILINE,
 )
 PRONOUN_RE = re.compile(r"\b(?:han|hon|hen|honom|henne|hans|hennes|hens)\b", re.IGNORECASE)

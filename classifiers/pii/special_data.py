@@ -480,6 +480,7 @@ _COUNTED_GROUP = re.compile(
 )
 _CARE_WORKPLACE = re.compile(
     r"\b(?:(?:personalen|personal|alla|anställda|kollegorna|jobbar|jobbade|arbetar|arbetade)\s+(?:\w+\s+)?"
+    r"|(?:jobbar|jobbade|jobbat|arbetar|arbetade|arbetat)\s+som\s+\w+\s+"
     r"|tack(?:a|ar|ade)?\s+(?:\w+\s+){0,4})på\s+$",
     re.IGNORECASE,
 )

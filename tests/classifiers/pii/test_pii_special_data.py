@@ -792,3 +792,97 @@ def test_subjectless_har_with_a_supine_is_the_writer() -> None:
     assert selves("Bra info. har varit sjukskriven länge") == ["har"]
     assert selves("Har skolan fått nya lärare?") == []
     assert selves("Har det hänt något?") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A report to the social services, a child fetched or placed by them.
+        ("Skolan gjorde en anmälan till socialtjänsten om dottern i våras", {"social_services"}),
+        ("Vår dotter akutplacerades i somras och vi får inte träffa henne", {"social_services"}),
+        ("Storebror blev hämtad av socialen i går kväll", {"social_services"}),
+        # Services told by what they are for someone.
+        ("Min svärmor fick avslag på särskilt boende fast hon inte klarar trappan", {"social_services"}),
+        ("Min granne har färdtjänst och bilen kom aldrig i morse", {"social_services"}),
+        ("Min ansökan om bostadsanpassning har legat i ett halvår", {"social_services"}),
+        ("Pappa går på dagverksamheten två dagar i veckan", {"social_services"}),
+        ("Morfar har fått matlådor från kommunen sedan han kom hem", {"social_services"}),
+        ("Jag har hjälp med dusch på tisdagar men personalen byts hela tiden", {"social_services"}),
+        ("Hemtjänsten hittade mormor på köksgolvet i morse", {"social_services"}),
+        ("Min systerson har en stödperson från socialtjänsten", {"social_services"}),
+        ("Jag har gått på öppenvården för mitt spelberoende i ett halvår", {"social_services"}),
+        ("Fick hjälp av skuldrådgivningen i fjol och är nu skuldfri", {"social_services"}),
+    ],
+)
+def test_confidential_services_in_everyday_words(text: str, expected: set[str]) -> None:
+    """Written from writer zb's comments (train)."""
+    assert subtypes(analyse(text), CONFIDENTIAL) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Visitors, staff and the service itself are nobody's confidential data.
+        "Jag kommer förbi med pussel till dagverksamheten på fredag",
+        "Har jobbat som sjuksköterska på demensboendet i tio år och älskar det",
+        "Hur ansöker jag om färdtjänst till sjukhuset?",
+        "Kommunen erbjuder skuldrådgivning för alla som bor här",
+        "Soffan placerades akut i källaren när taket läckte",
+    ],
+)
+def test_services_visitors_and_staff_are_no_one_s_confidential_data(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Jag har reumatism och kan inte skotta", "reumatism"),
+        ("Min granne är synskadad och halkar på isen vid busshållplatsen", "synskadad"),
+        ("Jag har haft tinnitus sedan konserten", "tinnitus"),
+        ("Jag har ett rörelsehinder och kommer inte in i biblioteket", "rörelsehinder"),
+    ],
+)
+def test_conditions_said_of_a_person_are_health_data(text: str, term: str) -> None:
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "health"]
+    assert findings and term in [s.text for s in findings[0].spans]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A group: "for people with a disability", no one of them.
+        "Hur ansöker jag om parkeringstillstånd för rörelsehindrade?",
+        "Finns det ljudslingor för hörselskadade i sessionssalen?",
+    ],
+)
+def test_a_condition_said_of_a_group_is_no_one_s_health_data(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Kassören Anna Berg tar pengar ur föreningskassan varje månad", "tar pengar ur föreningskassan"),
+        ("Peter Ek har tagit bidragspengarna och åkt på semester", "tagit bidragspengarna"),
+        ("Grannen på Ringvägen säljer tabletter till ungdomarna", "säljer tabletter"),
+        ("Restaurangägaren Ali Holm har svarta anställda i köket", "har svarta anställda"),
+        ("Min svåger fuskar med momsen i firman", "fuskar med momsen"),
+        ("Erik Strand kör langartaxi på helgerna", "langartaxi"),
+        ("Lisa Öberg är en ren miljöbrottsling", "miljöbrottsling"),
+    ],
+)
+def test_more_offences_told_of_a_person(text: str, term: str) -> None:
+    """Written from writers x and ze's comments (train)."""
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "criminal_offence"]
+    assert findings and term in [s.text for s in findings[0].spans]
+
+
+def test_siblings_and_the_family_s_child_are_references() -> None:
+    def relations(text: str) -> list[str]:
+        return [r.text for r in find_references(text, [], []) if r.kind == "relation"]
+
+    assert relations("Min lillebror har boendestöd") == ["Min lillebror"]
+    assert relations("Lillasyster har fått en god man") == ["Lillasyster"]
+    assert relations("Dottern har fått plats på fritids") == ["Dottern"]
+    assert relations("Fick hjälp av budgetrådgivningen") == []
