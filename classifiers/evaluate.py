@@ -705,11 +705,19 @@ _LIMITS = """\
   names a group and stays nobody's); money taken from a till, a club or
   pensioners, tax fraud, undeclared staff, laundering, drug sales and drug
   runs told of a person. Staff "som undersköterska på äldreboendet" is a
-  workplace. On train, rules only: confidential 0.81 → 0.84, sensitive data
-  0.83 → 0.86, personal data unchanged. On test confidential 0.79 → 0.82
-  (recall 0.67 → 0.73) and sensitive data 0.80 → 0.81, no new false alarm;
-  on writers n and zz pooled confidential 0.79 → 0.80 and sensitive data
-  0.83 → 0.85 (their comments were not read).
+  workplace. A second pass over every train writer's misses: an incident
+  in care ("har fått fel medicin") is health data as well as sekretess
+  (before, only sekretess when a service was named beside it); where
+  someone works no longer hides their pay ("X som jobbar på tekniska
+  tjänar 58 000"); drunk driving, untaxed letting, theft given as a reason
+  and violence against those in one's care told of a person; drink,
+  morphine, psoriasis and an operation said of a person. On train, rules
+  only: confidential 0.81 → 0.84, sensitive data 0.83 → 0.88, personal
+  data unchanged, no new false alarm but the four below. On test
+  confidential 0.79 → 0.82 (recall 0.67 → 0.73) and sensitive data 0.80 →
+  0.82 (recall 0.71 → 0.74), no new false alarm; on writers n and zz
+  pooled confidential 0.79 → 0.80 and sensitive data 0.83 → 0.85 (their
+  comments were not read).
   Writer u had labelled an own application for färdtjänst as no
   sekretess, writer zb as sekretess; the rules follow the law (färdtjänst
   is handled under socialtjänstsekretess), so four of u's comments are now

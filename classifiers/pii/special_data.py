@@ -290,8 +290,8 @@ def _tied(
     bounds = sentence_bounds(text)
     tied = []
     for term in terms:
-        if _OCCUPATION_RE.search(text[max(0, term.start - 40) : term.start]):
-            continue
+        if term.subtype != "salary" and _OCCUPATION_RE.search(text[max(0, term.start - 40) : term.start]):
+            continue  # "jobbar med barn med autism"; but where one works says whose pay it is
         if _is_home_care(term) and _HOME_CARE_WORKPLACE.search(text[max(0, term.start - 10) : term.start]):
             continue  # where someone works ("tack till Anna i hemtjänsten"), not a client's service
         before = text[max(0, term.start - 50) : term.start]
@@ -557,11 +557,13 @@ def sensitive_side(confidential: list[TiedTerm], sensitive: list[TiedTerm]) -> l
     found = [(t.term.start, t.term.end) for t in sensitive]
     implied = []
     for item in confidential:
-        kind = _SENSITIVE_SIDE.get(item.subtype)
-        if kind is None or item.context is not None:
-            continue  # a health term beside a service is sensitive already
-        if any(a < item.term.end and item.term.start < b for a, b in found):
+        # An incident in care ("har fått fel medicin", "legat i sin urin") tells of the
+        # person's health whichever service holds it (writers v and z, train).
+        kind = "health" if item.term.subtype == "health" else _SENSITIVE_SIDE.get(item.subtype)
+        if kind is None:
             continue
+        if any(a < item.term.end and item.term.start < b for a, b in found):
+            continue  # a health term beside a service is sensitive already
         implied.append(TiedTerm("sensitive_personal_data", kind, item.term, item.tie))
     return implied
 

@@ -886,3 +886,43 @@ def test_siblings_and_the_family_s_child_are_references() -> None:
     assert relations("Lillasyster har fått en god man") == ["Lillasyster"]
     assert relations("Dottern har fått plats på fritids") == ["Dottern"]
     assert relations("Fick hjälp av budgetrådgivningen") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min farmor på Lindgården har fått fel medicin tre kvällar i rad",
+        "Morfar har legat i sin urin hela natten på boendet",
+    ],
+)
+def test_an_incident_in_care_is_health_data_as_well_as_sekretess(text: str) -> None:
+    """An incident tells of the person's health whichever service holds it (writers v and z, train)."""
+    findings = analyse(text)
+    assert subtypes(findings, CONFIDENTIAL)
+    assert "health" in subtypes(findings, SENSITIVE)
+
+
+def test_where_someone_works_does_not_hide_their_pay() -> None:
+    findings = [
+        f
+        for f in analyse("Pia Holm som jobbar på tekniska tjänar 61 000 i månaden")
+        if f.category == SENSITIVE
+    ]
+    assert [f.subtype for f in findings] == ["salary"]
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "term"),
+    [
+        ("Karin Ek på Åsvägen kör runt full på lördagarna", "criminal_offence", "kör runt full"),
+        ("Olle Berg hyr ut stugan svart varje sommar", "criminal_offence", "hyr ut stugan svart"),
+        ("Lena Ek fick gå från jobbet eftersom hon stal ur kassan", "criminal_offence", "eftersom hon stal"),
+        ("Nattpersonalen Stina Ek slår de gamla när ingen ser", "criminal_offence", "slår de gamla"),
+        ("Grannen Pär Lind är en fyllbult", "health", "fyllbult"),
+        ("Min svåger har psoriasis och vill inte bada i simhallen", "health", "psoriasis"),
+    ],
+)
+def test_more_offences_and_conditions_told_of_a_person(text: str, subtype: str, term: str) -> None:
+    """Written from writers e, v, w, x, y and the team's comments (train)."""
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == subtype]
+    assert findings and term in [s.text for s in findings[0].spans]
