@@ -724,6 +724,25 @@ _LIMITS = """\
   counted as false alarms on train. The privacy detector's version is now
   a digest of its code and word lists, so it changes with every rule:
   the hand-kept date had not been bumped for the last round of rules.
+* **Questions for someone else, and theme words that mislead (train).**
+  A question to the other commenters ("Är det nån som …", "Har någon
+  annan …", "Vet nån om …", "vem hänger på?") unless the municipality is
+  named in it, a tag question asking for agreement ("visst blir det
+  trevligt?", "eller vad säger ni?", "…, tro?", "vad tycker ni andra"),
+  and reproaches in question form ("Hur kan det ta tre dagar …?" — "hur
+  kan man/jag/vi" still asks how —, "Vem vill bo …?", "Vad är det för
+  kommun …?", "Vart tar alla skattepengar vägen?") are no questions for
+  the municipality: on train's handwritten comments the question rule's
+  false alarms went 323 → 235 for 3 right ones. Nine off-topic theme
+  words with more false than right hits on train were taken out (family
+  words such as "mormor" and "farmor", "katt", "fyller", "semester",
+  "domaren", "recept", "kanelbullar"): the theme rule on train went from
+  100 right and 85 false to 66 and 19. Retrained: on test question 0.76 →
+  0.76 (precision 0.68 → 0.69; its threshold 0.65 → 0.75) and off-topic
+  0.64 → 0.66 (precision 0.65 → 0.75, recall 0.63 → 0.60); on writers n
+  and zz pooled question 0.70 → 0.74 and off-topic 0.65 → 0.70; every
+  other category unchanged. The theme rule's precision on test stays low
+  (0.38 of 32): the test writers call less of that off topic.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check

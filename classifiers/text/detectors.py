@@ -438,7 +438,36 @@ _RHETORICAL = compile_anchored(
     r"\b(?:verkligen|ens|någonsin|aldrig|bara\s+jag)\b[^.!?\n]*\?|\bi\s+hela\s+friden\b|\bvem\s+trodde\b|"
     r"\bförvånad\w*\s*\?"
 )
+#: A question to the other commenters ("Nån som också ser på Snabba cash?", "Är det nån
+#: som har en vevradio hemma?", "Har nån annan fått samma brev?", "vem hänger på?"):
+#: not one the municipality must answer unless it is named in it (writers zd, ze and
+#: zf, train).
+_CROWD_QUESTION = compile_anchored(
+    r"(?:^|[,.!?]\s*|\bok\s+)(?:är\s+det\s+|finns\s+det\s+)?(?:nån|någon|några|fler)\s+(?:annan\s+|mer\s+|fler\s+|här\s+|"
+    r"mer\s+än\s+jag\s+|också\s+)?som\b|\bhar\s+(?:nån|någon)\s+(?:annan|mer|fler|också)\b|\bvem\s+hänger\s+på\b|"
+    r"\bvem\s+mer\b|\bvet\s+(?:nån|någon)\b"
+)
+#: A tag question asks for agreement, not an answer: "visst är det världens fulaste
+#: konstverk?", "kul att tåget stannar igen, eller vad säger ni?", "vilken affär stänger
+#: härnäst, tro?" (writer zf, train).
+_TAG_QUESTION = compile_anchored(
+    r"\bvisst\s+(?:är|var|blir|blev|har|hade|kan|ska|gör)\b|\beller\s+vad\s+säger\s+ni\b|\btro\s*\?|"
+    r"\bvad\s+säger\s+ni\s+nu\b|\bni\s+andra\b|\bminns\s+(?:ni|nån|någon)\s+(?:när|hur|att|den|det)\b|"
+    r"\bvisste\s+ni\b"
+)
+#: More reproaches in question form (train writers' comments): "Hur kan det ta tre dagar
+#: att laga ett rör?", "Vem vill bo under ett blinkande ljus?", "Vad är det för samhälle
+#: …?", "Vem kom på att stänga bassängen mitt i sportlovet?", "Vart tar alla skattepengar
+#: vägen?" ("hur kan man/jag/vi …" asks how, and stays a question).
+_REPROACH = compile_anchored(
+    r"\bhur\s+kan\s+(?!(?:man|jag|ja|jä|vi|jag\s+och)\b)\w+|\bhur\s+kan\s+man\s+(?:göra|vara|tillåta|låta|godkänna)\s+så\b|"
+    r"\bvem\s+vill\b|\bvad\s+är\s+det\s+för\s+(?:samhälle|kommun|land|värld|ledning|skämt)\b|"
+    r"\bhur\s+många\s+(?:fler|gånger\s+till)\b|\bvem\s+(?:kom\s+på|fick\s+för\s+sig|fick\s+den\s+\w+\s+idén)\b|"
+    r"\bvart\s+tar\s+(?:alla\s+)?\w*pengar\w*\s+vägen\b|\bfinns\s+det\s+ingen\s+(?:lag|gräns|hejd|skam|vett)\b|"
+    r"\bvad\s+ska\s+(?:vi|man|ni)\s+med\b[^.!?\n]*\btill\s*\?|\bnånsin\b[^.!?\n]*\?"
+)
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
+_NAMES_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*)\b")
 _ADDRESSED_TO_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*|någon|man|det)\b")
 _MENTION = re.compile(r"^\s*@\w+")
 
@@ -1136,6 +1165,12 @@ class TextDetector:
                 suppressed.add("question")  # an abusive question is not one to answer
                 continue
             if _ADDRESSED_ELSEWHERE.search(sentence) and not _ADDRESSED_TO_US.search(sentence):
+                continue
+            if (
+                _TAG_QUESTION.search(sentence)
+                or _REPROACH.search(sentence)
+                or (_CROWD_QUESTION.search(sentence) and not _NAMES_US.search(sentence))
+            ):
                 continue
             # Trim the span to the sentence itself (no leading blanks).
             while start < end and doc.original[start].isspace():

@@ -252,7 +252,7 @@ def test_a_violent_word_outside_an_idiom_is_left_to_the_threat_model(threat_ever
 @pytest.mark.parametrize(
     ("category", "text"),
     [
-        ("off_topic", "Nån som har ett gammalt dragspel att sälja? Barnbarnet vill lära sig spela"),
+        ("off_topic", "Vad kostar ett gammalt dragspel nu för tiden? Barnbarnet vill lära sig spela"),
         (
             "advertising",
             "Trött på att skotta själv? Vi på Snöfixarna skottar din uppfart varje morgon i vinter",

@@ -706,3 +706,45 @@ def test_a_killing_aimed_at_someone_named_by_role_is_a_threat(detector: TextDete
 )
 def test_visits_games_and_idioms_are_no_killing_threat(detector: TextDetector, text: str) -> None:
     assert "threat" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # To the other commenters.
+        "Är det nån som har en gammal cykelhjälm att låna ut?",
+        "Nån mer som tappat bort vanten vid skridskobanan?",
+        "Har någon annan fått ett konstigt sms om parkering?",
+        "Vet nån om glassbaren vid hamnen har öppnat?",
+        # Asking for agreement.
+        "Fina nya bänkar i parken, visst blir det trevligt?",
+        "Isbanan är äntligen spolad, eller vad säger ni?",
+        "Vad tycker ni andra om nya bussturerna?",
+        "Visste ni att tornet var en vattenreservoar förr?",
+        # Reproaches in question form.
+        "Hur kan det ta en hel vinter att laga en gatlampa?",
+        "Vem vill bo bredvid en grusgrop som låter hela dagarna?",
+        "Vad är det för kommun som stänger biblioteket på lördagar?",
+        "Vart tar alla skattepengar vägen egentligen?",
+    ],
+)
+def test_questions_to_the_crowd_for_agreement_or_as_reproach_are_not_for_the_municipality(
+    detector: TextDetector, text: str
+) -> None:
+    """Written from train writers' comments (zd, ze, zf and others)."""
+    assert "question" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Är det nån på kommunen som kan svara på när isbanan spolas?",
+        "Hur kan man ansöka om bidrag till en ny lekplats?",
+        "Hur kan jag få hjälp med bostadsanpassning?",
+        "Vet ni när återvinningscentralen öppnar efter helgen?",
+    ],
+)
+def test_questions_that_name_the_municipality_or_ask_how_stay_questions(
+    detector: TextDetector, text: str
+) -> None:
+    assert "question" in detector.rule_categories(text)
