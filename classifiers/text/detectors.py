@@ -806,7 +806,7 @@ class TextDetector:
 
     def _harassment(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
         insults = doc.lex("insults", "insult")
-        kept = [h for h in insults if not self._reported(doc, h)]
+        kept = [h for h in insults if not self._reported(doc, h) and not _said_of_the_writer(doc, h)]
         if insults and not kept:
             suppressed.add("harassment")
         if kept:
@@ -1426,6 +1426,21 @@ class TextDetector:
         """Categories decided by rules alone (used by training to pick thresholds)."""
         found = self.detect(text, context, use_model=False)
         return {f.category for f in found if f.subtype != "language_not_assessed"}
+
+
+#: The writer calling themself names ("jag e en sån idiot, glömde soptunnan igen", "känner
+#: mig som en fullkomlig dumbom", "kallade mig själv idiot"): nobody is attacked (writers
+#: p, s and v, train).
+_SELF_INSULT = re.compile(
+    r"\b(?:jag|ja|jä)\s+(?:e|är|va|var|blev|känner\s+mig(?:\s+som)?)\s+"
+    r"(?:(?:en|ett|så|sån|sådan|riktig|fullkomlig|total|himla|jäkla|jävla|jädra|stor|liten)\s+){0,3}$"
+    r"|\b(?:mig|mej)\s+själv\s+(?:för\s+)?(?:en\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _said_of_the_writer(doc: _Doc, hit: _LexHit) -> bool:
+    return _SELF_INSULT.search(doc.original, max(0, hit.start - 60), hit.start) is not None
 
 
 def _is_person_word(index: LexiconIndex, word: str) -> bool:

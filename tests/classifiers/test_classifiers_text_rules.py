@@ -748,3 +748,36 @@ def test_questions_that_name_the_municipality_or_ask_how_stay_questions(
     detector: TextDetector, text: str
 ) -> None:
     assert "question" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("Säljer gräs och tjack, snabb leverans i hela stan", True),
+        ("Fixar falska körkort, skriv privat", True),
+        ("Såg nån sälja hasch bakom sporthallen i går, ring polisen", False),
+        ("Det säljs tydligen knark via appen även här, prata med era ungar", False),
+        ("Jag misstänker att grannen säljer stulna cyklar, vart vänder jag mig?", False),
+        ("Varning: någon försöker sälja stulna elsparkcyklar i köp och sälj-gruppen", False),
+    ],
+)
+def test_a_sale_seen_suspected_or_warned_about_is_no_offer(
+    detector: TextDetector, text: str, offered: bool
+) -> None:
+    """Written from writers r, y and z's comments (train)."""
+    assert ("crime_material" in detector.rule_categories(text)) is offered
+
+
+@pytest.mark.parametrize(
+    ("text", "harassment"),
+    [
+        ("Jag är en sån idiot, glömde boka tvättstugan igen 🤦", False),
+        ("ja e en riktig dumskalle med blanketter, finns det hjälp att få?", False),
+        ("Kallade mig själv idiot när jag missade bussen", False),
+        ("Du är en sån idiot, Kalle", True),
+        ("Jag tycker att du är en idiot", True),
+    ],
+)
+def test_calling_oneself_names_attacks_nobody(detector: TextDetector, text: str, harassment: bool) -> None:
+    """Written from writers p, s and v's comments (train)."""
+    assert ("harassment" in detector.rule_categories(text)) is harassment
