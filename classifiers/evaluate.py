@@ -724,6 +724,11 @@ _LIMITS = """\
   counted as false alarms on train. The privacy detector's version is now
   a digest of its code and word lists, so it changes with every rule:
   the hand-kept date had not been bumped for the last round of rules.
+  The name lists gained Finnish and meänkieli first names and surnames
+  common in Tornedalen (Aino, Mirja, Jukka; Keskitalo, Niemi, Mäkelä) and
+  a few first names common among Swedes with roots in the Middle East and
+  Turkey: on train personal data recall 0.84 → 0.85 with no new false
+  alarm; test and writers n and zz unchanged.
 * **Questions for someone else, and theme words that mislead (train).**
   A question to the other commenters ("Är det nån som …", "Har någon
   annan …", "Vet nån om …", "vem hänger på?") unless the municipality is

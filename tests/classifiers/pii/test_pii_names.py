@@ -293,3 +293,17 @@ def test_a_class_without_a_first_name_before_it_is_no_name() -> None:
 )
 def test_a_shouted_first_name_that_is_a_word_counts_before_a_listed_surname(text: str, name: str) -> None:
     assert spans_of(analyse(text), "person_name") == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Aino Keskitalo i huset bredvid har fått hemtjänst", "Aino Keskitalo"),
+        ("Jukka Niemi kör för fort på Skolvägen varje morgon", "Jukka Niemi"),
+        ("Mirja i hennes klass har börjat skära sig", "Mirja"),
+        ("Zeynep Mäkelä vann tävlingen i fjol", "Zeynep Mäkelä"),
+    ],
+)
+def test_finnish_meankieli_and_middle_eastern_names_are_names(text: str, name: str) -> None:
+    """Names common in Tornedalen and among Swedes with roots elsewhere (Haparanda's feed)."""
+    assert name in [m.text for m in find_names(text)]
