@@ -12,6 +12,12 @@ SENSITIVE = "sensitive_personal_data"
 CONFIDENTIAL = "confidential"
 
 
+def sensitive_spans(text: str, subtype: str) -> list[str]:
+    """The spans of the first sensitive finding of ``subtype`` (empty when there is none)."""
+    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == subtype]
+    return [s.text for s in findings[0].spans] if findings else []
+
+
 @pytest.mark.parametrize(
     ("text", "subtype", "term"),
     [
@@ -745,8 +751,7 @@ def test_denials_groups_and_the_towns_we_are_no_one_s_confidential_data(text: st
     ],
 )
 def test_taking_money_told_of_a_person_is_an_offence(text: str, term: str) -> None:
-    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "criminal_offence"]
-    assert findings and term in [s.text for s in findings[0].spans]
+    assert term in sensitive_spans(text, "criminal_offence")
 
 
 @pytest.mark.parametrize(
@@ -844,8 +849,7 @@ def test_services_visitors_and_staff_are_no_one_s_confidential_data(text: str) -
     ],
 )
 def test_conditions_said_of_a_person_are_health_data(text: str, term: str) -> None:
-    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "health"]
-    assert findings and term in [s.text for s in findings[0].spans]
+    assert term in sensitive_spans(text, "health")
 
 
 @pytest.mark.parametrize(
@@ -874,8 +878,7 @@ def test_a_condition_said_of_a_group_is_no_one_s_health_data(text: str) -> None:
 )
 def test_more_offences_told_of_a_person(text: str, term: str) -> None:
     """Written from writers x and ze's comments (train)."""
-    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == "criminal_offence"]
-    assert findings and term in [s.text for s in findings[0].spans]
+    assert term in sensitive_spans(text, "criminal_offence")
 
 
 def test_siblings_and_the_family_s_child_are_references() -> None:
@@ -924,5 +927,4 @@ def test_where_someone_works_does_not_hide_their_pay() -> None:
 )
 def test_more_offences_and_conditions_told_of_a_person(text: str, subtype: str, term: str) -> None:
     """Written from writers e, v, w, x, y and the team's comments (train)."""
-    findings = [f for f in analyse(text) if f.category == SENSITIVE and f.subtype == subtype]
-    assert findings and term in [s.text for s in findings[0].spans]
+    assert term in sensitive_spans(text, subtype)
