@@ -698,8 +698,9 @@ _LIMITS = """\
   "stödperson från soc", "öppenvården för mitt missbruk",
   skuldrådgivning), a report to or a child fetched or placed by the social
   services, a refusal of care housing, färdtjänst and housing adaptation
-  (social services under OSL 26:1); siblings ("min lillebror") and the
-  family's child ("sonen", "tonårsdottern") as references, and "Fick
+  (social services under OSL 26:1); siblings ("min lillebror"), a child by
+  its age ("vår tvååring") and the family's child ("sonen",
+  "tonårsdottern") as references, and "Fick
   hjälp …" without the subject as the writer; conditions said of a person
   ("reumatism", "synskadad", "tinnitus"; the plural "för rörelsehindrade"
   names a group and stays nobody's); money taken from a till, a club or

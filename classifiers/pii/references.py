@@ -52,7 +52,9 @@ _RELATION_NOUNS = (
     # Everyday words for partner and children: "min kille", "min tjej", "min unge".
     "kille|tjej|unge|ungar|grabb|gubbe|gumma|karl|"
     # Writer zb (train): siblings and their children by the family's own words.
-    "lillebror|storebror|lillasyster|storasyster|brorson|systerson|brorsdotter|systerdotter|svärson|svärdotter"
+    "lillebror|storebror|lillasyster|storasyster|brorson|systerson|brorsdotter|systerdotter|svärson|svärdotter|"
+    # A child by its age: "vår tvååring", "min 15-åring" (writer m, train).
+    r"\w+åring|\w+åringen|\d+-åring|\d+-åringen"
 )
 _DEFINITE_PEOPLE = (
     "grannen|grannens|läraren|lärarens|rektorn|rektorns|handläggaren|handläggarens|chefen|chefens|"

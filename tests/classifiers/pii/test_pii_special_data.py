@@ -888,6 +888,8 @@ def test_siblings_and_the_family_s_child_are_references() -> None:
     assert relations("Min lillebror har boendestöd") == ["Min lillebror"]
     assert relations("Lillasyster har fått en god man") == ["Lillasyster"]
     assert relations("Dottern har fått plats på fritids") == ["Dottern"]
+    assert relations("Vår tvååring har diabetes") == ["Vår tvååring"]
+    assert relations("min 15-åring har adhd") == ["min 15-åring"]
     assert relations("Fick hjälp av budgetrådgivningen") == []
 
 
