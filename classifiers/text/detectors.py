@@ -464,7 +464,12 @@ _REPROACH = compile_anchored(
     r"\bvem\s+vill\b|\bvad\s+är\s+det\s+för\s+(?:samhälle|kommun|land|värld|ledning|skämt)\b|"
     r"\bhur\s+många\s+(?:fler|gånger\s+till)\b|\bvem\s+(?:kom\s+på|fick\s+för\s+sig|fick\s+den\s+\w+\s+idén)\b|"
     r"\bvart\s+tar\s+(?:alla\s+)?\w*pengar\w*\s+vägen\b|\bfinns\s+det\s+ingen\s+(?:lag|gräns|hejd|skam|vett)\b|"
-    r"\bvad\s+ska\s+(?:vi|man|ni)\s+med\b[^.!?\n]*\btill\s*\?|\bnånsin\b[^.!?\n]*\?"
+    r"\bvad\s+ska\s+(?:vi|man|ni)\s+med\b[^.!?\n]*\btill\s*\?|\bnånsin\b[^.!?\n]*\?|"
+    # "Hur många barn ska bli påkörda innan ni sänker hastigheten?", "Kanske dags att …?",
+    # "Varför får en sån jobba med barn?", "Är det så himla svårt …?", "Vem gör så mot …?"
+    r"\b(?:hur\s+många|ska\s+vi\s+(?:behöva\s+)?vänta)\b[^.!?\n]*\binnan\s+(?:ni|politikerna|kommunen|nån|någon|man|de|dom|det)\b[^.!?\n]*\?|\bkanske\s+dags\s+att\b|"
+    r"\bvarför\s+får\s+(?:en\s+sån|såna)\b|\bär\s+det\s+så\s+(?:himla\s+|jäkla\s+|jävla\s+)?svårt\b|"
+    r"\bvem\s+gör\s+så\b|\bvad\s+ska\s+man\s+säga\s+om\b"
 )
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
 _NAMES_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*)\b")

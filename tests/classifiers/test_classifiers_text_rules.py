@@ -726,6 +726,10 @@ def test_visits_games_and_idioms_are_no_killing_threat(detector: TextDetector, t
         "Vem vill bo bredvid en grusgrop som låter hela dagarna?",
         "Vad är det för kommun som stänger biblioteket på lördagar?",
         "Vart tar alla skattepengar vägen egentligen?",
+        "Hur många olyckor ska det bli innan ni sätter upp ett farthinder?",
+        "Kanske dags att laga gatlampan på Storgatan?",
+        "Är det så himla svårt att tömma soptunnorna i tid?",
+        "Vem gör så mot en nyplanterad allé?",
     ],
 )
 def test_questions_to_the_crowd_for_agreement_or_as_reproach_are_not_for_the_municipality(
@@ -742,6 +746,8 @@ def test_questions_to_the_crowd_for_agreement_or_as_reproach_are_not_for_the_mun
         "Hur kan man ansöka om bidrag till en ny lekplats?",
         "Hur kan jag få hjälp med bostadsanpassning?",
         "Vet ni när återvinningscentralen öppnar efter helgen?",
+        "Hur lång tid tar det innan ni svarar på en ansökan om bygglov?",
+        "Hur många platser fanns på förskolan året innan?",
     ],
 )
 def test_questions_that_name_the_municipality_or_ask_how_stay_questions(
