@@ -706,7 +706,8 @@ _LIMITS = """\
   names a group and stays nobody's); money taken from a till, a club or
   pensioners, tax fraud, undeclared staff, laundering, drug sales and drug
   runs told of a person. Staff "som undersköterska på äldreboendet" is a
-  workplace. A second pass over every train writer's misses: an incident
+  workplace; "ingen i vår familj har …", "ingen av mina ungar har …" deny
+  it. A second pass over every train writer's misses: an incident
   in care ("har fått fel medicin") is health data as well as sekretess
   (before, only sekretess when a service was named beside it); where
   someone works no longer hides their pay ("X som jobbar på tekniska

@@ -53,7 +53,10 @@ _OCCUPATION_RE = re.compile(
 #: comma ("inte diabetes utan cancer": cancer is affirmed).
 _NEGATED_RE = re.compile(
     r"\b(?:inte|ej|icke|aldrig|ingen|inget|inga)\b"
-    r"(?:\s+(?!längre\b|bara\b|enbart\b|endast\b|utan\b|men\b)[\w-]+){0,3}\s+$",
+    r"(?:\s+(?!längre\b|bara\b|enbart\b|endast\b|utan\b|men\b)[\w-]+){0,3}\s+$"
+    # "Ingen i vår familj har dyslexi", "ingen av mina tre ungar har haft särskilt stöd"
+    # (writers m and p, train).
+    r"|\bingen\s+(?:i|av)\s+(?:\w+\s+){1,3}(?:har|hade|är|var)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\butan\b|\bmen\b", re.IGNORECASE)

@@ -729,6 +729,8 @@ def test_confidential_in_residents_own_words(text: str, expected: set[str]) -> N
         "Jag har inte skyddad identitet men jag förstår dom som har det",
         "Mitt barn har inget åtgärdsprogram och jag vet inte vad det är",
         "min dotter har inte fått nån diagnos o skolan säger inget",
+        "Ingen i vår familj har adhd men vi gillar skolans nya läsprojekt",
+        "ingen av mina två ungar har haft särskilt stöd men lärarna är slitna",
         # Many people, no one of them.
         "Som lärare kan jag säga att de flesta klasser har flera elever med npf",
         # The town's services, not a household's.
