@@ -445,7 +445,7 @@ _RHETORICAL = compile_anchored(
 _CROWD_QUESTION = compile_anchored(
     r"(?:^|[,.!?]\s*|\bok\s+)(?:är\s+det\s+|finns\s+det\s+)?(?:nån|någon|några|fler)\s+(?:annan\s+|mer\s+|fler\s+|här\s+|"
     r"mer\s+än\s+jag\s+|också\s+)?som\b|\bhar\s+(?:nån|någon)\s+(?:annan|mer|fler|också)\b|\bvem\s+hänger\s+på\b|"
-    r"\bvem\s+mer\b|\bvet\s+(?:nån|någon)\b"
+    r"\bvem\s+mer\b|\bvet\s+(?:nån|någon)\b|\bkan\s+vi\s+(?:vara|hålla|prata|sluta)\b"
 )
 #: A tag question asks for agreement, not an answer: "visst är det världens fulaste
 #: konstverk?", "kul att tåget stannar igen, eller vad säger ni?", "vilken affär stänger
@@ -469,7 +469,10 @@ _REPROACH = compile_anchored(
     # "Varför får en sån jobba med barn?", "Är det så himla svårt …?", "Vem gör så mot …?"
     r"\b(?:hur\s+många|ska\s+vi\s+(?:behöva\s+)?vänta)\b[^.!?\n]*\binnan\s+(?:ni|politikerna|kommunen|nån|någon|man|de|dom|det)\b[^.!?\n]*\?|\bkanske\s+dags\s+att\b|"
     r"\bvarför\s+får\s+(?:en\s+sån|såna)\b|\bär\s+det\s+så\s+(?:himla\s+|jäkla\s+|jävla\s+)?svårt\b|"
-    r"\bvem\s+gör\s+så\b|\bvad\s+ska\s+man\s+säga\s+om\b"
+    r"\bvem\s+gör\s+så\b|\bvad\s+ska\s+man\s+säga\s+om\b|"
+    # "… är det här Sovjet eller?", "Plogar ni bara där politikerna bor eller?", "Dags att
+    # stänga kommentarerna kanske?", "Ni vill väl inte att någon ska bli påkörd?"
+    r"\b(?!nåt\b|något\b|inte\b)\w+,?\s+eller\s*\?+\s*$|\bdags\s+att\b[^.!?\n]*\bkanske\s*\?|\bni\s+vill\s+väl\s+inte\b"
 )
 _ADDRESSED_ELSEWHERE = re.compile(r"\b(?:du|dig)\b")
 _NAMES_US = re.compile(r"\b(?:ni|er|era|ert|kommun\w*)\b")

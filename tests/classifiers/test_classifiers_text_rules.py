@@ -730,6 +730,10 @@ def test_visits_games_and_idioms_are_no_killing_threat(detector: TextDetector, t
         "Kanske dags att laga gatlampan på Storgatan?",
         "Är det så himla svårt att tömma soptunnorna i tid?",
         "Vem gör så mot en nyplanterad allé?",
+        "Sex veckor för ett parkeringstillstånd, är det här Sovjet eller?",
+        "Kan vi hålla god ton i tråden?",
+        "Dags att stänga kommentarerna kanske?",
+        "Ni vill väl inte att någon ska halka ihjäl?",
     ],
 )
 def test_questions_to_the_crowd_for_agreement_or_as_reproach_are_not_for_the_municipality(
@@ -748,6 +752,7 @@ def test_questions_to_the_crowd_for_agreement_or_as_reproach_are_not_for_the_mun
         "Vet ni när återvinningscentralen öppnar efter helgen?",
         "Hur lång tid tar det innan ni svarar på en ansökan om bygglov?",
         "Hur många platser fanns på förskolan året innan?",
+        "Jag anmälde felet för två veckor sen, händer det nåt eller?",
     ],
 )
 def test_questions_that_name_the_municipality_or_ask_how_stay_questions(
