@@ -698,7 +698,8 @@ _LIMITS = """\
   "stödperson från soc", "öppenvården för mitt missbruk",
   skuldrådgivning), a report to or a child fetched or placed by the social
   services, a refusal of care housing, färdtjänst and housing adaptation
-  (social services under OSL 26:1); siblings ("min lillebror"), a child by
+  (social services under OSL 26:1), a flat through the social services
+  and the rent they pay; siblings ("min lillebror"), a child by
   its age ("vår tvååring") and the family's child ("sonen",
   "tonårsdottern") as references, and "Fick
   hjälp …" without the subject as the writer; conditions said of a person

@@ -542,6 +542,12 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"har tagit med)",
         r"(?:kommer|kom|går|gick) hemtjänsten (?:till|hos)",
         r"lv[mu]-vårda(?:d|de|ts|des)",
+        # Writer m (train): housing through the social services, and the rent they pay.
+        r"socialkontorslägenhet(?:en)?",
+        r"socialt kontrakt",
+        r"sociala kontrakt(?:et)?",
+        r"(?:soc|socialen|socialtjänsten) (?:betalar|betalade|har betalat|har slutat betala|slutade betala)"
+        r"(?= (?:hans|hennes|hens|min|mitt|deras|vår|hyran))",
         r"(?:fått|fick|får) plats på (?:boendet|äldreboendet|demensboendet|särskilt boende)",
         r"(?:har|hade|får|fick|fått|beviljats|beviljad|nekats|nekades|söker|sökt|sökte) (?:riks)?färdtjänst",
         r"(?:ansökan|ansökning(?:en)?|beslut(?:et)?|avslag(?:et)?) (?:om|på) (?:(?:riks)?färdtjänst|"

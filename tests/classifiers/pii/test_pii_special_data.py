@@ -819,6 +819,9 @@ def test_subjectless_har_with_a_supine_is_the_writer() -> None:
         ("Min systerson har en stödperson från socialtjänsten", {"social_services"}),
         ("Jag har gått på öppenvården för mitt spelberoende i ett halvår", {"social_services"}),
         ("Fick hjälp av skuldrådgivningen i fjol och är nu skuldfri", {"social_services"}),
+        # Housing through the social services and the rent they pay (writer m, train).
+        ("Grannen Pia Lund bor i en socialkontorslägenhet", {"social_services"}),
+        ("Erik Holm är arbetslös och socialen betalar hans hyra", {"social_services"}),
     ],
 )
 def test_confidential_services_in_everyday_words(text: str, expected: set[str]) -> None:
@@ -835,6 +838,7 @@ def test_confidential_services_in_everyday_words(text: str, expected: set[str]) 
         "Hur ansöker jag om färdtjänst till sjukhuset?",
         "Kommunen erbjuder skuldrådgivning för alla som bor här",
         "Soffan placerades akut i källaren när taket läckte",
+        "Kommunen har fyrtio sociala kontrakt i år",
     ],
 )
 def test_services_visitors_and_staff_are_no_one_s_confidential_data(text: str) -> None:
