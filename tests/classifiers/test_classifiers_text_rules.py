@@ -785,10 +785,13 @@ def test_a_sale_seen_suspected_or_warned_about_is_no_offer(
         ("Jag är en sån idiot, glömde boka tvättstugan igen 🤦", False),
         ("ja e en riktig dumskalle med blanketter, finns det hjälp att få?", False),
         ("Kallade mig själv idiot när jag missade bussen", False),
+        ("På Storgatan kör folk som dårar efter midnatt", False),
         ("Du är en sån idiot, Kalle", True),
         ("Jag tycker att du är en idiot", True),
     ],
 )
-def test_calling_oneself_names_attacks_nobody(detector: TextDetector, text: str, harassment: bool) -> None:
+def test_calling_oneself_names_or_likening_how_people_drive_attacks_nobody(
+    detector: TextDetector, text: str, harassment: bool
+) -> None:
     """Written from writers p, s and v's comments (train)."""
     assert ("harassment" in detector.rule_categories(text)) is harassment
