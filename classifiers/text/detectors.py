@@ -141,9 +141,64 @@ _PERSON = re.compile(
     r"ordföranden|kommunalrådet|kommundirektören|kommunchefen|politikern|tjänstemannen|läraren|grannen|"
     r"killen|tjejen|gubben|kärringen|människan|människa|personen|mannen|kvinnan|socialsekreteraren)\b"
 )
+#: Roles named by their last part, as Swedish compounds name them ("gatuchefen",
+#: "busschauffören", "kultursekreteraren", "domaren", "badvakten"): a person an attack can
+#: be aimed at (writers h, q, s, v, x and zd, train).  A verb that shares a stem ("han
+#: tränar") is no role: the "-are" nouns need their ending.
+_ROLE_NOUN = re.compile(
+    r"\b[^\W\d_]*(?:"
+    r"(?:handläggar|sekreterar|lärar|tränar|domar|förar|skötar|handledar|samordnar|planerar|säljar|"
+    r"mäklar|ledar)(?:e|en|na|es)"
+    r"|(?:rektor|inspektör|kommunikatör|direktör|kassör|ingenjör|chaufför|assistent|arkitekt|"
+    r"strateg|pedagog|kurator|receptionist|expedit|vikarie|chef|vakt|politiker|ombudsman|personal|ekonom|"
+    r"ordförande|bibliotekarie)"
+    r"(?:en|n|er|erna|na)?"
+    r"|ledamot(?:en)?|ledamöter(?:na)?|tjänstem(?:an|annen|än|ännen)|sköterskan?|sköterskor(?:na)?"
+    r"|ansvarige"
+    r")\b"
+)
+#: "är en", "e ett", "var en riktig", "är en samling": what follows is what the subject is.
+_PREDICATE_FRAME = re.compile(
+    r"\b(?:är|e|ä|var|va)\s+(?:ju\s+|bara\s+|verkligen\s+)?"
+    r"(?:en|ett)(?:\s+(?:samling|gäng|riktig|riktigt|sån|sådan|jävla|liten|lite))?\s+$",
+    re.IGNORECASE,
+)
+#: How someone looks, sounds or is, likened to something ("ser ut som en", "låter som
+#: en", "har lika mycket empati som en", "har hjärna som en"); driving is left to
+#: ``_DRIVES_LIKE``.
+_LIKENED = re.compile(
+    r"\b(?:(?:ser|såg)\s+ut|låter|lät|pratar|pratade|snackar|luktar|beter\s+sig|klär\s+sig|skriker)"
+    r"\s+som\s+(?:en|ett|två|om)\b"
+    r"|\bhar\s+(?:ungefär\s+)?(?:samma|lika\s+mycket)\s+(?:[^\W\d_]+\s+){1,3}som\s+(?:en|ett)\b"
+    r"|\bhar\s+(?:hjärna|smak|ryggrad|empati|charm|hjärta|ansikte|röst)\s+som\s+(?:en|ett)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?]")
+#: Who can be the one likened: not an object or an owner ("din bil låter som en kaffekvarn").
+_NOT_A_SUBJECT = frozenset({"dig", "din", "ditt", "dina", "honom", "henne"})
+#: Another subject between the person and the likening: "på Solgläntan hade allsång, det
+#: lät som en kör av änglar", "kvinnor i tält som luktar som".
+_OTHER_SUBJECT = re.compile(r"\b(?:det|den|de|dom|jag|vi|man|som)\b", re.IGNORECASE)
+#: Affection said in the same comment: a heart, a kiss, a hug, "älskar dig".
+_AFFECTION = re.compile(
+    r"❤|💕|💖|😘|🥰|\b(?:älskar\s+(?:dig|er)|kram(?:ar|is)?|puss(?:ar)?)\b", re.IGNORECASE
+)
+#: What somebody else said or wrote, or a call to stop saying it, in the sentence before a
+#: weak word: "Nån skrev att p-vakterna är parasiter. Det tycker jag är orättvist", "Till
+#: dig som skrev att tränarna är lata:", "Det är inte okej att kalla personalen lata"
+#: (writer x, train).  The writer's own "jag tycker att" is not reported.
+_CLAIM_REPORTED = re.compile(
+    r"(?:\b(?:nån|någon|några|folk|vissa|många|ni|du|han|hon|hen|de|dom|som)\s+"
+    r"(?:skrev|skriver|sa|sade|säger|påstod|påstår|tycker|tyckte|menar|menade)\s+att"
+    r"|\b(?:inte\s+ok(?:ej)?|sluta|slutar)\s+(?:att\s+)?kalla)\b[^.!?]*$",
+    re.IGNORECASE,
+)
 #: The two words after a weak word, and everyday adjectives that may stand between it
 #: and the person it describes ("en skvallrig gammal tant").
 _TWO_WORDS_AFTER = re.compile(r"\W+([^\W\d_]+)\W+([^\W\d_]+)")
+#: A word stands before the next one only with nothing but space between: "värdelös, min
+#: dotter slutade" ends the description at the comma (writer c, train).
+_SPACE_THEN_WORD = re.compile(r"[ \t]+[^\W\d_]")
 _PLAIN_ADJECTIVES = frozenset(
     {
         "gammal",
@@ -271,6 +326,11 @@ _NOT_ATTRIBUTIVE = frozenset(
         "från",
         "om",
         "när",
+        # Adverbs after a noun said of a person: "en fuskare rakt igenom" (writer e, train).
+        "rakt",
+        "igenom",
+        "bara",
+        "verkligen",
     ]
 )
 _GROUP_INSULT_SUFFIXES = (
@@ -814,6 +874,11 @@ class TextDetector:
 
     def _harassment(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
         insults = doc.lex("insults", "insult")
+        if _AFFECTION.search(doc.original) is not None and (insults or doc.lex("insults", "weak")):
+            # "din gamla surgubbe ❤️", "värdelös på padel men jag älskar dig ändå": teasing a
+            # friend (one of 78 train comments with such a word is harassment, a sexual one).
+            suppressed.add("harassment")
+            return
         kept = [h for h in insults if not self._reported(doc, h) and not _aimed_at_nobody(doc, h)]
         if insults and not kept:
             suppressed.add("harassment")
@@ -824,19 +889,37 @@ class TextDetector:
                 )
             )
             return
-        if self._person_insult(doc, out) or self._metaphor_insult(doc, out):
+        if self._person_insult(doc, out) or self._metaphor_insult(doc, out) or self._likened(doc, out):
             return
         weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
         if not weak:
             return
         persons = self._persons(doc)
         for h in weak:
-            attributive = h.next and h.next.isalpha() and h.next not in _NOT_ATTRIBUTIVE
-            if attributive and not self._describes_a_person(doc, h):
+            attributive = (
+                h.next
+                and h.next.isalpha()
+                and h.next not in _NOT_ATTRIBUTIVE
+                and (gap := _SPACE_THEN_WORD.match(doc.original, h.end)) is not None
+                and not gap.group().lstrip()[0].isupper()  # "du är en mes Henrik": a name, addressed
+            )
+            if (
+                attributive
+                and not self._describes_a_person(doc, h)
+                and not self._said_of_a_person(doc, h, persons)
+            ):
                 continue  # "värdelös snöröjning": criticism of a thing
             if "inte" in h.prev or "aldrig" in h.prev[-1:]:
                 continue  # "inte alls otrevlig"
+            if _CLAIM_REPORTED.search(doc.original, max(0, h.start - 80), h.start) is not None:
+                continue  # "Nån skrev att p-vakterna är parasiter", to object to it
+            if _aimed_at_nobody(doc, h):
+                continue  # "jag var en riktig besserwisser på mötet"
             near = [p for p in persons if -60 <= h.start - p[1] <= 60 or -40 <= p[0] - h.end <= 40]
+            if h.next in ("mot", "emot"):
+                # "en kommentar som var elak mot personalen": who it was aimed at is the
+                # one wronged, not the one described (writer x, train).
+                near = [p for p in near if p[1] <= h.start]
             if near:
                 target = near[0]
                 word, who = doc.slice(h.start, h.end), doc.slice(*target)
@@ -850,6 +933,7 @@ class TextDetector:
         """Who an attack can be aimed at: pronouns and roles, mid-sentence names, person words."""
         return (
             doc.spans_of(_PERSON)
+            + doc.spans_of(_ROLE_NOUN)
             + [m.span() for m in _NAME.finditer(doc.original)]
             + [(h.start, h.end) for h in doc.lex("persons")]
         )
@@ -869,13 +953,56 @@ class TextDetector:
     def _describes_a_person(self, doc: _Doc, h: _LexHit) -> bool:
         """Whether the noun a weak word stands before names a person, also past one more
         adjective: "lögnaktig säljare", "skvallrig gammal tant", not "värdelös snöröjning"."""
-        if _PERSON.fullmatch(h.next) or _is_person_word(self.index, h.next):
+        if _PERSON.fullmatch(h.next) or _ROLE_NOUN.fullmatch(h.next) or _is_person_word(self.index, h.next):
             return True
         two = _TWO_WORDS_AFTER.match(doc.original, h.end)
         if two is None or two.group(1).lower() not in _PLAIN_ADJECTIVES:
             return False
         noun = two.group(2).lower()
-        return _PERSON.fullmatch(noun) is not None or _is_person_word(self.index, noun)
+        return (
+            _PERSON.fullmatch(noun) is not None
+            or _ROLE_NOUN.fullmatch(noun) is not None
+            or _is_person_word(self.index, noun)
+        )
+
+    @staticmethod
+    def _said_of_a_person(doc: _Doc, h: _LexHit, persons: list[tuple[int, int]]) -> bool:
+        """Whether a weak word stands in what a person is said to be: "Kulturchefen är en
+        snorkig stockholmare", "Rektorn ... är en ynklig liten kontorsråtta" (writers e, q,
+        train): the noun after it is new, but the person is the subject."""
+        frame = _PREDICATE_FRAME.search(doc.original, max(0, h.start - 40), h.start)
+        if frame is None:
+            return False
+        return any(0 <= frame.start() - p[1] <= 50 for p in persons)
+
+    def _likened(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
+        """A person likened to something to mock them: "du låter som en sur gammal
+        bibliotekarie", "Skolchefen har lika mycket empati som en parkeringsautomat",
+        "Stadsarkitekten har smak som en blind grävling" (writers p, q, zg and the team,
+        train).  Said of a thing ("Statyn ser ut som en smält glasspinne") or of oneself
+        it is no attack; the person must be the one who looks, sounds or has."""
+        persons: list[tuple[int, int]] | None = None
+        for m in _LIKENED.finditer(doc.original):
+            if persons is None:
+                persons = self._persons(doc)
+            subjects = [
+                p
+                for p in persons
+                if 0 <= m.start() - p[1] <= 40
+                and doc.slice(*p).lower() not in _NOT_A_SUBJECT
+                and not _SENTENCE_END.search(doc.original, p[1], m.start())
+                and not _OTHER_SUBJECT.search(doc.original, p[1], m.start())
+            ]
+            if not subjects:
+                continue
+            who = max(subjects, key=lambda p: p[1])
+            explanation = (
+                f"Texten jämför en person ({_quote_list([doc.slice(*who)])}) med något för att "
+                f"håna: {_quote_list([doc.slice(*m.span()).strip()])}."
+            )
+            self._personal_attack(doc, out, [who, m.span()], explanation, "harassment.likened")
+            return True
+        return False
 
     def _metaphor_insult(self, doc: _Doc, out: dict[str, list[Finding]]) -> bool:
         """An animal or creature said of a person: "Äldreomsorgschefen är ett själlöst
