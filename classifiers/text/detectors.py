@@ -503,9 +503,14 @@ _RHETORICAL = compile_anchored(
 #: not one the municipality must answer unless it is named in it (writers zd, ze and
 #: zf, train).
 _CROWD_QUESTION = compile_anchored(
-    r"(?:^|[,.!?]\s*|\bok\s+)(?:är\s+det\s+|finns\s+det\s+)?(?:nån|någon|några|fler)\s+(?:annan\s+|mer\s+|fler\s+|här\s+|"
-    r"mer\s+än\s+jag\s+|också\s+)?som\b|\bhar\s+(?:nån|någon)\s+(?:annan|mer|fler|också)\b|\bvem\s+hänger\s+på\b|"
-    r"\bvem\s+mer\b|\bvet\s+(?:nån|någon)\b|\bkan\s+vi\s+(?:vara|hålla|prata|sluta)\b"
+    r"(?:^\s*|[,.!?]\s*|\bok\s+)(?:är\s+det\s+|finns\s+det\s+)?(?:nån|någon|några|fler)\s+(?:annan\s+|mer\s+|fler\s+|"
+    r"här\s+|(?:mer\s+)?än\s+jag\s+|också\s+)?som\b|\bhar\s+(?:nån|någon)\s+(?:annan|mer|fler|också)\b|\bvem\s+hänger\s+på\b|"
+    r"\bvem\s+mer\b|\bvet\s+(?:nån|någon)\b|\bkan\s+vi\s+(?:vara|hålla|prata|sluta)\b|"
+    # What residents ask each other (writers i, r, y and z, train): "Har nån sett en brun
+    # hund?", "Har någon en symaskin att sälja?", "Vill någon köpa min moped?", "Saknar nån sin?"
+    r"\bhar\s+(?:nån|någon)\s+(?:sett|hittat|jobbat|testat|provat|köpt|erfarenhet|tips|koll\s+på\s+(?:en|ett|nån|någon))\b|"
+    r"\bhar\s+(?:nån|någon)\s+(?:en|ett|några)\s+(?:[^\W\d_]+\s+){1,4}att\s+(?:sälja|låna|ge\s+bort|skänka|hyra)\b|"
+    r"\bvill\s+(?:nån|någon)\s+(?:köpa|ha|låna|hyra|byta|följa\s+med|hänga\s+med)\b|\bsaknar\s+(?:nån|någon)\b"
 )
 #: A tag question asks for agreement, not an answer: "visst är det världens fulaste
 #: konstverk?", "kul att tåget stannar igen, eller vad säger ni?", "vilken affär stänger
@@ -1304,7 +1309,7 @@ class TextDetector:
             if (
                 _TAG_QUESTION.search(sentence)
                 or _REPROACH.search(sentence)
-                or (_CROWD_QUESTION.search(sentence) and not _NAMES_US.search(sentence))
+                or (_CROWD_QUESTION.search(sentence) and not _NAMES_US.search(text))
             ):
                 continue
             # Trim the span to the sentence itself (no leading blanks).

@@ -887,3 +887,25 @@ def test_a_person_likened_to_something_to_mock_them(
     assert bool(found) is harassment
     if harassment:
         assert found[0].explanation and found[0].spans
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Har nån sett en rödbrun tax vid återvinningen?", False),
+        ("Hittade en cykelhjälm vid lekparken. Någon som saknar den?", False),
+        ("Har någon en gammal barnvagn att sälja billigt?", False),
+        ("Vill någon köpa två skidpar? Skriv privat", False),
+        ("Mössa hittad vid busshållplatsen. Saknar nån sin?", False),
+        ("Är det fler än jag som inte fått tidningen i dag?", False),
+        # The municipality named anywhere in the comment: it is asked.
+        ("Har läst på er sida om bygglov. Någon som kan svara på om ett uterum räknas?", True),
+        ("Skylten vid skolan är borta, har någon på kommunen sett det?", True),
+        ("Gatlampan har varit trasig i veckor, har någon tittat på den?", True),
+    ],
+)
+def test_what_residents_ask_each_other_is_not_for_the_municipality(
+    detector: TextDetector, text: str, question: bool
+) -> None:
+    """Written from writers i, r, y, z and zb's comments (train)."""
+    assert ("question" in detector.rule_categories(text)) is question
