@@ -244,6 +244,9 @@ _FOR_MANY_GOVERNORS = frozenset(
         "jobbigt",
         "tufft",
         "tungt",
+        # "betyder mycket för många unga" (writers q and zg, train).
+        "mycket",
+        "jättemycket",
         "dyrt",
         "dyrare",
         "billigare",
@@ -458,7 +461,27 @@ _GROUP_CONTEMPT = compile_anchored(
     r"\b(?:ligger|står)\s+bakom\s+(?:\w+\s+)?(?:massinvandring\w*|brotten|branden|allt)\b|"
     r"\bdrar\s+ner\s+(?:resultaten|standarden|allt)\b|\bhar\s+inget\s+värde\b|"
     r"\b(?:hjärntvättar|indoktrinerar)\b|\bfår\s+(?:allt|allting)\s+gratis\b|"
-    r"\bkan\s+inte\s+(?:prata|tänka|trafikregler|uppföra\s+sig)\b|\bfår\s+skylla\s+sig\s+själva\b"
+    r"\bkan\s+inte\s+(?:prata|tänka|trafikregler|uppföra\s+sig)\b|\bfår\s+skylla\s+sig\s+själva\b|"
+    # What a group is said to be by birth or culture, and how it is to be removed
+    # (writers c, e, q, s, v, x and the team, train): "det ligger i blodet", "det sitter
+    # i deras kultur", "de är för primitiva för sånt", "alla muslimer är potentiella
+    # terrorister", "kan inte bete sig som folk", "ut med dom", "skicka hem hela bunten".
+    r"\b(?:sitter|ligger)\s+i\s+(?:blodet|generna|kulturen|deras\s+(?:kultur|gener|blod|natur))\b|"
+    r"\bär\s+deras\s+kultur\b|"
+    r"\b(?:är|ä|e)\s+(?:ju\s+|bara\s+)?för\s+(?:primitiva|korkade|dumma|lata|ociviliserade|klena|känslosamma)\b|"
+    r"\b(?:är|ä|e)\s+(?:ju\s+|bara\s+|alla\s+)?(?:potentiella\s+)?terrorister\b|"
+    r"\b(?:är|ä|e)\s+inte\s+(?:som\s+vi|kapabla|människor)\b|"
+    r"\bkan\s+inte\s+(?:bete\s+sig|integreras|respektera|driva\s+något\s+ärligt)\b|"
+    r"\blever\s+(?:hellre\s+)?på\s+(?:bidrag|andra|oss)\b|\bföder\s+barn\s+(?:bara\s+)?för\s+bidragen\b|"
+    r"\but\s+med\s+(?:dem|dom|dom\s+där|hela\s+bunten)\b|"
+    r"\b(?:skicka|skickas|kasta|kastas)\s+(?:hem|ut|tillbaka)\s+(?:hela\s+)?(?:bunten|packet|rasket|dem|dom)\b|"
+    r"\b(?:är|ä|e)\s+(?:ju\s+|bara\s+)?(?:sjuka\s+i\s+huvudet|psykiskt\s+störda|en\s+börda|en\s+fara\s+för|"
+    r"inte\s+kompatibla|smutsiga\s+som)\b|"
+    r"\bförökar\s+sig\b|\bgöra\s+(?:oss|sig)\s+av\s+med\s+(?:dem|dom|alla|dessa)\b|"
+    r"\bkan\s+bara\s+(?:supa|stjäla|fuska|tigga|bråka|snylta)\b|\bså\s+är\s+(?:de|dom)\s+allihop\b|"
+    r"\bhatar\s+(?:ju\s+)?sverige\b|"
+    r"\b(?:de|dom|hjärnor|hjärnorna)\s+(?:är\s+)?(?:[^\W\d_]+\s+){0,2}inte\s+(?:byggda|gjorda|skapta)\s+för\b|"
+    r"\bhålla\s+sig\s+(?:borta\s+från|till\s+köket)\b|\bhållas\s+undan\b"
 )
 #: A group that *is* a problem, a threat or vermin ("Muslimer är ett problem som vi måste
 #: lösa"): contempt only as the group's own predicate, right after it (see ``_hate``).

@@ -909,3 +909,31 @@ def test_what_residents_ask_each_other_is_not_for_the_municipality(
 ) -> None:
     """Written from writers i, r, y, z and zb's comments (train)."""
     assert ("question" in detector.rule_categories(text)) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "hate"),
+    [
+        ("Det sitter i deras kultur, somalier kommer aldrig att ändra sig", True),
+        ("Romer kan inte bete sig, det ligger i blodet", True),
+        ("Araber är för primitiva för att förstå demokrati", True),
+        ("Alla muslimer är potentiella terrorister", True),
+        ("Invandrarna på torget är som gräshoppor", True),
+        ("Ut med dom, romerna har inget här att göra", True),
+        ("Invandrare lever hellre på bidrag än jobbar", True),
+        ("Vi måste göra oss av med dem, romerna förökar sig som kaniner", True),
+        ("Polacker kan bara supa, anlita dem aldrig", True),
+        ("Kvinnor ska inte leda räddningstjänsten, deras hjärnor är inte byggda för det", True),
+        ("Kaninerna i parken förökar sig snabbt i år", False),
+        ("Omklädningsrummen är inte byggda för kvinnor, det måste ändras", False),
+        # Neutral mentions and help given to a group stay neutral.
+        ("Somaliska föreningen har bra kultur-kvällar i Folkets hus", False),
+        ("Språkcaféet har betytt jättemycket för många invandrare här", False),
+        ("Muslimer i kommunen firar eid på lördag i parken", False),
+        # A slur shouted at someone, told in order to object to it.
+        ('En man skrek "äckliga invandrare" åt en kvinna på bussen. Ingen reagerade', False),
+    ],
+)
+def test_contempt_for_a_group_without_a_slur(detector: TextDetector, text: str, hate: bool) -> None:
+    """Written from writers c, e, q, s, v, x, zg and the team's comments (train)."""
+    assert ("hate_speech" in detector.rule_categories(text)) is hate
