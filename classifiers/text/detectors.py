@@ -179,6 +179,19 @@ _NOT_A_SUBJECT = frozenset({"dig", "din", "ditt", "dina", "honom", "henne"})
 #: Another subject between the person and the likening: "på Solgläntan hade allsång, det
 #: lät som en kör av änglar", "kvinnor i tält som luktar som".
 _OTHER_SUBJECT = re.compile(r"\b(?:det|den|de|dom|jag|vi|man|som)\b", re.IGNORECASE)
+#: Desire or looks said of someone, and the wink that makes it sexual (``_innuendo``).
+_DESIRE = re.compile(
+    r"\b(?:är|e|ä|var|va)\s+(?:så\s+|såå\s+|riktigt\s+|jävligt\s+|så\s+jävla\s+|fan\s+|ju\s+riktigt\s+)?"
+    r"(?:het|sexig|läcker|snygg|kåt)\b|\bfår\s+gärna\b|\bvill\s+(?:ha|se)\s+(?:henne|honom|dig|dej)\b|"
+    r"\b(?:vilken|grym|en\s+sån)\s+(?:kropp|röv|rumpa)\b|\bsnygging\b|\bvisa\s+mer\b|\bsätta\s+tänderna\s+i\b",
+    re.IGNORECASE,
+)
+_WINK = re.compile(
+    r"😏|🥵|🤤|🍑|🍆|😈|💋|\bom\s+(?:du|ni)\s+(?:förstår|fattar)\b|\bjag\s+menar\s+inte\b|"
+    r"\bi\s+(?:min|mitt)\s+säng\b|\bi\s+sängen\b|\bnaken\b|\butan\s+kläder\b|\bhela\s+natten\b|"
+    r"\böver\s+natten\b|\bi\s+duschen\b|\bi\s+dm\b",
+    re.IGNORECASE,
+)
 #: Affection said in the same comment: a heart, a kiss, a hug, "älskar dig".
 _AFFECTION = re.compile(
     r"❤|💕|💖|😘|🥰|\b(?:älskar\s+(?:dig|er)|kram(?:ar|is)?|puss(?:ar)?)\b", re.IGNORECASE
@@ -1097,6 +1110,32 @@ class TextDetector:
                     doc, "sexual_content", chosen, ("sexual", ""), score, "sexual_content.lexicon"
                 )
             )
+            return
+        self._innuendo(doc, out)
+
+    def _innuendo(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
+        """Desire said of a person with a wink: "Chauffören på linje 4 är så sexig, får gärna
+        köra mej hela natten 😏", "hon får gärna komma hem till mej … om ni fattar" (writers
+        c, r, v and zg, train).  Either half alone is a compliment ("vilken snygg
+        trädgård") or a joke; the person keeps it from a hot summer day ("så het 🥵")."""
+        desire = _DESIRE.search(doc.original)
+        if desire is None:
+            return
+        wink = _WINK.search(doc.original)
+        if wink is None or not self._persons(doc):
+            return
+        words = [doc.slice(*desire.span()), doc.slice(*wink.span())]
+        out["sexual_content"].append(
+            self._finding(
+                doc,
+                "sexual_content",
+                "innuendo",
+                0.75,
+                [desire.span(), wink.span()],
+                f"Texten innehåller en sexuell anspelning om en person: {_quote_list(words)}.",
+                "sexual_content.innuendo",
+            )
+        )
 
     def _advertising(self, doc: _Doc, out: dict[str, list[Finding]]) -> None:
         strong = doc.lex("advertising", "strong")

@@ -937,3 +937,22 @@ def test_what_residents_ask_each_other_is_not_for_the_municipality(
 def test_contempt_for_a_group_without_a_slur(detector: TextDetector, text: str, hate: bool) -> None:
     """Written from writers c, e, q, s, v, x, zg and the team's comments (train)."""
     assert ("hate_speech" in detector.rule_categories(text)) is hate
+
+
+@pytest.mark.parametrize(
+    ("text", "sexual"),
+    [
+        ("Parkvakten är så het, han får gärna komma hem till mej ikväll 😏", True),
+        ("Hon i receptionen är riktigt läcker, vill ha henne i min säng", True),
+        ("@Kim du är så sexig, visa mer i dm", True),
+        ("Erbjuder erotisk massage i hemmet, ring för tid", True),
+        # A compliment without a wink, a wink without desire, or heat without a person.
+        ("Vilken snygg trädgård ni har gjort vid stationen!", False),
+        ("Trädgårdsmästaren är så snygg i sitt arbete, tack för fina rabatter", False),
+        ("Han får gärna komma och titta på gatlampan 😉", False),
+        ("Sommaren är så het i år 🥵 öppna badet tidigare", False),
+    ],
+)
+def test_desire_said_of_a_person_with_a_wink(detector: TextDetector, text: str, sexual: bool) -> None:
+    """Written from writers c, r, v, z, zg and the team's comments (train)."""
+    assert ("sexual_content" in detector.rule_categories(text)) is sexual
