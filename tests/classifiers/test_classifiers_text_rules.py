@@ -956,3 +956,22 @@ def test_contempt_for_a_group_without_a_slur(detector: TextDetector, text: str, 
 def test_desire_said_of_a_person_with_a_wink(detector: TextDetector, text: str, sexual: bool) -> None:
     """Written from writers c, r, v, z, zg and the team's comments (train)."""
     assert ("sexual_content" in detector.rule_categories(text)) is sexual
+
+
+@pytest.mark.parametrize(
+    ("text", "spam"),
+    [
+        ("Dubbla dina pengar på en vecka, skriv till mig", True),
+        ("Ditt konto har låsts. Verifiera ditt konto här: https://example.net/konto", True),
+        ("Gilla min sida så gillar jag dina 🙏", True),
+        ("Tryck på gilla om du också älskar fredagar", True),
+        ("Vinn ett presentkort! Var med i utlottningen genom att dela", True),
+        # A phishing phrase alone, without a link or a second sign, is a resident's words.
+        ("Logga in här på kommunens sida för att boka tvättstugan, sa de i receptionen", False),
+        ("Har ni fått presentkort från kommunen som tack för enkäten?", False),
+        ("Min mentor på gymnasiet blev miljonär, kul för honom", False),
+    ],
+)
+def test_get_rich_phishing_and_engagement_bait(detector: TextDetector, text: str, spam: bool) -> None:
+    """Written from writers c, i, p, z and the team's comments (train)."""
+    assert ("spam" in detector.rule_categories(text)) is spam
