@@ -192,6 +192,23 @@ _WINK = re.compile(
     r"\böver\s+natten\b|\bi\s+duschen\b|\bi\s+dm\b",
     re.IGNORECASE,
 )
+#: A question the writer answers at once ("Vem granskar soc egentligen? Ingen,
+#: uppenbarligen.", "Ännu en festival, vem betalar? Jo, vi.", "Hur ska man hinna duscha?
+#: Svar: man gör det inte.") asks nobody (writers zb, zf and ze, train).  "Ingen har
+#: svarat" after a question is a complaint about the wait, and "Nej, jag hittar inget" the
+#: writer still looking: the question stands.
+_SELF_ANSWER = re.compile(
+    r"\s*(?:(?:ingen|inget|ingenting|nope|jo|tydligen|precis|knappt)\s*(?:[,.!]|$)|just\s+det\b|"
+    r"(?:nej|nä)\s*(?:[.!]|$|,(?!\s*jag\b))|"
+    r"svar\s*:|inte\s+(?:vi|jag|ni|dom|de)\b|ingen\s+som\b)",
+    re.IGNORECASE,
+)
+#: A question quoted and then told ('"Var ska man parkera?" frågade alla', '"Varför är
+#: det så tyst här?" frågade min moster'): somebody else asked it, somewhere else.
+_QUOTED_QUESTION = re.compile(
+    r"\s*[\"”»']\s*,?\s*(?:\w+\s+){0,2}(?:skrev|frågade|undrade|sa|sade|ropade|skriker|frågar|undrar)\b",
+    re.IGNORECASE,
+)
 #: Affection said in the same comment: a heart, a kiss, a hug, "älskar dig".
 _AFFECTION = re.compile(
     r"❤|💕|💖|😘|🥰|\b(?:älskar\s+(?:dig|er)|kram(?:ar|is)?|puss(?:ar)?)\b", re.IGNORECASE
@@ -554,7 +571,7 @@ _CROWD_QUESTION = compile_anchored(
 _TAG_QUESTION = compile_anchored(
     r"\bvisst\s+(?:är|var|blir|blev|har|hade|kan|ska|gör)\b|\beller\s+vad\s+säger\s+ni\b|\btro\s*\?|"
     r"\bvad\s+säger\s+ni\s+nu\b|\bni\s+andra\b|\bminns\s+(?:ni|nån|någon)\s+(?:när|hur|att|den|det)\b|"
-    r"\bvisste\s+ni\b"
+    r"\bvisste\s+ni\b|\bkommer\s+(?:ni|nån|någon)\s+ihåg\b|\bförsta\s+april\b"
 )
 #: More reproaches in question form (train writers' comments): "Hur kan det ta tre dagar
 #: att laga ett rör?", "Vem vill bo under ett blinkande ljus?", "Vad är det för samhälle
@@ -1362,6 +1379,8 @@ class TextDetector:
                 continue
             if doc.rhetorical() and _RHETORICAL.search(sentence):
                 continue
+            if _SELF_ANSWER.match(text, m.end()) or _QUOTED_QUESTION.match(text, m.end()):
+                continue  # "Vem granskar soc? Ingen." '"När plogar ni?" skrev jag i fjol'
             start, end = doc.norm.to_original(m.start(), m.end())
             if any(start <= s < end for s, _ in abusive):
                 suppressed.add("question")  # an abusive question is not one to answer

@@ -975,3 +975,26 @@ def test_desire_said_of_a_person_with_a_wink(detector: TextDetector, text: str, 
 def test_get_rich_phishing_and_engagement_bait(detector: TextDetector, text: str, spam: bool) -> None:
     """Written from writers c, i, p, z and the team's comments (train)."""
     assert ("spam" in detector.rule_categories(text)) is spam
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Vem läser egentligen medborgarförslagen? Ingen, uppenbarligen.", False),
+        ("Ännu en rondell, vem betalar? Jo, vi.", False),
+        ("Hur ska man hinna handla när butiken stänger kl 18? Svar: man gör det inte.", False),
+        ("Vem vinner på nedläggningen? Inte vi iaf", False),
+        ("Vem tycker att taxan är rimlig? Ingen som har barn iaf.", False),
+        ('"När tömmer ni våra tunnor?" skrev jag i maj. Inget hände.', False),
+        ('"Var ska vi bada?" frågade min dotter när badet stängde.', False),
+        ("Kommer ni ihåg gamla biografen vid torget? Vilken tid", False),
+        # A complaint about the wait after a question leaves the question standing.
+        ("När kommer beslutet om bygglovet? Ingen har hört av sig på sex veckor.", True),
+        ("Hur söker man bostadstillägg? Nej, jag hittar inget på sidan", True),
+    ],
+)
+def test_a_question_answered_by_its_writer_or_quoted_asks_nobody(
+    detector: TextDetector, text: str, question: bool
+) -> None:
+    """Written from writers u, zb, ze and zf's comments (train)."""
+    assert ("question" in detector.rule_categories(text)) is question
