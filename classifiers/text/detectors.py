@@ -1719,6 +1719,27 @@ def _threat_guard(doc: _Doc) -> bool:
     return _incitement_guard(doc) or _asks_without_harm(doc.norm.text)
 
 
+#: Praise said of someone ("Förskolläraren är en ängel", "Henrik är en riktig klippa"):
+#: the model reads "X är en …" as an attack whatever follows (writer h, train).
+_PRAISE = re.compile(
+    r"\b(?:är|e)\s+(?:en|ett)\s+(?:riktig\s+|sån\s+|verklig\s+|sann\s+)?(?:ängel|klippa|stjärna|hjälte|eldsjäl|"
+    r"kämpe|pärla|guldklimp|förebild|trygghet|snäll\s+jätte|trevlig|lugn|fantastisk|underbar|toppen)\b",
+    re.IGNORECASE,
+)
+#: Friends making plans or sending love ("ses på föräldrafikan på torsdag 😂", "kram").
+_FRIENDLY = re.compile(r"\bses\s+(?:på|i|ikväll|imorgon)\b|\bbjuder\s+på\b", re.IGNORECASE)
+
+
+def _praise_or_friendship(doc: _Doc) -> bool:
+    """No harassment from the model in praise or among friends, unless an insult word is there
+    too: out of fold over train, such comments were 40 of the model's false harassment
+    findings and none of its right ones."""
+    if doc.lex("insults"):
+        return False
+    text = doc.original
+    return bool(_PRAISE.search(text) or _AFFECTION.search(text) or _FRIENDLY.search(text))
+
+
 def _party_only_asked_about(doc: _Doc) -> bool:
     """Every party named in a question, and no word of voting or stance: "Hur
     röstade Centerpartiet om skatten?" asks for a fact, as the rule already
@@ -1735,6 +1756,7 @@ def _party_only_asked_about(doc: _Doc) -> bool:
 #: recourse for threats and incitement, a question without harm for threats, a
 #: few words for off-topic, a question about a party for party politics.
 _MODEL_GUARDS: dict[str, Callable[[_Doc], bool]] = {
+    "harassment": _praise_or_friendship,
     "threat": _threat_guard,
     "incitement": _incitement_guard,
     "off_topic": _too_short_for_off_topic,

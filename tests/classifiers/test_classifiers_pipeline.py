@@ -310,3 +310,21 @@ def test_a_question_with_harm_is_still_left_to_the_threat_model(
 
 def test_a_short_comment_with_an_off_topic_theme_word_is_still_off_topic() -> None:
     assert "off_topic" in classify("Heja Zlatan!").categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Nora du är en kämpe, ses på träningen",
+        "Haha Ola du är lika kass på bowling som jag, ses på torsdag",
+        "Hon är en toppen chef, lyssnar alltid",
+    ],
+)
+def test_praise_and_friends_making_plans_are_no_harassment(text: str) -> None:
+    """The model reads "du är en …" as an attack; praise and friendship keep it from
+    deciding (found out of fold over train, writers h, s, v, x and zg)."""
+    assert "harassment" not in {f.category for f in classify(text).findings}
+
+
+def test_an_insult_among_friends_is_still_read() -> None:
+    assert "harassment" in {f.category for f in classify("Du är en idiot, ses i rätten").findings}
