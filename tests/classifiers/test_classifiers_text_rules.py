@@ -998,3 +998,22 @@ def test_a_question_answered_by_its_writer_or_quoted_asks_nobody(
 ) -> None:
     """Written from writers u, zb, ze and zf's comments (train)."""
     assert ("question" in detector.rule_categories(text)) is question
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("Om sophämtningen missar oss en gång till slår jag ihjäl chauffören", True),
+        ("Stänger ni simhallen så bränner vi ner kommunhuset", True),
+        ("Den där parkeringsvakten ska få en spade i skallen", True),
+        ("Handläggaren kan börja se sig över axeln när hon går hem", True),
+        ("Om det regnar skjuter vi upp mötet till tisdag", False),
+        ("På lördag bränner vi löv och ris i trädgården", False),
+        ("Vi krossar dem i finalen, krossar vi dem inte i finalen blir jag förvånad", False),
+    ],
+)
+def test_a_threat_after_a_condition_or_told_by_the_harm(
+    detector: TextDetector, text: str, threat: bool
+) -> None:
+    """Found out of fold over train (writers q, s, zd, zg and the team)."""
+    assert ("threat" in detector.rule_categories(text)) is threat
