@@ -1602,6 +1602,14 @@ class TextDetector:
             # sells (in train this took 130 false questions and no true one).
             if out["question"] and any(out[c] for c in _NON_SERVICE):
                 out["question"] = []
+            if out["advertising"] and any(out[c] for c in ("crime_material", "sexual_content", "copyright")):
+                # Forged papers, stolen goods, sex for pay or a pirated stream "DM för pris"
+                # are offered, but no business advertises them: no train comment has
+                # advertising with one of these, and out of fold over train the pair was 48
+                # false advertising findings and 6 right ones.  As measured there, this
+                # reads the final findings; the rules alone (which choose the thresholds)
+                # keep theirs.
+                out["advertising"] = []
         return [f for c in TEXT_CATEGORIES for f in out[c]]
 
     def _not_assessed(

@@ -328,3 +328,27 @@ def test_praise_and_friends_making_plans_are_no_harassment(text: str) -> None:
 
 def test_an_insult_among_friends_is_still_read() -> None:
     assert "harassment" in {f.category for f in classify("Du är en idiot, ses i rätten").findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "instead"),
+    [
+        ("Streamar hela matchen olagligt på min kanal, länk i bio, 50 % rabatt på abonnemang", "copyright"),
+        (
+            "Säljer falska körkort, 100 % äkta i registret, 20 % rabatt i helgen, DM för pris",
+            "crime_material",
+        ),
+    ],
+)
+def test_an_unlawful_or_sexual_offer_is_not_advertising(text: str, instead: str) -> None:
+    """No business advertises a pirated stream or forged papers (found out of fold over train)."""
+    found = {f.category for f in classify(text).findings}
+    assert instead in found
+    assert "advertising" not in found
+
+
+def test_a_business_offer_stays_advertising() -> None:
+    found = {
+        f.category for f in classify("Vi säljer ekologisk honung, 20 % rabatt i helgen, DM för pris").findings
+    }
+    assert "advertising" in found
