@@ -1734,7 +1734,7 @@ _PRAISE = re.compile(
     r"kämpe|pärla|guldklimp|förebild|trygghet|snäll\s+jätte|trevlig|lugn|fantastisk|underbar|toppen)\b",
     re.IGNORECASE,
 )
-#: Friends making plans or sending love ("ses på föräldrafikan på torsdag 😂", "kram").
+#: Friends making plans ("ses på föräldrafikan på torsdag 😂", "bjuder på kaffe").
 _FRIENDLY = re.compile(r"\bses\s+(?:på|i|ikväll|imorgon)\b|\bbjuder\s+på\b", re.IGNORECASE)
 
 
