@@ -622,6 +622,7 @@ class _Doc:
     quotes: list[tuple[int, int]] = field(default_factory=list)
     urls: list[tuple[int, int]] = field(default_factory=list)
     rhetorical_text: bool | None = None
+    persons_found: list[tuple[int, int]] | None = None
 
     def slice(self, start: int, end: int) -> str:
         return self.original[start:end]
@@ -636,6 +637,19 @@ class _Doc:
         if self.rhetorical_text is None:
             self.rhetorical_text = _RHETORICAL.search(self.norm.text) is not None
         return self.rhetorical_text
+
+    def persons(self) -> list[tuple[int, int]]:
+        """Who an attack or a remark can be aimed at, found once per text (harassment, its
+        likenings and metaphors, and sexual innuendo all ask): pronouns and roles,
+        mid-sentence names, person words."""
+        if self.persons_found is None:
+            self.persons_found = (
+                self.spans_of(_PERSON)
+                + self.spans_of(_ROLE_NOUN)
+                + [m.span() for m in _NAME.finditer(self.original)]
+                + [(h.start, h.end) for h in self.lex("persons")]
+            )
+        return self.persons_found
 
     def lex(self, name: str, subtype: str | None = None) -> list[_LexHit]:
         found = self.hits.get(name, [])
@@ -952,7 +966,7 @@ class TextDetector:
         weak = [h for h in doc.lex("insults", "weak") if not self._reported(doc, h)]
         if not weak:
             return
-        persons = self._persons(doc)
+        persons = doc.persons()
         for h in weak:
             attributive = (
                 h.next
@@ -985,16 +999,6 @@ class TextDetector:
                 spans = [(h.start, h.end), target]
                 self._personal_attack(doc, out, spans, explanation, "harassment.targeted")
                 return
-
-    @staticmethod
-    def _persons(doc: _Doc) -> list[tuple[int, int]]:
-        """Who an attack can be aimed at: pronouns and roles, mid-sentence names, person words."""
-        return (
-            doc.spans_of(_PERSON)
-            + doc.spans_of(_ROLE_NOUN)
-            + [m.span() for m in _NAME.finditer(doc.original)]
-            + [(h.start, h.end) for h in doc.lex("persons")]
-        )
 
     def _personal_attack(
         self,
@@ -1039,13 +1043,10 @@ class TextDetector:
         "Stadsarkitekten har smak som en blind grävling" (writers p, q, zg and the team,
         train).  Said of a thing ("Statyn ser ut som en smält glasspinne") or of oneself
         it is no attack; the person must be the one who looks, sounds or has."""
-        persons: list[tuple[int, int]] | None = None
         for m in _LIKENED.finditer(doc.original):
-            if persons is None:
-                persons = self._persons(doc)
             subjects = [
                 p
-                for p in persons
+                for p in doc.persons()
                 if 0 <= m.start() - p[1] <= 40
                 and doc.slice(*p).lower() not in _NOT_A_SUBJECT
                 and not _SENTENCE_END.search(doc.original, p[1], m.start())
@@ -1066,7 +1067,6 @@ class TextDetector:
         """An animal or creature said of a person: "Äldreomsorgschefen är ett själlöst
         monster", "den där lismande ormen".  The word alone ("en orm i trädgården"),
         of a thing, or of one's own ("min katt är en riktig gris") is no finding."""
-        persons: list[tuple[int, int]] | None = None  # found once, when a frame first asks
         for h in doc.lex("insults", "metaphor"):
             before = doc.original[max(0, h.start - 60) : h.start].lower()
             frame = _METAPHOR_FRAME.search(before)
@@ -1074,9 +1074,7 @@ class TextDetector:
                 continue
             if _OWN_BEFORE.search(before[max(0, frame.start() - 30) : frame.start()]):
                 continue
-            if persons is None:
-                persons = self._persons(doc)
-            near = [p for p in persons if 0 <= h.start - p[1] <= 60]
+            near = [p for p in doc.persons() if 0 <= h.start - p[1] <= 60]
             if not near:
                 continue
             who = near[-1]
@@ -1139,7 +1137,7 @@ class TextDetector:
         if desire is None:
             return
         wink = _WINK.search(doc.original)
-        if wink is None or not self._persons(doc):
+        if wink is None or not doc.persons():
             return
         words = [doc.slice(*desire.span()), doc.slice(*wink.span())]
         out["sexual_content"].append(
