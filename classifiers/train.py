@@ -49,6 +49,7 @@ from classifiers.normalize import normalize
 from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES, TextDetector
 from classifiers.text.features import count_features
+from classifiers.text.lexicon import default_index
 from classifiers.text.model import ARTIFACT_PATH, encode_array
 
 __all__ = ["CORPUS_PATH", "MultiLabelTextModel", "TfidfFeaturizer", "main", "train"]
@@ -60,7 +61,8 @@ THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))
 
 
 class TfidfFeaturizer(TransformerMixin, BaseEstimator):
-    """Word (1–2) and char_wb (3–4) TF-IDF over normalised text, see ``features.py``.
+    """Word (1–2) and char_wb (3–4) TF-IDF over normalised text, see ``features.py``; the
+    word block also holds a feature per lexicon hit (``LexiconIndex.markers``).
 
     Vocabulary size is capped by document frequency (ties broken by the
     feature string) so the result does not depend on dict or set order.
@@ -74,7 +76,12 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         self.max_char_features = max_char_features
 
     def _counts(self, texts: Sequence[str]) -> list[tuple[Counter[str], list[Counter[str]]]]:
-        return [count_features(normalize(t).text) for t in texts]
+        index = default_index()
+        counts = []
+        for text in texts:
+            norm = normalize(text).text
+            counts.append(count_features(norm, [m.feature for m in index.markers(norm)]))
+        return counts
 
     def fit(self, texts: Sequence[str], y: object = None) -> TfidfFeaturizer:
         return self._fit_counts(self._counts(texts))

@@ -35,8 +35,8 @@ Decision rule, per category (the same in ``classify`` and in the evaluation):
    finding is suppressed when the only lexicon evidence for the category was
    itself discarded as reported use.  Its spans are the (at most three)
    content words whose features contributed most to the score: coefficient ×
-   feature value for every word and char n-gram feature, summed per word of
-   the text (``LinearTextModel.contributions``).  Stopwords are never shown,
+   feature value for every word, char n-gram and lexicon-hit feature, summed
+   per word of the text (``LinearTextModel.contributions``).  Stopwords are never shown,
    and a model score that only function words raised gives no finding.
 
 Without trained artefacts step 2 is skipped and the detector is rules only.
@@ -64,7 +64,9 @@ from classifiers.text.lexicon import (
     DATA_DIR,
     Entry,
     LexiconIndex,
+    Marker,
     load_lexicon,
+    markers_of,
     tokenize,
 )
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
@@ -623,6 +625,8 @@ class _Doc:
     urls: list[tuple[int, int]] = field(default_factory=list)
     rhetorical_text: bool | None = None
     persons_found: list[tuple[int, int]] | None = None
+    #: The lexicon hits in the normalised text, as the models' features.
+    markers: list[Marker] = field(default_factory=list)
 
     def slice(self, start: int, end: int) -> str:
         return self.original[start:end]
@@ -728,9 +732,13 @@ class TextDetector:
         folded = norm.folded()
         if folded is not norm:
             variants.append(folded)
+        markers: list[Marker] = []
         for variant in variants:
             tokens = tokenize(variant)
-            for hit in self.index.scan(tokens, variant.text):
+            scanned = self.index.scan(tokens, variant.text)
+            if variant is norm:  # the models' lexicon features, as ``LexiconIndex.markers`` gives them
+                markers = markers_of(scanned)
+            for hit in scanned:
                 start, end = variant.to_original(hit.start, hit.end)
                 ident = (hit.entry.lexicon, hit.entry.term, start, end)
                 if ident in seen:
@@ -744,7 +752,7 @@ class TextDetector:
                 nxt = vt[after.start : after.end] if after else ""
                 key = " ".join(t.key for t in tokens[hit.first_token : hit.last_token + 1])
                 hits.setdefault(hit.entry.lexicon, []).append(_LexHit(hit.entry, start, end, key, prev, nxt))
-        doc = _Doc(text, norm, hits, context, readings=variants)
+        doc = _Doc(text, norm, hits, context, readings=variants, markers=markers)
         if _QUOTE_MARK.search(text):  # most comments quote nothing
             doc.quotes = [m.span() for m in _QUOTES.finditer(text)]
         if _URL_HINT.search(text):
@@ -1485,7 +1493,7 @@ class TextDetector:
     def _model_findings(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
         if self.model is None:
             return
-        scored = self.model.score(doc.norm.text)
+        scored = self.model.score(doc.norm.text, doc.markers)
         contributions: Contributions | None = None
         for k, category in enumerate(self.model.categories):
             if category not in out or out[category] or category in suppressed:
@@ -1545,7 +1553,7 @@ class TextDetector:
         if self.model is None or category not in self.model.categories:
             return []
         doc = self._analyse(text, normalize(text), {})
-        scored = self.model.score(doc.norm.text)
+        scored = self.model.score(doc.norm.text, doc.markers)
         contributions = self.model.contributions(scored, doc.norm.text)
         return self._explaining_spans(doc, contributions, self.model.categories.index(category))
 

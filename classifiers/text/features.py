@@ -4,7 +4,9 @@ The models are linear over two TF-IDF blocks computed from the *normalised*
 text:
 
 * **words**: unigrams and bigrams, weighted ``(1 + log tf) * idf`` and
-  L2-normalised;
+  L2-normalised, with a feature per lexicon hit naming the lexicon and subtype
+  ("__lex_insults_weak__"), so that a listed word the corpus never used still
+  counts as what its lexicon says it is;
 * **characters**: n-grams (3–4) taken inside word boundaries (each word
   padded with a space on both sides, like scikit-learn's ``char_wb``),
   weighted ``tf * idf``.  The block is the *sum of per-word vectors* divided
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from itertools import pairwise
 
 __all__ = [
@@ -57,11 +60,12 @@ def char_grams(word: str) -> list[str]:
     return grams
 
 
-def word_block(norm_text: str) -> tuple[list[str], list[str]]:
+def word_block(norm_text: str, markers: Iterable[str] = ()) -> tuple[list[str], list[str]]:
     """Word-block features (with repeats) and the whitespace-separated words for the char block.
 
     Digits are folded to ``0`` so that prices, dates and years generalise;
-    three marker words stand for a link, a price and a question mark.
+    three marker words stand for a link, a price and a question mark, and
+    ``markers`` (the lexicon hits' features, ``LexiconIndex.markers``) join them.
     """
     has_digit = _DIGIT.search(norm_text) is not None
     text = _DIGIT.sub("0", norm_text) if has_digit else norm_text
@@ -76,21 +80,22 @@ def word_block(norm_text: str) -> tuple[list[str], list[str]]:
         word_feats.append("__price__")
     if "?" in norm_text:
         word_feats.append("__question__")
+    word_feats.extend(markers)
     return word_feats, text.split()
 
 
-def feature_lists(norm_text: str) -> tuple[list[str], list[str]]:
+def feature_lists(norm_text: str, markers: Iterable[str] = ()) -> tuple[list[str], list[str]]:
     """Every word-block and char-block feature occurrence of one text (with repeats)."""
-    word_feats, chunks = word_block(norm_text)
+    word_feats, chunks = word_block(norm_text, markers)
     grams: list[str] = []
     for w in chunks:
         grams.extend(char_grams(w))
     return word_feats, grams
 
 
-def count_features(norm_text: str) -> tuple[Counter[str], list[Counter[str]]]:
+def count_features(norm_text: str, markers: Iterable[str] = ()) -> tuple[Counter[str], list[Counter[str]]]:
     """Word-block counts of one text, and the char-gram counts of each of its words."""
-    word_feats, chunks = word_block(norm_text)
+    word_feats, chunks = word_block(norm_text, markers)
     return Counter(word_feats), [Counter(char_grams(w)) for w in chunks]
 
 

@@ -31,9 +31,12 @@ __all__ = [
     "Entry",
     "Hit",
     "LexiconIndex",
+    "Marker",
     "Token",
+    "default_index",
     "keeps_doubled_letters",
     "load_lexicon",
+    "markers_of",
     "tokenize",
     "written_as",
 ]
@@ -55,6 +58,20 @@ class Entry:
     lexicon: str
     term: str
     subtype: str
+
+    @property
+    def feature(self) -> str:
+        """The model feature that stands for any word of this lexicon and subtype (see
+        :meth:`LexiconIndex.markers`)."""
+        return f"__lex_{self.lexicon}_{self.subtype}__"
+
+
+class Marker(NamedTuple):
+    """A lexicon hit as a model feature: the feature and the hit's span in the normalised text."""
+
+    feature: str
+    start: int
+    end: int
 
 
 class Token(NamedTuple):
@@ -81,11 +98,16 @@ class Hit(NamedTuple):
 
 def tokenize(norm: Normalized) -> list[Token]:
     """Words of the normalised text; hyphenated compounds stay one token."""
+    return tokenize_text(norm.text)
+
+
+def tokenize_text(text: str) -> list[Token]:
+    """Words of an already normalised text (see :func:`tokenize`)."""
     # tuple.__new__ builds the named tuple without its Python-level __new__, and
     # start()/end() avoid unpacking a span tuple: this runs for every word of
     # every comment.
     new = tuple.__new__
-    return [new(Token, (squeeze(m[0]), m.start(), m.end())) for m in _TOKEN.finditer(norm.text)]
+    return [new(Token, (squeeze(m[0]), m.start(), m.end())) for m in _TOKEN.finditer(text)]
 
 
 @cache
@@ -230,6 +252,29 @@ class LexiconIndex:
                 word = text[tok.start : tok.end]
                 hits.extend(Hit(e, tok.start, tok.end, i, i) for e in entries if written_as(e, word))
         return hits
+
+    def markers(self, norm_text: str) -> list[Marker]:
+        """The lexicon hits of a normalised text as model features, one per hit.
+
+        The models see, besides the words, which lexicon and subtype each word belongs to
+        ("__lex_insults_weak__"), so that what they learn from the corpus's insults carries
+        over to the lexicon's other insults, ones no corpus comment used.  Training and
+        inference both take them from here (the text's own spelling, not the å/ä/ö reading
+        of an ASCII text), so the exported model sees what the trained one saw.
+        """
+        return markers_of(self.scan(tokenize_text(norm_text), norm_text))
+
+
+def markers_of(hits: Iterable[Hit]) -> list[Marker]:
+    """Lexicon hits as model features, in order; two entries of one lexicon and subtype at
+    one word ("grann*" and "grannen") are one feature."""
+    return list(dict.fromkeys(Marker(h.entry.feature, h.start, h.end) for h in hits))
+
+
+@cache
+def default_index() -> LexiconIndex:
+    """The shipped lexicons (``data/*.txt``) in one index, built once per process."""
+    return LexiconIndex(e for path in sorted(DATA_DIR.glob("*.txt")) for e in load_lexicon(path))
 
 
 def _variants(term: str) -> set[str]:

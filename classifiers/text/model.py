@@ -21,6 +21,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise, repeat
 from pathlib import Path
@@ -28,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.text.features import char_grams, word_block
+from classifiers.text.lexicon import Marker, default_index
 
 _DIGIT = re.compile(r"\d")
 _CHUNK = re.compile(r"\S+")
@@ -67,6 +69,7 @@ class Scored:
     word_counts: tuple[int, ...]  # how often each occurs
     rows: np.ndarray  # the word features' coefficient rows, then the words' char-block contributions
     char_weight: float  # the char block's normalisation
+    markers: tuple[Marker, ...] = ()  # the lexicon hits the word block counted
 
     @property
     def chunk_logits(self) -> np.ndarray:
@@ -83,7 +86,8 @@ class Contributions:
     ``words`` the ``[^\\W_]+`` words inside each.  ``logits[i, k]`` is how
     much unit ``i`` added to the logit of category ``k``: its char n-grams,
     its word unigrams and half of every word bigram it is part of (marker
-    features for a link or a price go to the units they were found in).
+    features for a link or a price go to the units they were found in, a
+    lexicon hit's feature to the units the hit covers).
     The rows sum, with the intercept and the ``?`` marker, to the logit.
     """
 
@@ -179,8 +183,15 @@ class LinearTextModel:
         self._char_cache[word] = found
         return found
 
-    def score(self, norm_text: str) -> Scored:
-        word_feats, chunks = word_block(norm_text)
+    def score(self, norm_text: str, markers: Sequence[Marker] | None = None) -> Scored:
+        """Every category's calibrated probability for a normalised text.
+
+        ``markers`` are the text's lexicon hits (``LexiconIndex.markers``) when the caller
+        has them already; otherwise they are found here with the shipped lexicons.
+        """
+        if markers is None:
+            markers = default_index().markers(norm_text)
+        word_feats, chunks = word_block(norm_text, [m.feature for m in markers])
         # Word block: (1 + log tf) * idf, L2-normalised, in plain Python: a comment
         # has a few dozen features, and every numpy call costs more than that.
         tally = Counter(map(self._word_vocab.get, word_feats))  # counted in C
@@ -220,6 +231,7 @@ class LinearTextModel:
             word_counts=tuple(tally.values()),
             rows=rows,
             char_weight=char_weight,
+            markers=tuple(markers),
         )
 
     def contributions(self, scored: Scored, norm_text: str) -> Contributions:
@@ -258,6 +270,19 @@ class LinearTextModel:
                 units_at += (unit_of[i], unit_of[i + 1])
                 cols_at += (j, j)
                 shares += (half, half)
+        # A lexicon hit's feature goes to the units the hit covers (an occurrence's share
+        # split among them, like a bigram's).
+        for lexicon_hit in scored.markers:
+            j = get(lexicon_hit.feature)
+            if j is None or j not in share_of:
+                continue
+            covered = [
+                u for u, (a, b) in enumerate(unit_spans) if a < lexicon_hit.end and lexicon_hit.start < b
+            ]
+            for u in covered:
+                units_at.append(u)
+                cols_at.append(j)
+                shares.append(share_of[j] / len(covered))
         # A link or a price marker goes to the units its matches overlap, shared
         # among the matches.
         for marker, pattern in (("__url__", _URL), ("__price__", _PRICE)):

@@ -25,11 +25,12 @@ from classifiers.normalize import normalize
 from classifiers.pipeline import pipeline_with_model
 from classifiers.text.model import LinearTextModel, decode_array
 
-#: Made-up comments an editor says are harassment although the shipped model does not.
+#: Made-up comments an editor says are harassment although the shipped model does not: the
+#: insult is in no lexicon and no corpus comment, so only the labels can teach it.
 TAUGHT = [
-    "Grannen på nummer sju är en riktig fårskalle som borde flytta härifrån",
-    "Den där fårskallen i fullmäktige vet ingenting om någonting",
-    "Vilken fårskalle du är som parkerar så där varje dag",
+    "Grannen på nummer sju är en riktig toffelhjälte som borde flytta härifrån",
+    "Den där toffelhjälten i fullmäktige vet ingenting om någonting",
+    "Vilken toffelhjälte du är som parkerar så där varje dag",
 ]
 
 
@@ -60,7 +61,7 @@ def test_a_label_moves_its_own_category_and_no_other(taught: dict[str, Any]) -> 
     # The new word now counts towards harassment, also in a sentence the editors never saw.
     # Compared in log-odds: a sentence the shipped model already scores near 1 has no
     # room left in probability, but its log-odds still show the word's new weight.
-    unseen = "Fårskalle, det är vad du är."
+    unseen = "Toffelhjälte, det är vad du är."
     raw = encode_payload(taught)
     assert (
         log_odds(harassment_probability(raw, unseen)) > log_odds(harassment_probability(None, unseen)) + 1.0
