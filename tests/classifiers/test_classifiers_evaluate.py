@@ -12,7 +12,7 @@ from classifiers.evaluate import (
     render_report,
     score_predictions,
 )
-from classifiers.train import choose_thresholds, fold_of
+from classifiers.train import choose_thresholds, fold_of, folds_of
 
 
 def test_scores_per_category() -> None:
@@ -69,6 +69,25 @@ def test_thresholds_maximise_f1_of_rules_or_model() -> None:
 def test_folds_keep_variants_together_and_are_stable() -> None:
     assert fold_of("b00001") == fold_of("b00001")
     assert {fold_of(f"b{i:05d}") for i in range(200)} == {0, 1, 2, 3, 4}
+
+
+def test_a_writer_outside_the_team_is_wholly_in_one_fold() -> None:
+    team = [{"base_id": f"b{i:05d}", "writer": "team"} for i in range(200)]
+    outside = [
+        {"base_id": f"{w}{i:04d}", "writer": w}
+        for w, n in (("c", 90), ("e", 60), ("h", 50), ("k", 40), ("m", 30), ("p", 20))
+        for i in range(n)
+    ]
+    rows = team + outside
+    folds = folds_of(rows)
+    assert folds == folds_of(rows)
+    for writer in "cehkmp":
+        assert len({f for r, f in zip(rows, folds, strict=True) if r["writer"] == writer}) == 1, writer
+    # The team's comments are split by base comment, as before.
+    assert folds[: len(team)] == [fold_of(r["base_id"]) for r in team]
+    # Largest writer first into the emptiest fold: the folds stay about equal.
+    sizes = [folds.count(k) for k in range(5)]
+    assert max(sizes) - min(sizes) <= 60, sizes
 
 
 def test_report_is_rendered_from_the_figures() -> None:
