@@ -7,7 +7,6 @@ text, and never a stopword or a span of function words only.
 
 from __future__ import annotations
 
-import json
 import re
 
 import numpy as np
@@ -16,22 +15,13 @@ import pytest
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
 from classifiers.text.stopwords import STOPWORDS_SV, is_content_word
-from classifiers.train import CORPUS_PATH
 
 _WORD = re.compile(r"[^\W_]+")
 
 
 @pytest.fixture(scope="module")
-def detector() -> TextDetector:
-    found = TextDetector()
-    assert found.model is not None, "the trained artefact is part of the repository"
-    return found
-
-
-@pytest.fixture(scope="module")
-def corpus_texts() -> list[str]:
-    with CORPUS_PATH.open(encoding="utf-8") as fh:
-        return [json.loads(line)["text"] for line in fh if line.strip()]
+def detector(trained_detector: TextDetector) -> TextDetector:
+    return trained_detector
 
 
 def _only_function_words(span_text: str) -> bool:

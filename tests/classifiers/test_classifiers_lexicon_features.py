@@ -11,7 +11,6 @@ shown at the word that was hit.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -19,23 +18,18 @@ import pytest
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
 from classifiers.text.lexicon import DATA_DIR, default_index, load_lexicon
-from classifiers.train import CORPUS_PATH
 
 _WORD = re.compile(r"[^\W_]+")
 
 
 @pytest.fixture(scope="module")
-def detector() -> TextDetector:
-    found = TextDetector()
-    assert found.model is not None, "the trained artefact is part of the repository"
-    return found
+def detector(trained_detector: TextDetector) -> TextDetector:
+    return trained_detector
 
 
 @pytest.fixture(scope="module")
-def corpus_words() -> set[str]:
-    with CORPUS_PATH.open(encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for line in fh if line.strip()]
-    return {w for t in texts for w in _WORD.findall(normalize(t).text)}
+def corpus_words(corpus_texts: list[str]) -> set[str]:
+    return {w for t in corpus_texts for w in _WORD.findall(normalize(t).text)}
 
 
 def _unused_insults(corpus_words: set[str]) -> list[str]:
