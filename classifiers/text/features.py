@@ -33,7 +33,6 @@ __all__ = [
     "CHAR_RANGE",
     "char_grams",
     "count_features",
-    "feature_lists",
     "feature_words",
     "word_block",
 ]
@@ -82,15 +81,6 @@ def word_block(norm_text: str, markers: Iterable[str] = ()) -> tuple[list[str], 
         word_feats.append("__question__")
     word_feats.extend(markers)
     return word_feats, text.split()
-
-
-def feature_lists(norm_text: str, markers: Iterable[str] = ()) -> tuple[list[str], list[str]]:
-    """Every word-block and char-block feature occurrence of one text (with repeats)."""
-    word_feats, chunks = word_block(norm_text, markers)
-    grams: list[str] = []
-    for w in chunks:
-        grams.extend(char_grams(w))
-    return word_feats, grams
 
 
 def count_features(norm_text: str, markers: Iterable[str] = ()) -> tuple[Counter[str], list[Counter[str]]]:
