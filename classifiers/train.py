@@ -50,7 +50,7 @@ from sklearn.linear_model import LogisticRegression
 from classifiers.normalize import normalize
 from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES, TextDetector
-from classifiers.text.features import count_features
+from classifiers.text.features import char_grams, word_block
 from classifiers.text.lexicon import default_index
 from classifiers.text.model import ARTIFACT_PATH, encode_array
 
@@ -77,12 +77,14 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         self.max_word_features = max_word_features
         self.max_char_features = max_char_features
 
-    def _counts(self, texts: Sequence[str]) -> list[tuple[Counter[str], list[Counter[str]]]]:
+    def _counts(self, texts: Sequence[str]) -> list[tuple[Counter[str], list[str]]]:
+        """Each text's word-block counts and its words (the char block is built per word)."""
         index = default_index()
         counts = []
         for text in texts:
             norm = normalize(text).text
-            counts.append(count_features(norm, [m.feature for m in index.markers(norm)]))
+            word_feats, chunks = word_block(norm, [m.feature for m in index.markers(norm)])
+            counts.append((Counter(word_feats), chunks))
         return counts
 
     def fit(self, texts: Sequence[str], y: object = None) -> TfidfFeaturizer:
@@ -93,10 +95,15 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         counts = self._counts(texts)
         return self._fit_counts(counts)._transform_counts(counts)
 
-    def _fit_counts(self, counts: list[tuple[Counter[str], list[Counter[str]]]]) -> TfidfFeaturizer:
+    def _fit_counts(self, counts: list[tuple[Counter[str], list[str]]]) -> TfidfFeaturizer:
         n = len(counts)
-        # Document frequency needs only which n-grams a text has, not how often.
-        char_docs = [set().union(*c[1]) for c in counts]
+        # Document frequency needs only which n-grams a text has, not how often; a word's
+        # n-grams are found once, however many texts use it.
+        grams_of: dict[str, frozenset[str]] = {}
+        char_docs = [
+            set().union(*[grams_of.get(w) or grams_of.setdefault(w, frozenset(char_grams(w))) for w in c[1]])
+            for c in counts
+        ]
         self.word_vocabulary_, self.word_idf_ = self._vocab(
             [c[0].keys() for c in counts], n, self.max_word_features
         )
@@ -115,18 +122,21 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return self._transform_counts(self._counts(texts))
 
-    def _transform_counts(self, counts: list[tuple[Counter[str], list[Counter[str]]]]) -> sparse.csr_matrix:
+    def _transform_counts(self, counts: list[tuple[Counter[str], list[str]]]) -> sparse.csr_matrix:
         word_vocab = {f: i for i, f in enumerate(self.word_vocabulary_)}
         char_vocab = {f: i for i, f in enumerate(self.char_vocabulary_)}
         word_idf = self.word_idf_.astype(np.float64)
         char_idf = self.char_idf_.astype(np.float64)
+        # A word's tf-idf n-gram vector and its squared norm depend on the word alone (see
+        # ``features.py``): computed once per distinct word, as inference caches them.
+        char_vector: dict[str, tuple[tuple[tuple[int, float], ...], float]] = {}
         word_rows: list[int] = []
         word_cols: list[int] = []
         word_vals: list[float] = []
         char_rows: list[int] = []
         char_cols: list[int] = []
         char_vals: list[float] = []
-        for r, (word_counts, per_word) in enumerate(counts):
+        for r, (word_counts, chunks) in enumerate(counts):
             # Word block: sublinear tf-idf, L2-normalised.
             idx = [(word_vocab[f], 1.0 + math.log(c)) for f, c in word_counts.items() if f in word_vocab]
             if idx:
@@ -139,14 +149,18 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
             # Char block: sum of per-word tf-idf vectors over sqrt(sum of their squared norms).
             total: dict[int, float] = {}
             squares = 0.0
-            for grams in per_word:
-                vec = {
-                    char_vocab[g]: c * float(char_idf[char_vocab[g]])
-                    for g, c in grams.items()
-                    if g in char_vocab
-                }
-                squares += sum(x * x for x in vec.values())
-                for j, x in vec.items():
+            for word in chunks:
+                found = char_vector.get(word)
+                if found is None:
+                    vec = {
+                        char_vocab[g]: c * float(char_idf[char_vocab[g]])
+                        for g, c in Counter(char_grams(word)).items()
+                        if g in char_vocab
+                    }
+                    found = char_vector[word] = (tuple(vec.items()), sum(x * x for x in vec.values()))
+                items, square = found
+                squares += square
+                for j, x in items:
                     total[j] = total.get(j, 0.0) + x
             if total:
                 scale = 1.0 / math.sqrt(squares)

@@ -16,8 +16,9 @@ text:
   lookup per word instead of one per n-gram.  3–5-grams scored the same on
   validation and cost more.
 
-Training (:func:`count_features`) and inference (``LinearTextModel.score``)
-are built from the same :func:`word_block` and :func:`char_grams`, so the
+Training (``TfidfFeaturizer`` in ``classifiers.train``) and inference
+(``LinearTextModel.score``) are built from the same :func:`word_block` and
+:func:`char_grams`, so the
 exported model sees exactly what the trained one saw; at inference no scikit-learn
 import is needed and a comment is scored with one sparse dot product.
 """
@@ -25,14 +26,12 @@ import is needed and a comment is scored with one sparse dot product.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
 
 __all__ = [
     "CHAR_RANGE",
     "char_grams",
-    "count_features",
     "feature_words",
     "word_block",
 ]
@@ -81,12 +80,6 @@ def word_block(norm_text: str, markers: Iterable[str] = ()) -> tuple[list[str], 
         word_feats.append("__question__")
     word_feats.extend(markers)
     return word_feats, text.split()
-
-
-def count_features(norm_text: str, markers: Iterable[str] = ()) -> tuple[Counter[str], list[Counter[str]]]:
-    """Word-block counts of one text, and the char-gram counts of each of its words."""
-    word_feats, chunks = word_block(norm_text, markers)
-    return Counter(word_feats), [Counter(char_grams(w)) for w in chunks]
 
 
 def feature_words(feature: str) -> list[str]:
