@@ -482,9 +482,10 @@ _LIMITS = """\
   writers p, q, r, s and u in train it was 0.82 with harassment the one
   category under recall 0.60; with writers v, w, x, y, z and zb as well it
   was 0.848, with zd and ze 0.849 and every category's recall at least
-  0.60; with zf and zg it is 0.850 (329 right, 47 false and 69 missed
+  0.60; with zf and zg it was 0.850 (329 right, 47 false and 69 missed
   findings), level with the 0.85 target only within noise, and harassment
-  recall is 0.59 (16 of 27), one comment under the 0.60 line. With 16 to
+  recall 0.59 (16 of 27), one comment under the 0.60 line; with writers
+  zzh to zzm (below) it is 0.864 and harassment recall 0.67 (18 of 27). With 16 to
   41 positives per category one comment moves a recall by 0.02 to 0.06.
   Writer n's figure was watched while the writers above were added (none
   was left out for it, but it was looked at), so a second measured-only
@@ -832,6 +833,70 @@ _LIMITS = """\
   with the middle bins closer to their rates. Kept for the honest
   out-of-fold figures and the recall the issue asks for, at no cost in F1
   beyond noise.
+* **Writers zzh to zzm in train: the measured-only writers' recall.** Six
+  more outside writers wrote 2,082 comments from the labelling guide
+  alone: zzh what is said to or about one person (threats, rumours of
+  crimes, sexual remarks and mockery at a named person, a commenter or a
+  role holder, against fair criticism of the same person's work), zzi a
+  year of a whole municipal feed, zzj comments with a second matter told in
+  passing, zzk what social services, schools, care, LSS, the police or
+  housing know about an identifiable person, zzl a small Norrland
+  municipality's page and zzm a big city district's accounts (their files
+  sort after zz's, so no earlier base id moved; 32 comments the same as or
+  close to a corpus comment, and one written in English, were taken out first). No rule or lexicon entry
+  was written from them. Kept on train's figures alone: out of fold, with
+  train's own writers scored by models fitted on the other folds plus the
+  new writers, and thresholds chosen on the other folds, micro-F1 over the
+  text categories went 0.773 → 0.785 (each of zzh to zzk alone 0.774–0.781;
+  harassment 0.76 → 0.79, misinformation 0.63 → 0.66). Then, read once,
+  with the final models (which also carry the question change below): test
+  micro-F1 0.817 → 0.823 (recall 0.830 → 0.837; the outside writers b
+  0.795 → 0.794 and d 0.806 → 0.811, the team 0.845 → 0.854), writers n
+  and zz 0.819 → 0.831 pooled (n 0.847 → 0.864, zz 0.786 → 0.791), and on
+  them pooled every category's recall is now at least 0.60: harassment
+  0.56 → 0.67 and sexual content 0.70 → 0.89 (the two lowest recalls
+  measured outside the team). The cost is precision where the new writers
+  draw the line elsewhere than the team: test harassment 0.78 / 0.84 →
+  0.68 / 0.88 and threat 0.90 → 0.85, while criminal material went 0.75 →
+  0.80 and party politics 0.92 → 0.96; writer f's everyday posts flagged
+  as abuse went 4 → 6 of 434 (1.4 %). Retraining without one comment (an
+  English one) moved harassment's threshold 0.40 → 0.50 and criminal
+  material's 0.40 → 0.20: each was the edge of a flat stretch of
+  out-of-fold F1. Thresholds are now read with their grid neighbours (see
+  the table), which gives 0.45 and 0.25 here and, nested out of fold over
+  train, micro-F1 0.785 → 0.786 (0.773 → 0.776 without these writers).
+  The criminal-material model reads "DM för pris", the frame of the
+  corpus's criminal offers, as an offer of crime even for honey or jam
+  ("Vi säljer ekologisk honung, 20 % rabatt i helgen, DM för pris" 0.26 at
+  its threshold 0.25, "Säljer hemgjord sylt, 40 kr burken, DM för pris"
+  0.87; before these writers 0.14 and 0.68), and an offer with a criminal
+  finding loses its advertising one; out of fold over train the guard that
+  would need a listed drug, weapon or forgery word would have cost 559
+  right findings to spare 401 false ones, so the model keeps deciding.
+* **A doubtful off-topic finding leaves the question.** An off-topic
+  model finding took back every question the rules had found in the same
+  comment. Out of fold over train (train's writers scored by models that
+  never saw them), below a probability of 0.5 it took back 96 questions,
+  43 of them real, and at 0.5 and above 143, 20 of them real; a question
+  taken back is an answer deadline nobody watches. It now takes one back
+  only at 0.5 or more ("Vad tycker SD om bygget?" keeps its question beside
+  an off-topic finding at 0.32).
+* **Privacy on writers the rules never saw.** Personal, sensitive and
+  confidential data are found by rules (``classifiers.pii``), not models,
+  so the six new writers above measure them as an outside set would: on
+  their 2,082 hand-written comments personal data 0.94 / 0.80, sensitive
+  personal data 0.95 / 0.62 and confidential matters 0.93 / 0.54
+  (precision / recall), against F1 0.84, 0.82 and 0.83 on test. Recall
+  is lowest on writer zzk (confidential 0.46), who tells matters in the
+  family's own words ("min tvillingbror har bott på gruppbostad",
+  "lillen fick plats med förtur för att vi har kontakt med soc") that the
+  terms and the ties to a person do not reach. Writer zzk also labels
+  what the police or the Migration Agency know as confidential, which the
+  guide's list of services does not name; no model learns these labels,
+  and rules written from zzk would have to choose. The figures are close
+  to those measured on the independently written municipal comments
+  (confidential 0.42, sensitive 0.56): this, not the text models, is where
+  the next round of rules is owed.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check
@@ -1243,7 +1308,8 @@ def render_thresholds(artifact: Path = ARTIFACT_PATH) -> str:
         f"Trained on {meta.get('n_train', '?')} comments of the train split; thresholds chosen on "
         f"{meta.get('folds', '?')}-fold out-of-fold predictions (grouped by writer, the team's "
         "comments by base comment), "
-        'maximising F1 of *rule or model*. "off" means the model did not improve on the rules.',
+        "maximising F1 of *rule or model*, each grid threshold read with its neighbours "
+        '(the middle of a plateau, not its edge). "off" means the model did not improve on the rules.',
         "",
         "| category | model threshold | out-of-fold F1 (train, rules + model) |",
         "|---|---:|---:|",
