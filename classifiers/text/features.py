@@ -18,9 +18,9 @@ text:
 
 Training (``TfidfFeaturizer`` in ``classifiers.train``) and inference
 (``LinearTextModel.score``) are built from the same :func:`word_block` and
-:func:`char_grams`, so the
-exported model sees exactly what the trained one saw; at inference no scikit-learn
-import is needed and a comment is scored with one sparse dot product.
+:func:`char_grams`, so the exported model sees exactly what the trained one
+saw; at inference no scikit-learn import is needed and a comment is scored
+with one sparse dot product.
 """
 
 from __future__ import annotations
