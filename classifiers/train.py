@@ -345,7 +345,8 @@ def choose_thresholds(
         for t in THRESHOLD_GRID:
             pred = rule | (probabilities[:, i] >= t)
             at.append(f1(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())))
-        smoothed = [sum(at[max(0, k - 1) : k + 2]) / len(at[max(0, k - 1) : k + 2]) for k in range(len(at))]
+        windows = [at[max(0, k - 1) : k + 2] for k in range(len(at))]
+        smoothed = [sum(w) / len(w) for w in windows]
         best = max(range(len(at)), key=lambda k: (smoothed[k], -k))  # the lowest of equals
         if at[best] > rules_alone + 1e-9:
             thresholds[category], scores[category] = THRESHOLD_GRID[best], round(at[best], 4)

@@ -11,8 +11,9 @@ from classifiers.train import CORPUS_PATH
 
 
 @pytest.fixture(scope="session")
-def trained_detector() -> TextDetector:
-    """The text detector with the shipped model (rules, lexicons and the trained artefact)."""
+def detector() -> TextDetector:
+    """The text detector with the shipped model (rules, lexicons and the trained artefact),
+    built once per test process; a module that needs another overrides ``detector``."""
     found = TextDetector()
     assert found.model is not None, "the trained artefact is part of the repository"
     return found

@@ -19,11 +19,6 @@ from classifiers.text.stopwords import STOPWORDS_SV, is_content_word
 _WORD = re.compile(r"[^\W_]+")
 
 
-@pytest.fixture(scope="module")
-def detector(trained_detector: TextDetector) -> TextDetector:
-    return trained_detector
-
-
 def _only_function_words(span_text: str) -> bool:
     words = _WORD.findall(normalize(span_text).text)
     return all(w in STOPWORDS_SV or not any(c.isalpha() for c in w) for w in words)

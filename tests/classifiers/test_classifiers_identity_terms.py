@@ -62,11 +62,6 @@ def _sentence(template: str, group: str) -> str:
     return template.format(g=group, G=group[:1].upper() + group[1:])
 
 
-@pytest.fixture(scope="module")
-def detector() -> TextDetector:
-    return TextDetector()
-
-
 @pytest.mark.parametrize("template", NEUTRAL + CONTEMPT)
 def test_the_same_sentence_about_different_groups_scores_alike(detector: TextDetector, template: str) -> None:
     assert detector.model is not None

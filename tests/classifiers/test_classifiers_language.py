@@ -48,11 +48,6 @@ SWEDISH = [
 ]
 
 
-@pytest.fixture(scope="module")
-def detector() -> TextDetector:
-    return TextDetector()
-
-
 @pytest.mark.parametrize(("text", "code", "name"), FOREIGN)
 def test_a_comment_in_another_language_is_marked_not_assessed(text: str, code: str, name: str) -> None:
     findings = classify(text).findings

@@ -23,11 +23,6 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @pytest.fixture(scope="module")
-def detector(trained_detector: TextDetector) -> TextDetector:
-    return trained_detector
-
-
-@pytest.fixture(scope="module")
 def corpus_words(corpus_texts: list[str]) -> set[str]:
     return {w for t in corpus_texts for w in _WORD.findall(normalize(t).text)}
 

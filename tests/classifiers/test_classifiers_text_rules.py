@@ -16,6 +16,7 @@ from classifiers.text import TextDetector
 
 @pytest.fixture(scope="module")
 def detector() -> TextDetector:
+    """Rules and lexicons alone (overrides the trained detector of ``conftest.py``)."""
     return TextDetector(use_model=False)
 
 
