@@ -883,20 +883,48 @@ _LIMITS = """\
   an off-topic finding at 0.32).
 * **Privacy on writers the rules never saw.** Personal, sensitive and
   confidential data are found by rules (``classifiers.pii``), not models,
-  so the six new writers above measure them as an outside set would: on
-  their 2,082 hand-written comments personal data 0.94 / 0.80, sensitive
-  personal data 0.95 / 0.62 and confidential matters 0.93 / 0.54
-  (precision / recall), against F1 0.84, 0.82 and 0.83 on test. Recall
-  is lowest on writer zzk (confidential 0.46), who tells matters in the
-  family's own words ("min tvillingbror har bott på gruppbostad",
-  "lillen fick plats med förtur för att vi har kontakt med soc") that the
-  terms and the ties to a person do not reach. Writer zzk also labels
-  what the police or the Migration Agency know as confidential, which the
-  guide's list of services does not name; no model learns these labels,
-  and rules written from zzk would have to choose. The figures are close
-  to those measured on the independently written municipal comments
-  (confidential 0.42, sensitive 0.56): this, not the text models, is where
-  the next round of rules is owed.
+  so the six writers zzh to zzm measure them as an outside set would. Before
+  this round, on their 2,082 hand-written comments, personal data scored
+  0.93 / 0.81, sensitive personal data 0.95 / 0.62 and confidential matters
+  0.93 / 0.54 (precision / recall), lowest on writer zzk (0.46), who tells
+  matters in the family's own words. One round of rules was written from
+  zzk alone and measured on the other five as a held-out set:
+  * **what was added:** the family's spoken words as references
+    ("lillen", "tvillingbror", "lillebrorsan", "kusinen", "morbror", a
+    sentence opening "yngsta har …", "min pappas"), a household by its
+    surname ("familjen Lindqvist"), a first name pointed out by where the
+    person lives, works or goes ("Jan som kör taxi", "Fredrik i röda
+    radhuset", or set off by commas), which is then personal data too when
+    something sensitive is tied to it, the spoken "va på soc" and "e själv
+    i" as the writer, care housing by its everyday names (säbo,
+    behandlingshem, SiS-hem, gruppbostad, bostad med särskild service),
+    social-services matters told in everyday words ("soc utreder", "har
+    kontakt med soc", "fått barnen placerade", "bistånd indraget",
+    avgiftning, lex Sarah, "hemtjänstbeslut"), conditions the list lacked
+    (MS, ALS, hjärtsvikt, fibromyalgi, hemdialys, stomi) and arrests ("blev
+    gripen", "tagen av polisen"); a possessive before a term ("inte tömt
+    hennes stomipåse") is no longer read as a denial;
+  * **held out (zzh, zzi, zzj, zzl, zzm, 1,735 comments):** personal data
+    0.93 / 0.84 → 0.93 / 0.86, sensitive 0.92 / 0.67 → 0.92 / 0.74 and
+    confidential 0.87 / 0.71 → 0.86 / 0.79;
+  * **zzk itself:** confidential recall 0.46 → 0.72, sensitive 0.59 → 0.84,
+    personal data 0.74 → 0.85;
+  * **test:** F1 0.84 → 0.85, 0.82 → 0.87 and 0.82 → 0.88, with no comment
+    of test, n or zz losing a right finding; writers n and zz together
+    0.89, 0.85 → 0.88 and 0.80 → 0.83.
+
+  Writer zzk also labels what the police or the Migration Agency know
+  ("sitter häktad", "avslag på asylansökan") as confidential, which the
+  guide's list of services does not name; the rules follow the guide and
+  leave them sensitive or unflagged. A single first name is a reference
+  only when something points it out and its lower-case form is no common
+  word ("Per", "Bo" and "Maj" never are), and a name with a comma after it
+  only is the reader called by name ("Skäms Mattias, att …"), not a person
+  talked about. What is still missed is mostly told without any term:
+  "soc har knackat på hos honom", "hon i rum 14 har inte fått duscha",
+  "ligger på IVA med 1,8 promille". The figures on the independently
+  written municipal comments (confidential 0.42, sensitive 0.56) are
+  measured outside the team and were not re-measured.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check

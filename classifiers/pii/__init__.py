@@ -35,7 +35,7 @@ from classifiers.pii.engine import Entity, resolve_overlaps
 from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
 from classifiers.pii.names import NameMatch, capitalised_words, find_names, load_gazetteer
 from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is_role_mailbox, national_number
-from classifiers.pii.references import Reference, find_references
+from classifiers.pii.references import KIND_SCORES, Reference, find_references
 from classifiers.types import Finding, Span
 
 
@@ -137,6 +137,10 @@ _NAME_EXPLANATIONS = {
     "genitive_first_name": (
         "Texten nämner en person vid förnamn tillsammans med en närstående eller egendom („…s mamma“) – "
         "namnet är en personuppgift."
+    ),
+    "pointed_first_name": (
+        "Texten nämner en person vid förnamn, pekar ut personen (var hen bor, arbetar eller brukar vara) och "
+        "berättar något känsligt om hen – namnet är en personuppgift."
     ),
 }
 #: How far before a number "kontaktcenter", "växeln" … may stand ("Vad är numret till
@@ -321,6 +325,22 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     tied += _special.find_confidential_client_facts(text, sensitive, refs_once)
     tied += _special.find_confidential_events(text, refs_once)
     tied += _special.sensitive_side([t for t in tied if t.category == "confidential"], sensitive)
+    # A first name pointed out ("Jan som kör taxi", "Fredrik i röda radhuset") names a
+    # private person only together with what is told of them: the name is personal data
+    # when a sensitive or confidential fact is tied to it (writer zzk, train).
+    pointed = sorted(
+        {(t.tie.reference.start, t.tie.reference.end) for t in tied if t.tie.reference.kind == "first_name"}
+    )
+    if pointed:
+        findings.append(
+            _personal_finding(
+                "pii.person_name",
+                "person_name",
+                _NAME_EXPLANATIONS["pointed_first_name"],
+                [(s, e, KIND_SCORES["first_name"]) for s, e in pointed],
+                text,
+            )
+        )
     by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
     for item in tied:
         by_rule.setdefault((item.category, item.subtype), []).append(item)

@@ -39,6 +39,14 @@ CARE_HOUSING_AND_LSS: tuple[str, ...] = (
     # Writer p (train): assistance under LSS said without "personlig".
     r"personlig assistans",
     r"(?:har|haft|fått|får|fick|beviljats|beviljad) assistans",
+    # Writer zzk (train): care housing by its short and spoken names, care for young
+    # people and for addiction (SiS, behandlingshem), and an LSS right said bare.
+    r"säbo(?:t)?",
+    r"behandlingshem(?:met)?",
+    r"sis-hem(?:met)?",
+    r"bostad med särskild service",
+    r"(?:har|haft|fått|får|fick|beviljats|beviljad) lss",
+    r"träningslägenhet(?:en|er|erna)?",
 )
 
 SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
@@ -176,6 +184,21 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"höftoperation(?:en)?",
         r"knäoperation(?:en)?",
         r"(?:får|fått|fick) morfin",
+        # Writer zzk (train): conditions and the care they need, said of a person.
+        r"(?:har|hade|fått|fick|med) (?:ms|als)",
+        r"hjärtsvikt(?:en)?",
+        r"fibromyalgi(?:n)?",
+        r"hjärnskad(?:a|an|ad|ade)",
+        r"psykotisk(?:a|t)?",
+        r"\w*dialys(?:en)?",
+        r"sondmat(?:ning(?:en)?|as|ad)",
+        r"stomi(?:påse(?:n)?)?",
+        r"(?:har|hade|får|fick|fått|med) syrgas",
+        r"(?:har|hade|fick|fått|med) covid(?:-19)?",
+        r"stamning(?:en)?",
+        r"metadon(?:programmet|behandling(?:en)?)?",
+        r"dyskalkyli",
+        r"(?:full|påverkad|packad|berusad) på jobbet",
         # Writers v and w (train): drink told of a person.
         r"fyllbult(?:en)?",
         r"fyllo(?:t)?",
@@ -383,6 +406,10 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"slår (?:de gamla|brukarna|barnen|pensionärerna|sina barn|sina ungar|sin fru|sin sambo)",
         r"tar mutor",
         r"fiffla(?:r|t|de) med",
+        # Writer zzk (train): an arrest and earlier sentences told of a person.
+        r"(?:tagen|tagna|togs|hämtad|hämtades) av polisen",
+        r"(?:blev|blivit|har blivit) gripen",
+        r"(?:flera|två|tre|många) domar för",
     ),
     "salary": (
         r"tjänar (?:över |under |ca |cirka |runt |nästan |drygt |typ )?\d[\d  ]*"
@@ -411,7 +438,7 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"jourhem(?:met)?",
         r"hvb(?:-hem(?:met)?)?",
         r"kontaktfamilj(?:en)?",
-        r"stödboende(?:t)?",
+        r"stödboende(?:t|n|na)?",
         r"skuldsanering(?:en)?",
         r"kronofogden",
         r"spelskuld(?:er|erna)?",
@@ -485,7 +512,7 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"umgängesstöd(?:et)?",
         # Writer p (train): a placement told in the past, and the municipality's
         # addiction care (OSL 26:1).
-        r"(?:varit|vart|var|blev) (?:familjehems)?placerad(?:e)? som (?:barn|tonåring|liten|ung)",
+        r"(?:varit|vart|var|blev) (?:själv )?(?:familjehems)?placerad(?:e)? som (?:barn|tonåring|liten|ung)",
         r"familjehemsplacerad(?:e)?",
         r"(?:ansökt|ansöker|ansökte|sökt|söker|sökte) om (?:ekonomiskt )?bistånd",
         r"(?:mitt|hans|hennes|sitt) bistånd",
@@ -553,6 +580,21 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"(?:ansökan|ansökning(?:en)?|beslut(?:et)?|avslag(?:et)?) (?:om|på) (?:(?:riks)?färdtjänst|"
         r"bostadsanpassning(?:sbidrag)?)",
         r"(?:har|hade|får|fick|fått|beviljats|nekats|söker|sökt|sökte) bostadsanpassning(?:sbidrag)?",
+        # Writer zzk (train): an investigation or contact told in everyday words, a
+        # child placed, aid withdrawn, addiction care and a lex Sarah report in care.
+        r"(?:soc|socialen) (?:utreder|utredde|har utrett|har öppnat)",
+        r"utreds (?:hos|på) (?:soc|socialen|socialtjänsten)",
+        r"(?:har|hade|haft|har haft) kontakt med (?:soc|socialen|socialtjänsten)",
+        r"(?:sina|sin|sitt|mina|min|mitt|hans|hennes|deras|våra|vår) (?:\w+ )?"
+        r"(?:barn|dotter|son|döttrar|söner|ungar|barnbarn) placerad(?:e)?",
+        r"(?:fått|fick|har|hade|haft) (?:barnen|ungarna|dottern|sonen|barnet) placerad(?:e)?",
+        r"(?:bistånd(?:et)?|försörjningsstöd(?:et)?) (?:indraget|indragen|stoppat|stoppad|sänkt|nekat)",
+        r"avgiftning(?:en)?",
+        r"stödboende(?:t|n|na)?",
+        r"lex sarah(?:-ärende(?:t)?|-anmälan)?",
+        r"(?:hemtjänst|lss|boende|assistans)beslut(?:et)?",
+        r"(?:beslut|avslag) (?:om|på) (?:hjälp med )?"
+        r"(?:dusch|städning|ledsagning|avlösning|korttids\w*|säbo|lss)",
     ),
     "health_care": (  # OSL ch. 25
         r"(?:min|hans|hennes|sin|mitt) journal",
@@ -572,6 +614,11 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"tvångsvård(?:ad|en)?",
         r"lpt",
         r"lrv",
+        # Writer zzk (train): the psychiatric emergency ward and intensive care as where
+        # someone is.
+        r"psykakut(?:en)?",
+        r"(?:ligger|låg|hamnade|inlagd|inlagda) på iva",
+        r"metadonprogram(?:met)?",
     ),
     "school": (  # OSL ch. 23
         r"elevhälsan",
@@ -592,6 +639,7 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"elevassistent(?:en)?",
         r"utredning (?:om|för|av) (?:adhd|autism|npf)",
         r"npf-utredning(?:en)?",
+        r"språkklass(?:en)?",
     ),
     "protected_identity": (  # OSL ch. 21-22, folkbokföringslagen
         r"skyddad identitet",
@@ -601,6 +649,7 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"sekretessmarkerad(?:e)?",
         r"kvarskriv(?:en|ning(?:en)?)",
         r"fingerade personuppgifter",
+        r"skyddad(?:e)? adress(?:er)?",
     ),
 }
 

@@ -936,3 +936,109 @@ def test_where_someone_works_does_not_hide_their_pay() -> None:
 def test_more_offences_and_conditions_told_of_a_person(text: str, subtype: str, term: str) -> None:
     """Written from writers e, v, w, x, y and the team's comments (train)."""
     assert term in sensitive_spans(text, subtype)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The family's own words for its members.
+        ("Min tvillingbror bor på gruppbostad sedan tio år", {"social_services"}),
+        ("Lillen fick förtur till förskolan eftersom vi har kontakt med soc", {"social_services"}),
+        ("Min kusin har bott på behandlingshem i ett år", {"social_services"}),
+        ("Farmor bor på säbo sedan i våras", {"social_services"}),
+        ("Min son sitter på ett SiS-hem sedan i somras", {"social_services"}),
+        ("Min pappa har varit på avgiftning två gånger", {"social_services"}),
+        # An investigation, a placement or a decision told in everyday words.
+        ("Soc utreder grannen för att han lämnar barnen ensamma", {"social_services"}),
+        ("Lisa som bor i gula huset har fått barnen placerade", {"social_services"}),
+        ("Mitt hemtjänstbeslut gick ut i går och ingen har ringt", {"social_services"}),
+        ("va på soc idag o fick avslag på ekonomiskt bistånd igen", {"social_services"}),
+        # The writer's household under protection, and a condition beside night home care.
+        ("Vi har levt med skyddade personuppgifter i tre år", {"protected_identity"}),
+        ("Min man har ALS och nattpatrullen kommer varje natt", {"social_services"}),
+    ],
+)
+def test_confidential_in_a_family_s_own_words(text: str, expected: set[str]) -> None:
+    """Written from writer zzk's comments (train); measured on writers the rules never saw."""
+    assert subtypes(analyse(text), CONFIDENTIAL) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A visit is no stay: "va hos" is where the writer went.
+        "va hos frisören idag o hemtjänsten körde förbi tre gånger",
+        # A family in capitals is no surname ("FAMILJEN OCH").
+        "DE FÖRSTÖR FAMILJEN OCH ÄR EN SJUKDOM I SAMHÄLLET",
+        # The service or a question about it, nobody's matter.
+        "Hur får man kontakt med soc på helgen?",
+        "Kommunen bygger ett nytt säbo vid kyrkan",
+    ],
+)
+def test_visits_shouting_and_services_are_no_one_s_confidential_data(text: str) -> None:
+    findings = analyse(text)
+    assert subtypes(findings, CONFIDENTIAL) == set()
+    assert subtypes(findings, SENSITIVE) == set()
+
+
+def test_a_first_name_pointed_out_ties_a_term_and_is_then_personal_data() -> None:
+    findings = analyse("Olle som kör skolbussen har epilepsi")
+    assert "Olle" in sensitive_spans("Olle som kör skolbussen har epilepsi", "health")
+    names = [f for f in findings if f.category == "personal_data"]
+    assert [s.text for f in names for s in f.spans] == ["Olle"]
+    assert "förnamn" in names[0].explanation
+    # Set off by commas, after a description of the person.
+    assert "Camilla" in sensitive_spans("Hon som hämtar sent, Camilla, har alkoholproblem", "health")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A name that is also a common word ("Per", "Bo") points at no one.
+        "Per som kommunen räknar har diabetes blivit vanligare",
+        # The reader called by name: a comma after the name only.
+        "Skäms Mattias, att skrika åt en dement kvinna",
+        # A first name alone, pointed out by nothing.
+        "Malin har diabetes",
+    ],
+)
+def test_a_first_name_not_pointed_out_ties_nothing(text: str) -> None:
+    findings = analyse(text)
+    assert subtypes(findings, SENSITIVE) == set()
+    assert not [f for f in findings if f.category == "personal_data"]
+
+
+def test_a_possessive_before_the_term_is_no_denial() -> None:
+    """A possessive says the person has it: "inte tömt hennes stomipåse" denies the care (writer zzk)."""
+    text = "Min mamma säger att hemtjänsten inte har tömt hennes stomipåse sedan i går"
+    assert "stomipåse" in sensitive_spans(text, "health")
+    assert subtypes(analyse("Min mamma har inte diabetes"), SENSITIVE) == set()
+
+
+def test_the_family_s_spoken_words_and_a_household_by_its_surname_are_references() -> None:
+    def relations(text: str) -> list[str]:
+        return [r.text for r in find_references(text, [], []) if r.kind == "relation"]
+
+    assert relations("lillebrorsan har bytt skola") == ["lillebrorsan"]
+    assert relations("Kusinen fick sitt beslut i går") == ["Kusinen"]
+    assert relations("Morbror sitter i rullstol") == ["Morbror"]
+    assert relations("Yngsta har språkstörning") == ["Yngsta"]
+    assert relations("Hemtjänsten glömde min pappas medicin") == ["min pappas"]
+    assert relations("Familjen Lindqvist har två barn med autism") == ["Familjen Lindqvist"]
+    assert relations("De yngsta har det svårast") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "term"),
+    [
+        ("Jag har MS och kommer inte ut ur huset", "health", "har MS"),
+        ("Min pappa har hjärtsvikt och orkar inte trappan", "health", "hjärtsvikt"),
+        ("Grannen har hemdialys och behöver el", "health", "hemdialys"),
+        ("Har själv dyskalkyli och fick aldrig hjälp", "health", "dyskalkyli"),
+        ("Grannen blev gripen i natt", "criminal_offence", "blev gripen"),
+        ("Min svåger blev tagen av polisen i går", "criminal_offence", "tagen av polisen"),
+    ],
+)
+def test_conditions_and_arrests_in_a_family_s_own_words(text: str, subtype: str, term: str) -> None:
+    """Written from writer zzk's comments (train)."""
+    assert term in sensitive_spans(text, subtype)
