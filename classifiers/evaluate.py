@@ -869,10 +869,49 @@ _LIMITS = """\
   corpus's criminal offers, as an offer of crime even for honey or jam
   ("Vi säljer ekologisk honung, 20 % rabatt i helgen, DM för pris" 0.26 at
   its threshold 0.25, "Säljer hemgjord sylt, 40 kr burken, DM för pris"
-  0.87; before these writers 0.14 and 0.68), and an offer with a criminal
+  0.87; before these writers 0.14 and 0.68; with writers zzn to zzq below,
+  0.25 and 0.85 at threshold 0.35, so the honey keeps its advertising
+  finding and the jam does not), and an offer with a criminal
   finding loses its advertising one; out of fold over train the guard that
   would need a listed drug, weapon or forgery word would have cost 559
   right findings to spare 401 false ones, so the model keeps deciding.
+* **Writers zzn to zzq in train: spam, advertising and harassment.** Four
+  more outside writers wrote from the labelling guide alone, aimed at the
+  weakest categories measured on writers n and zz: zzn junk, links and
+  offers (phishing, fake prize draws, crypto, link floods and businesses
+  promoting themselves, against scam warnings, the municipality's own
+  links and residents' tips), zzo attacks on a person in comment threads,
+  mostly without swear words, against more than half harsh but fair
+  criticism, zzp questions and individual cases against their lookalikes,
+  and zzq talk of other things against local small talk. 1,304 comments
+  were kept: 87 close to a corpus comment (60 % shared words), one the
+  same as one, and 10 the language check reads as not Swedish were taken
+  out first; no rule or lexicon entry was written from them. Kept on
+  train's figures alone: out of fold over train's earlier writers, with
+  the new writers added to every fold's training and thresholds chosen on
+  the other folds, micro-F1 went 0.793 → 0.796 (advertising 0.66 → 0.68,
+  spam 0.88 → 0.90, harassment 0.78 → 0.79, criminal material 0.67 →
+  0.69; sexual content 0.85 → 0.83, threat 0.82 → 0.81 and hate speech
+  0.88 → 0.87 fell). Then, read once with the final models: test micro-F1
+  0.830 → 0.835 (writer b 0.798 → 0.805, d 0.823 → 0.830, the team 0.859
+  unchanged), writers n and zz 0.835 → 0.838 pooled (n 0.867 → 0.861, zz
+  0.796 → 0.810), spam 0.77 → 0.85 and advertising 0.82 → 0.86 on them
+  pooled, and writer zz has no category under recall 0.60 any more (spam
+  0.56 → 0.67). The cost on n and zz: sexual content 0.93 → 0.89 (recall
+  0.89 → 0.82; its threshold went 0.45 → 0.60), question 0.74 → 0.72 and
+  off-topic 0.70 → 0.68. Everyday posts flagged as abuse stayed 6 of 434.
+  Hate speech's threshold went 0.55 → 0.40, another edge of a flat stretch
+  (nested out of fold, F1 0.867–0.868 from 0.40 to 0.60), and with it the
+  model's 0.44 for "Vi vill inte ha fler hål i vägen, laga dem nu" became a
+  hate finding: the char n-grams of "hålla" ("borde hålla sig hemma") and
+  the frame "vill inte ha fler … dem" are in train's hate comments. A model
+  hate finding beside an individual case, with no group word and no slur,
+  is now dropped: out of fold over train not one of the model's 350 hate
+  findings came with an individual case, so the guard costs nothing
+  measured and leaves test, n and zz as they were. Taking ties on such
+  plateaus at the highest threshold instead was tried and dropped: nested
+  out of fold micro-F1 0.788 → 0.788 (precision 0.773 → 0.785, recall
+  0.805 → 0.791).
 * **A doubtful off-topic finding leaves the question.** An off-topic
   model finding took back every question the rules had found in the same
   comment. Out of fold over train (train's writers scored by models that

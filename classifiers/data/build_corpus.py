@@ -156,6 +156,10 @@ WRITER_SPLITS: dict[str, str] = {
     "zzk": "train",
     "zzl": "train",
     "zzm": "train",
+    "zzn": "train",
+    "zzo": "train",
+    "zzp": "train",
+    "zzq": "train",
 }
 DEV = "dev"
 TEAM = "team"

@@ -215,3 +215,25 @@ def test_a_term_after_utan_is_affirmed_not_denied() -> None:
     findings = [f for f in classify("Jag har inte diabetes utan cancer").findings]
     spans = {s.text for f in findings if f.category == "sensitive_personal_data" for s in f.spans}
     assert "cancer" in spans and "diabetes" not in spans
+
+
+def test_a_fault_report_keeps_a_model_hate_finding_beside_a_group_word(detector: TextDetector) -> None:
+    """The fault-report guard drops the model's hate finding only where no group word or slur
+    stands ("laga dem nu" about potholes); a group word beside a fault report keeps it."""
+    from classifiers.text.detectors import _fault_report_not_hate
+    from classifiers.types import Finding
+
+    def finding(category: str, subtype: str) -> Finding:
+        return Finding(category, subtype, 0.5, (), "för testet", f"{category}.{subtype}", "test")
+
+    def drops(text: str, hate_subtype: str = "model") -> bool:
+        doc = detector._analyse(text, normalize(text), {})
+        out = {
+            "individual_case": [finding("individual_case", "model")],
+            "hate_speech": [finding("hate_speech", hate_subtype)],
+        }
+        return _fault_report_not_hate(doc, out)
+
+    assert drops("Vi vill inte ha fler hål i vägen, laga dem nu")
+    assert not drops("Lampan i tunneln är sönder igen, typiskt invandrarna, laga den")
+    assert not drops("Vi vill inte ha fler hål i vägen, laga dem nu", hate_subtype="slur")
