@@ -258,6 +258,10 @@ def find_references(
     return sorted(refs, key=lambda r: (r.start, r.end, r.kind))
 
 
+#: A first name and the place it is pointed out by, right before the term: "Eva på
+#: hemtjänsten", "Sara på gruppbostaden" say where the person works or lives, staff or
+#: resident, and no more.
+_AT_THE_TERM = re.compile(r"\s+(?:på|i|från|vid)\s+", re.IGNORECASE)
 #: A sentence that opens "Som <term>" (at most one word between), up to the term.
 _AS_ROLE_RE = re.compile(r"\W*som\s+(?:\w+\s+)?", re.IGNORECASE)
 
@@ -304,6 +308,12 @@ def tie(
         if ref.kind == "self" and ref.start > term_start:
             continue
         gap_start, gap_end = (ref.end, term_start) if ref.end <= term_start else (term_end, ref.start)
+        if (
+            ref.kind == "first_name"
+            and ref.end <= term_start
+            and _AT_THE_TERM.fullmatch(text, gap_start, gap_end)
+        ):
+            continue
         if gap_end - gap_start > MAX_DISTANCE or _BLOCKERS.search(text, gap_start, gap_end):
             continue
         score = KIND_SCORES[ref.kind]

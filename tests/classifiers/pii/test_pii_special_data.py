@@ -1000,6 +1000,9 @@ def test_a_first_name_pointed_out_ties_a_term_and_is_then_personal_data() -> Non
         "Skäms Mattias, att skrika åt en dement kvinna",
         # A first name alone, pointed out by nothing.
         "Malin har diabetes",
+        # Where the person works or lives, right before the service: staff as often as a client.
+        "Tack Eva på hemtjänsten för att ni alltid är så glada",
+        "Sara på gruppbostaden har varit ett stöd för oss anhöriga",
     ],
 )
 def test_a_first_name_not_pointed_out_ties_nothing(text: str) -> None:
