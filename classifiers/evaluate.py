@@ -961,7 +961,8 @@ _LIMITS = """\
   only is the reader called by name ("Skäms Mattias, att …"), not a person
   talked about; a name right before the service it is pointed out by
   ("Eva på hemtjänsten", "Sara på gruppbostaden") says where the person
-  works or lives, staff as often as resident, and ties nothing. What is still missed is mostly told without any term:
+  works or lives, staff as often as resident, and ties nothing. What is
+  still missed is mostly told without any term:
   "soc har knackat på hos honom", "hon i rum 14 har inte fått duscha",
   "ligger på IVA med 1,8 promille". The figures on the independently
   written municipal comments (confidential 0.42, sensitive 0.56) are
