@@ -950,6 +950,8 @@ def test_more_offences_and_conditions_told_of_a_person(text: str, subtype: str, 
         ("Min pappa har varit på avgiftning två gånger", {"social_services"}),
         # An investigation, a placement or a decision told in everyday words.
         ("Soc utreder grannen för att han lämnar barnen ensamma", {"social_services"}),
+        ("Socialtjänsten utredde grannen i våras", {"social_services"}),
+        ("Min bror utreds på socialen sedan i somras", {"social_services"}),
         ("Lisa som bor i gula huset har fått barnen placerade", {"social_services"}),
         ("Mitt hemtjänstbeslut gick ut i går och ingen har ringt", {"social_services"}),
         ("va på soc idag o fick avslag på ekonomiskt bistånd igen", {"social_services"}),
