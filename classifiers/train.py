@@ -124,54 +124,61 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         return self._transform_counts(self._counts(texts))
 
     def _transform_counts(self, counts: list[tuple[Counter[str], list[str]]]) -> sparse.csr_matrix:
+        """Both blocks for every text, built as sparse products rather than row by row: the
+        corpus has tens of thousands of texts, and a Python loop over every n-gram of every
+        word was most of a retrain's time."""
+        n = len(counts)
         word_vocab = {f: i for i, f in enumerate(self.word_vocabulary_)}
         char_vocab = {f: i for i, f in enumerate(self.char_vocabulary_)}
-        word_idf = self.word_idf_.astype(np.float64)
-        char_idf = self.char_idf_.astype(np.float64)
-        # A word's tf-idf n-gram vector and its squared norm depend on the word alone (see
-        # ``features.py``): computed once per distinct word, as inference caches them.
-        char_vector: dict[str, tuple[tuple[tuple[int, float], ...], float]] = {}
-        word_rows: list[int] = []
-        word_cols: list[int] = []
-        word_vals: list[float] = []
-        char_rows: list[int] = []
-        char_cols: list[int] = []
-        char_vals: list[float] = []
-        for r, (word_counts, chunks) in enumerate(counts):
-            # Word block: sublinear tf-idf, L2-normalised.
-            idx = [(word_vocab[f], 1.0 + math.log(c)) for f, c in word_counts.items() if f in word_vocab]
-            if idx:
-                js = np.array([j for j, _ in idx])
-                v = np.array([t for _, t in idx]) * word_idf[js]
-                v /= np.sqrt(v @ v)
-                word_rows.extend([r] * len(js))
-                word_cols.extend(js.tolist())
-                word_vals.extend(v.tolist())
-            # Char block: sum of per-word tf-idf vectors over sqrt(sum of their squared norms).
-            total: dict[int, float] = {}
-            squares = 0.0
+        # Word block: sublinear tf-idf, L2-normalised per text.
+        rows: list[int] = []
+        cols: list[int] = []
+        tf: list[float] = []
+        get = word_vocab.get
+        for r, (word_counts, _) in enumerate(counts):
+            for f, c in word_counts.items():
+                j = get(f)
+                if j is not None:
+                    rows.append(r)
+                    cols.append(j)
+                    tf.append(1.0 + math.log(c))
+        row_of = np.array(rows, dtype=np.int64)
+        vals = np.array(tf) * self.word_idf_.astype(np.float64)[np.array(cols, dtype=np.int64)]
+        norms = np.sqrt(np.bincount(row_of, weights=vals * vals, minlength=n))
+        vals /= norms[row_of]
+        words = sparse.csr_matrix((vals, (row_of, cols)), shape=(n, len(self.word_vocabulary_)))
+        # Char block: the sum of per-word tf-idf vectors over the square root of the sum of
+        # their squared norms (see ``features.py``), i.e. (text × word occurrences) times
+        # (word × n-gram) with each row scaled.  A word's vector is found once.
+        word_id: dict[str, int] = {}
+        occ_rows: list[int] = []
+        occ_words: list[int] = []
+        for r, (_, chunks) in enumerate(counts):
             for word in chunks:
-                found = char_vector.get(word)
-                if found is None:
-                    vec = {
-                        char_vocab[g]: c * float(char_idf[char_vocab[g]])
-                        for g, c in Counter(char_grams(word)).items()
-                        if g in char_vocab
-                    }
-                    found = char_vector[word] = (tuple(vec.items()), sum(x * x for x in vec.values()))
-                items, square = found
-                squares += square
-                for j, x in items:
-                    total[j] = total.get(j, 0.0) + x
-            if total:
-                scale = 1.0 / math.sqrt(squares)
-                for j in sorted(total):
-                    char_rows.append(r)
-                    char_cols.append(j)
-                    char_vals.append(total[j] * scale)
-        n = len(counts)
-        words = sparse.csr_matrix((word_vals, (word_rows, word_cols)), shape=(n, len(self.word_vocabulary_)))
-        chars = sparse.csr_matrix((char_vals, (char_rows, char_cols)), shape=(n, len(self.char_vocabulary_)))
+                occ_rows.append(r)
+                occ_words.append(word_id.setdefault(word, len(word_id)))
+        char_idf = self.char_idf_.astype(np.float64)
+        w_rows: list[int] = []
+        w_cols: list[int] = []
+        w_vals: list[float] = []
+        for w, word in enumerate(word_id):
+            for g, c in Counter(char_grams(word)).items():
+                j = char_vocab.get(g)
+                if j is not None:
+                    w_rows.append(w)
+                    w_cols.append(j)
+                    w_vals.append(c * float(char_idf[j]))
+        per_word = sparse.csr_matrix(
+            (w_vals, (w_rows, w_cols)), shape=(len(word_id), len(self.char_vocabulary_))
+        )
+        occurrences = sparse.csr_matrix(
+            (np.ones(len(occ_rows)), (occ_rows, occ_words)), shape=(n, len(word_id))
+        )
+        squares = occurrences @ np.asarray(per_word.multiply(per_word).sum(axis=1)).ravel()
+        scale = np.divide(1.0, np.sqrt(squares), out=np.zeros(n), where=squares > 0)
+        chars = sparse.csr_matrix(sparse.diags(scale) @ (occurrences @ per_word))
+        chars.eliminate_zeros()
+        chars.sort_indices()
         return sparse.hstack([words, chars], format="csr")
 
 
