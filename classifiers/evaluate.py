@@ -870,8 +870,9 @@ _LIMITS = """\
   ("Vi säljer ekologisk honung, 20 % rabatt i helgen, DM för pris" 0.26 at
   its threshold 0.25, "Säljer hemgjord sylt, 40 kr burken, DM för pris"
   0.87; before these writers 0.14 and 0.68; with writers zzn to zzq below,
-  0.25 and 0.85 at threshold 0.35, so the honey keeps its advertising
-  finding and the jam does not), and an offer with a criminal
+  0.25 and 0.85 at threshold 0.35, with zzr and zzs 0.31 and 0.85, so the
+  honey keeps its advertising finding and the jam does not), and an offer
+  with a criminal
   finding loses its advertising one; out of fold over train the guard that
   would need a listed drug, weapon or forgery word would have cost 559
   right findings to spare 401 false ones, so the model keeps deciding.
@@ -967,6 +968,50 @@ _LIMITS = """\
   "ligger på IVA med 1,8 promille". The figures on the independently
   written municipal comments (confidential 0.42, sensitive 0.56) are
   measured outside the team and were not re-measured.
+* **A second privacy round.** Rules were then written from the misses of
+  zzh to zzm (no longer held out) and of a new writer, zzr (other people's
+  matters told in passing, mostly without official terms), and measured on
+  one more new writer, zzs (the writer's own and the family's matters),
+  whose comments nobody read:
+  * **what was added:** offences told in everyday words ("kör alltid full",
+    "har slagit sin sambo", "snor pengar ur de gamlas plånböcker", "satt ju
+    inne", "dömts för", förskingring, pyroman), pay as "tar ut … i
+    månaden", living on a benefit ("levt på sjukersättning"), conditions
+    the list lacked (benskörhet, artros, Crohns, Huntingtons, pacemaker,
+    hjärnblödning, koma, hospice, "kört fast på spriten", "glömt bort vem
+    han är"), one's own contact or handläggare at the social services, home
+    care told by who comes ("tanterna från kommunen som kommer till …"), a
+    pupil's own assistant; as references, a person pointed out by what
+    they do ("Han som har kiosken på torget …"), the neighbours' words for
+    each other ("grannkillen", "grannflickan"), "kollegan", "kassören",
+    "svärmor", and the children of one flat ("barnen i lägenheten
+    mittemot"); and, as the labelling guide says, the name of an official
+    told with something outside the role (an offence, health, pay, belief,
+    origin or sex life; not a politician's vote or a social worker's
+    decision) and a household by its surname are personal data;
+  * **held out (zzs, 322 comments):** personal data 0.84 / 1.00 unchanged,
+    sensitive 0.98 / 0.76 → 0.98 / 0.77, confidential 0.87 / 0.78
+    unchanged: what zzs misses (own matters told without a listed term)
+    is not what the rules from the others' misses reach;
+  * **the sources:** zzr sensitive recall 0.64 → 0.83, confidential 0.56
+    → 0.77; zzh to zzm sensitive 0.74 → 0.85, personal data 0.86 → 0.91;
+  * **test:** personal data F1 0.85 → 0.86, confidential 0.88 → 0.89,
+    sensitive 0.87 → 0.86 (one test comment lost a right sensitive finding,
+    three gained one); over all train writers 94 findings were fixed and
+    6 lost, each a reading the guide supports: accusations of a crime
+    against someone pointed out, a celebrity's own disclosed condition,
+    the writer's own social worker ("Min socialsekreterare har hjälpt
+    mig") and a hospital stay.
+
+  Writers zzr and zzs (646 comments after 39 close to a corpus comment
+  were taken out) joined train for the text models too: nested out of
+  fold over the earlier train writers, micro-F1 0.788 → 0.790. Several
+  thresholds moved a grid step on flat stretches (hate speech 0.40 →
+  0.50, harassment 0.45 → 0.50, question 0.60 → 0.65, off-topic 0.30 →
+  0.35, threat and profanity 0.40 → 0.35). Read once afterwards: test
+  micro-F1 0.835 → 0.837, writers n and zz 0.838 → 0.843 pooled (n 0.861
+  → 0.862, zz 0.810 → 0.819); on them harassment, hate speech, threat,
+  sexual content and misinformation each fell 0.01.
 * **Best-effort categories.** A category with no test labels (support 0)
   has no measured quality at all. `off_topic`, `copyright`, `misinformation`
   and `crime_material` are best effort and rules first: the library cannot check

@@ -160,6 +160,8 @@ WRITER_SPLITS: dict[str, str] = {
     "zzo": "train",
     "zzp": "train",
     "zzq": "train",
+    "zzr": "train",
+    "zzs": "train",
 }
 DEV = "dev"
 TEAM = "team"

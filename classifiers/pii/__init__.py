@@ -23,6 +23,7 @@ current date), ``platform`` and ``post_text`` (accepted, not used yet).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
@@ -35,7 +36,7 @@ from classifiers.pii.engine import Entity, resolve_overlaps
 from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
 from classifiers.pii.names import NameMatch, capitalised_words, find_names, load_gazetteer
 from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is_role_mailbox, national_number
-from classifiers.pii.references import KIND_SCORES, Reference, find_references
+from classifiers.pii.references import Reference, find_references
 from classifiers.types import Finding, Span
 
 
@@ -142,7 +143,21 @@ _NAME_EXPLANATIONS = {
         "Texten nämner en person vid förnamn, pekar ut personen (var hen bor, arbetar eller brukar vara) och "
         "berättar något känsligt om hen – namnet är en personuppgift."
     ),
+    "official_outside_role": (
+        "Texten nämner en förtroendevald eller anställd med namn och berättar något utanför rollen (brott, "
+        "hälsa, lön, tro, ursprung eller sexualliv) – då är namnet en personuppgift."
+    ),
+    "household_surname": (
+        "Texten pekar ut ett hushåll med efternamn („familjen …“) och berättar något känsligt om det – "
+        "efternamnet är en personuppgift."
+    ),
 }
+#: What an official's name tied to it makes personal data: nothing the role itself is
+#: about (a politician's party, a social worker's placements).
+_OUTSIDE_ANY_ROLE = frozenset(
+    {"criminal_offence", "health", "salary", "sexual_orientation", "religion", "ethnic_origin"}
+)
+_HOUSEHOLD_SURNAME = re.compile(r"[Ff]amiljen\s+[A-ZÅÄÖ][a-zåäöéü]+")
 #: How far before a number "kontaktcenter", "växeln" … may stand ("Vad är numret till
 #: kontaktcenter? Är det fortfarande 031-390 06 00?").
 _ORGANISATION_LINE_WINDOW = 40
@@ -328,18 +343,28 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     # A first name pointed out ("Jan som kör taxi", "Fredrik i röda radhuset") names a
     # private person only together with what is told of them: the name is personal data
     # when a sensitive or confidential fact is tied to it (writer zzk, train).
-    pointed = sorted(
-        {(t.tie.reference.start, t.tie.reference.end) for t in tied if t.tie.reference.kind == "first_name"}
-    )
-    if pointed:
+    # So does an official's name told with something outside the role ("Rektorn Mirja
+    # Gustafsson har blivit polisanmäld för rattfylla"), and a household pointed out by
+    # its surname ("familjen Öberg i Gäddträsk har fått barnen omhändertagna"), as the
+    # labelling guide says (writers zzh to zzm, train).
+    named_by_fact: dict[str, set[tuple[int, int, float]]] = {}
+    for item in tied:
+        ref = item.tie.reference
+        official = name_by_span.get((ref.start, ref.end))
+        if ref.kind == "first_name":
+            why = "pointed_first_name"
+        elif ref.kind == "name" and official is not None and official.public_official:
+            if item.category != "sensitive_personal_data" or item.subtype not in _OUTSIDE_ANY_ROLE:
+                continue
+            why = "official_outside_role"
+        elif ref.kind == "relation" and _HOUSEHOLD_SURNAME.fullmatch(ref.text):
+            why = "household_surname"
+        else:
+            continue
+        named_by_fact.setdefault(why, set()).add((ref.start, ref.end, item.tie.score))
+    for why, places in named_by_fact.items():
         findings.append(
-            _personal_finding(
-                "pii.person_name",
-                "person_name",
-                _NAME_EXPLANATIONS["pointed_first_name"],
-                [(s, e, KIND_SCORES["first_name"]) for s, e in pointed],
-                text,
-            )
+            _personal_finding("pii.person_name", "person_name", _NAME_EXPLANATIONS[why], sorted(places), text)
         )
     by_rule: dict[tuple[str, str], list[_special.TiedTerm]] = {}
     for item in tied:

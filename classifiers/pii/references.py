@@ -71,7 +71,11 @@ _DEFINITE_PEOPLE = (
     # hade ett blåmärke", "lillebror har boendestöd", "tonårsdottern till paret").
     "sonen|dottern|tonårsdottern|tonårssonen|lillebror|storebror|lillasyster|storasyster|"
     # Writer zzk (train): "lillen fick plats med förtur", "kusinen i 9A fick sitt LSS-beslut".
-    "lillen|minstingen|lillebrorsan|storebrorsan|lillasyrran|storasyrran|kusinen|svågern|svägerskan"
+    "lillen|minstingen|lillebrorsan|storebrorsan|lillasyrran|storasyrran|kusinen|svågern|svägerskan|"
+    # Writer zzr (train): the neighbours' own words for each other, and one person by a
+    # role in the writer's world ("kollegan har försörjningsstöd", "kassören har spelberoende").
+    "grannkillen|granntjejen|grannpojken|grannflickan|grannfrun|grannkvinnan|grannmannen|grannfamiljen|"
+    "grannbarnen|grannungarna|kollegan|kassören|ordföranden|svärmor|svärfar"
 )
 #: A household pointed out by where it lives: "familjen ovanför oss", "familjen på
 #: tredje våningen" is one family to everyone in the house (writer p, train).
@@ -79,7 +83,10 @@ _LOCATED_HOUSEHOLD = (
     # A family by its surname too: "familjen Keskitalo har två barn med autism" (writer zzk, train).
     r"familjen\s+(?-i:[A-ZÅÄÖ][a-zåäöéü]+)\b|"
     r"familjen\s+(?:ovanför|nedanför|under\s+oss|bredvid|mittemot|intill|"
-    r"på\s+(?:\w+\s+)?(?:våningen|vån)|i\s+(?:lägenheten|huset|villan|radhuset|porten)\s+\w+)"
+    r"på\s+(?:\w+\s+)?(?:våningen|vån)|i\s+(?:lägenheten|huset|villan|radhuset|porten)\s+\w+)|"
+    # The children or a couple of one household (writer zzr, train).
+    r"(?:ungarna|barnen|paret)\s+(?:i|på)\s+(?:lägenheten|huset|villan|radhuset)\s+"
+    r"(?:mittemot|bredvid|ovanför|under|intill)"
 )
 _POSSESSIVES = "min|mitt|mina|hans|hennes|hens|deras|vår|vårt|våra|din|ditt|dina|er|ert|era"
 #: The look-ahead for the first letters of the possessives and definite forms
@@ -127,6 +134,10 @@ _CLASS_MEMBER_RE = re.compile(
     r"(?:klass\s+\d\w?|\d[a-f]\b|\d:an\b|\d:ans\b)",
     re.IGNORECASE,
 )
+#: Someone pointed out by what they do, opening a sentence or set off by a comma: "Han
+#: som har kiosken på torget fick en hjärtinfarkt", "…, hon som leder kören" (writer
+#: zzr, train).  "Den som" speaks of anyone and is left out.
+_THE_ONE_WHO_RE = re.compile(r"(?:^|(?<=[.!?,]\s))(?:han|hon|hen)\s+som\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _ROLE_NAME_RE = re.compile(
     # The look-ahead for the role words' first letters lets the engine skip ahead;
@@ -246,6 +257,7 @@ def find_references(
     ]
     refs += [Reference(m.start(), m.end(), m.group(0), "first_name") for m in pointed_names]
     refs += [Reference(m.start(), m.end(), m.group(0), "relation") for m in _RELATION_RE.finditer(text)]
+    refs += [Reference(m.start(), m.end(), m.group(0), "relation") for m in _THE_ONE_WHO_RE.finditer(text)]
     relations = {(r.start, r.end) for r in refs if r.kind == "relation"}
     refs += [
         Reference(m.start(), m.end(), m.group(0), "relation")
@@ -317,7 +329,9 @@ def tie(
         if gap_end - gap_start > MAX_DISTANCE or _BLOCKERS.search(text, gap_start, gap_end):
             continue
         score = KIND_SCORES[ref.kind]
-        if best is None or score > best.score:
+        # Between equals a first name beats a description of the same person ("Hon som
+        # hämtar sent, Camilla, har …"): the name is what makes the finding personal data.
+        if best is None or score > best.score or (score == best.score and ref.kind == "first_name"):
             best = Tie(ref, score)
     return best
 

@@ -39,7 +39,10 @@ from classifiers.pii.references import (
 #: missbrukare") says something about their job, not about a person's condition.
 _OCCUPATION_RE = re.compile(
     r"\b(?:jobbar|jobbade|jobbat|arbetar|arbetade|arbetat|anställd|praktiserar|utbildar|forskar)\s+"
-    r"(?:\w+\s+){0,2}$",
+    r"(?:\w+\s+){0,2}$"
+    # Who runs it: "hon som är chef för hemtjänsten" (writers h and zzo, train).
+    r"|\b(?:är|var|blev)\s+(?:\w+\s+)?(?:chef|enhetschef|ansvarig|samordnare|föreståndare)\s+"
+    r"(?:för|på|i|över)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
@@ -521,7 +524,9 @@ _OWN_SERVICE = re.compile(
         r"(?=[smhdvfbnakltp])\b(?:(?:sin|sitt|sina|min|mitt|mina|hans|hennes|deras|vår|vårt|våra)\s+(?:\w+\s+)?"
         r"(?:hemtjänst\w*|boendestöd\w*|ledsag\w+|personliga?\s+assistent\w*|assistans\w*|"
         r"dagliga?\s+verksamhet\w*|korttids\w*|avlastning\w*|trygghetslarm\w*|"
-        r"biståndshandläggare\w*|socialsekreterare\w*|kontaktperson\w*|boendestödjare\w*|lss-\w+)"
+        r"biståndshandläggare\w*|socialsekreterare\w*|kontaktperson\w*|boendestödjare\w*|lss-\w+|"
+        # "min handläggare på soc" (writer zzj, train); a handläggare elsewhere is no client's.
+        r"handläggare\w*\s+(?:på|hos|inom)\s+(?:soc|socialen|socialtjänsten)\b)"
         r"|(?:har|hade|får|fick|fått|beviljats|beviljades|nekats|nekades)\s+(?:\w+\s+)?"
         r"(?:hemtjänst|boendestöd|ledsagare|personlig\s+assistans|daglig\s+verksamhet|korttidsplats|"
         r"korttidsvistelse|avlastning|trygghetslarm|kontaktperson)"
@@ -535,6 +540,9 @@ _OWN_SERVICE = re.compile(
     ),
     re.IGNORECASE,
 )
+
+
+_FIRST_PERSON_OWNER = re.compile(r"(min|mitt|mina|vår|vårt|våra)\s+", re.IGNORECASE)
 
 
 #: Letters every service word of ``_OWN_SERVICE`` contains, in either spelling:
@@ -590,8 +598,16 @@ def find_confidential_client_facts(
         refs = refs_factory()
         bounds = sentence_bounds(text)
         for match in own:
-            term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
-            tied = tie(text, term.start, term.end, refs, bounds)
+            mine = _FIRST_PERSON_OWNER.match(match.group(0))
+            if mine is not None:
+                # "Min kontaktperson på soc": the possessive is whose it is, the rest the term.
+                owner = Reference(match.start(), match.start() + len(mine.group(1)), mine.group(1), "self")
+                start = match.start() + mine.end()
+                term = TermMatch(start, match.end(), text[start : match.end()], "social_services")
+                tied: Tie | None = Tie(owner, KIND_SCORES["self"])
+            else:
+                term = TermMatch(match.start(), match.end(), match.group(0), "social_services")
+                tied = tie(text, term.start, term.end, refs, bounds)
             if tied is not None:
                 found.append(TiedTerm("confidential", "social_services", term, tied))
     for item in sensitive:

@@ -99,9 +99,11 @@ def test_a_private_person_near_a_title_is_still_reported(text: str) -> None:
     assert spans_of(analyse(text), "person_name") != []
 
 
-def test_an_officials_name_still_ties_sensitive_data() -> None:
+def test_an_officials_name_ties_sensitive_data_and_is_then_personal_data() -> None:
+    """The labelling guide: an official named with something outside the role is personal data."""
     findings = analyse("Kommunalrådet Anna Lindqvist har diabetes och borde avgå.")
-    assert spans_of(findings, "person_name") == []
+    assert spans_of(findings, "person_name") == ["Anna Lindqvist"]
+    assert spans_of(analyse("Kommunalrådet Anna Lindqvist vill bygga en ny skola."), "person_name") == []
     (sensitive,) = [f for f in findings if f.category == "sensitive_personal_data"]
     assert [s.text for s in sensitive.spans] == ["Anna Lindqvist", "diabetes"]
 

@@ -983,6 +983,163 @@ def test_visits_shouting_and_services_are_no_one_s_confidential_data(text: str) 
     assert subtypes(findings, SENSITIVE) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Lars Wik på Ängsgatan kör alltid full hem från puben", "kör alltid full"),
+        ("Tränaren Kim Ek kör hem full efter matcherna", "kör hem full"),
+        ("Alla vet att Per Holm har slagit sin sambo", "har slagit sin sambo"),
+        ("Vårdbiträdet Lisa Ek snor pengar ur de gamlas plånböcker", "snor pengar ur de gamlas plånböcker"),
+        ("Kassören Eva Lund har stoppat bidraget i egen ficka", "stoppat bidraget i egen ficka"),
+        ("Gode mannen Ola Berg tar pengar från sina huvudmän", "tar pengar från sina huvudmän"),
+        ("Ägaren Jan Ek satt ju inne för skattebrott", "satt ju inne"),
+        ("Mats Lind har nyss släppts från fängelset", "släppts från fängelset"),
+        ("Stina Berg har dömts för misshandel två gånger", "dömts för"),
+        ("Ordföranden Tor Ek fick sparken för förskingring", "förskingring"),
+        ("Olle Lind i gula huset är pyroman", "pyroman"),
+        ("Maria Ek snattar på Konsum varje vecka", "snattar"),
+    ],
+)
+def test_offences_told_in_everyday_words(text: str, term: str) -> None:
+    """Written from writers zzh to zzm (train); measured on writers zzr and zzs."""
+    assert term in sensitive_spans(text, "criminal_offence")
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "term"),
+    [
+        ("Jag lever själv på sjukersättning sen olyckan", "social_services", "lever själv på sjukersättning"),
+        ("Ekonomichefen Ola Holm tar ut 92 000 i månaden", "salary", "tar ut 92 000 i månaden"),
+    ],
+)
+def test_benefits_and_pay_told_in_everyday_words(text: str, subtype: str, term: str) -> None:
+    assert term in sensitive_spans(text, subtype)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min kontaktperson på soc har hjälpt mig mer än någon annan",
+        "Min handläggare på socialen svarar aldrig i telefon",
+        "Vår kontaktperson hos socialtjänsten har slutat",
+    ],
+)
+def test_one_s_own_contact_at_the_social_services_is_one_s_own_matter(text: str) -> None:
+    findings = analyse(text)
+    assert subtypes(findings, CONFIDENTIAL) == {"social_services"}
+    assert "social_services" in subtypes(findings, SENSITIVE)
+    owner = next(f for f in findings if f.category == CONFIDENTIAL).spans[0]
+    assert owner.text.lower() in {"min", "vår"}  # the writer, not the service
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Min handläggare på bygglov svarar aldrig i telefon",
+        "Handläggaren på soc borde svara snabbare",
+    ],
+)
+def test_a_handlaggare_elsewhere_or_nobody_s_is_no_client_matter(text: str) -> None:
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Rektorn Mirja Gustafsson har blivit polisanmäld för rattfylla", "Mirja Gustafsson"),
+        ("Kommunalrådet Lena Ek har cancer och borde avgå", "Lena Ek"),
+        ("Familjen Öberg i Gäddträsk har fått barnen omhändertagna", "Familjen Öberg"),
+    ],
+)
+def test_an_official_outside_the_role_and_a_household_by_surname_are_personal_data(
+    text: str, named: str
+) -> None:
+    """The labelling guide: an official named with something outside the role is personal
+    data; so is a household pointed out by its surname (writers zzh to zzm, train)."""
+    findings = analyse(text)
+    personal = [f for f in findings if f.category == "personal_data"]
+    assert [s.text for f in personal for s in f.spans] == [named]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The role itself: a politician's vote, a social worker's decision.
+        "Kommunalrådet Lena Ek röstade för nedläggningen av skolan",
+        "Socialsekreteraren Tove Ek placerade barnen i familjehem",
+        # A family pointed out by where it lives has no name to protect.
+        "Familjen bredvid har fått barnen omhändertagna",
+    ],
+)
+def test_an_official_in_the_role_or_a_household_without_a_name_is_no_personal_data(text: str) -> None:
+    assert subtypes(analyse(text)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "term"),
+    [
+        ("Morsan har benskörhet och vågar inte gå ut", "health", "benskörhet"),
+        ("Svärmor har artros i båda knäna", "health", "artros"),
+        ("Grannkillen fick ett epilepsianfall i bassängen", "health", "epilepsianfall"),
+        ("Han som har fiket vid hamnen ligger i koma sen olyckan", "health", "ligger i koma"),
+        ("Min bror har kört fast på spriten igen", "health", "kört fast på spriten"),
+        ("Farfar har glömt bort vem han är sen i våras", "health", "glömt bort vem han är"),
+        ("Kollegan har levt på sjukersättning i flera år", "social_services", "levt på sjukersättning"),
+        ("Grannpojken har ingenstans att bo sen i höstas", "social_services", "har ingenstans att bo"),
+        ("Min syster är trans och vill veta vilket omklädningsrum hon ska ta", "sexual_orientation", "trans"),
+        ("Kassören är med i SD", "political_opinion", "med i SD"),
+    ],
+)
+def test_conditions_and_circumstances_of_the_people_around_the_writer(
+    text: str, subtype: str, term: str
+) -> None:
+    """Written from writer zzr's comments (train): the neighbours', relatives' and
+    colleagues' matters told in passing, the person pointed out without a name."""
+    assert term in sensitive_spans(text, subtype)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tanterna från kommunen som kommer till min farbror stressar jämt", {"social_services"}),
+        ("Hemtjänsten har slutat komma till mormor och ingen säger varför", {"social_services"}),
+        ("Min son har en egen assistent i skolan men inte på fritids", {"school"}),
+        ("Soc hämtade barnen i lägenheten mittemot i natt", {"social_services"}),
+    ],
+)
+def test_care_and_school_told_by_what_they_do_for_someone(text: str, expected: set[str]) -> None:
+    assert expected <= subtypes(analyse(text), CONFIDENTIAL)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Anyone, not one person.
+        "Den som har diabetes kan få hjälp av distriktssköterskan",
+        # Who runs the service, not its client; home care for "dom som …" is for anyone.
+        "Hon som är chef för hemtjänsten borde skämmas",
+        "Hemtjänsten har slutat komma till dom som bor ute i byarna",
+        # Children and couples in general.
+        "Barnen i kommunen behöver fler fritidsgårdar",
+    ],
+)
+def test_anyone_and_the_manager_of_a_service_are_no_one_s_sensitive_data(text: str) -> None:
+    findings = analyse(text)
+    assert subtypes(findings, SENSITIVE) == set()
+    assert subtypes(findings, CONFIDENTIAL) == set()
+
+
+def test_the_one_who_is_pointed_out_by_what_they_do() -> None:
+    findings = analyse("Hon som leder kören har precis fått missfall, så var snälla")
+    (health,) = [f for f in findings if f.category == SENSITIVE]
+    assert [s.text for s in health.spans] == ["Hon som", "missfall"]
+
+
+def test_a_first_name_beats_a_description_of_the_same_person() -> None:
+    findings = analyse("Hon som hämtar sent varje dag, Camilla, har ju fått barnen placerade förut")
+    assert [s.text for f in findings if f.category == "personal_data" for s in f.spans] == ["Camilla"]
+
+
 def test_a_first_name_pointed_out_ties_a_term_and_is_then_personal_data() -> None:
     findings = analyse("Olle som kör skolbussen har epilepsi")
     assert "Olle" in sensitive_spans("Olle som kör skolbussen har epilepsi", "health")
