@@ -15,7 +15,7 @@ a category without labels keeps the base's model unchanged.  Each label weighs
 :data:`LABEL_WEIGHT` corpus comments: it is a real comment on the tenant's
 own accounts, judged by the person accountable for it, where a corpus comment
 is one of several written variants of a base comment.  Thresholds and Platt
-calibration stay those of the base artefact: they were chosen out of fold
+calibration (and the rule vetoes) stay those of the base artefact: they were chosen out of fold
 over the whole corpus, a handful of labels cannot re-choose them honestly,
 and refitting them would take five more fits.
 
@@ -184,7 +184,7 @@ def retrain(
         "refitted": sorted(touched & set(categories)),
         "label_weight": label_weight,
     }
-    payload = model.to_payload(thresholds, metadata)
+    payload = model.to_payload(thresholds, metadata, base.get("vetoes"))
     payload["name"] = name
     return payload
 

@@ -1501,6 +1501,12 @@ class TextDetector:
         scored = self.model.score(doc.norm.text, doc.markers)
         contributions: Contributions | None = None
         for k, category in enumerate(self.model.categories):
+            veto = self.model.vetoes.get(category)
+            if out.get(category) and veto is not None and scored.probabilities[category] < veto:
+                # The rule read the form ("?" at the end, a price, "jag har hört"); the
+                # model, which read the whole comment, is nearly sure it is wrong.
+                out[category] = []
+                continue
             if category not in out or out[category] or category in suppressed:
                 continue
             threshold = self.model.thresholds.get(category)

@@ -102,6 +102,9 @@ class LinearTextModel:
     def __init__(self, payload: dict[str, object], digest: str) -> None:
         self.categories: tuple[str, ...] = tuple(payload["categories"])  # type: ignore[arg-type]
         self.thresholds: dict[str, float] = dict(payload["thresholds"])  # type: ignore[call-overload]
+        #: Below these probabilities a rule's finding of the category is dropped
+        #: (``classifiers.train.choose_vetoes``); artefacts without them veto nothing.
+        self.vetoes: dict[str, float] = dict(payload.get("vetoes") or {})  # type: ignore[call-overload]
         self.version = f"{payload['name']}-{digest[:12]}"
         words: list[str] = payload["word_vocabulary"]  # type: ignore[assignment]
         chars: list[str] = payload["char_vocabulary"]  # type: ignore[assignment]
