@@ -1559,8 +1559,9 @@ Rules and lexicons first: a lexicon hit or a rule from
 use of a slur, insults aimed at things rather than people, "skjuta upp
 beslutet", a party in a neutral question, rhetorical questions) is a finding,
 unless the category's model gives the comment a probability under the
-category's veto (chosen out of fold, see *Limits*). When no rule fired, the category's logistic model decides with the threshold
-chosen on out-of-fold predictions over train, except where a guard keeps it
+category's veto (chosen out of fold, see *Limits*). When no rule fired, the
+category's logistic model decides with the threshold chosen on out-of-fold
+predictions over train, except where a guard keeps it
 out: threat and incitement when every violent word is an idiom ("skjuta upp
 beslutet") or the text announces only lawful recourse ("då överklagar jag",
 "skriver till tidningen") with no word of harm; threat when the text asks or

@@ -1116,9 +1116,8 @@ def test_care_and_school_told_by_what_they_do_for_someone(text: str, expected: s
     [
         # Anyone, not one person.
         "Den som har diabetes kan få hjälp av distriktssköterskan",
-        # Who runs the service, not its client; home care for "dom som …" is for anyone.
+        # Who runs the service, not its client.
         "Hon som är chef för hemtjänsten borde skämmas",
-        "Hemtjänsten har slutat komma till dom som bor ute i byarna",
         # Children and couples in general.
         "Barnen i kommunen behöver fler fritidsgårdar",
     ],
@@ -1127,6 +1126,15 @@ def test_anyone_and_the_manager_of_a_service_are_no_one_s_sensitive_data(text: s
     findings = analyse(text)
     assert subtypes(findings, SENSITIVE) == set()
     assert subtypes(findings, CONFIDENTIAL) == set()
+
+
+def test_home_care_that_stopped_coming_to_anyone_is_no_one_s_sekretess() -> None:
+    """ "Dom som …" is whoever it is; the aunt only noticed (writer r, train)."""
+    text = "Hemtjänsten har slutat komma till dom som bor ute i byarna, det har min moster märkt"
+    assert subtypes(analyse(text), CONFIDENTIAL) == set()
+    assert subtypes(analyse("Hemtjänsten har slutat komma till min moster"), CONFIDENTIAL) == {
+        "social_services"
+    }
 
 
 def test_the_one_who_is_pointed_out_by_what_they_do() -> None:
