@@ -14,10 +14,10 @@ for: an editor who confirmed ``harassment`` said nothing about ``spam``, and
 a category without labels keeps the base's model unchanged.  Each label weighs
 :data:`LABEL_WEIGHT` corpus comments: it is a real comment on the tenant's
 own accounts, judged by the person accountable for it, where a corpus comment
-is one of several written variants of a base comment.  Thresholds and Platt
-calibration (and the rule vetoes) stay those of the base artefact: they were chosen out of fold
-over the whole corpus, a handful of labels cannot re-choose them honestly,
-and refitting them would take five more fits.
+is one of several written variants of a base comment.  Thresholds, Platt
+calibration and the rule vetoes stay those of the base artefact: they were
+chosen out of fold over the whole corpus, a handful of labels cannot
+re-choose them honestly, and refitting them would take five more fits.
 
 Whether the result may replace the model in use is decided by
 :func:`compare`, on two yardsticks the new model never saw: the corpus's

@@ -315,6 +315,10 @@ def f1(tp: int, fp: int, fn: int) -> float:
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
+def _f1_of(pred: np.ndarray, gold: np.ndarray) -> float:
+    return f1(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum()))
+
+
 def fit_calibration(logits: np.ndarray, gold: np.ndarray) -> tuple[float, float]:
     """Platt scaling: ``(scale, shift)`` so that sigmoid(scale * logit + shift) is calibrated.
 
@@ -357,8 +361,7 @@ def choose_thresholds(
         rules_alone = f1(int((rule & gold).sum()), int((rule & ~gold).sum()), int((~rule & gold).sum()))
         at: list[float] = []
         for t in THRESHOLD_GRID:
-            pred = rule | (probabilities[:, i] >= t)
-            at.append(f1(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum())))
+            at.append(_f1_of(rule | (probabilities[:, i] >= t), gold))
         windows = [at[max(0, k - 1) : k + 2] for k in range(len(at))]
         smoothed = [sum(w) / len(w) for w in windows]
         best = max(range(len(at)), key=lambda k: (smoothed[k], -k))  # the lowest of equals
@@ -367,10 +370,6 @@ def choose_thresholds(
         else:
             thresholds[category], scores[category] = 1.01, round(rules_alone, 4)
     return thresholds, scores
-
-
-def _f1_of(pred: np.ndarray, gold: np.ndarray) -> float:
-    return f1(int((pred & gold).sum()), int((pred & ~gold).sum()), int((~pred & gold).sum()))
 
 
 def choose_vetoes(

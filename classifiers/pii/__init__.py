@@ -36,7 +36,7 @@ from classifiers.pii.engine import Entity, resolve_overlaps
 from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
 from classifiers.pii.names import NameMatch, capitalised_words, find_names, load_gazetteer
 from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is_role_mailbox, national_number
-from classifiers.pii.references import Reference, find_references
+from classifiers.pii.references import HOUSEHOLD_SURNAME, Reference, find_references
 from classifiers.types import Finding, Span
 
 
@@ -157,7 +157,7 @@ _NAME_EXPLANATIONS = {
 _OUTSIDE_ANY_ROLE = frozenset(
     {"criminal_offence", "health", "salary", "sexual_orientation", "religion", "ethnic_origin"}
 )
-_HOUSEHOLD_SURNAME = re.compile(r"[Ff]amiljen\s+[A-ZÅÄÖ][a-zåäöéü]+")
+_HOUSEHOLD_SURNAME = re.compile(HOUSEHOLD_SURNAME, re.IGNORECASE)
 #: How far before a number "kontaktcenter", "växeln" … may stand ("Vad är numret till
 #: kontaktcenter? Är det fortfarande 031-390 06 00?").
 _ORGANISATION_LINE_WINDOW = 40

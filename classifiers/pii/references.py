@@ -79,9 +79,11 @@ _DEFINITE_PEOPLE = (
 )
 #: A household pointed out by where it lives: "familjen ovanför oss", "familjen på
 #: tredje våningen" is one family to everyone in the house (writer p, train).
+#: A family by its surname: "familjen Keskitalo har två barn med autism" (writer zzk,
+#: train).  Capitalised even in a text read without case: "FAMILJEN OCH" is no surname.
+HOUSEHOLD_SURNAME = r"familjen\s+(?-i:[A-ZÅÄÖ][a-zåäöéü]+)"
 _LOCATED_HOUSEHOLD = (
-    # A family by its surname too: "familjen Keskitalo har två barn med autism" (writer zzk, train).
-    r"familjen\s+(?-i:[A-ZÅÄÖ][a-zåäöéü]+)\b|"
+    rf"{HOUSEHOLD_SURNAME}\b|"
     r"familjen\s+(?:ovanför|nedanför|under\s+oss|bredvid|mittemot|intill|"
     r"på\s+(?:\w+\s+)?(?:våningen|vån)|i\s+(?:lägenheten|huset|villan|radhuset|porten)\s+\w+)|"
     # The children or a couple of one household (writer zzr, train).
@@ -337,6 +339,7 @@ def tie(
 
 
 __all__ = [
+    "HOUSEHOLD_SURNAME",
     "KIND_LABELS_SV",
     "KIND_SCORES",
     "MAX_DISTANCE",
