@@ -94,8 +94,25 @@ class AnchorIndex:
                 self._by_core.setdefault(max(reversed(parts), key=len), []).append(anchor)
             else:
                 self._blank.append(anchor)
-        self._cores = tuple(self._by_core)
-        self._chunk_cache: dict[str, tuple[str, ...]] = {}
+        # A chunk not seen before is read once, position by position: the cores that
+        # begin with the two characters there (a handful), checked with ``startswith``.
+        # Asking ``core in chunk`` of all ~500 cores cost five times as much, and a
+        # long-running worker still meets a few new chunks in every comment.
+        self._single = frozenset(core for core in self._by_core if len(core) == 1)
+        self._by_first_two: dict[str, tuple[str, ...]] = {}
+        for core in self._by_core:
+            if len(core) > 1:
+                self._by_first_two[core[:2]] = (*self._by_first_two.get(core[:2], ()), core)
+        self._chunk_cache: dict[str, frozenset[str]] = {}
+
+    def _cores_in(self, chunk: str) -> frozenset[str]:
+        found = set(self._single.intersection(chunk))
+        starting = self._by_first_two.get
+        for i in range(len(chunk) - 1):
+            cores = starting(chunk[i : i + 2])
+            if cores:
+                found.update(core for core in cores if chunk.startswith(core, i))
+        return frozenset(found)
 
     def present(self, text: str) -> set[str]:
         """The anchors that occur in ``text``."""
@@ -105,7 +122,7 @@ class AnchorIndex:
         for chunk in text.split():
             inside = cache.get(chunk)
             if inside is None:
-                inside = tuple(c for c in self._cores if c in chunk)
+                inside = self._cores_in(chunk)
                 if len(cache) > 50_000:
                     cache.clear()
                 cache[chunk] = inside

@@ -110,6 +110,24 @@ def test_anchor_index_finds_exactly_the_anchors_in_the_text() -> None:
         assert index.present(text) == {a for a in anchors if a in text}
 
 
+def test_anchor_index_finds_overlapping_and_repeated_cores() -> None:
+    anchors = ["död", "dö", "öd", "ödö", "d", "dödö", "x y"]
+    index = AnchorIndex(anchors)
+    for text in ["dödö", "ödöd", "dd", "ödö x y", "x", "ö"]:
+        assert index.present(text) == {a for a in anchors if a in text}
+
+
+def test_anchor_index_of_the_shipped_rules_agrees_with_substring_search_on_the_corpus() -> None:
+    from classifiers.normalize import normalize
+
+    anchors = {a for rule in load_rules(RULES_PATH) for a in (*rule.anchors, *rule.required)}
+    index = AnchorIndex(anchors)
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()[:3000]]
+    for text in texts:
+        norm = normalize(text).text
+        assert index.present(norm) == {a for a in anchors if a in norm}
+
+
 def test_url_hint_matches_as_the_case_insensitive_pattern() -> None:
     from classifiers.text.detectors import _URL_HINT
 
