@@ -16,9 +16,12 @@ protected-identity rules (sekretessmarkering, skyddade personuppgifter).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
+
+from classifiers.text.rules import AnchorIndex, required_factors
 
 # ----------------------------------------------------------------------------------
 # Sensitive personal data (GDPR art. 9-10 and Swedish "särskilt skyddsvärda")
@@ -776,6 +779,65 @@ class _Patterns(NamedTuple):
     heads: re.Pattern[str] | None
 
 
+class WordIndex:
+    """Which of the words that terms need (``required_factors``) a lower-cased text holds.
+
+    The sensitive and the confidential terms ask about the same text one after the
+    other, so one index serves both and remembers its last answer.
+    """
+
+    def __init__(self, words: set[str] | frozenset[str]) -> None:
+        self.words = frozenset(words)
+        self._index = AnchorIndex(self.words)
+        self._last: tuple[str, frozenset[str]] = ("", frozenset())
+
+    def present(self, view: str) -> frozenset[str]:
+        last = self._last  # one read: another thread may replace it meanwhile
+        if last[0] == view:
+            return last[1]
+        found = frozenset(self._index.present(view))
+        self._last = (view, found)
+        return found
+
+
+def term_words(terms: dict[str, tuple[str, ...]]) -> set[str]:
+    """The words a :class:`TermMatcher` of ``terms`` asks a :class:`WordIndex` about."""
+    return {
+        word
+        for written in terms.values()
+        for fragment in written
+        for factor in _telling_factors(fragment) or ()
+        for word in factor
+    }
+
+
+def _telling_factors(fragment: str) -> tuple[frozenset[str], ...] | None:
+    """The term's ``required_factors`` whose words are long enough to tell something:
+    " i " or "på" is in nearly every comment and would cost more to look up than it
+    saves.  All of them when no list is long enough (a two-letter term such as "cp")."""
+    factors = required_factors(fragment)
+    if factors is None:
+        return None
+    telling = tuple(f for f in factors if min(len(word.strip()) for word in f) >= 3)
+    return telling or factors
+
+
+def _best_factor(factors: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The list a term is looked up by: the one ``required_substrings`` takes."""
+    return max(factors, key=lambda f: (min(map(len, f)), -len(f)))
+
+
+def _holds_all(words: frozenset[str], factors: tuple[frozenset[str], ...]) -> bool:
+    return all(not words.isdisjoint(factor) for factor in factors)
+
+
+class _ScannedTerm(NamedTuple):
+    """One scanned term alone, compiled as the scanned alternation holds it."""
+
+    subtype: str
+    pattern: re.Pattern[str]
+
+
 class TermMatcher:
     """All term lists of one category compiled into a single alternation.
 
@@ -799,9 +861,21 @@ class TermMatcher:
     compiled without it and run over the lower-cased text, which matches at the
     same places (:data:`_CASE_ODDITIES` has the exceptions; a text with one of
     them is matched the slow way).  That takes a third off the matching.
+
+    Most comments hold none of a category's terms, yet searching the scanned
+    terms' alternation over the whole text cost a third of a matcher's time.
+    Every match of a term contains one of a few words, read off the term itself
+    (``required_factors``: "droger" or "narkotika" in a drug term), so one
+    look at which of those words the lower-cased text holds
+    (:class:`~classifiers.text.rules.AnchorIndex`) tells which terms can match
+    at all.  A term that cannot match anywhere changes nothing when left out of
+    an alternation, so the rest find exactly what the whole alternation finds:
+    the word starts are tried only if some anchored term can match, and the
+    scanned terms that can are searched one by one, in their order, the
+    leftmost match first (:meth:`_scanned_matches`), as ``finditer`` would.
     """
 
-    def __init__(self, terms: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, terms: dict[str, tuple[str, ...]], words: WordIndex | None = None) -> None:
         anchored: dict[str, list[str]] = {}
         scanned: dict[str, list[str]] = {}
         prefixes: set[str] = set()
@@ -822,6 +896,39 @@ class TermMatcher:
         self._prefixes = frozenset(prefixes)
         self._parts = (anchored, scanned, prefixes, heads)
         self._lower = self._patterns(*self._parts, flags=re.NOFLAG)
+        # The words a text must hold for a term to match: a member of each of the term's
+        # lists (``required_factors``); a term without lists is always tried.  A term is
+        # looked up by its best list, then its other lists are checked.
+        self._anchored_always = False
+        self._anchored_by_word: dict[str, list[tuple[frozenset[str], ...]]] = {}
+        for written in anchored.values():
+            for fragment in written:
+                factors = _telling_factors(fragment)
+                if factors is None:
+                    self._anchored_always = True
+                    continue
+                for word in _best_factor(factors):
+                    self._anchored_by_word.setdefault(word, []).append(factors)
+        # Scanned terms in the order of the scanned alternation.
+        self._scanned_terms: list[_ScannedTerm] = []
+        self._scanned_factors: list[tuple[frozenset[str], ...]] = []
+        self._scanned_always: list[int] = []
+        self._scanned_by_word: dict[str, list[int]] = {}
+        for subtype, written in scanned.items():
+            for fragment in sorted(written, key=len, reverse=True):
+                k = len(self._scanned_terms)
+                self._scanned_terms.append(_ScannedTerm(subtype, re.compile(rf"(?<!\w)(?:{fragment})(?!\w)")))
+                factors = _telling_factors(fragment)
+                self._scanned_factors.append(factors or ())
+                if factors is None:
+                    self._scanned_always.append(k)
+                    continue
+                for word in _best_factor(factors):
+                    self._scanned_by_word.setdefault(word, []).append(k)
+        needed = term_words(terms)
+        if words is not None and not needed <= words.words:
+            raise ValueError("the word index lacks words these terms need")
+        self._words = words or WordIndex(needed)
 
     @cached_property
     def _folded(self) -> _Patterns:
@@ -905,13 +1012,55 @@ class TermMatcher:
             starts = sorted(set(starts))
         return starts
 
+    def _scanned_matches(self, view: str, terms: list[_ScannedTerm]) -> Iterator[tuple[str, re.Match[str]]]:
+        """The matches ``finditer`` of an alternation of ``terms`` gives, and their subtypes.
+
+        At the leftmost place where any term matches, the alternation takes the first
+        term (in order) that matches there, then goes on after the match.
+        """
+        position = 0
+        while True:
+            best: tuple[str, re.Match[str]] | None = None
+            for term in terms:
+                match = term.pattern.search(view, position)
+                if match is not None and (best is None or match.start() < best[1].start()):
+                    best = (term.subtype, match)
+            if best is None:
+                return
+            yield best
+            position = max(best[1].end(), best[1].start() + 1)
+
     def find(self, text: str) -> list[TermMatch]:
         view, patterns = text.lower(), self._lower
-        if len(view) != len(text) or _CASE_ODDITIES.search(text) is not None:
+        folded = len(view) != len(text) or _CASE_ODDITIES.search(text) is not None
+        if folded:
             view, patterns = text, self._folded
+            anchored_may_match = True
+            scanned: Iterator[tuple[str | None, re.Match[str]]] | None = (
+                None
+                if patterns.scanned is None
+                else ((m.lastgroup, m) for m in patterns.scanned.finditer(view))
+            )
+        else:
+            words = self._words.present(view)
+            anchored_may_match = self._anchored_always or any(
+                _holds_all(words, factors) for w in words for factors in self._anchored_by_word.get(w, ())
+            )
+            by_word, factors_of = self._scanned_by_word, self._scanned_factors
+            may_match = sorted(
+                {
+                    *self._scanned_always,
+                    *(k for w in words for k in by_word.get(w, ()) if _holds_all(words, factors_of[k])),
+                }
+            )
+            scanned = (
+                self._scanned_matches(view, [self._scanned_terms[k] for k in may_match])
+                if may_match
+                else None
+            )
         found = []
         position = 0
-        for start in self._candidate_starts(view, patterns):
+        for start in self._candidate_starts(view, patterns) if anchored_may_match else ():
             if start < position:
                 continue
             pattern = patterns.by_prefix.get(view[start : start + 3].lower(), patterns.anchored)
@@ -921,14 +1070,12 @@ class TermMatcher:
                     TermMatch(match.start(), match.end(), text[match.start() : match.end()], match.lastgroup)
                 )
                 position = match.end()
-        if patterns.scanned is not None:
-            for match in patterns.scanned.finditer(view):
+        if scanned is not None:
+            for subtype, match in scanned:
                 overlaps = any(m.start < match.end() and match.start() < m.end for m in found)
-                if match.lastgroup is not None and not overlaps:
+                if subtype is not None and not overlaps:
                     found.append(
-                        TermMatch(
-                            match.start(), match.end(), text[match.start() : match.end()], match.lastgroup
-                        )
+                        TermMatch(match.start(), match.end(), text[match.start() : match.end()], subtype)
                     )
             found.sort(key=lambda m: (m.start, m.end))
         return found
@@ -946,5 +1093,7 @@ __all__ = [
     "SENSITIVE_TERMS",
     "TermMatch",
     "TermMatcher",
+    "WordIndex",
     "preceded_by_copula",
+    "term_words",
 ]

@@ -23,7 +23,9 @@ from classifiers.pii.lexicon import (
     SENSITIVE_TERMS,
     TermMatch,
     TermMatcher,
+    WordIndex,
     preceded_by_copula,
+    term_words,
 )
 from classifiers.pii.references import (
     KIND_LABELS_SV,
@@ -166,14 +168,27 @@ def _ascii_terms(
 _WORD_CORE = re.compile(r"\(\?:[^)]*\)\??|\\w[*+]")
 
 
-@cache
-def _matcher(kind: str, spelling: str) -> TermMatcher:
+def _spelled(kind: str, spelling: str) -> dict[str, tuple[str, ...]]:
     """The terms of ``kind`` as written (``"sv"``), in a/a/o (``"ascii"``) or in
     aa/ae/oe (``"digraphs"``)."""
     terms = SENSITIVE_TERMS if kind == "sensitive" else CONFIDENTIAL_TERMS
     if spelling == "sv":
-        return TermMatcher(terms)
-    return TermMatcher(_ascii_terms(terms, _DEACCENT if spelling == "ascii" else _DIGRAPHS))
+        return terms
+    return _ascii_terms(terms, _DEACCENT if spelling == "ascii" else _DIGRAPHS)
+
+
+@cache
+def _words(spelling: str) -> WordIndex:
+    """One index of the words both kinds' terms need, in one spelling: both ask about
+    the same text."""
+    return WordIndex(
+        term_words(_spelled("sensitive", spelling)) | term_words(_spelled("confidential", spelling))
+    )
+
+
+@cache
+def _matcher(kind: str, spelling: str) -> TermMatcher:
+    return TermMatcher(_spelled(kind, spelling), _words(spelling))
 
 
 def _find_terms(kind: str, text: str) -> list[TermMatch]:

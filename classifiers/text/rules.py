@@ -26,6 +26,7 @@ __all__ = [
     "compile_anchored",
     "first_characters",
     "load_rules",
+    "required_factors",
     "required_substrings",
 ]
 
@@ -201,14 +202,22 @@ def required_substrings(pattern: str) -> frozenset[str] | None:
     :func:`first_characters`: lookarounds, classes and optional items are
     never used, and ``(?i)`` gives up.
     """
+    found = _best([set(f) for f in required_factors(pattern) or ()])
+    return frozenset(found) if found else None
+
+
+def required_factors(pattern: str) -> tuple[frozenset[str], ...] | None:
+    """Every list of literal strings that :func:`required_substrings` chooses among: each
+    match of ``pattern`` contains a member of *each* list ("har ", " i " and "lön" in a
+    salary term).  ``None`` when there is none or the pattern is not understood."""
     try:
         parsed = sre_parse.parse(pattern)
     except re.error:  # pragma: no cover - compile() reports it
         return None
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
         return None
-    found = _best(_factors(list(parsed)))
-    return frozenset(found) if found else None
+    found = tuple(frozenset(f) for f in _factors(list(parsed)))
+    return found or None
 
 
 def _best(factors: list[set[str]]) -> set[str] | None:

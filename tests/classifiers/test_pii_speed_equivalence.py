@@ -28,7 +28,9 @@ from classifiers.pii.lexicon import (
     SENSITIVE_TERMS,
     TermMatch,
     TermMatcher,
+    WordIndex,
     _fixed_prefix,
+    term_words,
 )
 from classifiers.pii.names import (
     _SENTENCE_END,
@@ -40,6 +42,7 @@ from classifiers.pii.names import (
 )
 from classifiers.pii.names import _WORD_RE as _NAME_WORD_RE
 from classifiers.pii.recognizers import LANGUAGE
+from classifiers.text.rules import required_factors
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
 
@@ -178,6 +181,83 @@ def test_term_matcher_equals_the_whole_alternation(terms: dict[str, tuple[str, .
         assert matcher.find(text) == expected, text
         found += len(expected)
     assert found > 100
+
+
+def test_scanned_terms_are_found_leftmost_then_in_alternation_order() -> None:
+    """The scanned terms that can match are searched one by one; the result is still
+    the alternation's: the leftmost match first, at one place the earlier term."""
+    terms = {
+        "first": ("(?:xz|yz) abc",),
+        "second": ("(?:xz|yz) abcd", "(?:qq|xz) abc"),
+    }
+    matcher = TermMatcher(terms)
+    whole = re.compile(r"(?<!\w)(?:(?P<first>(?:xz|yz) abc)|(?P<second>(?:xz|yz) abcd|(?:qq|xz) abc))(?!\w)")
+    texts = ["xz abc", "xz abcd", "qq abc och yz abc", "yz abcd xz abc", "xz abcxz abc", "axz abc"]
+    for text in texts:
+        expected = [(m.start(), m.end(), m.lastgroup) for m in whole.finditer(text)]
+        assert [(m.start, m.end, m.subtype) for m in matcher.find(text)] == expected, text
+    assert [m.subtype for m in matcher.find("qq abc och yz abc")] == ["second", "first"]
+    assert [m.subtype for m in matcher.find("xz abc")] == ["first"]
+
+
+def test_term_matcher_skips_nothing_a_text_can_hold() -> None:
+    """Terms whose words the text lacks are skipped; with them, the same matches."""
+    matcher = TermMatcher(SENSITIVE_TERMS)
+    assert matcher.find("Min granne använder droger och har diabetes.") == [
+        TermMatch(11, 26, "använder droger", "health"),
+        TermMatch(35, 43, "diabetes", "health"),
+    ]
+    assert matcher.find("Fint väder i dag, tack för snöröjningen.") == []
+
+
+def test_a_shared_word_index_must_hold_the_terms_words() -> None:
+    shared = WordIndex(term_words(SENSITIVE_TERMS) | term_words(CONFIDENTIAL_TERMS))
+    sensitive, confidential = TermMatcher(SENSITIVE_TERMS, shared), TermMatcher(CONFIDENTIAL_TERMS, shared)
+    alone = TermMatcher(CONFIDENTIAL_TERMS)
+    for text in _texts()[:2000]:
+        sensitive.find(text)  # the shared index remembers this text; the next asks about it too
+        assert confidential.find(text) == alone.find(text), text
+    with pytest.raises(ValueError, match="word index"):
+        TermMatcher(SENSITIVE_TERMS, WordIndex(term_words(CONFIDENTIAL_TERMS)))
+
+
+@pytest.mark.parametrize("terms", [SENSITIVE_TERMS, CONFIDENTIAL_TERMS], ids=["sensitive", "confidential"])
+def test_every_match_holds_a_word_of_each_required_list(terms: dict[str, tuple[str, ...]]) -> None:
+    """``required_factors`` is what the skipping rests on: checked on every term's matches."""
+    checked = 0
+    texts = [t.lower() for t in _texts()]
+    for fragments in terms.values():
+        for fragment in fragments:
+            factors = required_factors(fragment)
+            if factors is None:
+                continue
+            pattern = re.compile(rf"(?:{fragment})(?!\w)")
+            for text in texts:
+                for match in pattern.finditer(text):
+                    assert all(any(w in match.group(0) for w in factor) for factor in factors), (
+                        fragment,
+                        match.group(0),
+                    )
+                    checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize(
+    ("pattern", "factors"),
+    [
+        ("har \\d+ kr i (?:månads|års)?lön", [{"har "}, {" kr i "}, {"lön"}]),
+        ("(?:använder|tar) (?:droger|knark)", [{"använder", "tar"}, {" "}, {"droger", "knark"}]),
+        ("abc(?:x)?", [{"abc"}]),
+        ("\\w+", None),
+    ],
+)
+def test_required_factors(pattern: str, factors: list[set[str]] | None) -> None:
+    found = required_factors(pattern)
+    if factors is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert all(set(f) in [set(g) for g in found] for f in factors)
 
 
 @pytest.mark.parametrize(
