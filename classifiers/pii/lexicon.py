@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from classifiers.text.rules import AnchorIndex, required_factors
+from classifiers.text.rules import AnchorIndex, best_factor, required_factors
 
 # ----------------------------------------------------------------------------------
 # Sensitive personal data (GDPR art. 9-10 and Swedish "särskilt skyddsvärda")
@@ -822,11 +822,6 @@ def _telling_factors(fragment: str) -> tuple[frozenset[str], ...] | None:
     return telling or factors
 
 
-def _best_factor(factors: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """The list a term is looked up by: the one ``required_substrings`` takes."""
-    return max(factors, key=lambda f: (min(map(len, f)), -len(f)))
-
-
 def _holds_all(words: frozenset[str], factors: tuple[frozenset[str], ...]) -> bool:
     return all(not words.isdisjoint(factor) for factor in factors)
 
@@ -907,7 +902,7 @@ class TermMatcher:
                 if factors is None:
                     self._anchored_always = True
                     continue
-                for word in _best_factor(factors):
+                for word in best_factor(factors) or ():
                     self._anchored_by_word.setdefault(word, []).append(factors)
         # Scanned terms in the order of the scanned alternation.
         self._scanned_terms: list[_ScannedTerm] = []
@@ -923,7 +918,7 @@ class TermMatcher:
                 if factors is None:
                     self._scanned_always.append(k)
                     continue
-                for word in _best_factor(factors):
+                for word in best_factor(factors) or ():
                     self._scanned_by_word.setdefault(word, []).append(k)
         needed = term_words(terms)
         if words is not None and not needed <= words.words:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import re._constants as sre
 import re._parser as sre_parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "RULES_PATH",
     "AnchorIndex",
     "Rule",
+    "best_factor",
     "compile_anchored",
     "first_characters",
     "load_rules",
@@ -202,7 +204,7 @@ def required_substrings(pattern: str) -> frozenset[str] | None:
     :func:`first_characters`: lookarounds, classes and optional items are
     never used, and ``(?i)`` gives up.
     """
-    found = _best([set(f) for f in required_factors(pattern) or ()])
+    found = best_factor(required_factors(pattern) or ())
     return frozenset(found) if found else None
 
 
@@ -220,7 +222,9 @@ def required_factors(pattern: str) -> tuple[frozenset[str], ...] | None:
     return found or None
 
 
-def _best(factors: list[set[str]]) -> set[str] | None:
+def best_factor(factors: Sequence[AbstractSet[str]]) -> AbstractSet[str] | None:
+    """Of several lists of required strings, the one with the longest shortest member
+    (the rarest to find by chance), fewer members breaking a tie."""
     return max(factors, key=lambda f: (min(map(len, f)), -len(f))) if factors else None
 
 
@@ -245,7 +249,7 @@ def _factors(items: list[Any]) -> list[set[str]]:
         elif op is sre.BRANCH:
             out.extend(f for f in (_prefixes([items[i]]),) if f)
             # One list per alternative; together they cover every match.
-            per = [_best(_factors(list(branch))) for branch in arg[1]]
+            per = [best_factor(_factors(list(branch))) for branch in arg[1]]
             if all(per):
                 out.append({s for f in per if f for s in f})
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
