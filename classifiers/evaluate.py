@@ -663,6 +663,19 @@ _LIMITS = """\
   in-house figures (writers n and zz included) cannot see, so they may
   overstate how far the detectors carry to real residents' words; the
   external figures are the check.
+* **A third measured-only writer, zzt.** Commissioned with the brief of n
+  and zz after every train writer, and read only as figures, once, with
+  the final models: 451 comments written, 44 close to a corpus comment
+  and one repeat taken out, 407 measured. Micro-F1 0.844 (precision
+  0.93, recall 0.77): what it flags is nearly always right, but it
+  misses more, and two categories fall under the 0.60 recall line,
+  advertising 0.44 and criminal material 0.42 (precision 1.00 and
+  0.93). Question recall is 0.96 on it. Pooled with n and zz, 1,165
+  comments: micro-F1 0.847 (n and zz alone 0.849), every category's
+  pooled recall at least 0.63. High precision with low recall where the
+  wording is new is the pattern the external set of independently written
+  comments showed, so the 0.85 target on outside words is not shown to be
+  met. Nothing was written from zzt's comments.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
