@@ -300,6 +300,34 @@ def test_hard_negative(detector: TextDetector, category: str, text: str) -> None
     assert category not in detector.rule_categories(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Målare med F-skatt finns, hör av dig för offert",
+        "Vi har F-skatt och försäkring, fasta priser på trädfällning",
+        "Stor invigningsrea på nya sportbutiken vid torget",
+        "Använd koden VINTER10 i kassan hos oss",
+        "Föreningen hyr ut festlokalen, halva priset för medlemmar, 500 kr",
+        "Vi erbjuder takläggning med ROT-avdrag, ring 070-174 06 12",
+    ],
+)
+def test_a_business_offering_its_services_is_advertising(detector: TextDetector, text: str) -> None:
+    assert "advertising" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Säljer potatis från egen odling, 20 kr kilot, skriv privat eller kom förbi",
+        "Hyr ut min parkeringsplats i sommar, 300 kr i månaden, skriv privat",
+        "Fick halva priset på busskortet som pensionär, bra!",
+        "Gäller ROT-avdrag för fönsterbyte hos er också?",
+    ],
+)
+def test_a_resident_selling_their_own_things_is_not_advertising(detector: TextDetector, text: str) -> None:
+    assert "advertising" not in detector.rule_categories(text)
+
+
 def test_each_main_category_has_eight_positives_and_eight_negatives() -> None:
     for category, (pos, neg) in CASES.items():
         assert len(pos) >= 8 and len(neg) >= 8, category
