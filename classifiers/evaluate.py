@@ -676,6 +676,15 @@ _LIMITS = """\
   with its advertising recall still 0.44: these are not the words zzt's
   advertisements use. The retrain moved the question veto 0.20 → 0.15
   (test question F1 0.81 → 0.82).
+* **Stolen goods offered with a wink (writers r, y, zzj, zzl and ze,
+  train).** Something 'som "ramlat av en lastbil"' or "fråga inte var den
+  kommer ifrån" is criminal material; a load lost on the road and a
+  warning about such offers are not, and "kvitton finns inte" and "papper
+  saknas" were left out (honest sellers and applicants say them). Rules
+  alone on train: 18 more right findings, none wrong; out of fold,
+  criminal material F1 0.719 → 0.726. Read once afterwards: test and
+  writers n, zz and zzt unchanged; zzt's criminal-material recall is still
+  0.42.
 * **A third measured-only writer, zzt.** Commissioned with the brief of n
   and zz after every train writer, and read only as figures, once, with
   the final models: 451 comments written, 44 close to a corpus comment

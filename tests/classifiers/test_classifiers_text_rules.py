@@ -318,6 +318,32 @@ def test_a_business_offering_its_services_is_advertising(detector: TextDetector,
 @pytest.mark.parametrize(
     "text",
     [
+        'Har två motorsågar som "ramlat av ett lass", 1500 kr styck',
+        "Säljer mobiler som fallit av lastbilen, halva butikspriset",
+        "Ny elcykel 3000 kr, fråga inte var den kommer ifrån 😉",
+    ],
+)
+def test_stolen_goods_offered_with_a_wink_are_criminal_material(detector: TextDetector, text: str) -> None:
+    assert "crime_material" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grus har ramlat av ett lass på Storgatan, farligt för cyklister",
+        "Det ligger plank som ramlat av en lastbil på vägen mot skolan",
+        "Varning för han som säljer grejer som ramlat av lastbilen, polisen är kontaktad",
+        "Mina papper saknas fortfarande hos kommunen, när kommer beslutet?",
+        "Säljer pappas verktyg, kvitton finns inte men allt är hans, 800 kr",
+    ],
+)
+def test_a_lost_load_or_a_warning_is_no_offer_of_stolen_goods(detector: TextDetector, text: str) -> None:
+    assert "crime_material" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Säljer potatis från egen odling, 20 kr kilot, skriv privat eller kom förbi",
         "Hyr ut min parkeringsplats i sommar, 300 kr i månaden, skriv privat",
         "Fick halva priset på busskortet som pensionär, bra!",
