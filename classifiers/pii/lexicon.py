@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import NamedTuple
 
 from classifiers.text.rules import AnchorIndex, best_factor, required_factors
@@ -811,6 +811,7 @@ def term_words(terms: dict[str, tuple[str, ...]]) -> set[str]:
     }
 
 
+@cache  # each term is read by its matcher and by the shared word index: parse it once
 def _telling_factors(fragment: str) -> tuple[frozenset[str], ...] | None:
     """The term's ``required_factors`` whose words are long enough to tell something:
     " i " or "på" is in nearly every comment and would cost more to look up than it
