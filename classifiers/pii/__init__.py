@@ -40,16 +40,24 @@ from classifiers.pii.references import HOUSEHOLD_SURNAME, Reference, find_refere
 from classifiers.types import Finding, Span
 
 
+def digested_sources() -> list[Path]:
+    """The files whose bytes name the privacy detectors' version: this package's code and
+    word lists, and the shared pattern prefilters (``classifiers.patterns``) its term
+    matcher relies on."""
+    package = Path(__file__).resolve().parent
+    own = sorted([*package.glob("*.py"), *(package / "data").glob("*.txt")])
+    return [*own, package.parent / "patterns.py"]
+
+
 def _source_digest() -> str:
-    """The digest of this package's code and word lists.
+    """The digest of :func:`digested_sources`.
 
     A hand-bumped version was forgotten once (a session's rules shipped under the
     previous name); a digest changes with every rule, so stored assessments made by
     different detectors never share a version.
     """
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *(package / "data").glob("*.txt")]):
+    for path in digested_sources():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 

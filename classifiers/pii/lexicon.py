@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import NamedTuple
 
-from classifiers.text.rules import AnchorIndex, best_factor, required_factors
+from classifiers.patterns import AnchorIndex, best_factor, required_factors
 
 # ----------------------------------------------------------------------------------
 # Sensitive personal data (GDPR art. 9-10 and Swedish "särskilt skyddsvärda")
@@ -863,7 +863,7 @@ class TermMatcher:
     Every match of a term contains one of a few words, read off the term itself
     (``required_factors``: "droger" or "narkotika" in a drug term), so one
     look at which of those words the lower-cased text holds
-    (:class:`~classifiers.text.rules.AnchorIndex`) tells which terms can match
+    (:class:`~classifiers.patterns.AnchorIndex`) tells which terms can match
     at all.  A term that cannot match anywhere changes nothing when left out of
     an alternation, so the rest find exactly what the whole alternation finds:
     the word starts are tried only if some anchored term can match, and the

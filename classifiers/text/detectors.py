@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from classifiers.normalize import Normalized, normalize, squeeze
+from classifiers.patterns import AnchorIndex, compile_anchored, required_substrings
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import (
     DATA_DIR,
@@ -71,14 +72,7 @@ from classifiers.text.lexicon import (
 )
 from classifiers.text.model import ARTIFACT_PATH, Contributions, LinearTextModel
 from classifiers.text.questions import SENTENCE, asks, unmarked_question
-from classifiers.text.rules import (
-    RULES_PATH,
-    AnchorIndex,
-    Rule,
-    compile_anchored,
-    load_rules,
-    required_substrings,
-)
+from classifiers.text.rules import RULES_PATH, Rule, load_rules
 from classifiers.text.stopwords import LANGDATA, is_content_word
 from classifiers.types import CATEGORIES, Finding, Span
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.text.rules import compile_anchored
+from classifiers.patterns import compile_anchored
 
 __all__ = ["SENTENCE", "asks", "unmarked_question"]
 

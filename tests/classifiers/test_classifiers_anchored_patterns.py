@@ -15,14 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.text.rules import (
-    RULES_PATH,
-    AnchorIndex,
-    compile_anchored,
-    first_characters,
-    load_rules,
-    required_substrings,
-)
+from classifiers.patterns import AnchorIndex, compile_anchored, first_characters, required_substrings
+from classifiers.text.rules import RULES_PATH, load_rules
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
 

@@ -20,6 +20,7 @@ import pytest
 import regex
 from presidio_analyzer import AnalyzerEngine
 
+from classifiers.patterns import required_factors
 from classifiers.pii import engine, references, warm_up
 from classifiers.pii.lexicon import (
     _CASE_ODDITIES,
@@ -42,7 +43,6 @@ from classifiers.pii.names import (
 )
 from classifiers.pii.names import _WORD_RE as _NAME_WORD_RE
 from classifiers.pii.recognizers import LANGUAGE
-from classifiers.text.rules import required_factors
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
 

@@ -209,3 +209,28 @@ def test_a_persons_number_near_an_organisations_line_is_still_reported() -> None
     assert spans_of(analyse("Ring min granne på 070-765 43 21."), "phone") == ["070-765 43 21"]
     # A private seller's number is a person's: no business word stands before it.
     assert spans_of(analyse("Säljer en soffa, ring mig på 070-765 43 21."), "phone") == ["070-765 43 21"]
+
+
+def test_version_names_every_classifiers_module_the_privacy_code_uses() -> None:
+    """The privacy version is a digest of source files; a module outside the package that the
+    detectors import (the shared pattern prefilters) must be in it, or a change there would
+    ship under the old version.  ``classifiers.types`` holds only the finding's shape."""
+    import ast
+    from pathlib import Path
+
+    import classifiers.pii
+    from classifiers.pii import digested_sources
+
+    package = Path(classifiers.pii.__file__).parent
+    root = package.parent.parent
+    digested = {p.resolve() for p in digested_sources()}
+    used: set[str] = set()
+    for source in package.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("classifiers."):
+                used.add(node.module)
+    outside = {m for m in used if not m.startswith("classifiers.pii") and m != "classifiers.types"}
+    assert outside, "the privacy package imports no shared module any more; simplify this test"
+    for module in outside:
+        path = root / (module.replace(".", "/") + ".py")
+        assert path.resolve() in digested, f"{module} changes the detectors but not MODEL_VERSION"
