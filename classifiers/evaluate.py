@@ -700,6 +700,34 @@ _LIMITS = """\
   wording is new is the pattern the external set of independently written
   comments showed, so the 0.85 target on outside words is not shown to be
   met. Nothing was written from zzt's comments.
+* **Writers zzu and zzv in train, measured as no change overall.**
+  Commissioned after zzt, from the brief and the labelling guide only, in
+  the categories where the measured-only writers' recall was lowest: zzu
+  wrote 462 offers (businesses' and associations' advertising, offers of
+  crimes, and more than half hard negatives in the same words), zzv 469
+  rumours, false claims and talk of other things (about half hard
+  negatives); 11 and 15 comments close to a corpus comment or not Swedish
+  were taken out. No rule was written from them. Read once afterwards:
+  test micro-F1 0.848 → 0.847 (sexual content 0.88 → 0.90, spam 0.90 →
+  0.93, misinformation 0.82 → 0.84; harassment 0.80 → 0.78, question 0.82
+  → 0.80), writers n, zz and zzt pooled 0.847 → 0.845 (n 0.868 → 0.869, zz
+  0.826 → 0.824, zzt 0.845 → 0.841). What they were written for moved as
+  meant on the measured-only writers: misinformation 0.80 → 0.85 (recall
+  0.71 → 0.86), criminal material 0.74 → 0.75 (zzt's recall 0.42 → 0.45);
+  advertising did not (0.76 → 0.74, zzt's recall still 0.44). The cost came
+  through the thresholds: two more writers reshuffle which fold every
+  writer is in, and flat out-of-fold curves then peak elsewhere (threat
+  0.35 → 0.50, question 0.65 → 0.75, spam 0.40 → 0.55, harassment 0.50 →
+  0.40). Threat on the measured-only writers fell 0.83 → 0.79 (recall 0.75
+  → 0.68), and two writers now have a category under recall 0.60: zz's
+  questions 0.59 (one comment) and zzt's off-topic 0.57. Pooled, every
+  category's recall is still at least 0.63. Everyday posts flagged as
+  abuse stayed 6 of 434. Taking, of thresholds within 0.005 smoothed F1 of
+  the best, the lowest (recall wins a toss-up) was tried and dropped:
+  nested out of fold over train micro-F1 0.7800 → 0.7800 (precision 0.765
+  → 0.743, recall 0.796 → 0.820), then read once: test 0.847 → 0.842
+  (precision 0.846 → 0.817), measured-only writers 0.845 → 0.846,
+  everyday posts flagged 6 → 9.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
@@ -957,10 +985,11 @@ _LIMITS = """\
   comment, gives a rule's finding a probability under the category's
   veto, the finding is dropped (``classifiers.train.choose_vetoes``). The
   vetoes are chosen like the thresholds, on out-of-fold predictions over
-  train, and only where they add at least 0.005 F1: today question 0.15,
-  advertising 0.20, off-topic 0.25, party politics 0.20, misinformation and
-  profanity 0.15, individual case 0.10 (question 0.20 and advertising 0.25
-  before the advertising words below). Nested out of fold over train (the
+  train, and only where they add at least 0.005 F1: today question 0.20,
+  advertising 0.20, off-topic 0.30, individual case 0.25, misinformation
+  0.15, profanity 0.10, party politics and copyright 0.02 (question 0.15,
+  off-topic 0.25, individual case 0.10, profanity 0.15 and party politics
+  0.20 before writers zzu and zzv below). Nested out of fold over train (the
   vetoes chosen on the other folds), micro-F1 over the text categories went
   0.789 → 0.803 (precision 0.774 → 0.809, recall 0.806 → 0.797; question
   0.845 → 0.888, advertising 0.695 → 0.727, misinformation 0.697 → 0.723).
