@@ -728,6 +728,23 @@ _LIMITS = """\
   → 0.743, recall 0.796 → 0.820), then read once: test 0.847 → 0.842
   (precision 0.846 → 0.817), measured-only writers 0.845 → 0.846,
   everyday posts flagged 6 → 9.
+* **Offers read off writer zzu's misses (train).** New advertising words:
+  a free first step ("fri offert", "kostnadsfri värdering", "gratis
+  felsökning") and "anlita oss" on their own; "skicka CV", "sök senast",
+  "prislista", "paketpris", "fast pris" and "bordsbokning" only beside
+  another signal. Criminal material: an offer that says the licence or the
+  age check is skipped ("hagelgevär utan licens", "inget leg behövs", "du
+  behöver inte vara 18"; not a question, news of a sentence, what someone
+  else does, nor "man behöver inte vara 18 för att låna"), and "vi frågar
+  inte var de kommer ifrån" beside the earlier "fråga inte var". Rules
+  alone on train: advertising 36 more right findings and criminal material
+  39, none wrong; out of fold, advertising F1 0.775 → 0.783 and criminal
+  material 0.740 → 0.747. The advertising veto moved 0.20 → 0.15. Read
+  once afterwards: test micro-F1 0.847 unchanged, writers n, zz and zzt
+  pooled 0.845 unchanged (zz 0.824 → 0.826, one false alarm fewer); zzt's
+  advertising and criminal-material recall stay 0.44 and 0.45. As with the
+  two rounds before, what the train writers' misses teach is not what the
+  measured-only writers write.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
@@ -986,10 +1003,11 @@ _LIMITS = """\
   veto, the finding is dropped (``classifiers.train.choose_vetoes``). The
   vetoes are chosen like the thresholds, on out-of-fold predictions over
   train, and only where they add at least 0.005 F1: today question 0.20,
-  advertising 0.20, off-topic 0.30, individual case 0.25, misinformation
+  advertising 0.15, off-topic 0.30, individual case 0.25, misinformation
   0.15, profanity 0.10, party politics and copyright 0.02 (question 0.15,
   off-topic 0.25, individual case 0.10, profanity 0.15 and party politics
-  0.20 before writers zzu and zzv below). Nested out of fold over train (the
+  0.20 before writers zzu and zzv below; advertising 0.20 before zzu's
+  advertising words). Nested out of fold over train (the
   vetoes chosen on the other folds), micro-F1 over the text categories went
   0.789 → 0.803 (precision 0.774 → 0.809, recall 0.806 → 0.797; question
   0.845 → 0.888, advertising 0.695 → 0.727, misinformation 0.697 → 0.723).

@@ -309,6 +309,9 @@ def test_hard_negative(detector: TextDetector, category: str, text: str) -> None
         "Använd koden VINTER10 i kassan hos oss",
         "Föreningen hyr ut festlokalen, halva priset för medlemmar, 500 kr",
         "Vi erbjuder takläggning med ROT-avdrag, ring 070-174 06 12",
+        "Behöver taket läggas om? Fri offert från Takmästarna i Norrby",
+        "Ska ni sälja huset? Vi gör en kostnadsfri värdering på en timme",
+        "Anlita oss för flytten, vi packar och bär",
     ],
 )
 def test_a_business_offering_its_services_is_advertising(detector: TextDetector, text: str) -> None:
@@ -321,10 +324,37 @@ def test_a_business_offering_its_services_is_advertising(detector: TextDetector,
         'Har två motorsågar som "ramlat av ett lass", 1500 kr styck',
         "Säljer mobiler som fallit av lastbilen, halva butikspriset",
         "Ny elcykel 3000 kr, fråga inte var den kommer ifrån 😉",
+        "Billiga verktyg, vi frågar inte var de kommer ifrån, hämtas i garaget",
     ],
 )
 def test_stolen_goods_offered_with_a_wink_are_criminal_material(detector: TextDetector, text: str) -> None:
     assert "crime_material" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Har en älgstudsare till salu, ingen licens behövs om du hämtar i kväll",
+        "Folköl och cigg till festen, inget leg krävs, swisha så levererar jag",
+        "Vape med smak, 150 kr, du behöver inte vara 18 hos mig",
+    ],
+)
+def test_an_offer_skipping_licence_or_age_check_is_crime(detector: TextDetector, text: str) -> None:
+    assert "crime_material" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kan man köpa en jaktkniv utan licens?",
+        "Grannen jagar utan licens varje höst, någon borde säga till",
+        "Det säljs cigg till barn utan leg i kiosken vid skolan, ring polisen",
+        "Mannen dömdes för att ha haft vapen utan licens",
+        "Man behöver inte vara 18 för att låna på biblioteket, det räcker med målsmans underskrift",
+    ],
+)
+def test_asking_or_telling_about_a_missing_licence_is_no_offer(detector: TextDetector, text: str) -> None:
+    assert "crime_material" not in detector.rule_categories(text)
 
 
 @pytest.mark.parametrize(
