@@ -86,9 +86,25 @@ def test_a_writer_outside_the_team_is_wholly_in_one_fold() -> None:
         assert len({f for r, f in zip(rows, folds, strict=True) if r["writer"] == writer}) == 1, writer
     # The team's comments are split by base comment, as before.
     assert folds[: len(team)] == [fold_of(r["base_id"]) for r in team]
-    # Largest writer first into the emptiest fold: the folds stay about equal.
+    # Each writer in turn into the emptiest fold: the folds stay about equal.
     sizes = [folds.count(k) for k in range(5)]
     assert max(sizes) - min(sizes) <= 60, sizes
+
+
+def test_a_new_writer_moves_no_earlier_writer_to_another_fold() -> None:
+    """Writers are named in the order they were commissioned; adding the next one (whose
+    name sorts last) must leave every earlier row's fold as it was, or the out-of-fold
+    thresholds move for reasons that have nothing to do with the new comments."""
+    team = [{"base_id": f"b{i:05d}", "writer": "team"} for i in range(200)]
+    outside = [
+        {"base_id": f"{w}{i:04d}", "writer": w}
+        for w, n in (("c", 20), ("e", 60), ("h", 90), ("k", 40), ("m", 30), ("p", 50))
+        for i in range(n)
+    ]
+    before = folds_of(team + outside)
+    newcomer = [{"base_id": f"q{i:04d}", "writer": "q"} for i in range(120)]
+    after = folds_of(team + outside + newcomer)
+    assert after[: len(before)] == before
 
 
 def test_report_is_rendered_from_the_figures() -> None:
