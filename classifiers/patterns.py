@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import re._constants as sre
 import re._parser as sre_parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -132,13 +132,7 @@ def _first_of_item(op: Any, arg: Any) -> set[str] | None:
             return {chr(c) for _, c in arg}
         return None
     if op is sre.BRANCH:
-        chars: set[str] = set()
-        for branch in arg[1]:
-            sub = _first(list(branch))
-            if sub is None:
-                return None
-            chars |= sub
-        return chars
+        return _union_of_branches(arg[1], _first)
     if op is sre.SUBPATTERN:
         _group, add_flags, del_flags, sub_pattern = arg
         return None if add_flags or del_flags else _first(list(sub_pattern))
@@ -229,13 +223,7 @@ def _prefixes(items: list[Any]) -> set[str] | None:
         _group, add_flags, del_flags, sub = arg
         return None if add_flags or del_flags else _prefixes(list(sub))
     if op is sre.BRANCH:
-        found: set[str] = set()
-        for branch in arg[1]:
-            sub_found = _prefixes(list(branch))
-            if sub_found is None:
-                return None
-            found |= sub_found
-        return found
+        return _union_of_branches(arg[1], _prefixes)
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and arg[0] >= 1:
         return _prefixes(list(arg[2]))
     return None
@@ -310,3 +298,16 @@ def _top_level_alternatives(pattern: str) -> list[str]:
         i += 1
     parts.append(pattern[start:])
     return parts
+
+
+def _union_of_branches(
+    branches: Iterable[Any], read: Callable[[list[Any]], set[str] | None]
+) -> set[str] | None:
+    """What ``read`` finds in every alternative of a branch, pooled; ``None`` if any is unknown."""
+    found: set[str] = set()
+    for branch in branches:
+        sub = read(list(branch))
+        if sub is None:
+            return None
+        found |= sub
+    return found
