@@ -182,10 +182,7 @@ def _factors(items: list[Any]) -> list[set[str]]:
     while i < len(items):
         op, arg = items[i]
         if op is sre.LITERAL:
-            run = ""
-            while i < len(items) and items[i][0] is sre.LITERAL:
-                run += chr(items[i][1])
-                i += 1
+            run, i = _literal_run(items, i)
             out.append({run})
             continue
         if op is sre.SUBPATTERN:
@@ -214,11 +211,7 @@ def _prefixes(items: list[Any]) -> set[str] | None:
         return None
     op, arg = items[i]
     if op is sre.LITERAL:
-        run = ""
-        while i < len(items) and items[i][0] is sre.LITERAL:
-            run += chr(items[i][1])
-            i += 1
-        return {run}
+        return {_literal_run(items, i)[0]}
     if op is sre.SUBPATTERN:
         _group, add_flags, del_flags, sub = arg
         return None if add_flags or del_flags else _prefixes(list(sub))
@@ -311,3 +304,12 @@ def _union_of_branches(
             return None
         found |= sub
     return found
+
+
+def _literal_run(items: list[Any], i: int) -> tuple[str, int]:
+    """The literal characters from ``items[i]`` on, as one string, and the index after them."""
+    run = ""
+    while i < len(items) and items[i][0] is sre.LITERAL:
+        run += chr(items[i][1])
+        i += 1
+    return run, i
