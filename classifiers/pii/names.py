@@ -12,6 +12,10 @@ when they point at someone:
   ("Sara, 34 år"); otherwise it is usually someone greeting an editor ("Tack Eva!");
 * names that are also ordinary words (Per, Björn, Bo, Ida, Linnea, Mark, Sten…) need a
   surname or a cue and are never taken from the start of a sentence;
+* forum writers skip capitals ("johan strand på backvägen", "min dotter sara"): a name
+  in lower case must begin with a listed first name that is no ordinary word, and then
+  needs what a capitalised lone first name needs (a surname, a cue, a genitive before a
+  person, a class or an age);
 * a name after a public role ("kommunstyrelsens ordförande Anna Lindqvist",
   "miljöchefen", "rektor", "läraren"; up to five words back, not across "att",
   "som" or a person word) or listed in the tenant's ``public_officials`` is still a
@@ -133,6 +137,8 @@ _GENITIVE_HEADS = PERSON_CUES | frozenset(
     nummer mobil diagnos sjukdom lön jobb skola skolan klass klassen barn familj föräldrar"""
     )
 )
+#: Words before a place: a lower-case name after them may be one ("till lena lund").
+_PLACE_PREPOSITIONS = frozenset(_words("till i från fran mot vid genom över utanför norr söder öster väster"))
 #: Capitalised words that follow a first name without being a surname.
 _NOT_SURNAMES = frozenset(
     _words(
@@ -343,7 +349,12 @@ class NameDetector:
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            if not token.capitalised and token.text not in lowercase_first:
+            word = token.text
+            if (
+                not token.capitalised
+                and word not in lowercase_first
+                and not (word[-1] == "s" and word[:-1] in lowercase_first)
+            ):
                 index += 1  # the first test in _match_at, without the call for most words
                 continue
             hit = self._match_at(text, tokens, index)
@@ -359,25 +370,11 @@ class NameDetector:
         token = tokens[i]
         word = token.text
         gaz = self.gaz
-        if not token.capitalised and word not in gaz.lowercase_first:
+        if not token.capitalised and not self._lowercase_name(word):
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) and _adjacent(text, token, tokens[i + 1]) else None
         if not token.capitalised:
-            if (
-                word in gaz.lowercase_first
-                and nxt is not None
-                and (
-                    nxt.text in gaz.lowercase_surnames
-                    or (
-                        _LOWERCASE_SURNAME_SHAPE.search(nxt.text) is not None
-                        and nxt.text not in gaz.common_words
-                    )
-                )
-            ):
-                return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
-            if word in gaz.lowercase_first and _CLASS_AFTER.match(text, token.end) is not None:
-                return self._make(text, token, token, "cued_first_name", LOWERCASE_NAME_SCORE, "klass"), 1
-            return None
+            return self._lowercase_match(text, tokens, i, nxt)
         ambiguous = word in gaz.ambiguous
         if self._is_first(word):
             # Optional second first name ("Anna Maria Svensson").
@@ -445,6 +442,57 @@ class NameDetector:
             if cue is not None:
                 return self._make(text, token, token, "cued_surname", CUED_NAME_SCORE, cue), 1
         return None
+
+    def _lowercase_name(self, word: str) -> bool:
+        """Whether a lower-case word may begin a name: a listed first name that is no
+        ordinary word, as it is or in the genitive ("toves pappa")."""
+        first = self.gaz.lowercase_first
+        return word in first or (word[-1] == "s" and word[:-1] in first)
+
+    def _lowercase_match(
+        self, text: str, tokens: list[_Token], i: int, nxt: _Token | None
+    ) -> tuple[NameMatch, int] | None:
+        """A name written in lower case, as forum writers do ("johan strand på backvägen",
+        "min dotter sara", "toves pappa").  Its first name must be listed and no ordinary
+        word; then the same cues as for a capitalised one: a surname (listed, also in the
+        genitive, or surname-shaped), a person word before it, a genitive before a person
+        or a thing of theirs, a school class or an age after it."""
+        token = tokens[i]
+        word = token.text
+        gaz = self.gaz
+        if word not in gaz.lowercase_first:
+            # Only the genitive is left ("toves pappa", "peters mamma").
+            if nxt is not None and nxt.text in _GENITIVE_HEADS:
+                start = token.start
+                base = word[:-1]
+                return NameMatch(
+                    start, start + len(base), base, "genitive_first_name", CUED_NAME_SCORE, cue=nxt.text
+                ), 1
+            return None
+        after_place_word = i > 0 and tokens[i - 1].text in _PLACE_PREPOSITIONS
+        if nxt is not None and self._lowercase_surname(nxt.text, ordinary_words=not after_place_word):
+            return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
+        cue = self._cue_before(tokens, i)
+        if cue is not None:
+            return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, cue), 1
+        if _CLASS_AFTER.match(text, token.end) is not None:
+            return self._make(text, token, token, "cued_first_name", LOWERCASE_NAME_SCORE, "klass"), 1
+        if self._age_after(text, token):
+            return self._make(text, token, token, "cued_first_name", CUED_NAME_SCORE, "ålder"), 1
+        return None
+
+    def _lowercase_surname(self, word: str, *, ordinary_words: bool) -> bool:
+        """A lower-case word after a lower-case first name that is a surname: listed, in
+        the genitive too, or surname-shaped and no ordinary word.  A listed surname that
+        is also an ordinary word ("strand", "ek", "lund") counts when ``ordinary_words``:
+        right after a first name it is hers, unless the two follow "till", "i", "från" …,
+        where they may be a place ("åkte till lena lund")."""
+        gaz = self.gaz
+        base = word[:-1] if word[-1] == "s" else word
+        for w in (word, base):
+            if w in gaz.lowercase_surnames or (ordinary_words and w.capitalize() in gaz.listed_surnames):
+                return True
+        return _LOWERCASE_SURNAME_SHAPE.search(base) is not None and word not in gaz.common_words
 
     @staticmethod
     def _cue_before(tokens: list[_Token], i: int, max_gap: int = 2) -> str | None:

@@ -161,3 +161,26 @@ def test_two_measured_only_writers_are_also_shown_apart() -> None:
     table = render_dev({**dev, "by_writer": {"n": n, "o": o}})
     assert "| n | 2 | 1.00 / 1.00 / **1.00** | none |" in table
     assert "| o | 2 | 1.00 / 0.50 / **0.67** | `threat` 0.00 |" in table
+
+
+def test_forum_register_drops_capitals_and_marks_but_keeps_numbers() -> None:
+    from classifiers.evaluate import forum_register
+
+    text = "Hej! Kalle Olsson, på Storgatan 5: när öppnar ni? Han hade 1,8 promille."
+    assert forum_register(text) == "hej kalle olsson på storgatan 5 när öppnar ni? han hade 1,8 promille"
+    assert forum_register(text, question_marks=False).endswith("när öppnar ni han hade 1,8 promille")
+
+
+def test_the_forum_register_table_puts_each_register_beside_the_text_as_written() -> None:
+    from classifiers.evaluate import render_registers
+
+    gold = [{"question"}, {"question"}]
+    written = score_predictions(gold, [{"question"}, {"question"}])
+    forum = score_predictions(gold, [{"question"}, set()])
+    unmarked = score_predictions(gold, [set(), set()])
+    result = {"ours": written, "registers": {"forum": forum, "forum_no_question_marks": unmarked}}
+    table = render_registers(result)
+    assert "| `question` | 1.00 | 0.67 | 0.00 |" in table
+    assert "| `spam` |" not in table  # no support: no row
+    assert "measured-only" not in table  # no measured-only writers: no columns for them
+    assert render_registers({"ours": written}) == "Not measured."

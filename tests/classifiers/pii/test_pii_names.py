@@ -219,6 +219,16 @@ def test_shouted_ordinary_words_are_not_names(text: str) -> None:
         ("jenny jonsson på byggavdelningen svarar aldrig på mejl", "jenny jonsson"),
         ("vet någon om mikael vikström fortfarande bor kvar?", "mikael vikström"),
         ("hej! elin holmqvist har inte skottat sin trappa", "elin holmqvist"),
+        # A listed surname that is an ordinary word too, right after a first name.
+        ("johan strand på backvägen kör runt full varje fredag", "johan strand"),
+        ("agnes lund i 9c sprider rykten om alla", "agnes lund"),
+        # A surname in the genitive.
+        ("det e karin wallins pojke som bits på förskolan", "karin wallins"),
+        # A person word before a lone first name, a genitive before a person, an age.
+        ("min dotter sara sjöng i kören och nu ligger bilden ute", "sara"),
+        ("vår granne magnus har fått hemtjänst", "magnus"),
+        ("nån borde säga att toves pappa har kontaktförbud", "tove"),
+        ("det är eva, 14 år, som skriker på bussen", "eva"),
     ],
 )
 def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
@@ -229,7 +239,17 @@ def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["jag åkte till lena lund i helgen", "vi var i göteborg och åkte hem till kristinehamn igen"],
+    [
+        "jag åkte till lena lund i helgen",
+        "vi var i göteborg och åkte hem till kristinehamn igen",
+        # An ordinary word after a first name is no surname unless the list has it.
+        "sara bor kvar i huset",
+        "johan ringde igen om bygglovet",
+        # A lone lower-case first name needs a cue, and "sara" no cue in a greeting.
+        "tack sara för svaret",
+        # An ordinary word in the genitive before a person is no first name.
+        "barnens pappa hämtade dem",
+    ],
 )
 def test_lower_case_places_are_not_names(text: str) -> None:
     assert spans_of(analyse(text), "person_name") == []
