@@ -7,8 +7,9 @@ service (``app.learning``) keeps them per tenant; this module, pure like the
 rest of the library, turns one tenant's labels into a model and measures it.
 
 Retraining (:func:`retrain`) refits the per-category logistic models on the
-corpus's train split (with its counterfactual group swaps, as
-``classifiers.train`` does) plus the labelled texts, over the base artefact's
+corpus's train split (with the variants ``classifiers.train`` fits on too:
+counterfactual group swaps, questions without their mark) plus the labelled texts,
+over the base artefact's
 features.  A labelled text counts only for the categories it was labelled
 for: an editor who confirmed ``harassment`` said nothing about ``spam``, and
 a category without labels keeps the base's model unchanged.  Each label weighs
@@ -40,7 +41,6 @@ from sklearn.linear_model import LogisticRegression
 
 from classifiers.evaluate import Scores, score_predictions
 from classifiers.pipeline import Pipeline
-from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES
 from classifiers.text.model import ARTIFACT_PATH, decode_array
 from classifiers.train import (
@@ -48,7 +48,8 @@ from classifiers.train import (
     MultiLabelTextModel,
     TfidfFeaturizer,
     load_corpus,
-    with_counterfactuals,
+    training_variants,
+    with_variants,
 )
 
 __all__ = [
@@ -127,7 +128,7 @@ def retrain(
     base = base if base is not None else shipped_payload()
     C = float(base.get("metadata", {}).get("C", 4.0))
     rows = sorted((r for r in load_corpus(corpus_path) if r["split"] == "train"), key=lambda r: r["id"])
-    corpus_texts, corpus_labels = with_counterfactuals(rows)
+    corpus_texts, corpus_labels = with_variants(rows)
     # Per labelled text, what the editors said about each category (a later label wins).
     said: dict[str, dict[str, bool]] = {}
     for label in labels:
@@ -135,7 +136,7 @@ def retrain(
     label_texts: list[str] = []
     label_said: list[dict[str, bool]] = []
     for text in sorted(said):
-        for variant in [text, *counterfactual_variants(text)]:
+        for variant in [text, *training_variants(text)]:
             label_texts.append(variant)
             label_said.append(said[text])
     # The base's features (vocabulary and idf): a category nobody labelled keeps its

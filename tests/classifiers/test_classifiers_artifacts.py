@@ -12,7 +12,7 @@ import pytest
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
 from classifiers.text.model import LinearTextModel
-from classifiers.train import MultiLabelTextModel, train
+from classifiers.train import MultiLabelTextModel, train, with_variants
 
 _ADS = [
     "Rabattkod {n} ger rabatt i vår butik",
@@ -92,9 +92,7 @@ def test_exported_scorer_matches_the_trained_estimator(trained: tuple[Path, Path
     corpus, artefact, _ = trained
     rows = [json.loads(line) for line in corpus.read_text().splitlines()]
     train_rows = [r for r in rows if r["split"] == "train"]
-    estimator = MultiLabelTextModel().fit(
-        [r["text"] for r in train_rows], [set(r["labels"]) for r in train_rows]
-    )
+    estimator = MultiLabelTextModel().fit(*with_variants(train_rows))
     model = LinearTextModel.load(artefact)
     assert model is not None
     # The calibration is fitted by ``train`` on out-of-fold logits, not by ``fit``.

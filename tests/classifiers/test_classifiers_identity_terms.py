@@ -17,7 +17,7 @@ from classifiers import classify
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
 from classifiers.text.counterfactual import GROUPS_PLURAL, counterfactual_variants
-from classifiers.train import with_counterfactuals
+from classifiers.train import with_variants
 
 GROUPS = (
     "invandrare",
@@ -160,11 +160,24 @@ def test_training_adds_the_swaps_with_the_same_labels() -> None:
         {"text": "Judar är ohyra", "labels": ["hate_speech"]},
         {"text": "Tack för snabb plogning", "labels": []},
     ]
-    texts, labels = with_counterfactuals(rows)
+    texts, labels = with_variants(rows)
     assert texts[0] == "Judar är ohyra" and "Tack för snabb plogning" in texts
     assert len(texts) > 2
     for text, label in zip(texts, labels, strict=True):
         assert label == ({"hate_speech"} if text.endswith("är ohyra") else set())
+
+
+def test_training_adds_each_question_without_its_mark_with_the_same_labels() -> None:
+    rows = [
+        {"text": "När öppnar badhuset igen? Undrar", "labels": ["question"]},
+        {"text": "Tack för snabb plogning!", "labels": []},
+    ]
+    texts, labels = with_variants(rows)
+    assert list(zip(texts, labels, strict=True)) == [
+        ("När öppnar badhuset igen? Undrar", {"question"}),
+        ("När öppnar badhuset igen Undrar", {"question"}),
+        ("Tack för snabb plogning!", set()),
+    ]
 
 
 @pytest.mark.parametrize(
