@@ -169,6 +169,8 @@ class Gazetteer:
     common_words: frozenset[str]
     lowercase_first: frozenset[str]
     lowercase_surnames: frozenset[str]
+    #: First names that are ordinary words too ("björn", "hans", "per"), in lower case.
+    lowercase_word_first: frozenset[str] = frozenset()
 
 
 @cache
@@ -193,6 +195,7 @@ def load_gazetteer(include_corpus_lists: bool = True) -> Gazetteer:
         common_words=common,
         lowercase_first=frozenset(n.lower() for n in own_first - ambiguous if n.lower() not in common),
         lowercase_surnames=frozenset(n.lower() for n in own_last - ambiguous if n.lower() not in common),
+        lowercase_word_first=frozenset(n.lower() for n in own_first if n in ambiguous or n.lower() in common),
     )
 
 
@@ -256,7 +259,12 @@ class NameDetector:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
-        self._listed = gazetteer.first_names | gazetteer.surnames | gazetteer.lowercase_first
+        self._listed = (
+            gazetteer.first_names
+            | gazetteer.surnames
+            | gazetteer.lowercase_first
+            | gazetteer.lowercase_word_first
+        )
 
     def _may_hold_a_name(self, text: str) -> bool:
         """Whether some word of ``text`` is in a list, as itself, without a genitive
@@ -345,6 +353,7 @@ class NameDetector:
         tokens = _tokens(text)
         officials = {o.casefold() for o in public_officials}
         lowercase_first = self.gaz.lowercase_first
+        lowercase_word_first = self.gaz.lowercase_word_first
         found: list[NameMatch] = []
         index = 0
         while index < len(tokens):
@@ -353,6 +362,7 @@ class NameDetector:
             if (
                 not token.capitalised
                 and word not in lowercase_first
+                and word not in lowercase_word_first
                 and not (word[-1] == "s" and word[:-1] in lowercase_first)
             ):
                 index += 1  # the first test in _match_at, without the call for most words
@@ -447,19 +457,28 @@ class NameDetector:
         """Whether a lower-case word may begin a name: a listed first name that is no
         ordinary word, as it is or in the genitive ("toves pappa")."""
         first = self.gaz.lowercase_first
-        return word in first or (word[-1] == "s" and word[:-1] in first)
+        return (
+            word in first or word in self.gaz.lowercase_word_first or (word[-1] == "s" and word[:-1] in first)
+        )
 
     def _lowercase_match(
         self, text: str, tokens: list[_Token], i: int, nxt: _Token | None
     ) -> tuple[NameMatch, int] | None:
         """A name written in lower case, as forum writers do ("johan strand på backvägen",
-        "min dotter sara", "toves pappa").  Its first name must be listed and no ordinary
-        word; then the same cues as for a capitalised one: a surname (listed, also in the
-        genitive, or surname-shaped), a person word before it, a genitive before a person
-        or a thing of theirs, a school class or an age after it."""
+        "min dotter sara", "toves pappa").  A listed first name that is no ordinary word
+        needs the same cues as a capitalised one: a surname (listed, also in the genitive,
+        or surname-shaped), a person word before it, a genitive before a person or a thing
+        of theirs, a school class or an age after it.  One that is an ordinary word too
+        ("björn", "hans", "per") needs a surname that is none ("björn lundberg")."""
         token = tokens[i]
         word = token.text
         gaz = self.gaz
+        if word in gaz.lowercase_word_first:
+            # "björn lundberg", "hans bergström": a first name that is also an ordinary
+            # word only before a surname that is none.
+            if nxt is not None and self._lowercase_surname(nxt.text, ordinary_words=False):
+                return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
+            return None
         if word not in gaz.lowercase_first:
             # Only the genitive is left ("toves pappa", "peters mamma").
             if nxt is not None and nxt.text in _GENITIVE_HEADS:

@@ -229,6 +229,9 @@ def test_shouted_ordinary_words_are_not_names(text: str) -> None:
         ("vår granne magnus har fått hemtjänst", "magnus"),
         ("nån borde säga att toves pappa har kontaktförbud", "tove"),
         ("det är eva, 14 år, som skriker på bussen", "eva"),
+        # A first name that is an ordinary word too, before a surname that is none.
+        ("att björn lundberg som är sjukskriven fick tillstånd är orimligt", "björn lundberg"),
+        ("hans bergström i lägenheten under mig har boendestöd", "hans bergström"),
     ],
 )
 def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
@@ -249,6 +252,11 @@ def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
         "tack sara för svaret",
         # An ordinary word in the genitive before a person is no first name.
         "barnens pappa hämtade dem",
+        # "hans", "per" and "björn" are words first: no name without a surname that is none.
+        "hans mamma ringde till skolan",
+        "min granne hans har flyttat",
+        "det kostar 50 kr per person och dag",
+        "hans berg syns från vägen",
     ],
 )
 def test_lower_case_places_are_not_names(text: str) -> None:
