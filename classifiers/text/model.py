@@ -51,11 +51,12 @@ def decode_array(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(np.float64)
 
 
-#: Per word: char-gram columns, their tf-idf values, the row of the word's logit
-#: contributions in ``LinearTextModel._contributions`` and the squared norm.
-_CharWord = tuple[np.ndarray, np.ndarray, int, float]
+#: Per word: the row of its char-block logit contribution in ``LinearTextModel._table``
+#: and its squared norm.  Scoring needs nothing else, so the word's n-gram columns and
+#: values are not kept: with them a full cache held about 31 MB, without them 7 MB.
+_CharWord = tuple[int, float]
 
-#: How many words' char-block contributions are remembered (about 6 MB).
+#: How many words' char-block contributions are remembered (about 6 MB of rows, 7 MB of entries).
 _CACHE_WORDS = 50_000
 
 
@@ -164,7 +165,7 @@ class LinearTextModel:
         return cls(json.loads(raw), hashlib.sha256(raw).hexdigest())
 
     def _char_word(self, word: str) -> _CharWord:
-        """A word's char-gram columns, tf-idf values, logit contribution and squared norm.
+        """A word's char-block logit contribution (a row of ``_table``) and squared norm.
 
         The character block is a sum of per-word vectors (see ``features.py``),
         so all of this depends on the word alone and is remembered per word:
@@ -182,7 +183,7 @@ class LinearTextModel:
             vals = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self._idf[cols]
         row = self._n_words + len(self._char_cache)
         self._table[row] = vals @ self._coef_t[cols]
-        found = (cols, vals, row, float(vals @ vals))
+        found = (row, float(vals @ vals))
         self._char_cache[word] = found
         return found
 
@@ -210,14 +211,14 @@ class LinearTextModel:
                 self._make_room(len(chunks))
             get = self._char_cache.get
             parts: list[_CharWord] = [get(w) or self._char_word(w) for w in chunks]
-            squares = sum([p[3] for p in parts])
+            squares = sum([p[1] for p in parts])
             char_weight = 1.0 / math.sqrt(squares) if squares > 0.0 else 0.0
             # One gather and one product for both blocks: the word features' coefficient
             # rows and the words' cached char-block contributions (copied out under the
             # lock, before another text can reuse the rows).
             size = len(word_cols) + len(parts)
             # ``fromiter`` with a dtype: numpy need not inspect every element of a list.
-            index = np.fromiter(chain(word_cols, [p[2] for p in parts]), dtype=np.intp, count=size)
+            index = np.fromiter(chain(word_cols, [p[0] for p in parts]), dtype=np.intp, count=size)
             rows = self._table[index]
         weights = np.fromiter(chain(word_vals, repeat(char_weight, len(parts))), dtype=np.float64, count=size)
         logits = self._intercept + weights @ rows
