@@ -8,11 +8,11 @@ rest of the library, turns one tenant's labels into a model and measures it.
 
 Retraining (:func:`retrain`) refits the per-category logistic models on the
 corpus's train split (with the variants ``classifiers.train`` fits on too:
-counterfactual group swaps, questions without their mark) plus the labelled texts,
-over the base artefact's
-features.  A labelled text counts only for the categories it was labelled
-for: an editor who confirmed ``harassment`` said nothing about ``spam``, and
-a category without labels keeps the base's model unchanged.  Each label weighs
+counterfactual group swaps, questions without their mark) plus the labelled
+texts, over the base artefact's features.  A labelled text counts only for the
+categories it was labelled for: an editor who confirmed ``harassment`` said
+nothing about ``spam``, and a category without labels keeps the base's model
+unchanged.  Each label weighs
 :data:`LABEL_WEIGHT` corpus comments: it is a real comment on the tenant's
 own accounts, judged by the person accountable for it, where a corpus comment
 is one of several written variants of a base comment.  Thresholds, Platt

@@ -170,7 +170,7 @@ class Gazetteer:
     lowercase_first: frozenset[str]
     lowercase_surnames: frozenset[str]
     #: First names that are ordinary words too ("björn", "hans", "per"), in lower case.
-    lowercase_word_first: frozenset[str] = frozenset()
+    lowercase_word_first: frozenset[str]
 
 
 @cache
@@ -454,8 +454,8 @@ class NameDetector:
         return None
 
     def _lowercase_name(self, word: str) -> bool:
-        """Whether a lower-case word may begin a name: a listed first name that is no
-        ordinary word, as it is or in the genitive ("toves pappa")."""
+        """Whether a lower-case word may begin a name: a listed first name, as it is or
+        in the genitive ("toves pappa"); :meth:`_lowercase_match` asks the rest."""
         first = self.gaz.lowercase_first
         return (
             word in first or word in self.gaz.lowercase_word_first or (word[-1] == "s" and word[:-1] in first)
