@@ -72,13 +72,20 @@ def comments(n: int, seed: int, words: int = 30) -> list[str]:
 _fn: Callable[[str], object] | None = None
 
 
+_frozen = False
+
+
 def _init(target: str, warm: list[str]) -> None:
-    global _fn
+    global _fn, _frozen
     _fn = _target(target)
-    # What ``uppsikt worker`` does once its engine is built: the objects made at start-up
-    # are kept from the garbage collector, which would otherwise walk them all in every
-    # full collection (one such walk cost ~75 ms per 4,000 comments here).
-    freeze_long_lived_objects()
+    if not _frozen:
+        # What ``uppsikt worker`` does once, when its engine is built and before any
+        # comment: the objects made at start-up are kept from the garbage collector,
+        # which would otherwise walk them in every full collection (one such walk cost
+        # ~75 ms per 4,000 comments here).  Once per process, as in the worker: the
+        # caches later passes fill stay in the collector's reach.
+        freeze_long_lived_objects()
+        _frozen = True
     for text in warm:
         _fn(text)
 

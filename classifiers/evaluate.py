@@ -1237,10 +1237,10 @@ _LIMITS = """\
 * **Names and targets.** Harassment of a named person relies on a capitalised
   word in mid-sentence or a pronoun/role near the insult (a role also by
   the last part of a compound, "gatuchefen", "badvakten"); a lower-case
-  name is personal data only when its first name is listed and no
-  ordinary word ("hans", "björn" and "per" in lower case are missed
-  without a surname). Personal data depends on `classifiers.pii` (see its
-  tests).
+  name is personal data only when its first name is listed, and one that
+  is an ordinary word too ("hans", "björn", "per") only before a surname
+  that is none ("björn lundberg"). Personal data depends on
+  `classifiers.pii` (see its tests).
 * **Groups and denials.** The models are trained with counterfactual
   copies of every comment that names a group (the same sentence about other
   groups, `classifiers/text/counterfactual.py`), so naming "invandrare",
@@ -1502,7 +1502,8 @@ def scores_by_writer(
     }
 
 
-_SENTENCE_MARKS = re.compile(r"[.,!;:…]+(?=\s|$)")
+#: Marks that end a word: before a blank, the end, a question mark, a closing quote or bracket.
+_SENTENCE_MARKS = re.compile(r"[.,!;:…]+(?=[\s?\"'”»)\]]|$)")
 
 
 def forum_register(text: str, *, question_marks: bool = True) -> str:

@@ -13,9 +13,10 @@ when they point at someone:
 * names that are also ordinary words (Per, Björn, Bo, Ida, Linnea, Mark, Sten…) need a
   surname or a cue and are never taken from the start of a sentence;
 * forum writers skip capitals ("johan strand på backvägen", "min dotter sara"): a name
-  in lower case must begin with a listed first name that is no ordinary word, and then
-  needs what a capitalised lone first name needs (a surname, a cue, a genitive before a
-  person, a class or an age);
+  in lower case must begin with a listed first name.  One that is no ordinary word needs
+  what a capitalised lone first name needs (a surname, a cue, a genitive before a
+  person, a class or an age); one that is an ordinary word too ("hans", "björn", "per")
+  needs a surname that is none ("björn lundberg");
 * a name after a public role ("kommunstyrelsens ordförande Anna Lindqvist",
   "miljöchefen", "rektor", "läraren"; up to five words back, not across "att",
   "som" or a person word) or listed in the tenant's ``public_officials`` is still a
@@ -454,8 +455,9 @@ class NameDetector:
         return None
 
     def _lowercase_name(self, word: str) -> bool:
-        """Whether a lower-case word may begin a name: a listed first name, as it is or
-        in the genitive ("toves pappa"); :meth:`_lowercase_match` asks the rest."""
+        """Whether a lower-case word may begin a name: a listed first name (also one that
+        is an ordinary word), as it is or in the genitive ("toves pappa");
+        :meth:`_lowercase_match` asks the rest."""
         first = self.gaz.lowercase_first
         return (
             word in first or word in self.gaz.lowercase_word_first or (word[-1] == "s" and word[:-1] in first)
@@ -480,15 +482,16 @@ class NameDetector:
                 return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
             return None
         if word not in gaz.lowercase_first:
-            # Only the genitive is left ("toves pappa", "peters mamma").
-            if nxt is not None and nxt.text in _GENITIVE_HEADS:
+            # Only the genitive is left ("toves pappa", "peters mamma"), when it is no
+            # ordinary word itself ("klass föräldrar" is no Klas's parents).
+            if nxt is not None and nxt.text in _GENITIVE_HEADS and word not in gaz.common_words:
                 start = token.start
                 base = word[:-1]
                 return NameMatch(
                     start, start + len(base), base, "genitive_first_name", CUED_NAME_SCORE, cue=nxt.text
                 ), 1
             return None
-        after_place_word = i > 0 and tokens[i - 1].text in _PLACE_PREPOSITIONS
+        after_place_word = i > 0 and tokens[i - 1].text.lower() in _PLACE_PREPOSITIONS
         if nxt is not None and self._lowercase_surname(nxt.text, ordinary_words=not after_place_word):
             return self._make(text, token, nxt, "full_name", LOWERCASE_NAME_SCORE), 2
         cue = self._cue_before(tokens, i)

@@ -169,6 +169,9 @@ def test_forum_register_drops_capitals_and_marks_but_keeps_numbers() -> None:
     text = "Hej! Kalle Olsson, på Storgatan 5: när öppnar ni? Han hade 1,8 promille."
     assert forum_register(text) == "hej kalle olsson på storgatan 5 när öppnar ni? han hade 1,8 promille"
     assert forum_register(text, question_marks=False).endswith("när öppnar ni han hade 1,8 promille")
+    # Marks before a question mark, a quote or a bracket end a word too.
+    assert forum_register('Va!? Han skrev "sluta!" (igen).') == 'va? han skrev "sluta" (igen)'
+    assert forum_register("Va!?", question_marks=False) == "va"
 
 
 def test_the_forum_register_table_puts_each_register_beside_the_text_as_written() -> None:

@@ -105,11 +105,16 @@ def test_known_false_positives_stay_away_in_the_full_pipeline(text: str, categor
 
 
 def test_a_neutral_party_question_is_a_question() -> None:
-    # "Vad tycker SD om bygget?" was the example until questions were also trained
-    # without their mark: the model now reads "vad tycker …" as asking for opinions
-    # (0.05, under the question veto), as REPORT.md's limits say.
     assert "question" in classify("Vad anser Moderaterna om bygget?").categories
     assert "party_political" not in classify("Vad anser Moderaterna om bygget?").categories
+
+
+@pytest.mark.xfail(strict=True, reason="known since questions are also trained without their mark")
+def test_a_party_asked_what_it_thinks_is_a_question() -> None:
+    """Every "vad tycker …" comment in train asks other commenters, so the model gives
+    this one 0.05 and the question veto drops it (REPORT.md's limits say so).  Strict:
+    when a model reads it as a question again, this test says so."""
+    assert "question" in classify("Vad tycker SD om bygget?").categories
 
 
 @pytest.fixture(scope="module")

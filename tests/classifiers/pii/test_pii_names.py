@@ -232,6 +232,7 @@ def test_shouted_ordinary_words_are_not_names(text: str) -> None:
         # A first name that is an ordinary word too, before a surname that is none.
         ("att björn lundberg som är sjukskriven fick tillstånd är orimligt", "björn lundberg"),
         ("hans bergström i lägenheten under mig har boendestöd", "hans bergström"),
+        ("per wallins dotter går i min klass", "per wallins"),  # a genitive surname after "per"
     ],
 )
 def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
@@ -257,6 +258,11 @@ def test_lower_case_names_anywhere_in_a_sentence(text: str, name: str) -> None:
         "min granne hans har flyttat",
         "det kostar 50 kr per person och dag",
         "hans berg syns från vägen",
+        # A genitive that is an ordinary word is no first name's ("klass" is no Klas's).
+        "alla klass föräldrar fick mejl om utflykten",
+        # A place word before the pair, also capitalised at a sentence's start.
+        "Till lena lund åker vi i helgen",
+        "vi bodde i sara berg förut",
     ],
 )
 def test_lower_case_places_are_not_names(text: str) -> None:
