@@ -40,6 +40,7 @@ from classifiers.pii.recognizers import (
     ADDRESS_GATE,
     LANGUAGE,
     PLATE_CONTEXT_STEMS,
+    PLATE_DEEDS_AFTER,
     POSTAL_GATE,
     SwedishBankAccountRecognizer,
     SwedishGiroRecognizer,
@@ -214,8 +215,10 @@ _DIGIT = re.compile(r"\d")
 _GIRO_WORD = re.compile(r"(?=[gbp])(?:giro|\b[bp]g\b)", re.IGNORECASE)
 
 
-#: A vehicle word, without which a plate typed in lower case is not looked for.
-_VEHICLE_WORD = re.compile("|".join(re.escape(stem) for stem in PLATE_CONTEXT_STEMS), re.IGNORECASE)
+#: A vehicle word or a car's deed, without which a plate typed in lower case is not looked for.
+_VEHICLE_WORD = re.compile(
+    "|".join(re.escape(stem) for stem in (*PLATE_CONTEXT_STEMS, *PLATE_DEEDS_AFTER)), re.IGNORECASE
+)
 
 
 def entities_worth_running(text: str) -> list[str]:

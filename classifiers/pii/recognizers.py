@@ -367,7 +367,17 @@ PLATE_CONTEXT_STEMS = (
     "motorcyk",
     "kärra",
     "karra",
+    "p-bot",
+    "p-lapp",
+    "parkeringsbot",
+    "ägaren av",
+    "ägaren till",
+    "agaren av",
+    "korde",
 )
+#: What a car did, said right after a lower-case plate; narrower than the words before
+#: one, since "abc123 och jag kör linux" is a user name.
+PLATE_DEEDS_AFTER = ("körde", "korde", "parker", "har stått", "har statt")
 # Three capital letters that are words, currencies, organisations or units; with a
 # number after them they are a price or a name, not a plate.
 _NOT_PLATE_WORDS = frozenset(
@@ -383,10 +393,11 @@ _NOT_PLATE_WORDS = frozenset(
 class SwedishLicencePlateRecognizer(_ContextRecognizer):
     """Swedish registration plates: ``ABC 123``, ``ABC123``, ``ABC 12A``.
 
-    Only capitals count (people write plates in capitals; lower-case ``abc123`` is a
-    user name).  Without a vehicle word nearby a plate scores lower, and in a text
-    written mostly in capitals a plate needs that word, because shouting turns every
-    ``HAR 100`` into a plate shape.
+    People write plates in capitals; a lower-case ``abc123`` is as likely a user name,
+    so it counts only after a vehicle word ("skåpbilen gmu40d", "p-bot på dzj73f") or
+    before what a car did ("wdb 88e körde …").  Without a vehicle word nearby a plate
+    in capitals scores lower, and in a text written mostly in capitals it needs that
+    word, because shouting turns every ``HAR 100`` into a plate shape.
     """
 
     ENTITY = "LICENCE_PLATE"
@@ -407,7 +418,12 @@ class SwedishLicencePlateRecognizer(_ContextRecognizer):
     def rescore(self, text: str, result: RecognizerResult) -> float:
         letters = text[result.start : result.start + 3]
         if letters.islower():
-            near = has_context(text, result.start, PLATE_CONTEXT_STEMS, window=_LOWER_PLATE_WINDOW)
+            # A vehicle word before the plate, or what a car did after it ("wdb 88e körde
+            # nästan på ett barn", "pgz 09d, du parkerar som …").
+            after = text[result.end : result.end + _LOWER_PLATE_WINDOW].lower()
+            near = has_context(text, result.start, PLATE_CONTEXT_STEMS, window=_LOWER_PLATE_WINDOW) or any(
+                stem in after for stem in PLATE_DEEDS_AFTER
+            )
             return 0.85 if near and letters.upper() not in _NOT_PLATE_WORDS else 0.0
         if letters in _NOT_PLATE_WORDS:
             return 0.0

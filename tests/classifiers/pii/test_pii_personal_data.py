@@ -46,6 +46,10 @@ from .conftest import CONTEXT, analyse, spans_of, subtypes
         ("Lastbilen MLB 456 blockerar infarten.", "licence_plate", "MLB 456"),
         ("den vita skåpbilen gmu40d står utanför förskolan", "licence_plate", "gmu40d"),
         ("skrotbil på parkeringen sen i augusti reg oet 78x", "licence_plate", "oet 78x"),
+        ("fick en p-bot på dzj73f fast jag hade betalat", "licence_plate", "dzj73f"),
+        ("till ägaren av pgz 09d: du är en självgod idiot", "licence_plate", "pgz 09d"),
+        ("idioten i wdb 88e körde nästan på ett barn", "licence_plate", "wdb 88e"),  # the deed after
+        ("owl45k har stått mitt på vändplanen i tre dagar", "licence_plate", "owl45k"),
         ("MOTORCYKELN MXL 703 KÖR I 100 GENOM OMRÅDET", "licence_plate", "MXL 703"),
         (
             "Kontonummer 8327-9, 123 456 789-0 om ni vill swisha tillbaka.",
@@ -79,6 +83,7 @@ def test_positive(text: str, subtype: str, expected: str) -> None:
         ("Det kostar SEK 500 i månaden.", "licence_plate"),
         ("Vi hade DEC 2023 som mål.", "licence_plate"),
         ("Mitt användarnamn är abc123 på forumet.", "licence_plate"),
+        ("mitt användarnamn är abc123 och jag kör linux", "licence_plate"),  # no deed of a car
         ("Bilen går typ 100 km/h på vår gata.", "licence_plate"),  # a word and a number
         ("Bilen har 100 hästkrafter och kostar för mycket.", "licence_plate"),
         ("Jag har tagit bilen till jobbet i ett år, min kod är abc123.", "licence_plate"),  # far off
