@@ -266,6 +266,13 @@ class NameDetector:
             | gazetteer.lowercase_first
             | gazetteer.lowercase_word_first
         )
+        #: Every lower-case word that may begin a name: a listed first name (also one
+        #: that is an ordinary word) as it is, or in the genitive ("toves pappa").
+        self._lowercase_starts = (
+            gazetteer.lowercase_first
+            | gazetteer.lowercase_word_first
+            | {f"{name}s" for name in gazetteer.lowercase_first}
+        )
 
     def _may_hold_a_name(self, text: str) -> bool:
         """Whether some word of ``text`` is in a list, as itself, without a genitive
@@ -353,19 +360,12 @@ class NameDetector:
             return []
         tokens = _tokens(text)
         officials = {o.casefold() for o in public_officials}
-        lowercase_first = self.gaz.lowercase_first
-        lowercase_word_first = self.gaz.lowercase_word_first
+        lowercase_starts = self._lowercase_starts
         found: list[NameMatch] = []
         index = 0
         while index < len(tokens):
             token = tokens[index]
-            word = token.text
-            if (
-                not token.capitalised
-                and word not in lowercase_first
-                and word not in lowercase_word_first
-                and not (word[-1] == "s" and word[:-1] in lowercase_first)
-            ):
+            if not token.capitalised and token.text not in lowercase_starts:
                 index += 1  # the first test in _match_at, without the call for most words
                 continue
             hit = self._match_at(text, tokens, index)
@@ -381,7 +381,7 @@ class NameDetector:
         token = tokens[i]
         word = token.text
         gaz = self.gaz
-        if not token.capitalised and not self._lowercase_name(word):
+        if not token.capitalised and word not in self._lowercase_starts:
             return None
         nxt = tokens[i + 1] if i + 1 < len(tokens) and _adjacent(text, token, tokens[i + 1]) else None
         if not token.capitalised:
@@ -453,15 +453,6 @@ class NameDetector:
             if cue is not None:
                 return self._make(text, token, token, "cued_surname", CUED_NAME_SCORE, cue), 1
         return None
-
-    def _lowercase_name(self, word: str) -> bool:
-        """Whether a lower-case word may begin a name: a listed first name (also one that
-        is an ordinary word), as it is or in the genitive ("toves pappa");
-        :meth:`_lowercase_match` asks the rest."""
-        first = self.gaz.lowercase_first
-        return (
-            word in first or word in self.gaz.lowercase_word_first or (word[-1] == "s" and word[:-1] in first)
-        )
 
     def _lowercase_match(
         self, text: str, tokens: list[_Token], i: int, nxt: _Token | None
