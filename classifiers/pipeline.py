@@ -3,9 +3,12 @@
 ``classify`` normalises nothing itself for the privacy detectors: identity
 numbers, phone numbers and names are found in the original text by
 ``classifiers.pii``.  The text detectors work on the normalised text and map
-their spans back.  The privacy package is imported lazily so that this
-library works (rules and models for the text categories) while it is absent
-or cannot be imported, e.g. in a slim environment without presidio.
+their spans back.  Only a comment typed without å, ä and ö is read with them
+by every detector (``classifiers.text.diacritics``, letter for letter, so the
+offsets hold); its findings then quote the comment as written.  The privacy
+package is imported lazily so that this library works (rules and models for
+the text categories) while it is absent or cannot be imported, e.g. in a slim
+environment without presidio.
 
 The pipeline is deterministic: the same text and context give an equal
 ``Assessment`` for a given ``model_version``, and findings are sorted by
@@ -14,13 +17,15 @@ category (in ``CATEGORIES`` order), first span, subtype and rule id.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from classifiers.normalize import normalize
-from classifiers.text import TextDetector
+from classifiers.text import TextDetector, diacritics
+from classifiers.text.diacritics import restore_diacritics
 from classifiers.text.model import LinearTextModel
 from classifiers.types import CATEGORIES, Assessment, Finding, Span
 
@@ -42,6 +47,7 @@ class Pipeline:
 
     def __init__(self, *, text_detector: TextDetector | None = None, use_privacy: bool = True) -> None:
         self.text = text_detector or TextDetector()
+        diacritics.warm_up()
         self._find_privacy: Callable[[str, dict[str, Any] | None], list[Finding]] | None = None
         privacy_version = "absent"
         if use_privacy:
@@ -55,17 +61,26 @@ class Pipeline:
         self.model_version = f"uppsikt-classifiers-{LIBRARY_VERSION}+{self.text.version}+{privacy_version}"
 
     def classify(self, text: str, context: dict[str, Any] | None = None) -> Assessment:
-        norm = normalize(text)
-        findings = list(self.text.detect(text, context, norm=norm))
+        read = restore_diacritics(text)
+        findings = list(self.text.detect(read, context, norm=normalize(read), typed=text))
         if self._find_privacy is not None:
-            findings.extend(self._find_privacy(text, context))
+            privacy = self._find_privacy(read, context)
+            # Their explanations never repeat the data; their spans quote the comment as typed.
+            findings.extend(privacy if read is text else [_quoting(f, text) for f in privacy])
         findings.sort(key=_sort_key)
         return Assessment(findings=tuple(findings), model_version=self.model_version)
 
 
+def _quoting(finding: Finding, text: str) -> Finding:
+    """``finding`` with its spans quoting ``text``, the comment as the visitor wrote it."""
+    spans = tuple(Span(s.start, s.end, text[s.start : s.end]) for s in finding.spans)
+    return dataclasses.replace(finding, spans=spans)
+
+
 def explain(text: str, category: str) -> tuple[Span, ...]:
     """Content-word spans of ``text`` that speak for ``category`` (the shipped model's view)."""
-    return tuple(Span(a, b, text[a:b]) for a, b in get_pipeline().text.explain(text, category))
+    spans = get_pipeline().text.explain(restore_diacritics(text), category)
+    return tuple(Span(a, b, text[a:b]) for a, b in spans)
 
 
 def pipeline_with_model(raw: bytes | None, *, use_privacy: bool = True) -> Pipeline:

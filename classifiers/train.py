@@ -52,6 +52,7 @@ from sklearn.linear_model import LogisticRegression
 from classifiers.normalize import normalize
 from classifiers.text.counterfactual import counterfactual_variants
 from classifiers.text.detectors import TEXT_CATEGORIES, TextDetector
+from classifiers.text.diacritics import restore_diacritics
 from classifiers.text.features import char_grams, word_block
 from classifiers.text.lexicon import default_index
 from classifiers.text.model import ARTIFACT_PATH, encode_array
@@ -92,7 +93,8 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         index = default_index()
         counts = []
         for text in texts:
-            norm = normalize(text).text
+            # As the pipeline reads it: a comment typed without å, ä and ö with them.
+            norm = normalize(restore_diacritics(text)).text
             word_feats, chunks = word_block(norm, [m.feature for m in index.markers(norm)])
             counts.append((Counter(word_feats), chunks))
         return counts
@@ -474,7 +476,7 @@ def train(
     final.calibration_ = calibration
     vetoes: dict[str, float] = {}
     if rows and categories:
-        rule_hits = [detector.rule_categories(r["text"]) for r in rows]
+        rule_hits = [detector.rule_categories(restore_diacritics(r["text"])) for r in rows]
         labels = [set(r["labels"]) for r in rows]
         thresholds, val_f1 = choose_thresholds(oof, categories, labels, rule_hits)
         vetoes = choose_vetoes(oof, categories, labels, rule_hits, thresholds)

@@ -60,6 +60,7 @@ from typing import NamedTuple
 
 from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.patterns import AnchorIndex, compile_anchored, required_substrings
+from classifiers.text import diacritics
 from classifiers.text.language import OTHER_MARKERS, Language, detect_language
 from classifiers.text.lexicon import (
     DATA_DIR,
@@ -626,9 +627,12 @@ class _Doc:
     persons_found: list[tuple[int, int]] | None = None
     #: The lexicon hits in the normalised text, as the models' features.
     markers: list[Marker] = field(default_factory=list)
+    #: The comment as the visitor typed it, when ``original`` is its reading with å, ä
+    #: and ö (``classifiers.text.diacritics``, letter for letter): findings quote this.
+    typed: str = ""
 
     def slice(self, start: int, end: int) -> str:
-        return self.original[start:end]
+        return (self.typed or self.original)[start:end]
 
     def rhetorical(self) -> bool:
         """Whether the text has a rhetorical question anywhere, searched once.
@@ -712,6 +716,9 @@ class TextDetector:
         for name in ("en", "fi", "fit"):
             digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())
         digest.update(b"detectors\0" + Path(__file__).read_bytes())
+        # And how a comment typed without å, ä and ö is read (the pipeline reads it so first).
+        digest.update(b"diacritics\0" + "\n".join(diacritics.listed_words(LANGDATA)).encode())
+        digest.update(Path(diacritics.__file__).read_bytes())
         self.rules_version = digest.hexdigest()[:12]
         # Swedish words beyond the stopwords, for language detection: the models'
         # word vocabulary (Swedish comments) without the other languages' markers.
@@ -787,7 +794,7 @@ class TextDetector:
             category=category,
             subtype=subtype,
             score=round(min(max(score, 0.0), 1.0), 4),
-            spans=tuple(Span(s, e, doc.original[s:e]) for s, e in uniq),
+            spans=tuple(Span(s, e, doc.slice(s, e)) for s, e in uniq),
             explanation=explanation,
             rule_id=rule_id,
             model_version=self.version,
@@ -1569,13 +1576,18 @@ class TextDetector:
         context: dict[str, object] | None = None,
         norm: Normalized | None = None,
         use_model: bool = True,
+        typed: str | None = None,
     ) -> list[Finding]:
-        """Findings for every text category that applies, unsorted."""
+        """Findings for every text category that applies, unsorted.  ``typed`` is the comment
+        as the visitor wrote it when ``text`` is its reading with å, ä and ö (same length):
+        spans and explanations quote it."""
         norm = norm or normalize(text)
         language = detect_language(norm.text, self._swedish_words)
         if not language.is_swedish:
             return self._not_assessed(text, norm, context or {}, language)
         doc = self._analyse(text, norm, context or {})
+        if typed is not None:
+            doc.typed = typed
         out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
         suppressed: set[str] = set()
         self._profanity(doc, out, suppressed)

@@ -174,6 +174,13 @@ def test_forum_register_drops_capitals_and_marks_but_keeps_numbers() -> None:
     assert forum_register("Va!?", question_marks=False) == "va"
 
 
+def test_the_plain_letters_register_types_swedish_letters_as_plain_ones() -> None:
+    from classifiers.evaluate import plain_letters_register
+
+    typed = plain_letters_register("Får vi gå på Äppelgården? Idé: café!")
+    assert typed == "Far vi ga pa Appelgarden? Ide: cafe!"
+
+
 def test_the_forum_register_table_puts_each_register_beside_the_text_as_written() -> None:
     from classifiers.evaluate import render_registers
 
@@ -181,9 +188,11 @@ def test_the_forum_register_table_puts_each_register_beside_the_text_as_written(
     written = score_predictions(gold, [{"question"}, {"question"}])
     forum = score_predictions(gold, [{"question"}, set()])
     unmarked = score_predictions(gold, [set(), set()])
-    result = {"ours": written, "registers": {"forum": forum, "forum_no_question_marks": unmarked}}
-    table = render_registers(result)
-    assert "| `question` | 1.00 | 0.67 | 0.00 |" in table
+    plain = score_predictions(gold, [{"question"}, {"question", "spam"}])
+    registers = {"forum": forum, "forum_no_question_marks": unmarked, "plain_letters": plain}
+    table = render_registers({"ours": written, "registers": registers})
+    assert "| `question` | 1.00 | 0.67 | 0.00 | 1.00 |" in table
+    assert "test, no å ä ö" in table
     assert "| `spam` |" not in table  # no support: no row
     assert "measured-only" not in table  # no measured-only writers: no columns for them
     assert render_registers({"ours": written}) == "Not measured."

@@ -75,9 +75,15 @@ def test_swedish_detectors_still_run_on_mixed_text() -> None:
     assert "profanity" in classify("Vilken jävla soppa, seriously").categories
 
 
+#: Writer p wrote one comment wholly in English ("my neighbour … lost custody of her kids …",
+#: four spellings): only its names are Swedish, and it may be read either way.
+_WRITTEN_IN_ENGLISH = {"b04643"}
+
+
 def test_no_corpus_comment_is_taken_for_another_language(detector: TextDetector) -> None:
     with CORPUS_PATH.open(encoding="utf-8") as fh:
-        texts = [json.loads(line)["text"] for line in fh if line.strip()]
+        rows = [json.loads(line) for line in fh if line.strip()]
+    texts = [r["text"] for r in rows if r["base_id"] not in _WRITTEN_IN_ENGLISH]
     foreign = [t for t in texts if not detect_language(normalize(t).text, detector._swedish_words).is_swedish]
     assert not foreign, foreign[:5]
 

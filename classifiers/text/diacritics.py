@@ -1,0 +1,91 @@
+"""Swedish typed without å, ä and ö, read with them.
+
+Some people write Swedish on a keyboard or a phone without å, ä and ö: "vi far
+inte ga dit pa fredag", "forsorjningsstod".  The lexicons know the plain spelling
+of their own terms, but the rules, the models and the privacy detectors do not:
+to them "pa", "ar" and "for" are unknown words and "hora" is a slur, not "höra".
+Retyped that way, the test split lost 0.03 of micro-F1 and writer f's everyday
+posts flagged as abuse went from 8 to 14 of 434.
+
+So before any detector runs, a comment with no å, ä, ö or é anywhere has each
+word that is a Swedish word typed plainly replaced by its Swedish spelling.  The
+replacement is letter for letter (a → å, ä; o → ö; e → é), so every offset still
+points at what the visitor wrote and findings quote the comment as written.
+
+* A plain word is read back only when the Swedish spelling is clearly the more
+  common word (``langdata/diacritics.txt``, from wordfreq's Swedish list): "pa" →
+  "på", "nar" → "när", "forsorjningsstod" → "försörjningsstöd"; "bor" (bor, bör),
+  "var" (var, vår) and "har" (har, här) stay as typed.
+* A word that is itself a term of the lexicons as written ("hora", "lat",
+  "loser") stays: the visitor may have meant it.
+* A comment in another language (by the words as typed) stays as it is, so the
+  English "for" and "an" are not made Swedish.
+* A word inside a web address, an e-mail address, a handle or a hashtag stays.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from classifiers.text.language import detect_language
+from classifiers.text.lexicon import DATA_DIR, load_lexicon
+from classifiers.text.stopwords import LANGDATA
+
+__all__ = ["listed_words", "plain", "restore_diacritics", "warm_up"]
+
+_PLAIN = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
+#: A comment with any of these was typed with the Swedish letters: it is read as written.
+_SWEDISH_LETTER = re.compile("[åäöéÅÄÖÉ]")
+#: A plain word, not part of an address, a handle or a hashtag ("www.for.se", "@pa", "#ar").
+_PLAIN_WORD = re.compile(r"(?<![\w@#./:])[A-Za-z]+(?![\w@/:]|\.\w)")
+
+
+def plain(word: str) -> str:
+    """``word`` without å, ä, ö and é (as typed on a keyboard without them)."""
+    return word.translate(_PLAIN)
+
+
+def listed_words(directory: Path = LANGDATA) -> list[str]:
+    """The words of ``diacritics.txt`` in ``directory`` (its header left out)."""
+    lines = (directory / "diacritics.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@cache
+def _swedish_spellings() -> dict[str, str]:
+    """Plain spelling → Swedish spelling, less the lexicons' own plain terms.  Only this
+    table is kept (about 16 MB for 87,559 words), not the list it is read from."""
+    lexicon_terms = {e.term for path in sorted(DATA_DIR.glob("*.txt")) for e in load_lexicon(path)}
+    return {key: word for word in listed_words() if (key := plain(word)) not in lexicon_terms}
+
+
+def warm_up() -> None:
+    """Read the word list now, so that no comment waits for it."""
+    _swedish_spellings()
+
+
+def restore_diacritics(text: str) -> str:
+    """``text`` with its plainly typed Swedish words spelt with å, ä, ö and é.
+
+    Returns ``text`` itself when it has any of those letters already, when no word
+    changes, or when it is written in another language.  The result has the same
+    length, and each character stands where the one it replaces stood.
+    """
+    if _SWEDISH_LETTER.search(text):
+        return text
+    spellings = _swedish_spellings()
+
+    def swedish(match: re.Match[str]) -> str:
+        typed = match.group()
+        word = spellings.get(typed.lower())
+        if word is None:
+            return typed
+        # Keep the visitor's capitals: "Ar" → "Är", "PA" → "PÅ".
+        return "".join(s.upper() if t.isupper() else s for t, s in zip(typed, word, strict=True))
+
+    restored = _PLAIN_WORD.sub(swedish, text)
+    if restored == text or not detect_language(text.lower()).is_swedish:
+        return text
+    return restored

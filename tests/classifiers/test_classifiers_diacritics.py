@@ -1,0 +1,115 @@
+"""Swedish typed without å, ä and ö is read with them, and findings quote it as typed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from classifiers import classify
+from classifiers.text.diacritics import listed_words, plain, restore_diacritics
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("vi far inte ga dit pa fredag", "vi får inte gå dit på fredag"),
+        ("Nar far vi svar? Ar det nagon som vet", "När får vi svar? Är det någon som vet"),
+        ("PA FREDAG AR DET STANGT", "PÅ FREDAG ÄR DET STÄNGT"),  # capitals kept
+        ("han ar en 8-aring med forsorjningsstod", "han är en 8-åring med försörjningsstöd"),
+        ("en ny ide for skolan", "en ny idé för skolan"),
+    ],
+)
+def test_plainly_typed_swedish_is_read_with_its_letters(typed: str, read: str) -> None:
+    assert restore_diacritics(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Jag bor har och var son heter Kalle",  # bor/bör, har/här, var/vår: both are common words
+        "Thanks for an awesome day at the beach, see you there",  # English: "for", "an" stay
+        "Kolla www.kommun.se/for eller maila pa@exempel.se #ar",  # addresses, handles, hashtags
+    ],
+)
+def test_ambiguous_words_other_languages_and_addresses_stay_as_typed(typed: str) -> None:
+    assert restore_diacritics(typed) == typed
+
+
+def test_a_comment_typed_with_swedish_letters_is_read_as_written() -> None:
+    typed = "Hej på dig, vi ses pa fredag"  # one "pa" is a slip, not a keyboard without å
+    assert restore_diacritics(typed) is typed
+
+
+def test_a_lexicon_term_typed_plainly_stays_the_word_the_visitor_may_have_meant() -> None:
+    # "höra" is ten times as common as "hora", but "hora" is a slur in the insult lexicon.
+    assert restore_diacritics("du ar en hora") == "du är en hora"
+    assert "harassment" in classify("du ar en hora").categories
+
+
+def test_every_listed_word_has_a_swedish_letter_and_its_own_plain_spelling() -> None:
+    words = listed_words()
+    assert len(words) > 50_000
+    assert all(plain(w) != w for w in words)
+    assert len({plain(w) for w in words}) == len(words)
+
+
+_PRISON = "Goran Lindqvist pa Bjorkvagen 12 sitter i fangelse for misshandel"
+# (as typed on a keyboard without å, ä and ö, the category it must or must not get); each
+# is decided the other way when the comment is read as typed.
+_READ_BACK = [
+    (_PRISON, "personal_data", True),
+    (_PRISON, "sensitive_personal_data", True),
+    ("Vi lever pa forsorjningsstod sedan i host och handlaggaren byts hela tiden", "confidential", True),
+    ("Hoppas du dor i en brand", "threat", True),
+    ("Akta er for isen vid badplatsen, den ar jattetunn efter tovadret!", "threat", False),
+    ("Det ar latt att klaga, men personalen pa VA har slitit hela natten.", "harassment", False),
+]
+
+
+@pytest.mark.parametrize(("typed", "category", "found"), _READ_BACK)
+def test_a_plainly_typed_comment_is_classified_as_the_swedish_one(
+    typed: str, category: str, found: bool
+) -> None:
+    assert (category in classify(typed).categories) is found
+
+
+def test_findings_quote_the_comment_as_the_visitor_typed_it() -> None:
+    findings = classify(_PRISON).findings
+    spans = [s for f in findings for s in f.spans]
+    assert all(s.text == _PRISON[s.start : s.end] for s in spans)
+    assert {"Goran Lindqvist", "Bjorkvagen 12", "sitter i fangelse"} <= {s.text for s in spans}
+    # Explanations quote the words as typed too ("'Bjorkvagen'", never "'Björkvägen'").
+    quoted = {q for f in findings for q in re.findall(r"'([^']+)'", f.explanation)}
+    assert quoted
+    assert all(q in _PRISON for q in quoted), quoted
+
+
+def test_explanations_are_read_the_same_way_and_quote_the_comment_as_typed() -> None:
+    from classifiers import explain
+
+    typed = "Hoppas du dor i en brand"
+    spans = explain(typed, "threat")
+    assert spans
+    assert all(s.text == typed[s.start : s.end] for s in spans)
+    assert explain(typed, "threat") == explain("Hoppas du dör i en brand", "threat")
+
+
+def test_the_models_are_trained_on_comments_read_the_same_way() -> None:
+    from classifiers.train import TfidfFeaturizer
+
+    counts = TfidfFeaturizer()._counts
+    assert counts(["Vi far inte ga dit pa fredag"]) == counts(["Vi får inte gå dit på fredag"])
+
+
+def test_the_word_list_is_part_of_the_model_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from classifiers.text import detectors
+
+    shipped = detectors.TextDetector(use_model=False).rules_version
+    for path in detectors.LANGDATA.glob("*.txt"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    with (tmp_path / "diacritics.txt").open("a", encoding="utf-8") as fh:
+        fh.write("påhittadeord\n")
+    monkeypatch.setattr(detectors, "LANGDATA", tmp_path)
+    assert detectors.TextDetector(use_model=False).rules_version != shipped
