@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -59,27 +60,63 @@ class Pipeline:
             except (ImportError, AttributeError):
                 self._find_privacy = None
         self.model_version = f"uppsikt-classifiers-{LIBRARY_VERSION}+{self.text.version}+{privacy_version}"
+        model = self.text.model
+        self.reads_plain_letters = model is None or model.reads_plain_letters
+
+    def read(self, text: str) -> str:
+        """``text`` as every detector reads it (a plainly typed comment with å, ä and ö)."""
+        return restore_diacritics(text) if self.reads_plain_letters else text
 
     def classify(self, text: str, context: dict[str, Any] | None = None) -> Assessment:
-        read = restore_diacritics(text)
+        read = self.read(text)
+        if read is not text and context:
+            context = _read_alike(context)
         findings = list(self.text.detect(read, context, norm=normalize(read), typed=text))
         if self._find_privacy is not None:
-            privacy = self._find_privacy(read, context)
-            # Their explanations never repeat the data; their spans quote the comment as typed.
-            findings.extend(privacy if read is text else [_quoting(f, text) for f in privacy])
+            findings.extend(self._find_privacy(read, context))
+        if read is not text:
+            findings = [_quoting(f, text, read) for f in findings]
         findings.sort(key=_sort_key)
         return Assessment(findings=tuple(findings), model_version=self.model_version)
 
 
-def _quoting(finding: Finding, text: str) -> Finding:
-    """``finding`` with its spans quoting ``text``, the comment as the visitor wrote it."""
-    spans = tuple(Span(s.start, s.end, text[s.start : s.end]) for s in finding.spans)
-    return dataclasses.replace(finding, spans=spans)
+#: A quotation in an explanation: 'ord', „ord“, "ord" or «ord».
+_QUOTED = re.compile(r"'([^'\n]+)'|„([^“\n]+)“|\"([^\"\n]+)\"|«([^»\n]+)»")
+
+
+def _quoting(finding: Finding, typed: str, read: str) -> Finding:
+    """``finding`` quoting the comment as the visitor typed it, not its reading with å, ä
+    and ö: its spans, and what its explanation quotes from the comment (the privacy
+    detectors quote the words they found)."""
+    spans = tuple(Span(s.start, s.end, typed[s.start : s.end]) for s in finding.spans)
+    folded = read.casefold()
+
+    def as_typed(match: re.Match[str]) -> str:
+        quoted = next(g for g in match.groups() if g is not None)
+        at = folded.find(quoted.casefold())
+        if at < 0 or len(folded) != len(read):
+            return match.group()
+        return match.group().replace(quoted, typed[at : at + len(quoted)])
+
+    return dataclasses.replace(finding, spans=spans, explanation=_QUOTED.sub(as_typed, finding.explanation))
+
+
+def _read_alike(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` read like a plainly typed comment: the post it answers (a copy of it is
+    spam), and the officials' names also in their spelling with å, ä and ö, so that an
+    allow-listed "Goran Persson" still matches what the comment is read as."""
+    read = dict(context)
+    if isinstance(post := context.get("post_text"), str):
+        read["post_text"] = restore_diacritics(post)
+    if officials := context.get("public_officials"):
+        read["public_officials"] = [*officials, *(restore_diacritics(o) for o in officials)]
+    return read
 
 
 def explain(text: str, category: str) -> tuple[Span, ...]:
     """Content-word spans of ``text`` that speak for ``category`` (the shipped model's view)."""
-    spans = get_pipeline().text.explain(restore_diacritics(text), category)
+    pipeline = get_pipeline()
+    spans = pipeline.text.explain(pipeline.read(text), category)
     return tuple(Span(a, b, text[a:b]) for a, b in spans)
 
 

@@ -262,6 +262,8 @@ class MultiLabelTextModel(ClassifierMixin, BaseEstimator):
                 for c in self.categories_
             },
             "metadata": metadata,
+            # Its texts were read as the pipeline reads them (``_counts``).
+            "reads_plain_letters": True,
         }
 
 

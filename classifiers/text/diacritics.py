@@ -13,14 +13,18 @@ replacement is letter for letter (a → å, ä; o → ö; e → é), so every of
 points at what the visitor wrote and findings quote the comment as written.
 
 * A plain word is read back only when the Swedish spelling is clearly the more
-  common word (``langdata/diacritics.txt``, from wordfreq's Swedish list): "pa" →
-  "på", "nar" → "när", "forsorjningsstod" → "försörjningsstöd"; "bor" (bor, bör),
-  "var" (var, vår) and "har" (har, här) stay as typed.
-* A word that is itself a term of the lexicons as written ("hora", "lat",
-  "loser") stays: the visitor may have meant it.
+  common word (``langdata/diacritics.txt``, from wordfreq's Swedish list, ten times
+  as common): "pa" → "på", "nar" → "när", "forsorjningsstod" →
+  "försörjningsstöd"; "bor" (bor, bör), "var" (var, vår), "har" (har, här), "akta"
+  ("akta dig" warns, "äkta" is genuine) and "satt" ("satt inne") stay as typed.
+* A word that is itself a term of the lexicons ("hora", "lat", "loser") or a name
+  the privacy detectors list ("Saga", "Fors") stays: the visitor may have meant it.
+  The list is built without them (``build_diacritics.py``; a test holds it to that).
 * A comment in another language (by the words as typed) stays as it is, so the
-  English "for" and "an" are not made Swedish.
-* A word inside a web address, an e-mail address, a handle or a hashtag stays.
+  English "for" and "an" are not made Swedish; so does one with any å, ä, ö or é,
+  also typed as a letter and a combining mark.
+* A word in a web or e-mail address, a handle or a hashtag stays, and so does a
+  three-letter word before digits, which may be a licence plate ("MAR 123").
 """
 
 from __future__ import annotations
@@ -30,16 +34,20 @@ from functools import cache
 from pathlib import Path
 
 from classifiers.text.language import detect_language
-from classifiers.text.lexicon import DATA_DIR, load_lexicon
 from classifiers.text.stopwords import LANGDATA
 
 __all__ = ["listed_words", "plain", "restore_diacritics", "warm_up"]
 
 _PLAIN = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
-#: A comment with any of these was typed with the Swedish letters: it is read as written.
-_SWEDISH_LETTER = re.compile("[åäöéÅÄÖÉ]")
+#: A comment with any of these was typed with the Swedish letters (or an accent typed as
+#: a combining mark after its letter): it is read as written.
+_SWEDISH_LETTER = re.compile("[åäöéÅÄÖÉ\u0300-\u036f]")
 #: A plain word, not part of an address, a handle or a hashtag ("www.for.se", "@pa", "#ar").
 _PLAIN_WORD = re.compile(r"(?<![\w@#./:])[A-Za-z]+(?![\w@/:]|\.\w)")
+#: A blank-separated piece of text that is a web or e-mail address: none of it is read back.
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*")
+#: Digits after a three-letter word: a licence plate ("MAR 123", "gar12a").
+_PLATE_DIGITS = re.compile(r"\s?\d")
 
 
 def plain(word: str) -> str:
@@ -55,10 +63,9 @@ def listed_words(directory: Path = LANGDATA) -> list[str]:
 
 @cache
 def _swedish_spellings() -> dict[str, str]:
-    """Plain spelling → Swedish spelling, less the lexicons' own plain terms.  Only this
-    table is kept (about 16 MB for 87,559 words), not the list it is read from."""
-    lexicon_terms = {e.term for path in sorted(DATA_DIR.glob("*.txt")) for e in load_lexicon(path)}
-    return {key: word for word in listed_words() if (key := plain(word)) not in lexicon_terms}
+    """Plain spelling → Swedish spelling.  Only this table is kept (about 16 MB for
+    87,010 words), not the list it is read from."""
+    return {plain(word): word for word in listed_words()}
 
 
 def warm_up() -> None:
@@ -76,11 +83,17 @@ def restore_diacritics(text: str) -> str:
     if _SWEDISH_LETTER.search(text):
         return text
     spellings = _swedish_spellings()
+    has_address = "@" in text or "/" in text or "www." in text
+    addresses = [m.span() for m in _ADDRESS.finditer(text)] if has_address else []
 
     def swedish(match: re.Match[str]) -> str:
         typed = match.group()
         word = spellings.get(typed.lower())
         if word is None:
+            return typed
+        if len(typed) == 3 and _PLATE_DIGITS.match(text, match.end()):
+            return typed
+        if any(a <= match.start() < b for a, b in addresses):
             return typed
         # Keep the visitor's capitals: "Ar" → "Är", "PA" → "PÅ".
         return "".join(s.upper() if t.isupper() else s for t, s in zip(typed, word, strict=True))

@@ -106,6 +106,10 @@ class LinearTextModel:
         #: Below these probabilities a rule's finding of the category is dropped
         #: (``classifiers.train.choose_vetoes``); artefacts without them veto nothing.
         self.vetoes: dict[str, float] = dict(payload.get("vetoes") or {})  # type: ignore[call-overload]
+        #: Trained on comments typed without å, ä and ö read with them (``classifiers.text.
+        #: diacritics``); the pipeline reads such comments so only for a model that was.  A
+        #: tenant's artefact from before keeps reading them as typed.
+        self.reads_plain_letters = bool(payload.get("reads_plain_letters", False))
         self.version = f"{payload['name']}-{digest[:12]}"
         words: list[str] = payload["word_vocabulary"]  # type: ignore[assignment]
         chars: list[str] = payload["char_vocabulary"]  # type: ignore[assignment]

@@ -16,6 +16,7 @@ import pytest
 from classifiers.evaluate import expected_calibration_error, reliability_bins
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
+from classifiers.text.diacritics import restore_diacritics
 from classifiers.text.model import LinearTextModel
 from classifiers.train import CORPUS_PATH, fit_calibration
 
@@ -46,7 +47,7 @@ def held_out(model: LinearTextModel) -> tuple[np.ndarray, np.ndarray, np.ndarray
     rows = [r for r in rows if r["split"] == "test"]
     probs, logits, gold = [], [], []
     for row in rows:
-        scored = model.score(normalize(row["text"]).text)
+        scored = model.score(normalize(restore_diacritics(row["text"])).text)  # as the pipeline reads it
         p = np.array([scored.probabilities[c] for c in model.categories])
         probs.append(p)
         p = np.clip(p, 1e-12, 1 - 1e-12)
