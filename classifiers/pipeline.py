@@ -61,19 +61,24 @@ class Pipeline:
                 self._find_privacy = None
         self.model_version = f"uppsikt-classifiers-{LIBRARY_VERSION}+{self.text.version}+{privacy_version}"
         model = self.text.model
+        #: Whether the text detectors are given a plainly typed comment read with å, ä and
+        #: ö: only with a model trained so (a tenant's earlier artefact was not).  The
+        #: privacy detectors, which have no model, always are.
         self.reads_plain_letters = model is None or model.reads_plain_letters
 
     def read(self, text: str) -> str:
-        """``text`` as every detector reads it (a plainly typed comment with å, ä and ö)."""
+        """``text`` as the text detectors read it (a plainly typed comment with å, ä and ö)."""
         return restore_diacritics(text) if self.reads_plain_letters else text
 
     def classify(self, text: str, context: dict[str, Any] | None = None) -> Assessment:
-        read = self.read(text)
-        if read is not text and context:
-            context = _read_alike(context)
-        findings = list(self.text.detect(read, context, norm=normalize(read), typed=text))
+        read = restore_diacritics(text)
+        read_context = _read_alike(context) if read is not text and context else context
+        if self.reads_plain_letters:
+            findings = list(self.text.detect(read, read_context, norm=normalize(read), typed=text))
+        else:
+            findings = list(self.text.detect(text, context, norm=normalize(text)))
         if self._find_privacy is not None:
-            findings.extend(self._find_privacy(read, context))
+            findings.extend(self._find_privacy(read, read_context))
         if read is not text:
             findings = [_quoting(f, text, read) for f in findings]
         findings.sort(key=_sort_key)
@@ -86,30 +91,35 @@ _QUOTED = re.compile(r"'([^'\n]+)'|„([^“\n]+)“|\"([^\"\n]+)\"|«([^»\n]+)
 
 def _quoting(finding: Finding, typed: str, read: str) -> Finding:
     """``finding`` quoting the comment as the visitor typed it, not its reading with å, ä
-    and ö: its spans, and what its explanation quotes from the comment (the privacy
-    detectors quote the words they found)."""
+    and ö: its spans, and what its explanation quotes from the reading (the privacy
+    detectors quote the words they found, „sitter i fängelse“).  Only a quotation with one
+    of those letters that is found as it stands in the reading is mapped back, so a word
+    of the explanation's own is never touched."""
     spans = tuple(Span(s.start, s.end, typed[s.start : s.end]) for s in finding.spans)
-    folded = read.casefold()
 
     def as_typed(match: re.Match[str]) -> str:
         quoted = next(g for g in match.groups() if g is not None)
-        at = folded.find(quoted.casefold())
-        if at < 0 or len(folded) != len(read):
+        at = read.find(quoted) if _READ_LETTER.search(quoted) else -1
+        if at < 0:
             return match.group()
         return match.group().replace(quoted, typed[at : at + len(quoted)])
 
     return dataclasses.replace(finding, spans=spans, explanation=_QUOTED.sub(as_typed, finding.explanation))
 
 
+_READ_LETTER = re.compile("[åäöéÅÄÖÉ]")
+
+
 def _read_alike(context: dict[str, Any]) -> dict[str, Any]:
     """``context`` read like a plainly typed comment: the post it answers (a copy of it is
     spam), and the officials' names also in their spelling with å, ä and ö, so that an
-    allow-listed "Goran Persson" still matches what the comment is read as."""
+    allow-listed "Lena Sjoberg" still matches what the comment is read as."""
     read = dict(context)
     if isinstance(post := context.get("post_text"), str):
         read["post_text"] = restore_diacritics(post)
     if officials := context.get("public_officials"):
-        read["public_officials"] = [*officials, *(restore_diacritics(o) for o in officials)]
+        names = [officials] if isinstance(officials, str) else list(officials)
+        read["public_officials"] = [*names, *(restore_diacritics(o) for o in names if isinstance(o, str))]
     return read
 
 

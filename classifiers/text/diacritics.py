@@ -24,7 +24,8 @@ points at what the visitor wrote and findings quote the comment as written.
   English "for" and "an" are not made Swedish; so does one with any å, ä, ö or é,
   also typed as a letter and a combining mark.
 * A word in a web or e-mail address, a handle or a hashtag stays, and so does a
-  three-letter word before digits, which may be a licence plate ("MAR 123").
+  three-letter word in capitals that may begin a licence plate ("MAR 123"; but "for
+  100 kr" is read "för 100 kr").
 """
 
 from __future__ import annotations
@@ -44,10 +45,13 @@ _PLAIN = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 _SWEDISH_LETTER = re.compile("[åäöéÅÄÖÉ\u0300-\u036f]")
 #: A plain word, not part of an address, a handle or a hashtag ("www.for.se", "@pa", "#ar").
 _PLAIN_WORD = re.compile(r"(?<![\w@#./:])[A-Za-z]+(?![\w@/:]|\.\w)")
-#: A blank-separated piece of text that is a web or e-mail address: none of it is read back.
-_ADDRESS = re.compile(r"\S*(?:@|://|www\.)\S*")
-#: Digits after a three-letter word: a licence plate ("MAR 123", "gar12a").
-_PLATE_DIGITS = re.compile(r"\s?\d")
+#: A blank-separated piece of text that is a web or e-mail address or a hashtag ("Www.",
+#: "kommun.se/aldreomsorg-for-alla", "#fritid-for-alla"): none of it is read back.
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.|#|\.(?:se|nu|com|org|net|eu|fi|info)\b)\S*", re.IGNORECASE)
+#: What follows a plate's three capitals: a blank, two digits and a digit or letter
+#: ("MAR 123", "MAR 12A"; "for 100 kr" is a price).  With no blank ("MAR123", "mar12a")
+#: the letters are no word of their own and stay as they are anyway.
+_PLATE_TAIL = re.compile(r" \d{2}[\dA-Za-z](?![\w-])")
 
 
 def plain(word: str) -> str:
@@ -64,7 +68,7 @@ def listed_words(directory: Path = LANGDATA) -> list[str]:
 @cache
 def _swedish_spellings() -> dict[str, str]:
     """Plain spelling → Swedish spelling.  Only this table is kept (about 16 MB for
-    87,010 words), not the list it is read from."""
+    87,011 words), not the list it is read from."""
     return {plain(word): word for word in listed_words()}
 
 
@@ -83,7 +87,7 @@ def restore_diacritics(text: str) -> str:
     if _SWEDISH_LETTER.search(text):
         return text
     spellings = _swedish_spellings()
-    has_address = "@" in text or "/" in text or "www." in text
+    has_address = "@" in text or "/" in text or "#" in text or "." in text
     addresses = [m.span() for m in _ADDRESS.finditer(text)] if has_address else []
 
     def swedish(match: re.Match[str]) -> str:
@@ -91,7 +95,7 @@ def restore_diacritics(text: str) -> str:
         word = spellings.get(typed.lower())
         if word is None:
             return typed
-        if len(typed) == 3 and _PLATE_DIGITS.match(text, match.end()):
+        if len(typed) == 3 and typed.isupper() and _PLATE_TAIL.match(text, match.end()):
             return typed
         if any(a <= match.start() < b for a, b in addresses):
             return typed
