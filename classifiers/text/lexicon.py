@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from classifiers.normalize import Normalized, squeeze
+from classifiers.text.diacritics import plain as plain_letters
 
 __all__ = [
     "SQUEEZE_COLLISIONS",
@@ -44,7 +45,6 @@ __all__ = [
 DATA_DIR = Path(__file__).with_name("data")
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-:][^\W_]+)*")
-_DEACCENT = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 #: ASCII variants that are ordinary words and must not inherit an entry.
 _COMMON_ASCII = frozenset(
     {"rov", "rova", "hor", "kat", "kata", "ska", "sa", "bog", "fan", "stad", "vag", "vart", "man"}
@@ -120,7 +120,7 @@ def _doubled_stem(term: str) -> re.Pattern[str] | None:
     runs = re.findall(r"((.)\2*)", term[:-1])
     parts = []
     for run, letter in runs:
-        plain = letter.translate(_DEACCENT)
+        plain = plain_letters(letter)
         cls = re.escape(letter) if plain == letter else f"[{re.escape(letter)}{re.escape(plain)}]"
         parts.append(f"{cls}{{{len(run)},}}")
     return re.compile("".join(parts))
@@ -279,7 +279,7 @@ def default_index() -> LexiconIndex:
 
 def _variants(term: str) -> set[str]:
     variants = {term}
-    ascii_form = term.translate(_DEACCENT)
+    ascii_form = plain_letters(term)
     if ascii_form != term and not any(w.strip("*") in _COMMON_ASCII for w in ascii_form.split()):
         variants.add(ascii_form)
     return variants
