@@ -262,6 +262,19 @@ def _analyze(text: str) -> list[Entity]:
     return found + more
 
 
+def _names_of(officials: object) -> list[str]:
+    """The allow-listed officials' names: one name given as a string is one name, not
+    its letters, and an entry that is no string (a tenant's list with a gap) is skipped
+    rather than failing the comment."""
+    if not officials:
+        return []
+    if isinstance(officials, str):
+        return [officials]
+    if not isinstance(officials, Iterable):
+        return []
+    return [name for name in officials if isinstance(name, str)]
+
+
 def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     """Personal, sensitive and confidential data in ``text``.
 
@@ -273,7 +286,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
         return []
     reference = _reference_date(ctx)
     own_phones, own_emails = _own_contacts(ctx)
-    officials: Iterable[str] = ctx.get("public_officials") or ()
+    officials = _names_of(ctx.get("public_officials"))
 
     entities, kinds, prefer = _identity_entities(text, _analyze(text), reference)
     names = find_names(text, officials)
