@@ -883,12 +883,48 @@ _LIMITS = """\
   0.850; everyday posts retyped flagged 14 → 11 of 434, as written 8
   unchanged. The retraining moved three thresholds along their flat
   stretches (threat 0.50 → 0.45, incitement 0.50 → 0.55, sexual content
-  0.65 → 0.55) and four vetoes (see *The model may veto a rule*). Left: a word that is
+  0.65 → 0.55) and four vetoes (see *The model may veto a rule*). Three
+  of the lexicons' plain terms are read as the verb where the words beside
+  them make them one: "att hora", "fa bara hora", "hora av sig" (höra),
+  "det loser sig", "vi loser" (löser), "det lat som" (lät), "lat dem vara"
+  (låt). Typed without å, ä and ö, 36 of train's hand-written comments got
+  a harassment finding for these words that they did not have as written;
+  with these readings 5 do. Read once afterwards (with the rules below):
+  everyday posts retyped flagged 11 → 7 of 434. Left: a word that is
   common both ways stays as typed ("sa" for "så", "stod" for "stöd", "ar"
-  is read "är", never "år"), so "sa loser vi det" is still taken for an
-  insult and "att hora" for a slur; compounds missing from the list
+  is read "är", never "år"); "Hartorkarna lat som jetplan" (a noun before
+  "lat") is still taken for an insult; compounds missing from the list
   ("avlosarservice") stay plain; a comment with one å in it is read as
   typed throughout.
+* **Rules read off out-of-fold misses (train).** The models' out-of-fold
+  predictions over train (each writer scored by models that never saw
+  that writer) missed kinds no rule read: a business recruiting with a
+  call to apply ("Vi på Städbolaget Blänk söker lokalvårdare … Skicka
+  CV"; not "Kommunen söker", "hur söker man"), someone selling their own
+  services ("tar uppdrag inom privat hemsjukvård … Maila"), prescription
+  drugs, doping and moonshine offered ("Har kvar en hel kartong oxy och
+  stesolid … säljes styckvis"; not "har fått morfin"), telling someone
+  they are watched ("vi vet precis vem du är", "jag vet när ditt pass
+  slutar"), "synd om nåt hände dig", and calls to sabotage, dodge or dump
+  ("Klipp kablarna …", "Häll sand i tankarna", "åk svart allihop",
+  "Betala inte VA-fakturan", "Dumpa grovsoporna vid …"). Rules alone on
+  train's hand-written comments: threat 20 more right findings,
+  advertising 16, incitement 14, criminal material 13, none wrong. After
+  retraining, out-of-fold F1: incitement 0.786 → 0.837, threat 0.807 →
+  0.820, advertising 0.789 → 0.799, criminal material 0.770 → 0.776,
+  harassment 0.782 → 0.784. The retraining moved harassment's threshold
+  0.35 → 0.40, threat's 0.45 → 0.50, incitement's 0.55 → 0.60 and the
+  advertising veto 0.15 → 0.10. Read once afterwards: test micro-F1 0.850
+  → 0.852 (precision 0.834 → 0.837; harassment 0.76 → 0.78, incitement
+  0.82 → 0.83); writers n, zz and zzt pooled 0.850 → 0.850 (precision
+  0.885 → 0.888, recall 0.818 → 0.815; n 0.874 → 0.873, zz 0.828 →
+  0.832, zzt 0.846 → 0.844); everyday posts flagged 8 → 7 of 434. The
+  cost is threat recall on the measured-only writers, 0.69 → 0.66, and on
+  zz 0.58, under the 0.60 line: with the rules catching train's veiled
+  threats the threat threshold rose, and the outside writers' threats are
+  mostly not in these words. zzt's advertising and criminal-material
+  recall stay 0.44 and 0.45: as in the rounds before, what the train
+  writers' misses teach is not what the measured-only writers write.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
@@ -1147,8 +1183,9 @@ _LIMITS = """\
   veto, the finding is dropped (``classifiers.train.choose_vetoes``). The
   vetoes are chosen like the thresholds, on out-of-fold predictions over
   train, and only where they add at least 0.005 F1: today question 0.10,
-  advertising 0.15, off-topic 0.20, profanity 0.10, individual case and
-  misinformation 0.25, party politics 0.05 (question 0.08, profanity
+  advertising 0.10, off-topic 0.20, profanity 0.10, individual case and
+  misinformation 0.25, party politics 0.05 (advertising 0.15 before the
+  rules of *Rules read off out-of-fold misses*; question 0.08, profanity
   0.30, off-topic 0.25, individual case and misinformation 0.20 before the
   models were trained on comments typed without å, ä and ö read with
   them, see *Swedish typed without å, ä and ö*; question 0.20, off-topic

@@ -68,6 +68,39 @@ def test_a_lexicon_term_typed_plainly_stays_the_word_the_visitor_may_have_meant(
     assert "harassment" in classify("du ar en hora").categories
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("Harligt att hora om nya tradgarden", "Härligt att höra om nya trädgården"),  # word before
+        ("vi far bara hora att det ar fullt", "vi får bara höra att det är fullt"),
+        ("Den som vill veta mer kan hora av sig", "Den som vill veta mer kan höra av sig"),
+        ("Ring oss sa loser vi det", "Ring oss sa löser vi det"),  # "sa" (said, så) stays as typed
+        ("Hoppas det loser sig for dem", "Hoppas det löser sig för dem"),  # word after
+        ("Lat honom vara nu", "Låt honom vara nu"),
+        ("Det dar lat som ett hot, skriv till kommunen", "Det där lät som ett hot, skriv till kommunen"),
+    ],
+)
+def test_a_lexicon_term_is_read_as_the_verb_where_its_neighbours_make_it_one(typed: str, read: str) -> None:
+    assert restore_diacritics(typed) == read
+    assert "harassment" not in classify(typed).categories
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "du ar en hora och alla vet det",
+        "vilken hora hon ar",
+        "Mentorn ar en lat kossa som inte gor nagot",
+        "Badvakten ar lat som fan och sitter med mobilen",
+        "Han ar en loser som bor hos mamma",
+        "du loser",  # either: the slur stays
+    ],
+)
+def test_a_lexicon_term_stays_the_slur_elsewhere(typed: str) -> None:
+    assert not {"höra", "löser", "låt"} & set(restore_diacritics(typed).lower().split())
+    assert "harassment" in classify(typed).categories
+
+
 def test_every_listed_word_has_a_swedish_letter_and_its_own_plain_spelling() -> None:
     words = listed_words()
     assert len(words) > 50_000

@@ -319,6 +319,40 @@ def test_a_business_offering_its_services_is_advertising(detector: TextDetector,
 
 
 @pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("Bageriet Kanelen söker bagare till helgerna! Skicka ditt CV till oss", "advertising.recruitment"),
+        ("Vi rekryterar sommarpersonal till campingen, sök senast 1 maj", "advertising.recruitment"),
+        ("Målerifirma söker målare med erfarenhet. Ring oss i veckan", "advertising.recruitment"),
+        ("Jag är elektriker och tar småuppdrag på helger, maila för pris", "advertising.services_offered"),
+        ("Vi hjälper dig med flyttstädningen, skriv till oss så kommer vi", "advertising.services_offered"),
+        ("Anlita mig som fotograf till bröllopet, hör av dig", "advertising.services_offered"),
+    ],
+)
+def test_a_business_recruiting_or_someone_selling_their_services_is_advertising(
+    detector: TextDetector, text: str, rule_id: str
+) -> None:
+    assert rule_id in {f.rule_id for f in detector.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunen söker sommarvikarier till hemtjänsten, ansökan på hemsidan",
+        "Hur söker man jobb i kommunen och vart skickar man sin ansökan?",
+        "Tips till er som söker sommarjobb: ansökan stänger i mars",
+        "Jag söker bostadsanpassning, maila mig vad som gäller för ansökan",
+        "Jag tar svarta uppdrag, inga kvitton, hör av dig",
+        "Min granne hjälper till med snöskottningen, ring honom om du behöver",
+    ],
+)
+def test_the_municipalitys_vacancies_and_questions_about_applying_are_no_advertising(
+    detector: TextDetector, text: str
+) -> None:
+    assert "advertising" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         'Har två motorsågar som "ramlat av ett lass", 1500 kr styck',
@@ -341,6 +375,93 @@ def test_stolen_goods_offered_with_a_wink_are_criminal_material(detector: TextDe
 )
 def test_an_offer_skipping_licence_or_age_check_is_crime(detector: TextDetector, text: str) -> None:
     assert "crime_material" in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Klipp kablarna till kamerorna i natt, alla som bor här",
+        "Häll socker i tanken på grävskopan så stannar bygget",
+        "Smyg in bakvägen på simhallen, ingen kollar",
+        "Biljetterna är för dyra, åk svart hela veckan",
+        "Nej! Betala inte parkeringsavgiften, de kan inte jaga alla",
+        "Koppla förbi elmätaren, det är enkelt",
+        "Dumpa soporna utanför kommunhuset tills de sänker taxan",
+    ],
+)
+def test_a_call_to_sabotage_dodge_or_dump_is_incitement(detector: TextDetector, text: str) -> None:
+    assert "incitement.imperative_to_the_public" in {f.rule_id for f in detector.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smyg in i biblioteket på sagostunden, barnen älskar det",
+        "Elbolaget klipper kablarna till gamla gatlyktor i veckan",
+        "Jag betalade inte fakturan i tid, kan jag få anstånd?",
+        "Soporna dumpas i skogen vid Kroksjön, kan kommunen städa?",
+    ],
+)
+def test_telling_or_asking_about_the_same_acts_is_no_incitement(detector: TextDetector, text: str) -> None:
+    assert "incitement" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("@Kim vi vet precis vem du är, tänk på det", "threat.watched"),
+        ("Jag vet när ditt pass slutar och var du parkerar", "threat.watched"),
+        ("Vi har koll på när du låser och går hem", "threat.watched"),
+        ("Vi vet vilka ni är allihop", "threat.watched"),
+        ("Fin bil du har, synd om nåt hände den i natt", "threat.if_something_happened"),
+        ("Synd om det skulle hända nåt med det där huset", "threat.if_something_happened"),
+    ],
+)
+def test_telling_someone_they_are_watched_or_what_might_happen_is_a_threat(
+    detector: TextDetector, text: str, rule_id: str
+) -> None:
+    assert rule_id in {f.rule_id for f in detector.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vi vet var ni kan köpa de bästa jordgubbarna, ståndet öppnar i dag",
+        "Vet ni när biblioteket öppnar igen efter renoveringen?",
+        "Synd om barnen som inte får plats i förskolan i höst",
+        "Vi vet vem som vann lotteriet, grattis!",
+    ],
+)
+def test_knowing_things_or_pity_is_no_threat(detector: TextDetector, text: str) -> None:
+    assert "threat" not in detector.rule_categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Har kvar en burk stesolid från i våras, 30 kr tabletten",
+        "Säljer mammas gamla oxycodon, hämta vid macken",
+        "Imovane och benso finns, leverans samma kväll",
+        "Hembränt säljes i dunkar, skriv privat",
+    ],
+)
+def test_prescription_drugs_and_moonshine_offered_for_sale_are_crime(
+    detector: TextDetector, text: str
+) -> None:
+    assert "crime_material.medicine_offer" in {f.rule_id for f in detector.detect(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pappa har fått morfin på hospicet, personalen är fantastisk",
+        "Jag fick zopiklon utskrivet av vårdcentralen men det hjälper inte",
+        "Det pratas om att folk köper steroider på gymmet, kan kommunen kontrollera?",
+        "Varning: någon säljer stesolid vid skolan, polisen är kontaktad",
+    ],
+)
+def test_a_patients_medicine_or_talk_of_others_selling_is_no_offer(detector: TextDetector, text: str) -> None:
+    assert "crime_material.medicine_offer" not in {f.rule_id for f in detector.detect(text)}
 
 
 @pytest.mark.parametrize(
