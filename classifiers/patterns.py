@@ -20,6 +20,7 @@ from typing import Any
 __all__ = [
     "AnchorIndex",
     "best_factor",
+    "blanks_as_one",
     "compile_anchored",
     "first_characters",
     "required_factors",
@@ -37,7 +38,9 @@ class AnchorIndex:
     the answer is remembered per chunk because comment vocabularies repeat.
     Only an anchor whose core was found and which is more than its core is
     then searched for in the text itself.  The result is exactly
-    ``{a for a in anchors if a in text}``.
+    ``{a for a in anchors if a in text or a in blanks_as_one(text)}``: a pattern's
+    blank class also matches two blanks or a line break, where an anchor of several
+    words has one space.
     """
 
     def __init__(self, anchors: Iterable[str]) -> None:
@@ -84,11 +87,22 @@ class AnchorIndex:
                 cache[chunk] = inside
             if inside:
                 cores.update(inside)
+        squashed: str | None = None
         for core in cores:
             for anchor in self._by_core[core]:
                 if anchor == core or anchor in text:
                     found.add(anchor)
+                elif " " in anchor:
+                    if squashed is None:
+                        squashed = blanks_as_one(text)
+                    if anchor in squashed:
+                        found.add(anchor)
         return found
+
+
+def blanks_as_one(text: str) -> str:
+    """``text`` with every run of blanks (spaces, tabs, line breaks) as one space."""
+    return " ".join(text.split())
 
 
 def first_characters(pattern: str) -> frozenset[str] | None:

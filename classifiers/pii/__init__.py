@@ -264,15 +264,15 @@ def _analyze(text: str) -> list[Entity]:
 
 def _names_of(officials: object) -> list[str]:
     """The allow-listed officials' names: one name given as a string is one name, not
-    its letters, and an entry that is no string (a tenant's list with a gap) is skipped
-    rather than failing the comment."""
+    its letters, an entry that is no string (a tenant's list with a gap) is skipped
+    rather than failing the comment, and blanks typed around a name are not part of it."""
     if not officials:
         return []
     if isinstance(officials, str):
-        return [officials]
+        officials = [officials]
     if not isinstance(officials, Iterable):
         return []
-    return [name for name in officials if isinstance(name, str)]
+    return [name.strip() for name in officials if isinstance(name, str) and name.strip()]
 
 
 def find_privacy(text: str, context: dict | None = None) -> list[Finding]:

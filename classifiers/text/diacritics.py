@@ -95,6 +95,10 @@ _VERB_READINGS: dict[str, tuple[_Reading, ...]] = {
         ("låt", _words(""), _words("mig dig honom henne hen oss er dem dom bli barnen")),
     ),
 }
+#: Words before which a lexicon term is the noun or the adjective whatever follows it
+#: ("din hora om du inte slutar", "en hora mer an nagot", "vilken loser jag har", "ar lat
+#: hen ocksa").
+_SLUR_BEFORE = _words("en ett din ditt er vilken vilket san sadan sant ar e javla jakla lilla fula dumma")
 _WORD_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]+) +$")
 _WORD_AFTER = re.compile(r" +([A-Za-z]+)")
 
@@ -163,6 +167,8 @@ def _verb_reading(text: str, match: re.Match[str]) -> str | None:
     previous = _WORD_BEFORE.search(text, max(0, start - 20), start)
     following = _WORD_AFTER.match(text, end)
     word_before = previous.group(1).lower() if previous else ""
+    if word_before in _SLUR_BEFORE:
+        return None
     word_after = following.group(1).lower() if following else ""
     for verb, before, after in readings:
         if word_before in before or word_after in after:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from classifiers.patterns import compile_anchored, required_substrings
+from classifiers.patterns import blanks_as_one, compile_anchored, required_substrings
 from classifiers.types import CATEGORIES
 
 __all__ = ["RULES_PATH", "Rule", "load_rules"]
@@ -46,8 +46,10 @@ class Rule:
         anchors and the required strings.
         """
         spans: list[tuple[int, int]] = []
-        if check_anchors and self.anchors and not any(a in text for a in self.anchors):
-            return spans
+        if check_anchors and self.anchors:
+            squashed = blanks_as_one(text)
+            if not any(a in text or a in squashed for a in self.anchors):
+                return spans
         if check_anchors and self.required and not any(r in text for r in self.required):
             return spans
         for m in self.pattern.finditer(text):

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.patterns import AnchorIndex, compile_anchored, first_characters, required_substrings
+from classifiers.patterns import (
+    AnchorIndex,
+    blanks_as_one,
+    compile_anchored,
+    first_characters,
+    required_substrings,
+)
+from classifiers.text import TextDetector
 from classifiers.text.rules import RULES_PATH, load_rules
 
 CORPUS = Path(__file__).resolve().parents[2] / "classifiers" / "data" / "corpus.jsonl"
@@ -101,7 +108,22 @@ def test_anchor_index_finds_exactly_the_anchors_in_the_text() -> None:
     anchors = ["vet var", "vet vart", "(c)", "©", "utan ", "hål", "inte fått", "a\tb"]
     index = AnchorIndex(anchors)
     for text in ["jag vet vart du bor", "(c) 2024", "potthål utan\nlov", "© inte  fått", "a\tb", "vet", ""]:
-        assert index.present(text) == {a for a in anchors if a in text}
+        assert index.present(text) == {a for a in anchors if a in text or a in blanks_as_one(text)}
+    # An anchor of several words is found across two blanks or a line break, as the
+    # rule's "\s+" matches there.
+    assert index.present("jag vet\nvart du bor") == {"vet var", "vet vart"}
+    assert index.present("© inte  fått") == {"©", "inte fått"}
+
+
+def test_a_rule_with_an_anchor_of_several_words_fires_across_line_breaks_and_blanks() -> None:
+    rules = {rule.id: rule for rule in load_rules()}
+    for rule_id, text in [
+        ("threat.veiled_harm", "det vore synd om\nditt hus brann ner"),
+        ("threat.veiled_harm", "passa  dig noga"),
+        ("incitement.imperative_to_the_public", "skär\tsönder däcken"),
+    ]:
+        assert rules[rule_id].matches(text), (rule_id, text)
+        assert rule_id in {f.rule_id for f in TextDetector(use_model=False).detect(text)}, (rule_id, text)
 
 
 def test_anchor_index_finds_overlapping_and_repeated_cores() -> None:
@@ -119,7 +141,7 @@ def test_anchor_index_of_the_shipped_rules_agrees_with_substring_search_on_the_c
     texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()[:3000]]
     for text in texts:
         norm = normalize(text).text
-        assert index.present(norm) == {a for a in anchors if a in norm}
+        assert index.present(norm) == {a for a in anchors if a in norm or a in blanks_as_one(norm)}
 
 
 def test_url_hint_matches_as_the_case_insensitive_pattern() -> None:

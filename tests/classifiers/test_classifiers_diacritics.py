@@ -94,6 +94,10 @@ def test_a_lexicon_term_is_read_as_the_verb_where_its_neighbours_make_it_one(typ
         "Badvakten ar lat som fan och sitter med mobilen",
         "Han ar en loser som bor hos mamma",
         "du loser",  # either: the slur stays
+        "Din hora om du inte slutar ringa mig",  # "om" follows, but "din" comes before
+        "hon ar en hora mer an nagot annat",
+        "Vilken loser jag har till granne",
+        "Hon ar lat hen ocksa",
     ],
 )
 def test_a_lexicon_term_stays_the_slur_elsewhere(typed: str) -> None:

@@ -323,7 +323,8 @@ def test_a_business_offering_its_services_is_advertising(detector: TextDetector,
     [
         ("Bageriet Kanelen söker bagare till helgerna! Skicka ditt CV till oss", "advertising.recruitment"),
         ("Vi rekryterar sommarpersonal till campingen, sök senast 1 maj", "advertising.recruitment"),
-        ("Målerifirma söker målare med erfarenhet. Ring oss i veckan", "advertising.recruitment"),
+        ("Målerifirman anställer målare med erfarenhet. Ring oss i veckan", "advertising.recruitment"),
+        ("Städbolaget Blank söker lokalvårdare!\nSkicka CV till oss", "advertising.recruitment"),
         ("Jag är elektriker och tar småuppdrag på helger, maila för pris", "advertising.services_offered"),
         ("Vi hjälper dig med flyttstädningen, skriv till oss så kommer vi", "advertising.services_offered"),
         ("Anlita mig som fotograf till bröllopet, hör av dig", "advertising.services_offered"),
@@ -338,11 +339,18 @@ def test_a_business_recruiting_or_someone_selling_their_services_is_advertising(
 @pytest.mark.parametrize(
     "text",
     [
-        "Kommunen söker sommarvikarier till hemtjänsten, ansökan på hemsidan",
-        "Hur söker man jobb i kommunen och vart skickar man sin ansökan?",
-        "Tips till er som söker sommarjobb: ansökan stänger i mars",
-        "Jag söker bostadsanpassning, maila mig vad som gäller för ansökan",
-        "Jag tar svarta uppdrag, inga kvitton, hör av dig",
+        "Kommunen söker sommarvikarier till hemtjänsten, sök senast 1 april",
+        "Hemtjänsten i Norrby söker undersköterskor, sök senast 1 maj",
+        "Vi på Frövi kommun söker lärare, välkommen med din ansökan",
+        "Vi söker familjehem! Anmäl intresse på hemsidan",
+        "Hur söker man? Det står sök via hemsidan men länken är trasig",
+        "Tips till er som söker sommarjobb: sök senast i mars",
+        "Vi söker bygglov för en altan, ansökan har legat i tre månader",
+        "Vi söker ett nytt hem åt vår katt, ring oss",
+        "Jag tar svarta uppdrag, hör av dig",
+        "Jag tar uppdrag utan kvitto, hör av dig",
+        "Vi hjälper dig med ansökan om bostadsanpassning, ring oss på kontaktcenter",
+        "Vi hjälper till med handling åt riskgrupper, helt gratis, skriv privat",
         "Min granne hjälper till med snöskottningen, ring honom om du behöver",
     ],
 )
@@ -387,6 +395,10 @@ def test_an_offer_skipping_licence_or_age_check_is_crime(detector: TextDetector,
         "Nej! Betala inte parkeringsavgiften, de kan inte jaga alla",
         "Koppla förbi elmätaren, det är enkelt",
         "Dumpa soporna utanför kommunhuset tills de sänker taxan",
+        "Alla borde åka svart tills de sänker priset",
+        "Hej alla\nåk svart hela veckan",
+        "Betala inte p-boten, de kan inte jaga alla",
+        "Dumpa grovsoporna vid kommunhusets trappa",
     ],
 )
 def test_a_call_to_sabotage_dodge_or_dump_is_incitement(detector: TextDetector, text: str) -> None:
@@ -400,6 +412,14 @@ def test_a_call_to_sabotage_dodge_or_dump_is_incitement(detector: TextDetector, 
         "Elbolaget klipper kablarna till gamla gatlyktor i veckan",
         "Jag betalade inte fakturan i tid, kan jag få anstånd?",
         "Soporna dumpas i skogen vid Kroksjön, kan kommunen städa?",
+        "Dumpa inte soporna utanför återvinningen, ta med dem hem",
+        "Varning! Betala inte fakturan från Kommunservice AB, det är bedrägeri",
+        "Dumpa trädgårdsavfallet vid återvinningscentralen, det är gratis",
+        "Häll socker i teet så blir det godare",
+        "Smyg in gratis på öppet hus i simhallen",
+        "Krossa kameran? Nej, kontakta kommunen",
+        "Åk svart är ingen lösning",
+        "Klipp kablarna innan du byter lampan",
     ],
 )
 def test_telling_or_asking_about_the_same_acts_is_no_incitement(detector: TextDetector, text: str) -> None:
@@ -413,8 +433,15 @@ def test_telling_or_asking_about_the_same_acts_is_no_incitement(detector: TextDe
         ("Jag vet när ditt pass slutar och var du parkerar", "threat.watched"),
         ("Vi har koll på när du låser och går hem", "threat.watched"),
         ("Vi vet vilka ni är allihop", "threat.watched"),
-        ("Fin bil du har, synd om nåt hände den i natt", "threat.if_something_happened"),
-        ("Synd om det skulle hända nåt med det där huset", "threat.if_something_happened"),
+        ("Fin bil du har, synd om nåt hände den.", "threat.if_something_happened"),
+        ("Fint hus du har, synd om det skulle hända nåt med det.", "threat.if_something_happened"),
+        ("synd  om nått hände dig", "threat.if_something_happened"),
+        ("Den nya rektorn ska inte känna sig trygg här längre", "threat.no_peace"),
+        ("Ni ska inte räkna med att få gå ifred på stan", "threat.no_peace"),
+        ("Betala innan fredag annars hälsar vi på", "threat.no_peace"),
+        ("Stänger ni badet kommer något att hända på kontoret. Ni är varnade.", "threat.warned"),
+        ("Jag har sett din bil vid skolan varje dag. Säger bara det.", "threat.warned"),
+        ("Det kommer att finnas en bomb på torget på lördag", "threat.warned"),
     ],
 )
 def test_telling_someone_they_are_watched_or_what_might_happen_is_a_threat(
@@ -430,9 +457,19 @@ def test_telling_someone_they_are_watched_or_what_might_happen_is_a_threat(
         "Vet ni när biblioteket öppnar igen efter renoveringen?",
         "Synd om barnen som inte får plats i förskolan i höst",
         "Vi vet vem som vann lotteriet, grattis!",
+        "Inbrottstjuvarna ska inte känna sig trygga i vår kommun, vi sätter upp kameror",
+        "Ni kan inte känna er säkra i den korsningen, sänk farten",
+        "Vi hälsar på mormor på boendet varje söndag",
+        "Vi vet vilka ni är, ni är hjältarna i hemtjänsten! Tack för allt",
+        "Jag vet vem du är, vi gick i samma klass! Grattis till jobbet",
+        "Jag har sett var ni parkerar bilarna vid skolan, det är farligt för barnen",
+        "Synd om något händer med den gamla eken i parken",
+        "Synd om det skulle hända nåt med den gamla eken",
+        "Jag kommer läsa varenda bok ni har i sommar, ni är varnade 😄",
+        "Vem sprider att det skulle finnas en bomb i köpcentrum?",
     ],
 )
-def test_knowing_things_or_pity_is_no_threat(detector: TextDetector, text: str) -> None:
+def test_lookalikes_of_veiled_threats_are_no_threat(detector: TextDetector, text: str) -> None:
     assert "threat" not in detector.rule_categories(text)
 
 
@@ -443,6 +480,9 @@ def test_knowing_things_or_pity_is_no_threat(detector: TextDetector, text: str) 
         "Säljer mammas gamla oxycodon, hämta vid macken",
         "Imovane och benso finns, leverans samma kväll",
         "Hembränt säljes i dunkar, skriv privat",
+        "Säljer oxikodon, 50 kr styck",
+        "Benzo finns, leverans i kväll",
+        "Har en kartong med testosteron över, swisha",
     ],
 )
 def test_prescription_drugs_and_moonshine_offered_for_sale_are_crime(
@@ -455,8 +495,14 @@ def test_prescription_drugs_and_moonshine_offered_for_sale_are_crime(
     "text",
     [
         "Pappa har fått morfin på hospicet, personalen är fantastisk",
-        "Jag fick zopiklon utskrivet av vårdcentralen men det hjälper inte",
-        "Det pratas om att folk köper steroider på gymmet, kan kommunen kontrollera?",
+        "Jag har morfin för min cancer och det fungerar bra",
+        "Mamma har lyrica mot sina nervsmärtor",
+        "Har kvar stesolid som mamma fått av doktorn",
+        "Morfin finns på apoteket, fråga din läkare",
+        "Jag har kvar stesolid från i våras, kan jag lämna in det",
+        "Har kvar oxykodon, vart lämnar man dem?",
+        "Har ni THC-tester på fritidsgården?",
+        "Det pratas om att någon säljer stesolid vid skolan",
         "Varning: någon säljer stesolid vid skolan, polisen är kontaktad",
     ],
 )
@@ -1223,3 +1269,50 @@ def test_a_threat_after_a_condition_or_told_by_the_harm(
 ) -> None:
     """Found out of fold over train (writers q, s, zd, zg and the team)."""
     assert ("threat" in detector.rule_categories(text)) is threat
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "text"),
+    [
+        ("advertising.services_offered", "Jag tar uppdrag, inga kvitton, hör av dig"),
+        ("advertising.services_offered", "Jag tar uppdrag med körkort åt folk, skriv privat"),
+        ("advertising.services_offered", "Jag hjälper dig med recept, skriv privat"),
+        ("advertising.services_offered", "Jag hjälper dig med intyg till Försäkringskassan, hör av dig"),
+        ("advertising.services_offered", "Vi hjälper dig med läxorna kostnadsfritt, hör av dig"),
+        ("advertising.services_offered", "Vi hjälper dig med ansökan om kommunens bidrag, ring oss"),
+        ("advertising.services_offered", "Vi hjälper till med snöskottning som ideella, ring oss"),
+        ("advertising.services_offered", "Vi hjälper till med handling som frivilliga, ring oss"),
+        ("crime_material.medicine_offer", "Misstänker att grannen säljer stesolid"),
+        ("crime_material.medicine_offer", "Anmälde han som säljer stesolid"),
+        ("crime_material.medicine_offer", "Varnar för en som säljer stesolid"),
+        ("crime_material.medicine_offer", "Varning för en som säljer stesolid"),
+        ("crime_material.medicine_offer", "Polisen tog en som säljer stesolid"),
+        ("crime_material.medicine_offer", "Har kvar stesolid, recept av doktorn"),
+        ("crime_material.medicine_offer", "Stesolid finns på apoteket"),
+        ("crime_material.medicine_offer", "Stesolid finns hos läkaren"),
+        ("crime_material.medicine_offer", "Morfin finns inom vården"),
+        ("crime_material.medicine_offer", "Morfin finns till varje patient"),
+        ("crime_material.medicine_offer", "Ketamin finns i regionen nu"),
+        ("threat.watched", "Vi vet vilka ni är, tack för allt"),
+        ("threat.watched", "Jag vet vem du är, grattis"),
+        ("threat.watched", "Vi vet vilka ni är, ni är hjältar"),
+        ("threat.watched", "Jag vet vem du är, vi gick i samma klass"),
+        ("threat.watched", "Jag vet vem du är hahaha"),
+        ("threat.watched", "Jag vet vem du är ❤"),
+        ("threat.warned", "Ni är varnade, det är ett skämt"),
+        ("threat.warned", "Ni är varnade haha"),
+        ("threat.warned", "Ni är varnade lol"),
+        ("incitement.imperative_to_the_public", "Betala inte fakturan från Kommunservice, det är bedrägeri"),
+        ("incitement.imperative_to_the_public", "Betala inte fakturan från Kommunservice, den är en bluff"),
+        ("incitement.imperative_to_the_public", "Varning: betala inte fakturan från Kommunservice"),
+    ],
+)
+def test_each_guard_word_stops_its_rule(detector: TextDetector, rule_id: str, text: str) -> None:
+    """One comment per word of a rule's ``unless``: the pattern matches it, and only
+    that word keeps the rule from firing."""
+    from classifiers.normalize import normalize
+
+    (rule,) = [r for r in detector.rules if r.id == rule_id]
+    norm = normalize(text).text
+    assert rule.pattern.search(norm), "the pattern must match, or the guard is not what stops it"
+    assert rule_id not in {f.rule_id for f in detector.detect(text)}

@@ -115,7 +115,7 @@ def test_listed_public_officials_from_context() -> None:
     assert private.rule_id == "pii.person_name"
 
     # One name as a string is that name, and an entry that is no name is skipped.
-    for officials in ("Karin Holmberg", [None, 7, "Karin Holmberg"], 7):
+    for officials in ("Karin Holmberg", [None, 7, " Karin Holmberg "], 7):
         found = spans_of(analyse(text, public_officials=officials), "person_name")
         assert found == ([] if officials != 7 else ["Karin Holmberg"])
 
