@@ -941,6 +941,29 @@ _LIMITS = """\
   zzt's advertising and criminal-material recall stay 0.44 and 0.45: as in
   the rounds before, what the train writers' misses teach is not what the
   measured-only writers write.
+* **Writers zzw and zzx in train: offers inside ordinary replies.**
+  zzt's recall on advertising and criminal material stayed under 0.60
+  through three rounds of rules read off train, so two more train writers
+  were commissioned from the brief and the labelling guide only: zzw wrote
+  339 comments of advertising as it turns up inside a feed rather than
+  shaped like an advert (a business owner plugging the firm in a reply,
+  side businesses, discount codes, MLM, associations selling lottery
+  tickets), zzx 335 of offers of crimes slipped into replies (leftover
+  pills, moonshine, illegal fireworks, pepper spray, stolen goods, leaked
+  records), each with more than half hard negatives in the same words; 16
+  and 8 comments close to a corpus comment were taken out. Nothing was
+  written from them, and they were kept whatever they measured. The
+  retraining moved thresholds (advertising 0.45 → 0.35, threat 0.50 →
+  0.55, incitement 0.60 → 0.55, harassment 0.40 → 0.35, criminal material
+  0.35 → 0.40 and five more) and vetoes. Read once afterwards: test
+  micro-F1 0.852 → 0.849 (recall 0.867 → 0.862); writers n, zz and zzt
+  pooled 0.851 → 0.852 (n 0.873 → 0.876, zz 0.834 → 0.835, zzt 0.846 →
+  0.846); on them criminal material 0.75 → 0.79 (recall 0.66 → 0.71) and
+  advertising 0.75 → 0.74 (precision 0.93 → 0.88, recall 0.63 → 0.64);
+  zzt's recall on advertising 0.44 → 0.47 and criminal material 0.45 →
+  0.48, still under 0.60; threat recall 0.71 → 0.69 with the higher
+  threshold; everyday posts flagged 7 → 8 of 434 as written and 7 → 9
+  typed without å, ä and ö.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
@@ -1198,9 +1221,11 @@ _LIMITS = """\
   comment, gives a rule's finding a probability under the category's
   veto, the finding is dropped (``classifiers.train.choose_vetoes``). The
   vetoes are chosen like the thresholds, on out-of-fold predictions over
-  train, and only where they add at least 0.005 F1: today question 0.10,
-  advertising 0.10, off-topic 0.20, profanity 0.10, individual case and
-  misinformation 0.25, party politics 0.05 (advertising 0.15 before the
+  train, and only where they add at least 0.005 F1: today question 0.08,
+  advertising 0.20, off-topic 0.25, profanity 0.30, individual case and
+  misinformation 0.20, party politics 0.05 (question and profanity 0.10,
+  advertising 0.10, off-topic 0.20, individual case and misinformation
+  0.25 before writers zzw and zzx; advertising 0.15 before the
   rules of *Rules read off out-of-fold misses*; question 0.08, profanity
   0.30, off-topic 0.25, individual case and misinformation 0.20 before the
   models were trained on comments typed without å, ä and ö read with

@@ -99,15 +99,12 @@ def _quoting(finding: Finding, typed: str, read: str) -> Finding:
 
     def as_typed(match: re.Match[str]) -> str:
         quoted = next(g for g in match.groups() if g is not None)
-        at = read.find(quoted) if _READ_LETTER.search(quoted) else -1
+        at = read.find(quoted) if diacritics.SWEDISH_LETTER.search(quoted) else -1
         if at < 0:
             return match.group()
         return match.group().replace(quoted, typed[at : at + len(quoted)])
 
     return dataclasses.replace(finding, spans=spans, explanation=_QUOTED.sub(as_typed, finding.explanation))
-
-
-_READ_LETTER = re.compile("[åäöéÅÄÖÉ]")
 
 
 def _read_alike(context: dict[str, Any]) -> dict[str, Any]:

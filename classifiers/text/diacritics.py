@@ -43,12 +43,12 @@ from pathlib import Path
 from classifiers.text.language import detect_language
 from classifiers.text.stopwords import LANGDATA
 
-__all__ = ["listed_words", "plain", "restore_diacritics", "warm_up"]
+__all__ = ["SWEDISH_LETTER", "listed_words", "plain", "restore_diacritics", "warm_up"]
 
 _PLAIN = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"})
 #: A comment with any of these was typed with the Swedish letters (or an accent typed as
 #: a combining mark after its letter): it is read as written.
-_SWEDISH_LETTER = re.compile("[åäöéÅÄÖÉ\u0300-\u036f]")
+SWEDISH_LETTER = re.compile("[åäöéÅÄÖÉ\u0300-\u036f]")
 #: A plain word, not part of an address, a handle or a hashtag ("www.for.se", "@pa", "#ar").
 _PLAIN_WORD = re.compile(r"(?<![\w@#./:])[A-Za-z]+(?![\w@/:]|\.\w)")
 #: A blank-separated piece of text that is a web or e-mail address or a hashtag ("Www.",
@@ -133,7 +133,7 @@ def restore_diacritics(text: str) -> str:
     changes, or when it is written in another language.  The result has the same
     length, and each character stands where the one it replaces stood.
     """
-    if _SWEDISH_LETTER.search(text):
+    if SWEDISH_LETTER.search(text):
         return text
     spellings = _swedish_spellings()
     has_address = "@" in text or "/" in text or "#" in text or "." in text
