@@ -963,7 +963,16 @@ _LIMITS = """\
   zzt's recall on advertising 0.44 → 0.47 and criminal material 0.45 →
   0.48, still under 0.60; threat recall 0.71 → 0.69 with the higher
   threshold; everyday posts flagged 7 → 8 of 434 as written and 7 → 9
-  typed without å, ä and ö.
+  typed without å, ä and ö. Three criminal-material rules were then read
+  off the out-of-fold misses over train (drugs in emoji code, someone's
+  records sold or published, a bribe in an envelope): on train's
+  hand-written comments 19 right findings (11 that the models had missed
+  out of fold) and none wrong, and a test per guard word. A helper's review then wrote 68 lawful comments close to
+  them (a power cut with ❄️🔌 and "hör av er", parents told what the emoji
+  mean, a school offering to send a pupil's åtgärdsprogram to the parents,
+  money for the class trip in an envelope, trials retold), and 63 fired.
+  The rules were dropped unretrained: train's comments had not shown what
+  the words do in lawful talk.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland
