@@ -967,12 +967,27 @@ _LIMITS = """\
   off the out-of-fold misses over train (drugs in emoji code, someone's
   records sold or published, a bribe in an envelope): on train's
   hand-written comments 19 right findings (11 that the models had missed
-  out of fold) and none wrong, and a test per guard word. A helper's review then wrote 68 lawful comments close to
-  them (a power cut with ❄️🔌 and "hör av er", parents told what the emoji
-  mean, a school offering to send a pupil's åtgärdsprogram to the parents,
-  money for the class trip in an envelope, trials retold), and 63 fired.
-  The rules were dropped unretrained: train's comments had not shown what
-  the words do in lawful talk.
+  out of fold) and none wrong, and a test per guard word. A helper's
+  review then wrote 68 lawful comments close to them (a power cut with ❄️🔌
+  and "hör av er", parents told what the emoji mean, a school offering to
+  send a pupil's åtgärdsprogram to the parents, money for the class trip
+  in an envelope, trials retold), and 63 fired. The rules were dropped
+  unretrained: train's comments had not shown what the words do in lawful
+  talk.
+* **A bare link to a public body was taken for spam.** The corpus's links
+  are all on made-up domains, so the spam model took an address alone
+  for spam: "https://www.krisinformation.se/" scored 0.79, "Kolla själv:
+  https://www.skatteverket.se/privat" 0.78, a municipality's own page
+  0.58. A comment whose links all point to a public body's site (31
+  national agencies' domains, and the tenant's own, read off its own
+  mailboxes among the known parties) is now read again without them, and
+  the spam model's finding stands only if the rest is still spam; two
+  words or fewer ("Här:", "Info:", which the model alone scores 0.73 and
+  0.74) are only what points at the link. The link-farm rule no longer
+  counts such links. Look-alikes ("skatteverket.se.example.com",
+  "1177.se-login.example") are no public site. No corpus comment has such
+  a link, so no figure here moves; other municipalities' and the regions'
+  sites are not listed and count as unknown addresses.
 * **A group inside another subject called the problem.** With the lower
   hate-speech threshold of writers v and w the model flagged
   "Diskriminering av muslimer är ett problem" and "Arbetslösheten bland

@@ -129,6 +129,46 @@ _URL_HINT = re.compile(
 _QUOTE_MARK = re.compile(r"[\"“”„«»'‘’´`]")
 _SHORTENER = re.compile(r"\b(?:bit\.ly|tinyurl\.com|t\.co|goo\.gl|cutt\.ly|is\.gd|rb\.gy)\b", re.IGNORECASE)
 _SHOP_URL = re.compile(r"shop|butik|store|rea\b|deal|rabatt|erbjud|outlet", re.IGNORECASE)
+#: Public bodies' sites, by registrable domain.  A reader who links to one points to the
+#: source; no municipal guideline calls that spam (the labelling guide: "a link to the
+#: municipality's own page").  The corpus has no such links, so the spam model took
+#: any bare address for spam ("https://www.krisinformation.se/" scored 0.79).  The
+#: tenant's own site comes from its own mailboxes (``own_contacts``).
+_PUBLIC_SITES = frozenset(
+    {
+        "1177.se",
+        "112.se",
+        "arbetsformedlingen.se",
+        "boverket.se",
+        "csn.se",
+        "domstol.se",
+        "folkhalsomyndigheten.se",
+        "forsakringskassan.se",
+        "hallakonsument.se",
+        "informationsverige.se",
+        "jordbruksverket.se",
+        "konsumentverket.se",
+        "krisinformation.se",
+        "kronofogden.se",
+        "lansstyrelsen.se",
+        "livsmedelsverket.se",
+        "migrationsverket.se",
+        "msb.se",
+        "naturvardsverket.se",
+        "pensionsmyndigheten.se",
+        "polisen.se",
+        "regeringen.se",
+        "riksdagen.se",
+        "skatteverket.se",
+        "skolverket.se",
+        "smhi.se",
+        "socialstyrelsen.se",
+        "trafikverket.se",
+        "transportstyrelsen.se",
+        "val.se",
+        "verksamt.se",
+    }
+)
 _PRICE = re.compile(r"\b\d[\d\s]*(?:kr\b|:-|sek\b|kronor\b|%)")
 _PHONE = compile_anchored(r"(?:\+46|0046|\b0)\s*7\d[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
 _REPEATED_CHAR = re.compile(r"(\S)\1{14,}")
@@ -1282,15 +1322,16 @@ class TextDetector:
                     )
                 )
                 return
-        if len(doc.urls) >= 3 or ((weak or len(doc.urls) >= 2) and _SHORTENER.search(doc.original)):
+        links = [u for u in doc.urls if not _to_public_body(doc, u)]
+        if len(links) >= 3 or ((weak or len(links) >= 2) and _SHORTENER.search(doc.original)):
             out["spam"].append(
                 self._finding(
                     doc,
                     "spam",
                     "link_farm",
                     0.8,
-                    doc.urls[:5],
-                    f"Texten består främst av länkar ({len(doc.urls)} st).",
+                    links[:5],
+                    f"Texten består främst av länkar ({len(links)} st).",
                     "spam.links",
                 )
             )
@@ -1517,6 +1558,8 @@ class TextDetector:
             guard = _MODEL_GUARDS.get(category)
             if guard is not None and guard(doc):
                 continue
+            if category == "spam" and self._spam_only_by_public_links(doc, threshold):
+                continue
             if contributions is None:
                 contributions = self.model.contributions(scored, doc.norm.text)
             spans = self._explaining_spans(doc, contributions, k)
@@ -1532,6 +1575,24 @@ class TextDetector:
             out[category].append(
                 self._finding(doc, category, "model", p, spans, explanation, f"{category}.model")
             )
+
+    def _spam_only_by_public_links(self, doc: _Doc, threshold: float) -> bool:
+        """Whether the spam model scores the comment as spam only for its links to public
+        bodies' sites: read again without them, it is under the threshold.  The words
+        around the links still count ("FÖLJ MIG FÖLJ MIG https://www.1177.se" stays), but
+        two words or fewer are only what points at the link: the model has no reading of
+        "Här:" or "Info:" alone (0.73 and 0.74) that an editor could check."""
+        if self.model is None or not doc.urls or not all(_to_public_body(doc, u) for u in doc.urls):
+            return False
+        rest, end = [], 0
+        for start, stop in doc.urls:
+            rest.append(doc.original[end:start])
+            end = stop
+        rest.append(doc.original[end:])
+        words = normalize(" ".join(rest)).text
+        if len(words.split()) <= 2:
+            return True
+        return self.model.score(words).probabilities["spam"] < threshold
 
     @staticmethod
     def _explaining_spans(
@@ -1806,6 +1867,30 @@ def _party_only_asked_about(doc: _Doc) -> bool:
     if not parties or doc.lex("stance", "vote") or doc.lex("stance", "attitude"):
         return False
     return all(_asked(doc.original, _sentence_around(doc.original, start)) for start, _ in parties)
+
+
+def _host_of(url: str) -> str:
+    """The host of a link as typed ("https://www.1177.se/Kronoberg/" → "1177.se")."""
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0]
+    host = re.split(r"[?#:]", host, maxsplit=1)[0].rstrip(".,;!?)")
+    return host.removeprefix("www.")
+
+
+def _own_sites(context: dict[str, object]) -> frozenset[str]:
+    """The tenant's own sites, read off its own mailboxes ("kontaktcenter@vaxjo.se")."""
+    own = context.get("own_contacts")
+    emails = own.get("emails") if isinstance(own, dict) else None
+    if not isinstance(emails, (list, tuple)):
+        return frozenset()
+    return frozenset(e.rsplit("@", 1)[1].strip().lower() for e in emails if isinstance(e, str) and "@" in e)
+
+
+def _to_public_body(doc: _Doc, url: tuple[int, int]) -> bool:
+    """Whether a link points to a public body's site: the site itself or a subdomain of it,
+    never a look-alike ("skatteverket.se.example.com", "skatteverket-retur.se")."""
+    host = _host_of(doc.original[url[0] : url[1]])
+    sites = _PUBLIC_SITES | _own_sites(doc.context)
+    return any(host == site or host.endswith("." + site) for site in sites)
 
 
 #: What keeps a category's model from deciding, asked only when its score is over
