@@ -5,9 +5,10 @@ not published a private person's data: the municipality's own phone numbers
 and e-mail addresses are never reported as personal data, and the names of
 its public officials may be named in their role even without a title before
 the name (no personal-data finding; sensitive data about them is still found).  A link to
-the site of the own mailboxes' domain (``info@helsingborg.se`` → ``helsingborg.se``) is the
-municipality's own page, which no guideline calls spam.  The classifier reads these from its
-context (``classifiers.pii`` and ``classifiers.text``: ``own_contacts``,
+the site of the own mailboxes' domain (``info@helsingborg.se`` → ``helsingborg.se``, not a
+webmail provider's) is the municipality's own page, which no guideline calls spam: it is
+not taken for spam for being a link, though the words around it still are read.  The
+classifier reads these from its context (``classifiers.pii`` and ``classifiers.text``: ``own_contacts``,
 ``public_officials``); ``app.assessment.service.TenantClassifier`` puts each
 tenant's there.
 """

@@ -198,9 +198,14 @@ def _reference_date(context: Mapping[str, Any]) -> date:
 
 
 def _own_contacts(context: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
-    contacts = context.get("own_contacts") or {}
-    phones = frozenset(national_number(str(p)) for p in contacts.get("phones") or ())
-    emails = frozenset(str(e).strip().casefold() for e in contacts.get("emails") or ())
+    """The municipality's own phone numbers and addresses; a value of the wrong shape (one
+    number given as a string, contacts given as a list) is read as far as it goes rather
+    than failing the comment, as the officials' allow-list is (``_entries_of``)."""
+    contacts = context.get("own_contacts")
+    if not isinstance(contacts, Mapping):
+        return frozenset(), frozenset()
+    phones = frozenset(national_number(p) for p in _entries_of(contacts.get("phones")))
+    emails = frozenset(e.casefold() for e in _entries_of(contacts.get("emails")))
     return phones, emails
 
 
@@ -262,17 +267,18 @@ def _analyze(text: str) -> list[Entity]:
     return found + more
 
 
-def _names_of(officials: object) -> list[str]:
-    """The allow-listed officials' names: one name given as a string is one name, not
-    its letters, an entry that is no string (a tenant's list with a gap) is skipped
-    rather than failing the comment, and blanks typed around a name are not part of it."""
-    if not officials:
+def _entries_of(listed: object) -> list[str]:
+    """The entries of a tenant's list (officials' names, own numbers and addresses): one
+    entry given as a string is one entry, not its letters, an entry that is no string (a
+    list with a gap) is skipped rather than failing the comment, and blanks typed around
+    an entry are not part of it."""
+    if not listed:
         return []
-    if isinstance(officials, str):
-        officials = [officials]
-    if not isinstance(officials, Iterable):
+    if isinstance(listed, str):
+        listed = [listed]
+    if not isinstance(listed, Iterable):
         return []
-    return [name.strip() for name in officials if isinstance(name, str) and name.strip()]
+    return [entry.strip() for entry in listed if isinstance(entry, str) and entry.strip()]
 
 
 def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
@@ -286,7 +292,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
         return []
     reference = _reference_date(ctx)
     own_phones, own_emails = _own_contacts(ctx)
-    officials = _names_of(ctx.get("public_officials"))
+    officials = _entries_of(ctx.get("public_officials"))
 
     entities, kinds, prefer = _identity_entities(text, _analyze(text), reference)
     names = find_names(text, officials)

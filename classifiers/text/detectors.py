@@ -52,11 +52,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.patterns import AnchorIndex, compile_anchored, required_substrings
@@ -169,6 +170,34 @@ _PUBLIC_SITES = frozenset(
         "verksamt.se",
     }
 )
+#: Webmail providers: a municipality may have a mailbox there, but no site.
+_WEBMAIL = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "gmx.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.se",
+        "icloud.com",
+        "live.com",
+        "live.se",
+        "mac.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "outlook.se",
+        "proton.me",
+        "protonmail.com",
+        "telia.com",
+        "yahoo.com",
+        "yahoo.se",
+    }
+)
+#: A way to reach someone besides a link: an e-mail address, a phone number, a domain
+#: ("gratis-iphone.top"; not an abbreviation like "t.ex.").
+_REACH = re.compile(r"@|\d[\d\s-]{4,}\d|[\w-]{2,}\.[a-z]{2,}\b", re.IGNORECASE)
 _PRICE = re.compile(r"\b\d[\d\s]*(?:kr\b|:-|sek\b|kronor\b|%)")
 _PHONE = compile_anchored(r"(?:\+46|0046|\b0)\s*7\d[\s-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
 _REPEATED_CHAR = re.compile(r"(\S)\1{14,}")
@@ -1322,7 +1351,15 @@ class TextDetector:
                     )
                 )
                 return
-        links = [u for u in doc.urls if not _to_public_body(doc, u)]
+        # A public body's link once is a reader pointing to the source; the same again is not.
+        pointed: set[str] = set()
+        links = []
+        for url in doc.urls:
+            link = _link_at(doc.original, url)
+            if link not in pointed and _to_public_body(doc, url):
+                pointed.add(link)
+            else:
+                links.append(url)
         if len(links) >= 3 or ((weak or len(links) >= 2) and _SHORTENER.search(doc.original)):
             out["spam"].append(
                 self._finding(
@@ -1579,9 +1616,11 @@ class TextDetector:
     def _spam_only_by_public_links(self, doc: _Doc, threshold: float) -> bool:
         """Whether the spam model scores the comment as spam only for its links to public
         bodies' sites: read again without them, it is under the threshold.  The words
-        around the links still count ("FÖLJ MIG FÖLJ MIG https://www.1177.se" stays), but
-        two words or fewer are only what points at the link: the model has no reading of
-        "Här:" or "Info:" alone (0.73 and 0.74) that an editor could check."""
+        around the links still count ("FÖLJ MIG FÖLJ MIG https://www.1177.se" stays), and
+        a rest with a way to reach someone (a phone number, an e-mail address, a domain the
+        link pattern does not know) is never let through.  Two plain words or fewer are only
+        what points at the link: the model's score of "Här:" or "Info:" alone (0.73 and
+        0.74) is no reading an editor could check."""
         if self.model is None or not doc.urls or not all(_to_public_body(doc, u) for u in doc.urls):
             return False
         rest, end = [], 0
@@ -1589,7 +1628,10 @@ class TextDetector:
             rest.append(doc.original[end:start])
             end = stop
         rest.append(doc.original[end:])
-        words = normalize(" ".join(rest)).text
+        remainder = " ".join(rest)
+        if _REACH.search(remainder):
+            return False
+        words = normalize(remainder).text
         if len(words.split()) <= 2:
             return True
         return self.model.score(words).probabilities["spam"] < threshold
@@ -1869,26 +1911,54 @@ def _party_only_asked_about(doc: _Doc) -> bool:
     return all(_asked(doc.original, _sentence_around(doc.original, start)) for start, _ in parties)
 
 
-def _host_of(url: str) -> str:
-    """The host of a link as typed ("https://www.1177.se/Kronoberg/" → "1177.se")."""
-    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0]
-    host = re.split(r"[?#:]", host, maxsplit=1)[0].rstrip(".,;!?)")
+def _link_at(text: str, span: tuple[int, int]) -> str:
+    """The whole blank-separated piece of ``text`` a link was found in, without the
+    punctuation around it: the link pattern stops at a domain ending it knows, so
+    "1177.se.verifiera.top/login" and "1177.se-login.top" are found as "1177.se"."""
+    start, end = span
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end].strip("()[]<>«»\"'.,;:!?")
+
+
+def _host_of(link: str) -> str | None:
+    """The host a browser goes to ("https://www.1177.se/Kronoberg/" → "1177.se"); ``None``
+    when the link has user information before its host ("https://www.1177.se:@evil.top",
+    an e-mail address), which is how a link names one site and goes to another."""
+    parts = urlsplit(link if "://" in link else "http://" + link)
+    try:
+        host = parts.hostname
+    except ValueError:
+        return None
+    if not host or "@" in parts.netloc:
+        return None
     return host.removeprefix("www.")
 
 
 def _own_sites(context: dict[str, object]) -> frozenset[str]:
-    """The tenant's own sites, read off its own mailboxes ("kontaktcenter@vaxjo.se")."""
+    """The tenant's own sites, read off its own mailboxes ("kontaktcenter@vaxjo.se" →
+    vaxjo.se).  A mailbox at a webmail provider names no site of the municipality's."""
     own = context.get("own_contacts")
-    emails = own.get("emails") if isinstance(own, dict) else None
-    if not isinstance(emails, (list, tuple)):
+    emails = own.get("emails") if isinstance(own, Mapping) else None
+    if isinstance(emails, str) or not isinstance(emails, Iterable):
         return frozenset()
-    return frozenset(e.rsplit("@", 1)[1].strip().lower() for e in emails if isinstance(e, str) and "@" in e)
+    sites = set()
+    for email in emails:
+        if isinstance(email, str) and "@" in email:
+            domain = email.rsplit("@", 1)[1].strip().strip("<>.").lower()
+            if "." in domain and domain not in _WEBMAIL:
+                sites.add(domain)
+    return frozenset(sites)
 
 
 def _to_public_body(doc: _Doc, url: tuple[int, int]) -> bool:
-    """Whether a link points to a public body's site: the site itself or a subdomain of it,
-    never a look-alike ("skatteverket.se.example.com", "skatteverket-retur.se")."""
-    host = _host_of(doc.original[url[0] : url[1]])
+    """Whether a link goes to a public body's site: the site itself or a subdomain of it,
+    not a name that only begins with one ("skatteverket.se.example.com", "1177.se-login.top")."""
+    host = _host_of(_link_at(doc.original, url))
+    if host is None:
+        return False
     sites = _PUBLIC_SITES | _own_sites(doc.context)
     return any(host == site or host.endswith("." + site) for site in sites)
 
