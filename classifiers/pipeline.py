@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from classifiers.context import entries_of
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector, diacritics
 from classifiers.text.diacritics import restore_diacritics
@@ -114,9 +115,8 @@ def _read_alike(context: dict[str, Any]) -> dict[str, Any]:
     read = dict(context)
     if isinstance(post := context.get("post_text"), str):
         read["post_text"] = restore_diacritics(post)
-    if officials := context.get("public_officials"):
-        names = [officials] if isinstance(officials, str) else list(officials)
-        read["public_officials"] = [*names, *(restore_diacritics(o) for o in names if isinstance(o, str))]
+    if names := entries_of(context.get("public_officials")):
+        read["public_officials"] = [*names, *map(restore_diacritics, names)]
     return read
 
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from classifiers.context import entries_of, own_contacts
 from classifiers.pii import engine as _engine
 from classifiers.pii import special_data as _special
 from classifiers.pii.engine import Entity, resolve_overlaps
@@ -42,11 +43,11 @@ from classifiers.types import Finding, Span
 
 def digested_sources() -> list[Path]:
     """The files whose bytes name the privacy detectors' version: this package's code and
-    word lists, and the shared pattern prefilters (``classifiers.patterns``) its term
-    matcher relies on."""
+    word lists, the shared pattern prefilters (``classifiers.patterns``) its term
+    matcher relies on, and how the tenant's lists are read (``classifiers.context``)."""
     package = Path(__file__).resolve().parent
     own = sorted([*package.glob("*.py"), *(package / "data").glob("*.txt")])
-    return [*own, package.parent / "patterns.py"]
+    return [*own, package.parent / "patterns.py", package.parent / "context.py"]
 
 
 def _source_digest() -> str:
@@ -198,15 +199,8 @@ def _reference_date(context: Mapping[str, Any]) -> date:
 
 
 def _own_contacts(context: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
-    """The municipality's own phone numbers and addresses; a value of the wrong shape (one
-    number given as a string, contacts given as a list) is read as far as it goes rather
-    than failing the comment, as the officials' allow-list is (``_entries_of``)."""
-    contacts = context.get("own_contacts")
-    if not isinstance(contacts, Mapping):
-        return frozenset(), frozenset()
-    phones = frozenset(national_number(p) for p in _entries_of(contacts.get("phones")))
-    emails = frozenset(e.casefold() for e in _entries_of(contacts.get("emails")))
-    return phones, emails
+    phones, emails = own_contacts(context)
+    return frozenset(map(national_number, phones)), frozenset(e.casefold() for e in emails)
 
 
 def _identity_entities(text: str, entities: list[Entity], reference: date) -> tuple[list[Entity], dict, dict]:
@@ -267,20 +261,6 @@ def _analyze(text: str) -> list[Entity]:
     return found + more
 
 
-def _entries_of(listed: object) -> list[str]:
-    """The entries of a tenant's list (officials' names, own numbers and addresses): one
-    entry given as a string is one entry, not its letters, an entry that is no string (a
-    list with a gap) is skipped rather than failing the comment, and blanks typed around
-    an entry are not part of it."""
-    if not listed:
-        return []
-    if isinstance(listed, str):
-        listed = [listed]
-    if not isinstance(listed, Iterable):
-        return []
-    return [entry.strip() for entry in listed if isinstance(entry, str) and entry.strip()]
-
-
 def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     """Personal, sensitive and confidential data in ``text``.
 
@@ -292,7 +272,7 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
         return []
     reference = _reference_date(ctx)
     own_phones, own_emails = _own_contacts(ctx)
-    officials = _entries_of(ctx.get("public_officials"))
+    officials = entries_of(ctx.get("public_officials"))
 
     entities, kinds, prefer = _identity_entities(text, _analyze(text), reference)
     names = find_names(text, officials)

@@ -52,13 +52,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from classifiers import context as tenant_lists
+from classifiers.context import own_contacts
 from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.patterns import AnchorIndex, compile_anchored, required_substrings
 from classifiers.text import diacritics
@@ -694,6 +696,7 @@ class _Doc:
     urls: list[tuple[int, int]] = field(default_factory=list)
     rhetorical_text: bool | None = None
     persons_found: list[tuple[int, int]] | None = None
+    public_links: list[bool] | None = None
     #: The lexicon hits in the normalised text, as the models' features.
     markers: list[Marker] = field(default_factory=list)
     #: The comment as the visitor typed it, when ``original`` is its reading with å, ä
@@ -713,6 +716,14 @@ class _Doc:
         if self.rhetorical_text is None:
             self.rhetorical_text = _RHETORICAL.search(self.norm.text) is not None
         return self.rhetorical_text
+
+    def to_public_bodies(self) -> list[bool]:
+        """Per link of ``urls``, whether it goes to a public body's site, found once (the
+        link-farm rule and the spam model's guard both ask)."""
+        if self.public_links is None:
+            sites = _PUBLIC_SITES | _own_sites(self.context)
+            self.public_links = [_to_public_body(_link_at(self.original, url), sites) for url in self.urls]
+        return self.public_links
 
     def persons(self) -> list[tuple[int, int]]:
         """Who an attack or a remark can be aimed at, found once per text (harassment, its
@@ -785,6 +796,8 @@ class TextDetector:
         for name in ("en", "fi", "fit"):
             digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())
         digest.update(b"detectors\0" + Path(__file__).read_bytes())
+        # And how the tenant's own mailboxes are read (its own site is no spam).
+        digest.update(b"context\0" + Path(tenant_lists.__file__).read_bytes())
         # And how a comment typed without å, ä and ö is read (the pipeline reads it so first).
         digest.update(b"diacritics\0" + "\n".join(diacritics.listed_words(LANGDATA)).encode())
         digest.update(Path(diacritics.__file__).read_bytes())
@@ -1354,9 +1367,9 @@ class TextDetector:
         # A public body's link once is a reader pointing to the source; the same again is not.
         pointed: set[str] = set()
         links = []
-        for url in doc.urls:
+        for url, public in zip(doc.urls, doc.to_public_bodies(), strict=True):
             link = _link_at(doc.original, url)
-            if link not in pointed and _to_public_body(doc, url):
+            if public and link not in pointed:
                 pointed.add(link)
             else:
                 links.append(url)
@@ -1621,7 +1634,7 @@ class TextDetector:
         link pattern does not know) is never let through.  Two plain words or fewer are only
         what points at the link: the model's score of "Här:" or "Info:" alone (0.73 and
         0.74) is no reading an editor could check."""
-        if self.model is None or not doc.urls or not all(_to_public_body(doc, u) for u in doc.urls):
+        if self.model is None or not doc.urls or not all(doc.to_public_bodies()):
             return False
         rest, end = [], 0
         for start, stop in doc.urls:
@@ -1940,27 +1953,16 @@ def _host_of(link: str) -> str | None:
 def _own_sites(context: dict[str, object]) -> frozenset[str]:
     """The tenant's own sites, read off its own mailboxes ("kontaktcenter@vaxjo.se" →
     vaxjo.se).  A mailbox at a webmail provider names no site of the municipality's."""
-    own = context.get("own_contacts")
-    emails = own.get("emails") if isinstance(own, Mapping) else None
-    if isinstance(emails, str) or not isinstance(emails, Iterable):
-        return frozenset()
-    sites = set()
-    for email in emails:
-        if isinstance(email, str) and "@" in email:
-            domain = email.rsplit("@", 1)[1].strip().strip("<>.").lower()
-            if "." in domain and domain not in _WEBMAIL:
-                sites.add(domain)
-    return frozenset(sites)
+    _, emails = own_contacts(context)
+    domains = (email.rsplit("@", 1)[1].strip("<>.").lower() for email in emails if "@" in email)
+    return frozenset(d for d in domains if "." in d and d not in _WEBMAIL)
 
 
-def _to_public_body(doc: _Doc, url: tuple[int, int]) -> bool:
-    """Whether a link goes to a public body's site: the site itself or a subdomain of it,
-    not a name that only begins with one ("skatteverket.se.example.com", "1177.se-login.top")."""
-    host = _host_of(_link_at(doc.original, url))
-    if host is None:
-        return False
-    sites = _PUBLIC_SITES | _own_sites(doc.context)
-    return any(host == site or host.endswith("." + site) for site in sites)
+def _to_public_body(link: str, sites: frozenset[str]) -> bool:
+    """Whether a link goes to one of ``sites``: the site itself or a subdomain of it, not a
+    name that only begins with one ("skatteverket.se.example.com", "1177.se-login.top")."""
+    host = _host_of(link)
+    return host is not None and any(host == site or host.endswith("." + site) for site in sites)
 
 
 #: What keeps a category's model from deciding, asked only when its score is over

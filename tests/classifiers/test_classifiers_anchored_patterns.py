@@ -117,13 +117,14 @@ def test_anchor_index_finds_exactly_the_anchors_in_the_text() -> None:
 
 def test_a_rule_with_an_anchor_of_several_words_fires_across_line_breaks_and_blanks() -> None:
     rules = {rule.id: rule for rule in load_rules()}
+    detector = TextDetector(use_model=False)
     for rule_id, text in [
         ("threat.veiled_harm", "det vore synd om\nditt hus brann ner"),
         ("threat.veiled_harm", "passa  dig noga"),
         ("incitement.imperative_to_the_public", "skär\tsönder däcken"),
     ]:
         assert rules[rule_id].matches(text), (rule_id, text)
-        assert rule_id in {f.rule_id for f in TextDetector(use_model=False).detect(text)}, (rule_id, text)
+        assert rule_id in {f.rule_id for f in detector.detect(text)}, (rule_id, text)
 
 
 def test_anchor_index_finds_overlapping_and_repeated_cores() -> None:
