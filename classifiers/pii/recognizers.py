@@ -14,6 +14,7 @@ without ``IGNORECASE``; presidio passes each recognizer's own flags to ``regex``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 import regex
@@ -429,10 +430,17 @@ class SwedishLicencePlateRecognizer(_ContextRecognizer):
             return 0.0
         if has_context(text, result.start, PLATE_CONTEXT_STEMS, window=60):
             return 0.85
-        cased = [c for c in text if c.isalpha()]
-        if cased and sum(c.isupper() for c in cased) / len(cased) > 0.5:
+        if _mostly_capitals(text):
             return 0.0
         return result.score
+
+
+@lru_cache(maxsize=4)
+def _mostly_capitals(text: str) -> bool:
+    """Whether most of the text's letters are capitals (shouted text, where "ABC 123" is
+    no plate): asked once per text, not once per plate-like match in it."""
+    cased = [c for c in text if c.isalpha()]
+    return bool(cased) and sum(c.isupper() for c in cased) / len(cased) > 0.5
 
 
 BANK_CONTEXT_STEMS = (

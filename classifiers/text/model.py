@@ -19,7 +19,7 @@ import json
 import math
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +58,9 @@ _CharWord = tuple[int, float]
 
 #: How many words' char-block contributions are remembered (about 6 MB of rows, 7 MB of entries).
 _CACHE_WORDS = 50_000
+
+#: The largest (units × occurrences) assignment matrix ``contributions`` builds (512 kB).
+_DENSE_ASSIGN = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +255,14 @@ class LinearTextModel:
         text = _DIGIT.sub("0", norm_text) if _DIGIT.search(norm_text) else norm_text
         unit_spans = [m.span() for m in _CHUNK.finditer(text)]
         starts = [a for a, _ in unit_spans]
+        ends = [b for _, b in unit_spans]
+
+        def covering(start: int, end: int) -> range:
+            """The units a span overlaps: they are in order and never overlap, so two
+            bisections find them (a text of thousands of words with a match in every
+            one must not cost units × matches)."""
+            return range(bisect_right(ends, start), bisect_left(starts, end))
+
         found = [(m.group(), *m.span()) for m in _WORD.finditer(text)]
         words = [w for w, _, _ in found]
         unit_of = [bisect_right(starts, f[1]) - 1 for f in found]
@@ -284,9 +295,7 @@ class LinearTextModel:
             j = get(lexicon_hit.feature)
             if j is None or j not in share_of:
                 continue
-            covered = [
-                u for u, (a, b) in enumerate(unit_spans) if a < lexicon_hit.end and lexicon_hit.start < b
-            ]
+            covered = covering(lexicon_hit.start, lexicon_hit.end)
             for u in covered:
                 units_at.append(u)
                 cols_at.append(j)
@@ -297,11 +306,7 @@ class LinearTextModel:
             j = get(marker)
             if j is None or j not in share_of:
                 continue
-            places = [
-                hit
-                for m in pattern.finditer(norm_text)
-                if (hit := [u for u, (a, b) in enumerate(unit_spans) if a < m.end() and m.start() < b])
-            ]
+            places = [hit for m in pattern.finditer(norm_text) if (hit := covering(*m.span()))]
             for hit in places:
                 for u in hit:
                     units_at.append(u)
@@ -311,12 +316,17 @@ class LinearTextModel:
         logits = (
             chunk_logits if chunk_logits.shape[0] == n_units else np.zeros((n_units, len(self.categories)))
         )
-        if units_at:
+        if units_at and n_units * len(units_at) <= _DENSE_ASSIGN:
             # (units × occurrences) assignment matrix times the occurrences' rows:
             # one BLAS call instead of an unbuffered np.add.at.
             assign = np.zeros((n_units, len(units_at)))
             assign[units_at, range(len(units_at))] = shares
             logits = logits + assign @ self._coef_t[cols_at]
+        elif units_at:
+            # A long text: the dense matrix would grow with the square of its length
+            # (a 5,000-word comment, 400 MB).
+            logits = logits.copy()
+            np.add.at(logits, units_at, np.array(shares)[:, None] * self._coef_t[cols_at])
         per_unit: list[list[tuple[str, int, int]]] = [[] for _ in unit_spans]
         for f, u in zip(found, unit_of, strict=True):
             per_unit[u].append(f)
