@@ -177,14 +177,19 @@ class Settings(BaseSettings):
     remote_model_token: SecretStr = SecretStr("")
     #: The categories the endpoint decides, comma-separated (category codes).
     remote_model_categories: str = ""
-    #: The endpoint's labels as category codes where they differ: ``toxic=harassment,hate=hate_speech``.
+    #: The endpoint's labels as category codes where they differ: ``toxic=harassment,hate=hate_speech``
+    #: (each a category listed above).
     remote_model_labels: str = ""
     remote_model_threshold: float = Field(default=0.5, gt=0, le=1)
     remote_model_timeout_s: float = Field(default=2.0, gt=0)
     #: After a failed call the endpoint is left alone this long (the built-in model answers).
     remote_model_pause_s: float = Field(default=30.0, ge=0)
-    #: What the findings call it, e.g. ``kb-bert-toxic``.
+    #: What the findings call it, e.g. ``kb-bert-toxic`` (at most 64 characters, no ``+``: it
+    #: becomes part of every assessment's model version).
     remote_model_name: str = "egen modell"
+    #: The tenants (names, comma-separated) whose comments are sent to the endpoint, whole text
+    #: and personal data included; empty: nobody's, so the endpoint is not called at all.
+    remote_model_tenants: str = ""
     # --- Forwarding and notifications (app.notifications) ---
     #: ``smtp://user:password@host:587`` (STARTTLS when the server offers it) or ``smtps://…:465``
     #: (implicit TLS); empty: e-mail messages wait, failing visibly with a reason.

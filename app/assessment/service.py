@@ -14,6 +14,13 @@ say which model each tenant uses and what it told about itself, and a model is
 loaded from the database only when it changed, so an activation (or a
 roll-back, or new contact details) takes effect from the next batch without a
 restart.
+
+A municipality's own model (``app.assessment.remote``) receives the whole text
+of a comment, personal data included, so it is asked only about the comments
+of the tenants named in ``UPPSIKT_REMOTE_MODEL_TENANTS``: one installation may
+serve several municipalities, and a comment must not reach another one's server.
+The names are looked up with the rest once per batch, so a tenant created after
+the start is included from its first batch.
 """
 
 from __future__ import annotations
@@ -43,6 +50,9 @@ class TenantClassifier:
 
     def __init__(self, remote: RemoteModel | None = None) -> None:
         self._remote = remote
+        #: The ids of the tenants whose comments the endpoint may see (none until the first refresh).
+        self._remote_tenants: frozenset[int] = frozenset()
+        self._remote_unknown: frozenset[str] = frozenset()
         self._lock = threading.Lock()
         #: tenant id -> (sha256 of its active model, the pipeline built from it)
         self._by_tenant: dict[int, tuple[str, Any]] = {}
@@ -55,6 +65,7 @@ class TenantClassifier:
         """Follow the tenants' active models and known parties (read in the caller's transaction)."""
         self._follow_known_parties(session)
         self._follow_models(session)
+        self._follow_remote_tenants(session)
 
     def _follow_known_parties(self, session: Session) -> None:
         """What each tenant told the classifier about itself (``app.tenants.known_parties``).
@@ -72,6 +83,21 @@ class TenantClassifier:
             if context:
                 contexts[tenant_id] = context
         self._known = contexts
+
+    def _follow_remote_tenants(self, session: Session) -> None:
+        """The ids of the tenants named for the endpoint.
+
+        A name that matches no tenant sends nothing and is logged once (not once per
+        batch): it may be a typo, or a tenant that is created later."""
+        if self._remote is None:
+            return
+        names = self._remote.config.tenants
+        found = {name: tenant_repository.tenant_by_name(session, name) for name in names}
+        unknown = frozenset(name for name, tenant in found.items() if tenant is None)
+        if unknown and unknown != self._remote_unknown:
+            log.warning("assessment.remote_model_tenant_unknown", tenants=sorted(unknown))
+        self._remote_unknown = unknown
+        self._remote_tenants = frozenset(tenant.id for tenant in found.values() if tenant is not None)
 
     def _follow_models(self, session: Session) -> None:
         from classifiers.pipeline import pipeline_with_model
@@ -108,15 +134,21 @@ class TenantClassifier:
             for key, value in self._known.get(tenant_id, {}).items():
                 ctx.setdefault(key, value)
         assessment = classifiers.classify(text, ctx) if found is None else found[1].classify(text, ctx)
-        if self._remote is None:
+        if self._remote is None or tenant_id not in self._remote_tenants:
             return assessment
         return self._remote.apply(text, assessment, classifiers.explain)
 
 
 def default_classifier(settings: Settings | None = None) -> Classify:
     """The worker's classifier; with ``settings`` naming an endpoint, the municipality's own
-    model decides its categories (a bad endpoint configuration stops the start with one line)."""
+    model decides its categories (a bad endpoint configuration stops the start with one line).
+
+    An endpoint without tenants is checked like any other but never called: until the
+    operator names whose comments it may read, it reads nobody's."""
     config = RemoteModelConfig.from_settings(settings) if settings is not None else None
+    if config is not None and not config.tenants:
+        log.warning("assessment.remote_model_without_tenants", model=config.name)
+        config = None
     return TenantClassifier(RemoteModel(config) if config is not None else None)
 
 
