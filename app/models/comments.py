@@ -111,8 +111,9 @@ class Assessment(Base):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="RESTRICT"), index=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     comment_version_id: Mapped[int] = mapped_column(ForeignKey("comment_versions.id", ondelete="CASCADE"))
-    #: Room for a tenant's retrained model's name (``app.learning``).
-    model_version: Mapped[str] = mapped_column(String(200))
+    #: Room for a tenant's retrained model's name (``app.learning``) and an own model's
+    #: (``+remote:<name>``, ``app.assessment.remote``).
+    model_version: Mapped[str] = mapped_column(String(400))
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,13 +16,15 @@ __all__ = ["PLATFORMS"]  # re-exported: the registry is the one list of platform
 
 ROLES = ("editor", "account_owner", "registrar", "admin")
 MEMBER_ROLES = ("owner", "editor")
+#: How long a tenant's name may be: it is also part of its retrained models' versions.
+TENANT_NAME_CHARS = 100
 
 
 class Tenant(Base):
     __tablename__ = "tenants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(TENANT_NAME_CHARS), unique=True)
     preset: Mapped[str] = mapped_column(String(50))
     #: Rule overrides on top of the preset, validated by ``app.policies`` when set.
     policy_overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

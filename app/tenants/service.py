@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import BadRequest, Conflict, NotFound
 from app.models import PLATFORMS, ROLES, Account, AccountMember, ApiKey, Tenant, utcnow
+from app.models.tenants import TENANT_NAME_CHARS
 from app.modlog import repository as modlog_repository
 from app.modlog.service import record
 from app.policies.effective import policy_names
@@ -33,6 +34,9 @@ def known_presets() -> list[str]:
 
 
 def create_tenant(session: Session, *, name: str, preset: str, actor: str = "cli") -> Tenant:
+    # PostgreSQL refuses a name longer than its column where SQLite keeps it.
+    if not name.strip() or len(name) > TENANT_NAME_CHARS:
+        raise BadRequest(f"Tenantens namn måste vara 1–{TENANT_NAME_CHARS} tecken, t.ex. kommunens namn.")
     if preset not in known_presets():
         raise BadRequest(f"Okänt förval {preset!r}; välj ett av {', '.join(known_presets())}.")
     if repository.tenant_by_name(session, name) is not None:

@@ -280,6 +280,10 @@ def test_service_errors_are_swedish_lines(tmp_path: Path) -> None:
         line
         == "fel: Okänt förval 'stockholm'; välj ett av finspang, haparanda, harjedalen, helsingborg, malmo."
     )
+    line = one_line(
+        run(tmp_path, "tenant", "create", "x" * 101, "--preset", "malmo", UPPSIKT_DATABASE_URL=url)
+    )
+    assert line == "fel: Tenantens namn måste vara 1–100 tecken, t.ex. kommunens namn."
     line = one_line(run(tmp_path, "inbox", "retry", "7", UPPSIKT_DATABASE_URL=url))
     assert line == "fel: Det finns ingen misslyckad leverans med id 7; se `uppsikt inbox failed`."
 
