@@ -25,14 +25,29 @@ def report_lines(candidate: Any) -> list[str]:
         f"Tenant {candidate.tenant}: modell {candidate.version}, tränad på korpusen och "
         f"{candidate.trained_on} etiketter ({candidate.held_back} undanhållna för mätning), "
         f"jämförd med {candidate.previous}.",
-        f"Testdelen ({before.test_comments} kommentarer), F1 per kategori före → efter:",
     ]
+    if candidate.in_test_split:
+        lines.append(
+            f"{candidate.in_test_split} av etiketterna tränades inte på: texten finns i testdelen, "
+            "som ska förbli osedd."
+        )
+    if candidate.forms_left_out:
+        lines.append(
+            f"{candidate.forms_left_out} "
+            + ("textvariant" if candidate.forms_left_out == 1 else "textvarianter")
+            + " tränades inte på: ordagrant en undanhållen etiketts text eller en kommentar i testdelen."
+        )
+    lines.append(f"Testdelen ({before.test_comments} kommentarer), F1 per kategori före → efter:")
     for category, old in before.test.items():
         new = after.test[category]
         change = new.f1 - old.f1
         mark = "" if abs(change) < 0.0005 else f"  ({change:+.3f})"
         lines.append(f"  {category:<18} {old.f1:.3f} → {new.f1:.3f}{mark}")
-    lines.append(f"  {'mikro-F1':<18} {before.test_micro_f1:.3f} → {after.test_micro_f1:.3f}")
+    shipped = candidate.comparison.shipped
+    lines.append(
+        f"  {'mikro-F1':<18} {before.test_micro_f1:.3f} → {after.test_micro_f1:.3f}"
+        + (f"  (den levererade modellen: {shipped.test_micro_f1:.3f})" if shipped is not None else "")
+    )
     if after.labels_total:
         lines.append(
             f"Undanhållna etiketter: {before.labels_right} av {before.labels_total} rätt före → "
@@ -73,7 +88,14 @@ def cmd_model_retrain(args: argparse.Namespace) -> int:
         for tenant_id in tenant_ids:
             tenant = session.get(Tenant, tenant_id)
             assert tenant is not None
-            candidate = service.train_candidate(session, tenant=tenant)
+            try:
+                candidate = service.train_candidate(session, tenant=tenant)
+            except service.NothingToTrainOn as nothing:
+                if args.tenant is not None:
+                    raise
+                # One tenant's labels must not keep the others from being retrained.
+                print(f"{nothing.detail} Hoppar över den och går vidare.")
+                continue
             begin_write(session)  # ends the read transaction; the write is short
             service.conclude(session, candidate=candidate, actor="cli:model")
             session.commit()

@@ -8,7 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.models import ClassifierModel, DecisionLabel, Tenant
+from app.models import ClassifierModel, DecisionLabel, ModerationLogEntry, Tenant
+
+#: The log entry of a retrain that was measured worse: its version was handed out but not kept.
+REFUSED = "model.retrain_refused"
 
 
 def add_all(session: Session, objects: Sequence[object]) -> None:
@@ -36,15 +39,61 @@ def labels_of_item(session: Session, item_id: int) -> Sequence[DecisionLabel]:
     ).all()
 
 
+def named_missed(session: Session, tenant_id: int, text: str) -> dict[str, str]:
+    """Per category an editor named missed for ``text``: the latest verdict on it (by label id,
+    as in training: a later label on the same text and category wins)."""
+    rows = session.execute(
+        select(DecisionLabel.category, DecisionLabel.verdict)
+        .where(DecisionLabel.tenant_id == tenant_id, DecisionLabel.text == text)
+        .order_by(DecisionLabel.id)
+    ).all()
+    latest = {category: verdict for category, verdict in rows}
+    named = {category for category, verdict in rows if verdict == "missed"}
+    return {category: verdict for category, verdict in latest.items() if category in named}
+
+
 def tenants_with_labels(session: Session) -> list[int]:
     return list(session.scalars(select(DecisionLabel.tenant_id).distinct().order_by(DecisionLabel.tenant_id)))
 
 
 def next_seq(session: Session, tenant_id: int) -> int:
+    """One more than any number handed out, kept or refused: a version name printed in a
+    refused retrain's report and log must never come to mean another model."""
     found = session.scalar(
         select(func.max(ClassifierModel.seq)).where(ClassifierModel.tenant_id == tenant_id)
     )
-    return int(found or 0) + 1
+    highest = int(found or 0)
+    refused = session.execute(
+        select(ModerationLogEntry.subject_id, ModerationLogEntry.payload).where(
+            ModerationLogEntry.tenant_id == tenant_id, ModerationLogEntry.action == REFUSED
+        )
+    ).all()
+    for version, payload in refused:
+        highest = max(highest, _seq_of(version, payload))
+    return highest + 1
+
+
+def _seq_of(version: str, payload: object) -> int:
+    # Entries logged before ``seq`` was in the payload name it only in the version, <tenant>-<n>.
+    seq = payload.get("seq") if isinstance(payload, dict) else None
+    if isinstance(seq, int):
+        return seq
+    tail = version.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def was_refused(session: Session, version: str) -> bool:
+    """Whether ``version`` was a retrain measured worse (and so never stored)."""
+    found = session.scalar(
+        select(ModerationLogEntry.id)
+        .where(
+            ModerationLogEntry.action == REFUSED,
+            ModerationLogEntry.subject_type == "classifier_model",
+            ModerationLogEntry.subject_id == version,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def model_by_version(session: Session, version: str) -> ClassifierModel | None:

@@ -2,14 +2,16 @@
 
 With a decision an editor may confirm a finding, mark it wrong, or name a
 category the classifier missed (``record_labels``, called by
-``app.queue.service.decide``).  The labels stay with their tenant.
+``app.queue.service.decide``); a later decision may mark a category named
+missed for the same text wrong, which withdraws it (the latest label on a
+text and category wins).  The labels stay with their tenant.
 ``retrain`` fits a model on the shipped corpus plus one tenant's labels
 (``classifiers.learning``), measures it against the model in use on the
-frozen test split and on the labels held back from training, and stores and
-activates it only if neither got worse.  ``activate`` names the model a
-tenant's comments are classified with from the next worker batch on (rolling
-back to an earlier one, or to the shipped model).  Every step is in the
-moderation log.
+frozen test split and on the labels held back from training (and against the
+shipped model on the test split), and stores and activates it only if neither
+got worse.  ``activate`` names the model a tenant's comments are classified
+with from the next worker batch on (rolling back to an earlier one, or to the
+shipped model).  Every step is in the moderation log.
 """
 
 from __future__ import annotations
@@ -43,7 +45,31 @@ SHIPPED = "shipped"
 VERDICTS = ("confirmed", "wrong", "missed")
 
 
+class NothingToTrainOn(Unprocessable):
+    """A tenant has no label a text model can learn from: none yet, or only labels in the
+    categories rules detect (privacy) or on empty texts.  ``uppsikt model retrain`` without
+    ``--tenant`` skips such a tenant instead of stopping at it."""
+
+
 # -- labels --------------------------------------------------------------------------------
+
+
+def labelled_text(session: Session, item: QueueItem, assessment: Assessment | None) -> str:
+    """The text a decision's labels are about: the one assessed, as it was (else the current one)."""
+    if assessment is not None:
+        version_id: int | None = assessment.comment_version_id
+    else:
+        comment = session.get(Comment, item.comment_id)
+        version_id = comment.current_version_id if comment is not None else None
+    version = session.get(CommentVersion, version_id) if version_id is not None else None
+    return version.text if version is not None else ""
+
+
+def named_missed(session: Session, item: QueueItem) -> dict[str, str]:
+    """Categories an editor named missed for the text ``item``'s labels are about, each with
+    the latest verdict on it: the labels a decision on this item can still withdraw."""
+    assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
+    return repository.named_missed(session, item.tenant_id, labelled_text(session, item, assessment))
 
 
 def check_feedback(
@@ -53,7 +79,9 @@ def check_feedback(
 
     A finding can only be confirmed or marked wrong if the assessment the
     editor saw has one in that category; a missed category must be one it
-    did not find; each category is judged once.
+    did not find; each category is judged once.  A category named missed
+    earlier for the same text can be marked wrong although there is no
+    finding: otherwise an editor's mistake would stay a label for good.
     """
     from classifiers import CATEGORIES
 
@@ -71,11 +99,15 @@ def check_feedback(
     twice = sorted({c for c in categories if categories.count(c) > 1})
     if twice:
         raise Unprocessable(f"Judge each category once per decision: {', '.join(twice)}.")
-    not_found = [c for c, _ in feedback if c not in found]
+    not_found = [(c, v) for c, v in feedback if c not in found]
+    if not_found:
+        earlier = named_missed(session, item)
+        not_found = [(c, v) for c, v in not_found if not (v == "wrong" and c in earlier)]
     if not_found:
         raise Unprocessable(
-            f"The item has no finding in {', '.join(not_found)} to confirm or mark wrong; "
-            "name a category the classifier missed in missed_categories."
+            f"The item has no finding in {', '.join(c for c, _ in not_found)} to confirm or mark wrong; "
+            "name a category the classifier missed in missed_categories (one named missed earlier "
+            "for this text can be marked wrong)."
         )
     already = [c for c in missed if c in found]
     if already:
@@ -99,9 +131,7 @@ def record_labels(
     """Store what the editor said (checked by :func:`check_feedback`), with the assessed text."""
     if not feedback and not missed:
         return []
-    version_id = assessment.comment_version_id if assessment is not None else comment.current_version_id
-    version = session.get(CommentVersion, version_id) if version_id is not None else None
-    text = version.text if version is not None else ""
+    text = labelled_text(session, item, assessment)
     now = utcnow()
     labels = [
         DecisionLabel(
@@ -191,17 +221,26 @@ class Candidate:
     trained_on: int
     held_back: int
     comparison: Any  # classifiers.learning.Comparison
+    #: Training labels not fitted on because their text is in the frozen test split.
+    in_test_split: int = 0
+    #: Texts not fitted on because they are held-back labels' or test-split texts (mostly
+    #: generated variants of a label: a group swapped, the question mark dropped).
+    forms_left_out: int = 0
 
     @property
     def accepted(self) -> bool:
         return bool(self.comparison.accepted)
 
     def figures(self) -> dict[str, Any]:
+        shipped = self.comparison.shipped
         return {
             "before": self.comparison.before.as_dict(),
             "after": self.comparison.after.as_dict(),
+            **({"shipped": shipped.as_dict()} if shipped is not None else {}),
             "trained_on": self.trained_on,
             "held_back": self.held_back,
+            "in_test_split": self.in_test_split,
+            "forms_left_out": self.forms_left_out,
             "previous": self.previous,
         }
 
@@ -213,27 +252,38 @@ def train_candidate(session: Session, *, tenant: Tenant) -> Candidate:
     transaction and stores the outcome with :func:`conclude` in a short
     write transaction.  The new model is compared with the tenant's model in
     use (the shipped one if none) on the test split and on the held-back
-    labels, neither of which either model was trained on.
+    labels, neither of which either model was trained on; when a retrained
+    model is in use, also with the shipped one on the test split, so that
+    retrains cannot drift down a tolerance at a time.
     """
     from classifiers.learning import Label, compare, encode_payload, figures, frozen_test_split, is_held_back
     from classifiers.learning import retrain as fit
     from classifiers.pipeline import pipeline_with_model
 
-    labels: list[Label] = training_labels(repository.labels_of_tenant(session, tenant.id))
-    if not labels:
-        raise Unprocessable(
+    stored = repository.labels_of_tenant(session, tenant.id)
+    labels: list[Label] = training_labels(stored)
+    if not stored:
+        raise NothingToTrainOn(
             f"Tenanten {tenant.name} har inga etiketter att träna på ännu: redaktörerna ger dem "
             "med sina beslut (finding_feedback, missed_categories)."
+        )
+    if not labels:
+        raise NothingToTrainOn(
+            f"Tenanten {tenant.name} har etiketter bara i kategorier som textmodellen inte lär sig "
+            "(personuppgifter och annat som regler hittar) eller på tomma texter; det finns inget att "
+            "träna om på."
         )
     held = [lab for lab in labels if is_held_back(lab.group)]
     train = [lab for lab in labels if not is_held_back(lab.group)]
     current = repository.active_model(session, tenant.id)
     seq = repository.next_seq(session, tenant.id)
     version = f"{tenant.name}-{seq}"
-    raw = encode_payload(fit(train, name=version))
+    payload = fit(train, name=version, held_back=[lab.text for lab in held])
+    raw = encode_payload(payload)
     old = pipeline_with_model(unpack(current.artefact) if current is not None else None)
     new = pipeline_with_model(raw)
     tests = frozen_test_split()
+    shipped = figures(pipeline_with_model(None), tests, held) if current is not None else None
     return Candidate(
         tenant_id=tenant.id,
         tenant=tenant.name,
@@ -244,7 +294,9 @@ def train_candidate(session: Session, *, tenant: Tenant) -> Candidate:
         previous=current.version if current is not None else SHIPPED,
         trained_on=len(train),
         held_back=len(held),
-        comparison=compare(figures(old, tests, held), figures(new, tests, held)),
+        comparison=compare(figures(old, tests, held), figures(new, tests, held), shipped=shipped),
+        in_test_split=int(payload["metadata"]["n_labels_in_test_split"]),
+        forms_left_out=int(payload["metadata"]["n_forms_left_out"]),
     )
 
 
@@ -276,6 +328,8 @@ def conclude(session: Session, *, candidate: Candidate, actor: str) -> Classifie
         subject_id=stored.id if stored is not None else candidate.version,
         payload={
             "version": candidate.version,
+            # A refused candidate keeps its number: the next model never takes its name.
+            "seq": candidate.seq,
             "model_version": candidate.model_version,
             "activated": candidate.accepted,
             "reasons": list(candidate.comparison.reasons),
@@ -294,6 +348,12 @@ def activate(session: Session, *, version: str, tenant: Tenant | None, actor: st
         model = None
     else:
         model = repository.model_by_version(session, version)
+        if model is None and repository.was_refused(session, version):
+            raise Unprocessable(
+                f"Modellen {version!r} aktiverades aldrig: den mättes som sämre vid omträningen och "
+                "sparades inte (se model.retrain_refused i moderationsloggen). "
+                "`uppsikt model list` visar de modeller som finns."
+            )
         if model is None or (tenant is not None and model.tenant_id != tenant.id):
             raise NotFound(f"Det finns ingen modell {version!r}; `uppsikt model list` visar dem.")
         tenant = session.get(Tenant, model.tenant_id)

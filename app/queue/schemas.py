@@ -78,7 +78,12 @@ class FindingFeedback(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    category: Category = Field(description="The category of a finding the item has.")
+    category: Category = Field(
+        description=(
+            "The category of a finding the item has, or, with `wrong`, one named in "
+            "`missed_categories` for the same text before (withdrawing that label)."
+        )
+    )
     verdict: Literal["confirmed", "wrong"]
 
 

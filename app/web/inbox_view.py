@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.destinations import repository as destinations_repository
 from app.errors import BadRequest, Conflict, UppsiktError
+from app.learning import service as learning
 from app.models import Assessment, Comment, CommentVersion, EvidenceSnapshot, QueueItem, utcnow
 from app.platforms.capabilities import comment_capabilities
 from app.principal import Principal
@@ -152,6 +153,9 @@ class ItemView:
     #: The tenant's destinations a ``forward`` can name, and those the policy names by default.
     destinations: list[str] = field(default_factory=list)
     policy_destinations: list[str] = field(default_factory=list)
+    #: Categories without a finding that an editor named missed for this text and that still
+    #: stand: the form lets them be marked wrong, withdrawing the label.
+    missed_before: list[str] = field(default_factory=list)
 
 
 def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemView:
@@ -184,6 +188,11 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
         account_name=row.account_name,
         destinations=[d.name for d in destinations_repository.of_tenant(session, item.tenant_id)],
         policy_destinations=[str(d) for d in detail.recommendation.get("forward_to") or []],
+        missed_before=[
+            c
+            for c, verdict in learning.named_missed(session, item).items()
+            if verdict == "missed" and c not in {f.category for f in findings}
+        ],
     )
 
 
@@ -228,9 +237,15 @@ class DecisionForm:
             reverse=detail.status == "decided",
         )
 
-    def errors(self, item: QueueItem, finding_categories: set[str] | None = None) -> list[FormError]:
+    def errors(
+        self,
+        item: QueueItem,
+        finding_categories: set[str] | None = None,
+        named_missed: set[str] | None = None,
+    ) -> list[FormError]:
         """What is wrong with the form; ``finding_categories`` are the categories of the findings
-        the editor saw (the item's assessment), the only ones that can be judged."""
+        the editor saw (the item's assessment), the only ones that can be judged, besides
+        ``named_missed`` (named missed earlier for this text), which can only be marked wrong."""
         found: list[FormError] = []
         unknown = [a for a in self.actions if a not in FORM_ACTIONS]
         if not self.actions or unknown:
@@ -249,11 +264,22 @@ class DecisionForm:
         if len(self.reply_text) > 8000:
             found.append(FormError("Svarstexten får vara högst 8000 tecken.", "svarstext"))
         found_categories = finding_categories if finding_categories is not None else set(item.categories)
-        judged = {c for c, v in self.feedback.items() if v}
+        withdrawn = {c for c, v in self.feedback.items() if v == "wrong" and c in (named_missed or set())}
+        judged = {c for c, v in self.feedback.items() if v} - withdrawn
         if any(v not in VERDICTS for v in self.feedback.values() if v) or not judged <= found_categories:
-            found.append(FormError("Välj Stämmer eller Fel för fynden som kommentaren har.", "omdomen"))
+            found.append(
+                FormError(
+                    "Välj Stämmer eller Fel för fynden som kommentaren har, och bara Fel för en kategori "
+                    "som tidigare angetts som saknad.",
+                    "omdomen",
+                )
+            )
         if any(c not in CATEGORY_LABELS or c in found_categories for c in self.missed):
             found.append(FormError("Välj bara kategorier som saknas bland fynden.", "missade"))
+        elif withdrawn & set(self.missed):
+            found.append(
+                FormError("En kategori kan inte både vara fel och saknas: välj det ena av dem.", "missade")
+            )
         if self.forward_to and "forward" not in self.actions:
             found.append(
                 FormError("Välj Vidarebefordra för att skicka kommentaren till en mottagare.", "mottagare")

@@ -17,6 +17,7 @@ from app.db import begin_write, commit
 from app.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unauthorized, Unprocessable
 from app.evidence.pdf import render_evidence_pdf
 from app.evidence.service import get_snapshot, pdf_document
+from app.learning import service as learning
 from app.logging import get_logger
 from app.queue import service as queue_service
 from app.queue import views
@@ -350,7 +351,9 @@ def decide(
         missed=missade,
         forward_to=mottagare,
     )
-    errors = form.errors(item, inbox_view.finding_categories(v.db, item))
+    errors = form.errors(
+        item, inbox_view.finding_categories(v.db, item), set(learning.named_missed(v.db, item))
+    )
     if errors:
         page = inbox_view.item_view(v.db, v.principal, item)
         return render(request, "item.html", v, {"view": page, "form": form, "errors": errors}, status=400)
