@@ -33,7 +33,8 @@ class ModerationLogEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[str] = mapped_column(String(100))
+    #: Room for a retrained model's name, ``<tenant>-<n>`` (``app.learning``).
+    subject_id: Mapped[str] = mapped_column(String(200))
     account_id: Mapped[int | None] = mapped_column(Integer, default=None)
     comment_id: Mapped[int | None] = mapped_column(Integer, default=None)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

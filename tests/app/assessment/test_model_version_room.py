@@ -14,6 +14,7 @@ from app.assessment.remote import MAX_NAME_CHARS
 from app.models import Assessment
 from app.models.learning import ClassifierModel
 from app.models.tenants import TENANT_NAME_CHARS
+from app.modlog.service import record
 from classifiers import warm_up
 from tests.app.search.helpers import add_comment, flag
 from tests.factories import create_account, create_tenant
@@ -25,7 +26,7 @@ def longest_model_version(tenant: str) -> str:
     return f"{retrained}+remote:{'n' * MAX_NAME_CHARS}"
 
 
-def test_an_assessment_of_the_longest_model_version_is_kept(session: Session) -> None:
+def test_the_longest_model_version_and_name_are_kept(session: Session) -> None:
     tenant = create_tenant(session, name="x" * TENANT_NAME_CHARS)
     account = create_account(session, tenant=tenant, external_id="111")
     comment = add_comment(session, account=account, external_id="c1")
@@ -45,6 +46,15 @@ def test_an_assessment_of_the_longest_model_version_is_kept(session: Session) ->
             artefact=b"{}",
             created_by="test",
         )
+    )
+    record(
+        session,
+        tenant_id=tenant.id,
+        actor="test",
+        action="model.retrain_refused",
+        subject_type="classifier_model",
+        subject_id=f"{tenant.name}-999999",
+        payload={},
     )
     session.commit()
     assert session.scalars(select(Assessment.model_version)).all() == [version]
