@@ -258,7 +258,7 @@ def train_candidate(session: Session, *, tenant: Tenant) -> Candidate:
     """
     from classifiers.learning import Label, compare, encode_payload, figures, frozen_test_split, is_held_back
     from classifiers.learning import retrain as fit
-    from classifiers.pipeline import pipeline_with_model
+    from classifiers.pipeline import get_pipeline, pipeline_with_model
 
     stored = repository.labels_of_tenant(session, tenant.id)
     labels: list[Label] = training_labels(stored)
@@ -280,10 +280,11 @@ def train_candidate(session: Session, *, tenant: Tenant) -> Candidate:
     version = f"{tenant.name}-{seq}"
     payload = fit(train, name=version, held_back=[lab.text for lab in held])
     raw = encode_payload(payload)
-    old = pipeline_with_model(unpack(current.artefact) if current is not None else None)
+    # The shipped model is the process's own pipeline: built once, not once per use here.
+    old = pipeline_with_model(unpack(current.artefact)) if current is not None else get_pipeline()
     new = pipeline_with_model(raw)
     tests = frozen_test_split()
-    shipped = figures(pipeline_with_model(None), tests, held) if current is not None else None
+    shipped = figures(get_pipeline(), tests, held) if current is not None else None
     return Candidate(
         tenant_id=tenant.id,
         tenant=tenant.name,

@@ -74,14 +74,16 @@ CONTEXTS = st.one_of(
     ),
 )
 
-
-@settings(
-    max_examples=400,
+#: The same examples on every run, a set number of them, nothing kept between runs.
+BOUNDED = settings(
     derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@settings(BOUNDED, max_examples=400)
 @given(text=TEXTS, context=CONTEXTS)
 def test_any_text_is_assessed_with_spans_that_quote_it(text: str, context: dict[str, Any] | None) -> None:
     assessment = classify(text, context)
@@ -104,13 +106,7 @@ REPEATED = st.builds(
 )
 
 
-@settings(
-    max_examples=200,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(BOUNDED, max_examples=200)
 @given(text=REPEATED)
 def test_a_piece_repeated_is_assessed_with_spans_that_quote_it(text: str) -> None:
     for finding in classify(text).findings:
