@@ -12,18 +12,24 @@ shipped model on the test split), and stores and activates it only if neither
 got worse.  ``activate`` names the model a tenant's comments are classified
 with from the next worker batch on (rolling back to an earlier one, or to the
 shipped model).  Every step is in the moderation log.
+
+A language mark (``app.assessment.language``: the classifier did not read the
+text, which is not in Swedish) is no judgement: it can be neither confirmed nor
+marked wrong, and a text no model read in Swedish takes no "missed" labels, so
+no label ever says a comment nobody assessed is or is not a question.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.assessment import language
 from app.errors import NotFound, Unprocessable
 from app.learning import repository
 from app.models import (
@@ -43,6 +49,19 @@ from app.modlog.service import record
 SHIPPED = "shipped"
 
 VERDICTS = ("confirmed", "wrong", "missed")
+
+#: Why a verdict on a category whose only findings are language marks is refused.
+LANGUAGE_MARK_REFUSED = (
+    "Språkmarkeringen är ingen bedömning av texten och kan inte bekräftas eller avvisas ({categories}): "
+    "kommentaren verkar inte vara skriven på svenska, så ingen har bedömt om den är en fråga. "
+    "Läs texten och besluta utan omdöme om markeringen."
+)
+#: Why no category can be named missed for a text the models did not read in Swedish.
+NOT_READ_REFUSED = (
+    "Kommentaren verkar inte vara skriven på svenska och textkategorierna har inte bedömts; "
+    "modellerna läser bara svenska, så kategorier som saknas ({categories}) kan inte bli etiketter "
+    "att träna på. Läs texten och besluta utan saknade kategorier."
+)
 
 
 class NothingToTrainOn(Unprocessable):
@@ -72,6 +91,26 @@ def named_missed(session: Session, item: QueueItem) -> dict[str, str]:
     return repository.named_missed(session, item.tenant_id, labelled_text(session, item, assessment))
 
 
+@dataclass(frozen=True, slots=True)
+class LabelScope:
+    """What an assessment's findings let an editor label (``app.assessment.language``)."""
+
+    #: Categories with a finding that is not a language mark: these can be confirmed or marked wrong.
+    found: frozenset[str]
+    #: Categories whose only findings are language marks: no verdict on them.
+    marked: frozenset[str]
+    #: Whether the text categories were assessed in Swedish; if not, none can be named missed.
+    read: bool
+
+
+def label_scope(findings: Sequence[Any]) -> LabelScope:
+    return LabelScope(
+        found=frozenset(language.assessed_categories(findings)),
+        marked=frozenset(language.marked_only(findings)),
+        read=language.read_in_swedish(findings),
+    )
+
+
 def check_feedback(
     session: Session, *, item: QueueItem, feedback: Sequence[tuple[str, str]], missed: Sequence[str]
 ) -> Assessment | None:
@@ -82,13 +121,16 @@ def check_feedback(
     did not find; each category is judged once.  A category named missed
     earlier for the same text can be marked wrong although there is no
     finding: otherwise an editor's mistake would stay a label for good.
+    A language mark is no finding to judge, and a text the models did not read
+    in Swedish takes no missed category (:func:`refuse_unassessed`).
     """
     from classifiers import CATEGORIES
 
     assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
     if not feedback and not missed:
         return assessment
-    found = set(assessment.categories) if assessment is not None else set()
+    findings = assessment.findings if assessment is not None else []
+    found = label_scope(findings).found
     categories = [c for c, _ in feedback] + list(missed)
     unknown = sorted({c for c in categories if c not in CATEGORIES})
     if unknown:
@@ -99,9 +141,10 @@ def check_feedback(
     twice = sorted({c for c in categories if categories.count(c) > 1})
     if twice:
         raise Unprocessable(f"Judge each category once per decision: {', '.join(twice)}.")
+    earlier = named_missed(session, item) if feedback else {}
+    refuse_unassessed(findings, feedback=feedback, missed=missed, earlier=earlier)
     not_found = [(c, v) for c, v in feedback if c not in found]
     if not_found:
-        earlier = named_missed(session, item)
         not_found = [(c, v) for c, v in not_found if not (v == "wrong" and c in earlier)]
     if not_found:
         raise Unprocessable(
@@ -115,6 +158,32 @@ def check_feedback(
             f"The item already has a finding in {', '.join(already)}; judge it in finding_feedback instead."
         )
     return assessment
+
+
+def refuse_unassessed(
+    findings: Sequence[Any],
+    *,
+    feedback: Sequence[tuple[str, str]],
+    missed: Sequence[str],
+    earlier: dict[str, str] | None = None,
+) -> None:
+    """Refuse (422, in Swedish) a label the classifier's language mark would turn into one.
+
+    A verdict on a category whose only findings are language marks is refused,
+    except marking wrong a category named missed earlier for the same text
+    (``earlier``), which withdraws that label.  Missed categories are refused when
+    the text categories were not assessed in Swedish (a language mark and no
+    finding only Swedish makes): the models only read Swedish, and what an editor
+    reads in a Finnish comment cannot teach them.  A partly Swedish comment with
+    findings for its Swedish sentences is judged as any other.
+    """
+    scope = label_scope(findings)
+    withdrawn = {c for c, v in feedback if v == "wrong" and c in (earlier or {})}
+    on_mark = sorted({c for c, _ in feedback if c in scope.marked} - withdrawn)
+    if on_mark:
+        raise Unprocessable(LANGUAGE_MARK_REFUSED.format(categories=", ".join(on_mark)))
+    if missed and not scope.read:
+        raise Unprocessable(NOT_READ_REFUSED.format(categories=", ".join(missed)))
 
 
 def record_labels(
@@ -131,6 +200,13 @@ def record_labels(
     """Store what the editor said (checked by :func:`check_feedback`), with the assessed text."""
     if not feedback and not missed:
         return []
+    # Checked again where labels are made, so that no path stores one on a language mark.
+    refuse_unassessed(
+        assessment.findings if assessment is not None else [],
+        feedback=feedback,
+        missed=missed,
+        earlier=named_missed(session, item),
+    )
     text = labelled_text(session, item, assessment)
     now = utcnow()
     labels = [
@@ -169,14 +245,20 @@ def record_labels(
     return labels
 
 
-def training_labels(labels: Sequence[DecisionLabel]) -> list[Any]:
+def training_labels(
+    labels: Sequence[DecisionLabel], *, findings_of: Callable[[str], Sequence[Any]] | None = None
+) -> list[Any]:
     """The classifier's labels: the latest judgement per text and category.
 
     ``confirmed`` and ``missed`` say the category applies, ``wrong`` that it
     does not.  Labels are grouped by text for holding back, so the same text
     (a spam posted on many comments) is never both trained on and measured.
     Categories the text models do not decide (the privacy ones, detected by
-    rules) are kept in the table but not trained on.
+    rules) are kept in the table but not trained on, and so are labels a
+    language mark would have made (:func:`made_on_language_mark`, with the
+    findings ``findings_of`` a text, by default the shipped classifier's: the
+    language is told apart the same way by every model), however they were
+    stored: the models only read Swedish.
     """
     from classifiers.learning import Label
     from classifiers.text import TEXT_CATEGORIES
@@ -184,6 +266,12 @@ def training_labels(labels: Sequence[DecisionLabel]) -> list[Any]:
     latest: dict[tuple[str, str], DecisionLabel] = {}
     for label in labels:
         latest[(label.text, label.category)] = label
+    kept = [lab for lab in latest.values() if lab.category in TEXT_CATEGORIES and lab.text.strip()]
+    classify = findings_of or _shipped_findings
+    found: dict[str, Sequence[Any]] = {}
+    for lab in kept:
+        if lab.text not in found:
+            found[lab.text] = classify(lab.text)
     return [
         Label(
             text=lab.text,
@@ -191,9 +279,25 @@ def training_labels(labels: Sequence[DecisionLabel]) -> list[Any]:
             positive=lab.verdict != "wrong",
             group=f"{lab.tenant_id}:{hashlib.sha256(lab.text.encode('utf-8')).hexdigest()}",
         )
-        for lab in latest.values()
-        if lab.category in TEXT_CATEGORIES and lab.text.strip()
+        for lab in kept
+        if not made_on_language_mark(lab.category, lab.verdict, found.get(lab.text, ()))
     ]
+
+
+def _shipped_findings(text: str) -> Sequence[Any]:
+    from classifiers.pipeline import get_pipeline
+
+    return get_pipeline().classify(text).findings
+
+
+def made_on_language_mark(category: str, verdict: str, findings: Sequence[Any]) -> bool:
+    """Whether a label on a text with ``findings`` would say what a language mark cannot:
+    confirming a category whose only findings are marks, or anything but an assessed
+    finding (spam, checked in every language) on a text not read in Swedish."""
+    scope = label_scope(findings)
+    if verdict == "confirmed" and category in scope.marked:
+        return True
+    return not scope.read and category not in scope.found
 
 
 # -- models -------------------------------------------------------------------------------
@@ -270,8 +374,8 @@ def train_candidate(session: Session, *, tenant: Tenant) -> Candidate:
     if not labels:
         raise NothingToTrainOn(
             f"Tenanten {tenant.name} har etiketter bara i kategorier som textmodellen inte lär sig "
-            "(personuppgifter och annat som regler hittar) eller på tomma texter; det finns inget att "
-            "träna om på."
+            "(personuppgifter och annat som regler hittar), på tomma texter eller på texter som inte är "
+            "skrivna på svenska; det finns inget att träna om på."
         )
     held = [lab for lab in labels if is_held_back(lab.group)]
     train = [lab for lab in labels if not is_held_back(lab.group)]

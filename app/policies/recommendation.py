@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.assessment.language import is_language_mark
 from app.platforms.capabilities import capabilities
 from app.policies.clock import add_working_hours
 from app.policies.models import ACTION_LABELS_SV, ACTIONS, FindingLike, Policy, Rule
@@ -33,6 +34,10 @@ NO_AUTO_HIDE_NOTE = (
 )
 #: Shown for any other recommended action the platform cannot carry out.
 UNSUPPORTED_NOTE = "”{action}” kan inte utföras på {label} via Uppsikt och rekommenderas därför inte."
+#: Shown when a rule that only a language mark matched would have acted automatically.
+LANGUAGE_NO_AUTO_NOTE = (
+    "Språket har inte bedömts: ingen åtgärd görs automatiskt, en redaktör läser texten först."
+)
 LINKEDIN_NO_HIDE_NOTE = NO_HIDE_NOTE.format(label="LinkedIn")
 LINKEDIN_NO_AUTO_HIDE_NOTE = NO_AUTO_HIDE_NOTE.format(label="LinkedIn")
 
@@ -122,9 +127,14 @@ def recommend(
     platform = platform.lower()
 
     matched: list[tuple[int, Rule]] = []
+    #: Rules only a language mark matched: nobody has read the text, so they never act by themselves.
+    unread: set[int] = set()
     for position, rule in enumerate(policy.rules):
-        if any(rule.matches(f) for f in findings):
+        hits = [f for f in findings if rule.matches(f)]
+        if hits:
             matched.append((position, rule))
+            if all(is_language_mark(f) for f in hits):
+                unread.add(position)
 
     acting = [(pos, r) for pos, r in matched if not r.is_none]
     caps = capabilities(platform, live=live)
@@ -136,9 +146,12 @@ def recommend(
         if text not in notes:
             notes.append(text)
 
-    for _, rule in acting:
+    for position, rule in acting:
         rule_actions = set(rule.actions)
         rule_auto = set(rule.auto_actions)
+        if position in unread and rule_auto:
+            rule_auto.clear()
+            note(LANGUAGE_NO_AUTO_NOTE)
         if "hide" in rule_actions and not caps.hide:
             rule_actions.discard("hide")
             if caps.delete and "remove" not in rule_actions:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.assessment import language
 from app.comments import repository as comments_repository
 from app.errors import BadRequest
 from app.evidence.service import get_snapshot
@@ -147,6 +148,9 @@ class InboxRow:
     author: str | None
     text: str
     spans: list[tuple[int, int]]
+    #: Categories whose only findings are language marks (``app.assessment.language``): the
+    #: inbox names them "Språket har inte bedömts", not by the category they are filed under.
+    marked_only: frozenset[str] = frozenset()
 
 
 def finding_spans(findings: Sequence[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -175,6 +179,7 @@ def inbox_rows(session: Session, items: Sequence[QueueItem]) -> list[InboxRow]:
                 author=comment.author_name,
                 text=version.text if version else "",
                 spans=finding_spans(assessment.findings) if assessment else [],
+                marked_only=frozenset(language.marked_only(assessment.findings) if assessment else ()),
             )
         )
     return rows

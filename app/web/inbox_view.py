@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+from app.assessment import language
 from app.destinations import repository as destinations_repository
 from app.errors import BadRequest, Conflict, UppsiktError
 from app.learning import service as learning
@@ -136,6 +137,8 @@ class FindingView:
     subtype: str | None
     explanation: str
     pieces: list[tuple[str, bool]]
+    #: How the page names it: the category, or "Språket har inte bedömts" for a language mark.
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,16 @@ class ItemView:
     #: Categories without a finding that an editor named missed for this text and that still
     #: stand: the form lets them be marked wrong, withdrawing the label.
     missed_before: list[str] = field(default_factory=list)
+    #: Categories whose only findings are language marks: no verdict is offered on them, and a
+    #: recommendation that rests on them alone says the language was not assessed.
+    marked_only: list[str] = field(default_factory=list)
+    #: Whether the text categories were assessed in Swedish; if not, no category can be named missed.
+    read_in_swedish: bool = True
+
+    @property
+    def judgeable(self) -> list[str]:
+        """The categories the form asks "Stämmer?" about, in the order of the findings."""
+        return list(dict.fromkeys(f.category for f in self.findings if f.category not in self.marked_only))
 
 
 def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemView:
@@ -167,9 +180,13 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
             subtype=f.get("subtype"),
             explanation=f.get("explanation", ""),
             pieces=segments(text, views.finding_spans([f])),
+            label=language.LABEL_SV
+            if language.is_language_mark(f)
+            else CATEGORY_LABELS.get(f.get("category", ""), f.get("category", "")),
         )
         for f in detail.findings
     ]
+    scope = learning.label_scope(detail.findings)
     platform = detail.comment["platform"]
     comment = session.get(Comment, item.comment_id)
     # A comment on a live broadcast: the platform refuses every action, so none is offered.
@@ -191,8 +208,10 @@ def item_view(session: Session, principal: Principal, item: QueueItem) -> ItemVi
         missed_before=[
             c
             for c, verdict in learning.named_missed(session, item).items()
-            if verdict == "missed" and c not in {f.category for f in findings}
+            if verdict == "missed" and c not in scope.found
         ],
+        marked_only=sorted(scope.marked),
+        read_in_swedish=scope.read,
     )
 
 
@@ -240,12 +259,17 @@ class DecisionForm:
     def errors(
         self,
         item: QueueItem,
-        finding_categories: set[str] | None = None,
+        finding_categories: set[str] | frozenset[str] | None = None,
         named_missed: set[str] | None = None,
+        *,
+        marked: frozenset[str] = frozenset(),
+        read_in_swedish: bool = True,
     ) -> list[FormError]:
         """What is wrong with the form; ``finding_categories`` are the categories of the findings
-        the editor saw (the item's assessment), the only ones that can be judged, besides
-        ``named_missed`` (named missed earlier for this text), which can only be marked wrong."""
+        the editor saw (the item's assessment) other than language marks, the only ones that can
+        be judged, besides ``named_missed`` (named missed earlier for this text), which can only
+        be marked wrong.  ``marked`` are the categories whose only findings are language marks
+        (no verdict); without ``read_in_swedish`` no category can be named missed."""
         found: list[FormError] = []
         unknown = [a for a in self.actions if a not in FORM_ACTIONS]
         if not self.actions or unknown:
@@ -266,7 +290,15 @@ class DecisionForm:
         found_categories = finding_categories if finding_categories is not None else set(item.categories)
         withdrawn = {c for c, v in self.feedback.items() if v == "wrong" and c in (named_missed or set())}
         judged = {c for c, v in self.feedback.items() if v} - withdrawn
-        if any(v not in VERDICTS for v in self.feedback.values() if v) or not judged <= found_categories:
+        if judged & marked:
+            found.append(
+                FormError(
+                    "Språkmarkeringen är ingen bedömning av texten och kan inte bekräftas eller avvisas. "
+                    "Läs texten och besluta utan omdöme om den.",
+                    "omdomen",
+                )
+            )
+        elif any(v not in VERDICTS for v in self.feedback.values() if v) or not judged <= found_categories:
             found.append(
                 FormError(
                     "Välj Stämmer eller Fel för fynden som kommentaren har, och bara Fel för en kategori "
@@ -274,7 +306,15 @@ class DecisionForm:
                     "omdomen",
                 )
             )
-        if any(c not in CATEGORY_LABELS or c in found_categories for c in self.missed):
+        if self.missed and not read_in_swedish:
+            found.append(
+                FormError(
+                    "Kommentaren verkar inte vara skriven på svenska, så ingen kategori kan anges som "
+                    "saknad: modellerna läser bara svenska.",
+                    "missade",
+                )
+            )
+        elif any(c not in CATEGORY_LABELS or c in found_categories for c in self.missed):
             found.append(FormError("Välj bara kategorier som saknas bland fynden.", "missade"))
         elif withdrawn & set(self.missed):
             found.append(
@@ -301,11 +341,11 @@ class DecisionForm:
         )
 
 
-def finding_categories(session: Session, item: QueueItem) -> set[str]:
-    """The categories of the findings shown on the item page (its assessment's), read from the
-    assessment alone rather than by building the whole item view."""
+def label_scope(session: Session, item: QueueItem) -> learning.LabelScope:
+    """What the findings shown on the item page (its assessment's) let the editor label, read
+    from the assessment alone rather than by building the whole item view."""
     assessment = session.get(Assessment, item.assessment_id) if item.assessment_id else None
-    return set(assessment.categories) if assessment is not None else set()
+    return learning.label_scope(assessment.findings if assessment is not None else [])
 
 
 def service_error(exc: UppsiktError) -> FormError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.assessment.language import LABEL_SV as LANGUAGE_LABEL
 from app.platforms.capabilities import CAPABILITIES
 from app.policies.models import ACTION_LABELS_SV
 from classifiers import CATEGORY_LABELS_SV
@@ -40,4 +41,6 @@ GLOBALS = {
     "comment_state_labels": COMMENT_STATE_LABELS,
     "action_kind_labels": ACTION_KIND_LABELS,
     "category_labels": CATEGORY_LABELS,
+    #: A category whose only findings are language marks ("question", as they are filed).
+    "language_label": LANGUAGE_LABEL,
 }

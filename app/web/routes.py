@@ -351,8 +351,13 @@ def decide(
         missed=missade,
         forward_to=mottagare,
     )
+    scope = inbox_view.label_scope(v.db, item)
     errors = form.errors(
-        item, inbox_view.finding_categories(v.db, item), set(learning.named_missed(v.db, item))
+        item,
+        scope.found,
+        set(learning.named_missed(v.db, item)),
+        marked=scope.marked,
+        read_in_swedish=scope.read,
     )
     if errors:
         page = inbox_view.item_view(v.db, v.principal, item)
