@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -40,11 +41,15 @@ from classifiers.train import CORPUS_PATH, load_corpus
 from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV
 
 __all__ = [
+    "Calibration",
+    "Reliability",
     "ReliabilityBin",
     "Scores",
+    "calibration_summary",
     "expected_calibration_error",
     "keyword_baseline",
     "main",
+    "reliability",
     "reliability_bins",
     "score_predictions",
 ]
@@ -466,10 +471,12 @@ _LIMITS = """\
   tried as extra lemma features for the models: out-of-fold F1 moved by
   ±0.02 per category and not at all on average (harassment and threat
   down, advertising and spam up), against the character n-grams that
-  already join inflections, so it is not used. A Swedish word-frequency
-  list (wordfreq) and a hunspell dictionary were not tried; where they
-  would apply (telling names from words, spelling variants) the gazetteers
-  and the normaliser do the work today.
+  already join inflections, so it is not used. wordfreq's Swedish
+  word-frequency list (CC BY-SA 4.0) is used for one thing: reading a
+  comment typed without å, ä and ö with them (see *Swedish typed without
+  å, ä and ö* below). A hunspell dictionary was not tried; telling names
+  from words and spelling variants are left to the gazetteers and the
+  normaliser.
 * **External yardsticks are not measured here.** The targets for
   independently written municipal comments, RTP-LX, SweToxicity and
   positive real tweets are measured outside the team on sets the team
@@ -1423,23 +1430,26 @@ _LIMITS = """\
   whose only signal the model had was the group word are now caught only
   when a rule names the contempt (`dehumanizing.txt` next to a group) or
   the model recognises it from context.
-* **Other languages** are recognised by marker words and script: a foreign
-  comment of one or two words, or in a language close to Swedish
-  (Norwegian, Danish), is assessed as Swedish; meänkieli is told from
-  Finnish only by a short list of its own words.
+* **Other languages** are recognised by marker words and script, and a
+  comment of three different words or more with not one Swedish word is
+  taken for another language whatever it is ("ett annat språk än
+  svenska"): a Finnish or Norwegian threat the marker lists do not know is
+  marked for an editor to read, not passed as Swedish and harmless. A
+  foreign comment of one or two words, or Norwegian and Danish that share
+  Swedish words, is still assessed as Swedish; meänkieli is told from
+  Finnish only by its pronouns. A comment taken for another language has
+  its Swedish sentences read (split at sentence marks, line breaks and a
+  change of script), so padding in English hides no Swedish threat; an
+  English threat itself is only marked, for a human to read.
 * **Models are linear** (word and character n-grams, and which lexicon a
   word is in). They catch spelling
   variants and compounds the lexicons lack, but they also learn the corpus's
   topics; every model finding names the (at most three) content words
   whose features raised its score most, never a stopword, so an editor
-  can overrule it. A model score raised only by function words gives no
-  finding.
-* **Decisions need a human.** Findings are recommendations for an editor.
-  A model finding's score is a calibrated probability that the comment has
-  the corpus's label (see *Calibration*; the highest scores are somewhat
-  over-confident on the test split), not the probability of a legal
-  judgement (hets mot folkgrupp, olaga hot and förtal are decided by
-  courts). Rule findings carry a fixed score per rule.
+  can overrule it. A model score that no content word raised gives no
+  finding, but one raised mostly by function words does ("du", "din" and
+  "som" speak for harassment in the corpus): it is explained by the
+  content words that raised it, which may then carry little of it.
 """
 
 
@@ -1507,8 +1517,109 @@ def expected_calibration_error(scores: Iterable[float], gold: Iterable[bool], n_
     return sum(b.count * abs(b.mean_score - b.frequency) for b in bins) / total if total else 0.0
 
 
-def model_calibration(corpus_path: Path = CORPUS_PATH) -> tuple[float, list[ReliabilityBin]] | None:
-    """Reliability of the models' calibrated probabilities on the test split (every category pooled)."""
+#: Scores under this are most of the comment × category pairs (a comment is about one or
+#: two things), near 0 and nearly always right: pooled with them, any miscalibration of
+#: the scores that matter disappears into the average.
+CALIBRATION_FLOOR = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    """How well a set of scores holds as probabilities: how many, their expected
+    calibration error, mean score, share labelled and the reliability bins."""
+
+    count: int
+    ece: float
+    mean_score: float
+    frequency: float
+    bins: tuple[ReliabilityBin, ...]
+
+
+def reliability(scores: Iterable[float], gold: Iterable[bool], n_bins: int = 10) -> Reliability:
+    """:func:`reliability_bins` and :func:`expected_calibration_error` of one set of scores."""
+    p = [float(x) for x in scores]
+    y = [bool(g) for g in gold]
+    if len(p) != len(y):
+        raise ValueError(f"{len(p)} scores but {len(y)} labels")
+    bins = tuple(reliability_bins(p, y, n_bins))
+    n = len(p)
+    ece = sum(b.count * abs(b.mean_score - b.frequency) for b in bins) / n if n else 0.0
+    return Reliability(n, ece, sum(p) / n if n else 0.0, sum(y) / n if n else 0.0, bins)
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCalibration:
+    threshold: float  # over 1: the model makes no findings for the category
+    above_floor: Reliability
+    at_threshold: Reliability
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Reliability of the model probabilities on the test split, read four ways."""
+
+    floor: float
+    #: Every comment × category score.
+    pooled: Reliability
+    #: The scores at or above :attr:`floor`.
+    above_floor: Reliability
+    #: The scores at or above their category's threshold: those that become model findings
+    #: (unless a rule found the category already, or a guard keeps the model out).
+    at_threshold: Reliability
+    by_category: dict[str, CategoryCalibration]
+    #: The scores of the model findings ``classify`` made (rule id ``<category>.model``).
+    findings: Reliability | None = None
+
+
+def calibration_summary(
+    scores: Sequence[float],
+    gold: Sequence[bool],
+    categories: Sequence[str],
+    thresholds: dict[str, float],
+    floor: float = CALIBRATION_FLOOR,
+    findings: Reliability | None = None,
+) -> Calibration:
+    """Reliability of comment × category ``scores`` (``gold``: the comment has the
+    category's label; ``categories``: whose score each is) pooled, over the scores at or
+    above ``floor``, over those at or above their category's threshold, and per category."""
+    if not len(scores) == len(gold) == len(categories):
+        raise ValueError("scores, gold and categories must be equally long")
+    rows = list(zip(scores, gold, categories, strict=True))
+
+    def over(keep: Callable[[float, str], bool], only: str | None = None) -> Reliability:
+        kept = [(s, g) for s, g, c in rows if (only is None or c == only) and keep(s, c)]
+        return reliability([s for s, _ in kept], [g for _, g in kept])
+
+    def at_or_above_threshold(s: float, c: str) -> bool:
+        return s >= thresholds.get(c, float("inf"))
+
+    def at_or_above_floor(s: float, _c: str) -> bool:
+        return s >= floor
+
+    by_category = {
+        c: CategoryCalibration(
+            thresholds.get(c, float("inf")),
+            over(at_or_above_floor, c),
+            over(at_or_above_threshold, c),
+        )
+        for c in dict.fromkeys(categories)
+    }
+    return Calibration(
+        floor=floor,
+        pooled=over(lambda _s, _c: True),
+        above_floor=over(at_or_above_floor),
+        at_threshold=over(at_or_above_threshold),
+        by_category=by_category,
+        findings=findings,
+    )
+
+
+def model_calibration(
+    corpus_path: Path = CORPUS_PATH, model_findings: Sequence[tuple[float, bool]] | None = None
+) -> Calibration | None:
+    """Reliability of the models' calibrated probabilities on the test split
+    (``model_findings``: the score of each model finding made there, and whether the
+    comment had its category's label)."""
     from classifiers.normalize import normalize
     from classifiers.text.diacritics import restore_diacritics
     from classifiers.text.model import LinearTextModel
@@ -1518,6 +1629,7 @@ def model_calibration(corpus_path: Path = CORPUS_PATH) -> tuple[float, list[Reli
         return None
     scores: list[float] = []
     gold: list[bool] = []
+    categories: list[str] = []
     for row in load_corpus(corpus_path):
         if row["split"] != "test":
             continue
@@ -1526,7 +1638,11 @@ def model_calibration(corpus_path: Path = CORPUS_PATH) -> tuple[float, list[Reli
         for c in model.categories:
             scores.append(probabilities[c])
             gold.append(c in row["labels"])
-    return expected_calibration_error(scores, gold), reliability_bins(scores, gold)
+            categories.append(c)
+    findings = None
+    if model_findings is not None:
+        findings = reliability([s for s, _ in model_findings], [g for _, g in model_findings])
+    return calibration_summary(scores, gold, categories, model.thresholds, findings=findings)
 
 
 def render_rule_precision(rules: dict[str, list[float]] | None, min_hits: int = 5) -> str:
@@ -1546,22 +1662,160 @@ def render_rule_precision(rules: dict[str, list[float]] | None, min_hits: int = 
     return "\n".join(lines)
 
 
-def render_calibration(calibration: tuple[float, list[ReliabilityBin]] | None) -> str:
+def _reliability_table(first: Reliability, second: Reliability | None = None, names: str = "") -> list[str]:
+    """Reliability bins of ``first`` (and, side by side, of ``second``)."""
+    if second is None:
+        return [
+            "| score bin | scores | mean score | share labelled |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {b.low:.1f}–{b.high:.1f} | {b.count} | {b.mean_score:.2f} | {b.frequency:.2f} |"
+                for b in first.bins
+            ),
+        ]
+    lines = [f"| score bin | {names} |", "|---|---:|---:|---:|---:|---:|---:|"]
+    ones = {b.low: b for b in first.bins}
+    others = {b.low: b for b in second.bins}
+    for low in sorted(ones.keys() | others.keys()):
+        cells = []
+        for b in (ones.get(low), others.get(low)):
+            cells.append(f"{b.count} | {b.mean_score:.2f} | {b.frequency:.2f}" if b else "0 | — | —")
+        lines.append(f"| {low:.1f}–{low + 0.1:.1f} | {cells[0]} | {cells[1]} |")
+    return lines
+
+
+def _reliability_row(name: str, r: Reliability) -> str:
+    return f"| {name} | {r.count} | {r.mean_score:.2f} | {r.frequency:.2f} | {r.ece:.3f} |"
+
+
+def _cells(r: Reliability) -> str:
+    if not r.count:
+        return "0 | — | — | —"
+    return f"{r.count} | {r.mean_score:.2f} | {r.frequency:.2f} | {r.ece:.3f}"
+
+
+def render_calibration(calibration: Calibration | None) -> str:
     if calibration is None:
         return "No trained models."
-    ece, bins = calibration
+    cal, floor = calibration, calibration.floor
+    under = cal.pooled.count - cal.above_floor.count
     lines = [
         "The model probabilities (a model finding's score) are Platt-scaled on out-of-fold",
-        "logits over train. Reliability on the test split, every category and comment pooled;",
-        f"expected calibration error **{ece:.3f}**.",
+        "logits over train, so that a score of 0.9 should mean about nine in ten. How well that",
+        "holds on the test split depends on which scores are read (ECE: expected calibration",
+        "error, the count-weighted gap between mean score and share labelled over ten equal",
+        "score bins):",
         "",
-        "| score bin | scores | mean score | share labelled |",
-        "|---|---:|---:|---:|",
+        "| scores | n | mean score | share labelled | ECE |",
+        "|---|---:|---:|---:|---:|",
+        _reliability_row("every comment × category, pooled", cal.pooled),
+        _reliability_row(f"at or above {floor:.1f}", cal.above_floor),
+        _reliability_row("at or above the category's threshold", cal.at_threshold),
     ]
+    if cal.findings is not None:
+        lines.append(_reliability_row("of the model findings `classify` made", cal.findings))
     lines += [
-        f"| {b.low:.1f}–{b.high:.1f} | {b.count} | {b.mean_score:.2f} | {b.frequency:.2f} |" for b in bins
+        "",
+        textwrap.fill(
+            f"The pooled figure (**{cal.pooled.ece:.3f}**) pools every category's score for every test"
+            f" comment: {under:,} of its {cal.pooled.count:,} scores are under {floor:.1f}, near 0 and"
+            " nearly always right, so it says little about the scores findings carry. A score at or"
+            " above its category's threshold becomes a model finding unless a rule found the category"
+            " already or a guard keeps the model out; over those scores the ECE is"
+            f" **{cal.at_threshold.ece:.3f}**"
+            + (
+                f", over the model findings made **{cal.findings.ece:.3f}**"
+                if cal.findings is not None
+                else ""
+            )
+            + ". Their reliability:",
+            width=88,
+            break_on_hyphens=False,
+        ),
+        "",
     ]
+    if cal.findings is not None:
+        lines += _reliability_table(
+            cal.at_threshold,
+            cal.findings,
+            "at or above threshold: scores | mean score | share labelled "
+            "| model findings: findings | mean score | share labelled",
+        )
+    else:
+        lines += _reliability_table(cal.at_threshold)
+    lines += [
+        "",
+        f"Per category, over the scores at or above {floor:.1f} and over those at or above the threshold:",
+        "",
+        f"| category | threshold | scores ≥ {floor:.1f} | mean score | share labelled | ECE "
+        "| scores ≥ threshold | mean score | share labelled | ECE |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c, cc in cal.by_category.items():
+        shown = "off" if cc.threshold > 1 else f"{cc.threshold:.2f}"
+        lines.append(f"| `{c}` | {shown} | {_cells(cc.above_floor)} | {_cells(cc.at_threshold)} |")
+    lines += ["", "Every score pooled:", "", *_reliability_table(cal.pooled)]
     return "\n".join(lines)
+
+
+def _calibration_limit(calibration: Calibration | None) -> str:
+    """The sentences of *Limits* on how far a model finding's score can be read as a probability."""
+    if calibration is None or not calibration.pooled.count:
+        return "No trained models were measured."
+    cal = calibration
+    text = (
+        "How far a model score can be read as a probability, on the test split (see"
+        f" *Calibration*): pooled over all {cal.pooled.count:,} comment × category scores the"
+        f" expected calibration error is {cal.pooled.ece:.3f}, but"
+        f" {cal.pooled.count - cal.above_floor.count:,} of them are under {cal.floor:.1f} and near 0."
+        f" Over the {cal.above_floor.count:,} scores at or above {cal.floor:.1f} it is"
+        f" {cal.above_floor.ece:.3f}, over the {cal.at_threshold.count:,} at or above their"
+        f" category's threshold {cal.at_threshold.ece:.3f}"
+    )
+    if cal.findings is not None and cal.findings.count:
+        found, what = cal.findings, "model findings made"
+        text += f" and over the {found.count:,} model findings made {found.ece:.3f}."
+    else:
+        found, what = cal.at_threshold, "scores at or above a threshold"
+        text += "."
+    if not found.count:
+        return text
+    gap = found.mean_score - found.frequency
+    if gap > 0.02:
+        reading = "over-confident: read a model finding's score as somewhat lower than it says"
+    elif gap < -0.02:
+        reading = "under-confident: read a model finding's score as somewhat higher than it says"
+    else:
+        reading = "about right on average"
+    text += (
+        f" The {what} average {found.mean_score:.2f} where {found.frequency:.2f} had the label, {reading}."
+    )
+    enough = [b for b in found.bins if b.count >= 20]
+    shown = [b for b in enough if b.high == 1.0]
+    worst = max(enough, key=lambda b: abs(b.mean_score - b.frequency), default=None)
+    if worst is not None and worst not in shown and abs(worst.mean_score - worst.frequency) >= 0.05:
+        shown.append(worst)
+    if shown:
+        parts = [
+            f"of those scored {b.low:.1f}–{b.high:.1f} (mean {b.mean_score:.2f}, n = {b.count:,})"
+            f" {b.frequency:.2f} had the label"
+            for b in shown
+        ]
+        joined = "; ".join(parts)
+        text += f" {joined[0].upper()}{joined[1:]}."
+    return text
+
+
+def render_limits(calibration: Calibration | None) -> str:
+    """The fixed text about limits, and the calibration sentences made from the figures."""
+    bullet = (
+        "* **Decisions need a human.** Findings are recommendations for an editor. A model"
+        " finding's score is a probability, calibrated out of fold, that the comment has the"
+        " corpus's label, not the probability of a legal judgement (hets mot folkgrupp, olaga"
+        " hot and förtal are decided by courts). Rule findings carry a fixed score per rule. "
+        + _calibration_limit(calibration)
+    )
+    return _LIMITS + textwrap.fill(bullet, width=74, subsequent_indent="  ", break_on_hyphens=False)
 
 
 def score_predictions(
@@ -1726,8 +1980,11 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
     findings = [classify(r["text"]).findings for r in rows]
     ours = [_assessed(fs) for fs in findings]
     rule_hits: dict[str, list[float]] = {}  # rule id -> [hits, correct, score]
+    model_findings: list[tuple[float, bool]] = []  # score, comment has the label
     for fs, labels in zip(findings, gold, strict=True):
         for f in fs:
+            if f.rule_id == f"{f.category}.model":
+                model_findings.append((f.score, f.category in labels))
             if f.category in _TEXT_CATEGORY_SET and not f.rule_id.endswith(".model"):
                 entry = rule_hits.setdefault(f.rule_id, [0, 0, f.score])
                 entry[0] += 1
@@ -1742,7 +1999,7 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "ours": score_predictions(gold, ours),
         "keyword": score_predictions(gold, keyword_pred),
         "presidio": None,
-        "calibration": model_calibration(corpus_path),
+        "calibration": model_calibration(corpus_path, model_findings),
         "rules": rule_hits,
         "by_writer": scores_by_writer(rows, gold, ours),
         "registers": register_scores(rows, gold),
@@ -2045,7 +2302,7 @@ See `classifiers/text/detectors.py` for the details.
 
 ## Limits
 
-{_LIMITS}"""
+{render_limits(result.get("calibration"))}"""
 
 
 def main(argv: Sequence[str] | None = None) -> None:

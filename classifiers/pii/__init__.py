@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,19 @@ from classifiers.context import entries_of, own_contacts
 from classifiers.pii import engine as _engine
 from classifiers.pii import special_data as _special
 from classifiers.pii.engine import Entity, resolve_overlaps
-from classifiers.pii.identity import is_plain_mobile_shape, parse_identity_number
+from classifiers.pii.identity import (
+    find_identity_numbers_with_invisibles,
+    is_plain_mobile_shape,
+    parse_identity_number,
+)
 from classifiers.pii.names import NameMatch, capitalised_words, find_names, load_gazetteer
-from classifiers.pii.recognizers import ORGANISATION_LINE_STEMS, has_context, is_role_mailbox, national_number
+from classifiers.pii.recognizers import (
+    ORGANISATION_LINE_STEMS,
+    find_obfuscated_emails,
+    has_context,
+    is_role_mailbox,
+    national_number,
+)
 from classifiers.pii.references import HOUSEHOLD_SURNAME, Reference, find_references
 from classifiers.types import Finding, Span
 
@@ -170,6 +180,14 @@ _HOUSEHOLD_SURNAME = re.compile(HOUSEHOLD_SURNAME, re.IGNORECASE)
 #: How far before a number "kontaktcenter", "växeln" … may stand ("Vad är numret till
 #: kontaktcenter? Är det fortfarande 031-390 06 00?").
 _ORGANISATION_LINE_WINDOW = 40
+#: presidio's score for a validated identity number, given to one found through
+#: invisible characters, which presidio's pattern cannot see past.
+_HIDDEN_IDENTITY_SCORE = 1.0
+#: An obfuscated address is as plainly an address to a reader, but the words around
+#: it decide less surely than an "@" does.
+_OBFUSCATED_EMAIL_SCORE = 0.8
+#: Words that tie the number after them to a person, not to the organisation named before.
+_PERSONAL_LINE_CUE = re.compile(r"\b(?:min|mitt|mina|hans|hennes|hens|hem(?:nummer|telefon)\w*|grann\w*)\b")
 _IDENTITY_CUES = ("personnummer", "personnr", "pnr", "samordningsnummer")
 _CATEGORY_ORDER = {"personal_data": 0, "sensitive_personal_data": 1, "confidential": 2}
 _REFERENCE_TYPES = frozenset(
@@ -190,11 +208,22 @@ def warm_up() -> None:
 
 
 def _reference_date(context: Mapping[str, Any]) -> date:
+    """The request's "today"; a value that cannot be read as a date is treated as absent.
+
+    A caller's timestamp is as good as its date, and a moderation request must not fail
+    over a malformed context field (``classifiers.context`` treats badly shaped lists the
+    same way): the current date is what an absent value means anyway.
+    """
     value = context.get("reference_date")
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        return date.fromisoformat(value[:10])
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
     return date.today()
 
 
@@ -226,6 +255,21 @@ def _identity_entities(text: str, entities: list[Entity], reference: date) -> tu
                 prefer[span] = "SE_IDENTITY_NUMBER" if identity_cue else "PHONE_NUMBER"
         kept.append(entity)
     return kept, kinds, prefer
+
+
+def _organisation_line(text: str, start: int, floor: int) -> bool:
+    """True when the words just before a number name an organisation's line.
+
+    The look-back ends at the previous identifier ("Ring växeln 08-… eller min mobil
+    070-…": the switchboard is the first number's) and a personal word after the
+    organisation's word hands the number back to a person ("kundtjänst och sen
+    grannen Anna på 070-…").
+    """
+    before = text[max(floor, start - _ORGANISATION_LINE_WINDOW) : start].lower()
+    organisation = max((before.rfind(stem) for stem in ORGANISATION_LINE_STEMS), default=-1)
+    if organisation < 0:
+        return False
+    return not any(m.start() > organisation for m in _PERSONAL_LINE_CUE.finditer(before))
 
 
 def _personal_finding(
@@ -275,21 +319,30 @@ def find_privacy(text: str, context: dict | None = None) -> list[Finding]:
     officials = entries_of(ctx.get("public_officials"))
 
     entities, kinds, prefer = _identity_entities(text, _analyze(text), reference)
+    for hidden in find_identity_numbers_with_invisibles(text, reference):
+        entities.append(Entity("SE_IDENTITY_NUMBER", hidden.start, hidden.end, _HIDDEN_IDENTITY_SCORE))
+        kinds[(hidden.start, hidden.end)] = hidden.number.kind
+    obfuscated: dict[tuple[int, int], str] = {}
+    for start, end, address in find_obfuscated_emails(text):
+        entities.append(Entity("EMAIL_ADDRESS", start, end, _OBFUSCATED_EMAIL_SCORE))
+        obfuscated[(start, end)] = address
     names = find_names(text, officials)
     name_by_span: dict[tuple[int, int], NameMatch] = {(n.start, n.end): n for n in names}
     entities += [Entity("PERSON", n.start, n.end, n.score) for n in names]
     resolved = resolve_overlaps(entities, prefer)
 
     grouped: dict[tuple[str, str, str], list[tuple[int, int, float]]] = {}
+    previous_end = 0
     for entity in resolved:
         written = text[entity.start : entity.end]
+        floor, previous_end = previous_end, max(previous_end, entity.end)
         if entity.entity_type == "PHONE_NUMBER" and (
-            national_number(written) in own_phones
-            or has_context(text, entity.start, ORGANISATION_LINE_STEMS, window=_ORGANISATION_LINE_WINDOW)
+            national_number(written) in own_phones or _organisation_line(text, entity.start, floor)
         ):
             continue
+        address = obfuscated.get((entity.start, entity.end), written)
         if entity.entity_type == "EMAIL_ADDRESS" and (
-            written.casefold() in own_emails or is_role_mailbox(written)
+            address.casefold() in own_emails or is_role_mailbox(address)
         ):
             continue
         if entity.entity_type == "SE_IDENTITY_NUMBER":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,14 +28,25 @@ EARLIEST_BIRTH_YEAR = 1850
 #: look-arounds keep it out of longer digit runs and out of strings that merely
 #: contain ten digits: ``+46702820199``, ``SE35…`` IBANs, ``4571 234567 89012``,
 #: order numbers glued to letters, decimals and dates like ``2019-05-21-1234``.
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2212"
+#: A word that names the number may be glued to it ("Pnr121212-1212", "pnr-121212-1212").
+_GLUED_CUES = "".join(
+    rf"|(?<={cue})|(?<={cue}[-_])" for cue in ("(?i:pnr)", "(?i:personnr)", "(?i:personnummer)")
+)
 PATTERN = (
-    r"(?<![\w+\-\u2010-\u2013\u2212/])"  # not glued to a word, a '+', a dash or a slash
-    r"(?<!\d[.,:\u00a0 ])"  # not the tail of a digit group ("12 811218-9876", "3.811218")
-    r"(?P<date>(?:18|19|20)?\d{6})"
-    r"(?P<sep>[-\u2010\u2011\u2012\u2013\u2212+ \u00a0]?)"
+    rf"(?:(?<![\w+{_DASHES}/])"  # not glued to a word, a '+', a dash or a slash
+    r"|(?<=[^\W\d_]/)"  # but a path segment ("kund/121212-1212") is a place people paste numbers
+    rf"|(?<=[+{_DASHES}]\d{{4}}/)"  # and so is a list ("121212-1212/201212-1212")
+    rf"{_GLUED_CUES})"
+    # Written with a dash or a plus (spaces around it allowed), the number stands on its
+    # own even after other digits ("Lgh 1102 121212-1212") ...
+    rf"(?:(?P<date_dash>(?:18|19|20)?\d{{6}})(?P<sep_dash>[ \u00a0]?[{_DASHES}+][ \u00a0]?)"
+    # ... without one it may be the tail of a digit group ("12 811218 9876", "3.811218").
+    r"|(?<!\d[.,:\u00a0 ])(?P<date>(?:18|19|20)?\d{6})(?P<sep>[ \u00a0]?))"
     r"(?P<serial>\d{4})"
-    r"(?![\w\u2010-\u2013\u2212])"  # not followed by more digits or letters
-    r"(?![-+/.,:]\d)"  # nor by another digit group ("…-9876-12", "…9876.5")
+    rf"(?![\w{_DASHES[2:]}])"  # not followed by more digits or letters
+    rf"(?![{_DASHES}+.:]\d)"  # nor by another digit group ("…-9876-12", "…9876.5")
+    r"(?![,/]\d(?!\d{5}))"  # a comma or slash only before another long number
 )
 
 _CANDIDATE_RE = re.compile(PATTERN)
@@ -74,6 +86,10 @@ def luhn_valid(digits: str) -> bool:
                 value -= 9
         total += value
     return total % 10 == 0
+
+
+def _ascii_digits(digits: str) -> str:
+    return digits if digits.isascii() else "".join(str(unicodedata.decimal(c)) for c in digits)
 
 
 def _earliest_date(year: int, month: int, day: int, coordination: bool) -> date | None:
@@ -120,7 +136,12 @@ def parse_identity_number(candidate: str, reference: date | None = None) -> Iden
     match = _CANDIDATE_RE.fullmatch(candidate)
     if match is None:
         return None
-    date_part, separator, serial = match.group("date", "sep", "serial")
+    if match.group("date_dash") is not None:
+        date_part, separator = match.group("date_dash"), match.group("sep_dash").strip(" \u00a0")
+    else:
+        date_part, separator = match.group("date", "sep")
+    # Full-width digits ("１２１２１２-１２１２") are digits to the reader and to ``\d``.
+    date_part, serial = _ascii_digits(date_part), _ascii_digits(match.group("serial"))
     twelve = len(date_part) == 8
     if twelve and separator == "+":
         return None
@@ -168,6 +189,34 @@ def find_identity_numbers(text: str, reference: date) -> list[IdentityMatch]:
     return found
 
 
+#: Invisible characters a copy from a web form or a chat can leave inside a number.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def find_identity_numbers_with_invisibles(text: str, reference: date) -> list[IdentityMatch]:
+    """Numbers that only read as one with invisible characters removed ("12121\u200b21212").
+
+    The reader sees a personnummer, so it is one; the span covers it as written,
+    invisible characters included.  Numbers without any are left to the caller's
+    ordinary scan, so nothing is reported twice.
+    """
+    if _INVISIBLE_RE.search(text) is None:
+        return []
+    kept: list[int] = []
+    visible = []
+    for index, char in enumerate(text):
+        if not _INVISIBLE_RE.match(char):
+            kept.append(index)
+            visible.append(char)
+    found = []
+    for match in find_identity_numbers("".join(visible), reference):
+        start, end = kept[match.start], kept[match.end - 1] + 1
+        written = text[start:end]
+        if _INVISIBLE_RE.search(written) is not None:
+            found.append(IdentityMatch(start, end, written, match.number))
+    return found
+
+
 def is_plain_mobile_shape(candidate: str) -> bool:
     """True for ``07[02369]xxxxxxx`` written without separators.
 
@@ -184,6 +233,7 @@ __all__ = [
     "IdentityMatch",
     "IdentityNumber",
     "find_identity_numbers",
+    "find_identity_numbers_with_invisibles",
     "is_plain_mobile_shape",
     "luhn_valid",
     "parse_identity_number",

@@ -535,7 +535,8 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         r"orosanmälningar(?:na)?",
         r"socialtjänsten (?:har beslutat|placerade|omhändertog)",
         r"(?:soc|socialen|socialtjänsten) (?:utreder|utredde|har utrett|har öppnat)",
-        r"utredning (?:hos|på|från) (?:socialtjänsten|soc|socialen)",
+        r"utredning (?:av|hos|på|från) (?:socialtjänsten|soc|socialen)",
+        r"(?:soc|socialen|socialtjänsten) (?:har varit|var|kom) hem(?:ma)? (?:hos|till)",
         r"utreds (?:av|hos|på) (?:socialtjänsten|soc|socialen)",
         r"barnavårdsutredning(?:en)?",
         r"lvu",
@@ -664,7 +665,7 @@ CONFIDENTIAL_TERMS: dict[str, tuple[str, ...]] = {
         # Writer zzk (train): the psychiatric emergency ward and intensive care as where
         # someone is.
         r"psykakut(?:en)?",
-        r"(?:ligger|låg|hamnade|inlagd|inlagda) på iva",
+        r"(?:ligger|låg|hamnade|inlagd|inlagda) på (?:iva|psyk(?:et)?)",
         r"metadonprogram(?:met)?",
     ),
     "school": (  # OSL ch. 23

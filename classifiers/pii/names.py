@@ -373,7 +373,8 @@ class NameDetector:
                 index += 1
                 continue
             match, consumed = hit
-            found.append(self._with_role(text, tokens, index, match, officials))
+            if not _names_a_place(text, match):
+                found.append(self._with_role(text, tokens, index, match, officials))
             index += consumed
         return found
 
@@ -533,19 +534,13 @@ class NameDetector:
         text: str, tokens: list[_Token], i: int, match: NameMatch, officials: set[str]
     ) -> NameMatch:
         known = " ".join(match.text.split()).casefold()
-        official = known in officials or known in public_figures()
+        official = any(form in officials or form in public_figures() for form in _name_forms(known))
         # "berättat för Maria Wallins mamma": a genitive before a person word names
         # someone else, whatever title stands before it.
         after = _PERSON_AFTER.match(text, match.end) if match.text.endswith("s") else None
         possessor = after is not None and after.group(1).lower() in PERSON_CUES
         if not official and not possessor:
-            for k in range(i - 1, max(-1, i - 6), -1):
-                word = tokens[k].text.lower()
-                if is_official_cue(word):
-                    official = True
-                    break
-                if tokens[k].sentence_start or word in PERSON_CUES or word in _CLAUSE_WORDS:
-                    break
+            official = _title_before(text, tokens, i)
         if not official:
             return match
         return NameMatch(
@@ -557,6 +552,99 @@ class NameDetector:
             public_official=True,
             cue=match.cue,
         )
+
+
+#: Nouns that make a person's name before them the name of a place ("Olof Palmes plats",
+#: "Gustav Vasa kyrka").  Nothing a private person owns ("hus", "gård", "skola") is here:
+#: "Anna Svenssons hus" is her house.
+_PLACE_NOUNS = (
+    "(?:plats|torg|gata|gränd|väg|allé|park|backe|värld|terrass|gymnasium|kyrka|kapell|bibliotek|"
+    "sjukhus|stadion|arena|museum|minneslund)"
+)
+_PLACE_AFTER_NAME = re.compile(rf" {_PLACE_NOUNS}(?![^\W\d_])", re.IGNORECASE)
+_PLACE_NOUN_RE = re.compile(_PLACE_NOUNS, re.IGNORECASE)
+#: A place compounded onto the surname ("Ellen Keyskolan", "Carl Larsson-gården").
+_PLACE_COMPOUND_RE = re.compile(
+    r"(?:skolan|gården|gatan|vägen|parken|torget|hallen|kyrkan|badet|biblioteket|gymnasiet)$", re.IGNORECASE
+)
+
+
+def _names_a_place(text: str, match: NameMatch) -> bool:
+    """Whether a found name is part of a place named after someone, which is no one's data."""
+    if match.kind != "full_name":
+        return False
+    last = match.text.rsplit(" ", 1)[-1]
+    if _PLACE_COMPOUND_RE.search(last) is not None or _PLACE_NOUN_RE.fullmatch(last):
+        return True
+    return _PLACE_AFTER_NAME.match(text, match.end) is not None
+
+
+def _name_forms(known: str) -> tuple[str, ...]:
+    """A name as written and without a genitive "s", so that an official's listed name
+    also covers "Karin Holms beslut".  ("Ek:s" needs nothing: a name match ends before
+    the colon.)"""
+    if known.endswith("s"):
+        return (known, known[:-1])
+    return (known,)
+
+
+#: Words that may stand between a title and the name it belongs to: the organ the
+#: title is of ("ordförande i kultur- och fritidsnämnden Anna Öberg") and a party
+#: ("kommunalrådet (S) Karin Holm").
+_TITLE_LINKS = frozenset(_words("i för på vid hos"))
+_PARTY_CODES = frozenset(_words("s m sd c v l kd mp"))
+_ORGAN_ENDING_RE = re.compile(
+    r"(?:nämnden|nämnd|styrelsen|styrelse|förvaltningen|fullmäktige|kommun|kommunen|regionen|"
+    r"rådet|skolan|enheten|avdelningen|utskottet)$"
+)
+#: How many words a title's organ and party may take up.
+_TITLE_GAP = 5
+
+
+def _title_before(text: str, tokens: list[_Token], i: int) -> bool:
+    """Whether an official's title stands right before the name at token ``i``.
+
+    Only the title's own organ or party may come between: a verb in between makes the
+    name its object ("Kommunalrådet kritiserade Anna Svensson", "Rektorn ringde Anna
+    Svensson"), and so does "och" ("Ordföranden och Anna Svensson").  The exception is
+    a role opening the sentence with "som", where the verb comes before its subject
+    ("Som kommunens samordnare ansvarar Lena Eklund för övningen").
+    """
+    verb_between = False
+    # A name set off by a comma is an apposition to all that comes before it:
+    # "Enhetschefen på Eken, Sara Björk, svarade".
+    apposition = i > 0 and "," in text[tokens[i - 1].end : tokens[i].start]
+    for k in range(i - 1, max(-1, i - 1 - _TITLE_GAP), -1):
+        token = tokens[k]
+        word = token.text.lower()
+        if is_official_cue(word):
+            return not verb_between or _role_opening(tokens, k)
+        if token.sentence_start or word in PERSON_CUES or word in _CLAUSE_WORDS:
+            return False
+        if (
+            apposition
+            or word in _TITLE_LINKS
+            or word in _PARTY_CODES
+            or _ORGAN_ENDING_RE.search(word) is not None
+            or (word == "och" and k > 0 and text[tokens[k - 1].end : tokens[k - 1].end + 1] == "-")
+            or text[token.end : token.end + 1] == "-"
+        ):
+            continue
+        if verb_between or k != i - 1 or token.capitalised:
+            return False
+        verb_between = True
+    return False
+
+
+def _role_opening(tokens: list[_Token], title: int) -> bool:
+    """A title after "som" ("Som [kommunens] samordnare …") is the subject's role."""
+    for k in range(title - 1, max(-1, title - 3), -1):
+        word = tokens[k].text.lower()
+        if word == "som":
+            return True
+        if not word.endswith("s"):
+            return False
+    return False
 
 
 #: A school class right after a first name: "i 6a", "från 9C", "i 4an", "i klass 3",

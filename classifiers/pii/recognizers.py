@@ -126,7 +126,12 @@ _PHONE_PATTERN = (
     r"[1-9]\d{0,2}\)?"
     r"(?:[ \u00a0\-\u2013/]{1,3}\d|\d)(?:[ \u00a0\-\u2013]?\d){5,8}"
     r"(?!\w)(?![-.,/:]\d)"
+    # A mobile number with dots ("070.123.45.67"); only mobiles, since dotted landline
+    # shapes are times and dates ("08.00.12.00").
+    r"|(?<![\w+/\-.])07\d(?:\.\d{2,4}){2,4}(?!\w)(?![-.,/:]\d)"
 )
+#: Words before a number that make its first digits a week or an hour ("Vecka 08-12 1234").
+_WEEK_OR_HOUR_BEFORE = re.compile(r"\b(?:vecka|veckorna|v|kl|klockan)\.?\s*$", re.IGNORECASE)
 
 
 def national_number(text: str) -> str:
@@ -216,6 +221,8 @@ class SwedishPhoneRecognizer(_ContextRecognizer):
 
     def rescore(self, text: str, result: RecognizerResult) -> float:
         written = text[result.start : result.end]
+        if _WEEK_OR_HOUR_BEFORE.search(text[max(0, result.start - 12) : result.start]):
+            return 0.0
         nsn = national_number(written)
         unbroken = written.isdigit()
         if unbroken and nsn[0] != "7" and not has_context(text, result.start, PHONE_CONTEXT_STEMS):
@@ -254,9 +261,19 @@ _NOT_STREETS = frozenset(
     tidplan fotbollsplan affärsplan verksamhetsplan aktivitetsplan parkeringsplats arbetsplats
     sittplats hållplats busshållplats mötesplats lekplats badplats förskoleplats studieplats
     praktikplats startplats ståplats gästplats andraplats förstaplats tredjeplats sistaplats
-    fjärdeplats femteplats"""
+    fjärdeplats femteplats riksväg riksvägen länsväg länsvägen europaväg europavägen motorväg"""
     )
 )
+#: A number after a street name that is a measure, not a house number ("Storgatan 100 meter
+#: längre ned", "Storgatan 20 minuter bort").
+_MEASURE_AFTER = re.compile(
+    r"\s*(?:%|(?:meter|m|km|kilometer|mil|minuter|min|sekunder|timmar|dagar|veckor|år|kr|kronor|"
+    r"procent|st|stycken|personer|bilar)(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+#: A year where a house number would be ("Ombyggnaden av Storgatan 2024"): Swedish
+#: house numbers do not run into the thousands.
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d$")
 _STREET_CUES = ("bor ", "på ", "vid ", "adress", "till ", "från ", "utanför ", "nära ", "mot ", "i hörnet")
 
 
@@ -286,6 +303,8 @@ class SwedishStreetAddressRecognizer(_ContextRecognizer):
         last_word = street.rsplit(" ", 1)[-1].lower()
         if last_word in _NOT_STREETS or street.lower() in _NOT_STREETS:
             return 0.0
+        if _YEAR_NUMBER.search(text[result.start : result.end]) or _MEASURE_AFTER.match(text, result.end):
+            return 0.0
         risky = last_word.endswith(_RISKY_SUFFIXES)
         if (street[0].islower() or risky) and not has_context(text, result.start, _STREET_CUES, window=12):
             return 0.0
@@ -302,7 +321,10 @@ POSTAL_GATE = r"\d{3} ?\d{2},? [A-ZÅÄÖ]"
 _POSTAL_AFTER_ADDRESS = regex.compile(_ADDRESS_PATTERN + r",? *$")
 # Capitalised words that may follow a number but are no town.
 _NOT_TOWNS = frozenset(
-    {"Kronor", "Kr", "Personer", "Pers", "Euro", "Dollar", "Kvm", "Meter", "Och", "Eller", "Till", "Från"}
+    _words(
+        """kronor kr personer pers euro dollar kvm meter och eller till från sek msek mkr tkr ksek usd eur
+    gbp nok dkk"""
+    )
 )
 
 
@@ -328,7 +350,7 @@ class SwedishPostalCodeRecognizer(_ContextRecognizer):
 
     def rescore(self, text: str, result: RecognizerResult) -> float:
         following = text[result.end :].lstrip(", ").split(" ", 1)[0].strip(".,!?;:")
-        if following in _NOT_TOWNS:
+        if following.casefold() in _NOT_TOWNS:
             return 0.0
         if _POSTAL_AFTER_ADDRESS.search(text[max(0, result.start - 60) : result.start]):
             return 0.8
@@ -386,7 +408,8 @@ _NOT_PLATE_WORDS = frozenset(
         """SEK EUR USD GBP NOK DKK CHF JPY HAR MED DEN DET SOM OCH MEN KAN SKA TAR GER DAG
     ALL ANN NYA FAN GUD HEJ TJA BRA DUM ELD FEL NEJ JAG DOM ERA HUR NAR NUR SAS SJS SMS
     MMS GPS APP TEL FAX NUM NRS ART KAP NYT EKO SVT TRE SEX FYR CAF PDF DNR
-    TYP PER MAX MER UPP NER TOT RUM SAL HUS BIL TON ANT SUM GAR FAR BUS"""
+    TYP PER MAX MER UPP NER TOT RUM SAL HUS BIL TON ANT SUM GAR FAR BUS
+    LSS SOL SFB LOU CSN LED PBL SFS LVU LVM LPT OSL KPI"""
     )
 )
 
@@ -540,6 +563,7 @@ __all__ = [
     "SwedishPostalCodeRecognizer",
     "SwedishStreetAddressRecognizer",
     "digits_only",
+    "find_obfuscated_emails",
     "has_context",
     "national_number",
     "valid_swedish_phone",
@@ -557,14 +581,55 @@ _ROLE_MAILBOXES = frozenset(
     kommunikation ekonomi hr rekrytering jobb bokning bokningar order faktura fakturor felanmalan
     felanmälan synpunkter bygglov miljo miljö skola forskola förskola socialtjanst socialtjänst
     socialtjansten socialtjänsten bibliotek biblioteket kultur fritid idrott evenemang turism teknik
-    tekniska kansli kansliet sales office mail contact hello team"""
+    tekniska kansli kansliet sales office mail contact hello team va vatten avlopp bygg
+    renhallning renhållning avfall gata park lon lön personal"""
     )
 )
 _MAILBOX_PARTS = re.compile(r"[.\-_+]")
 
 
+#: Free-mail providers: an address there belongs to a person whatever its local part says
+#: ("kontakt.anna@gmail.com").
+_FREE_MAIL_DOMAINS = re.compile(
+    r"(?:^|\.)(?:gmail|googlemail|hotmail|outlook|live|msn|yahoo|icloud|me|telia)\."
+)
+
+
 def is_role_mailbox(address: str) -> bool:
-    """Whether an e-mail address is an organisation's shared mailbox ("info@", "kontakt.bygg@"):
-    its local part begins with a role word, not a name."""
-    local = address.split("@", 1)[0].casefold()
-    return local in _ROLE_MAILBOXES or _MAILBOX_PARTS.split(local, 1)[0] in _ROLE_MAILBOXES
+    """Whether an e-mail address is an organisation's shared mailbox ("info@", "kontakt.bygglov@"):
+    every part of its local part is a role word ("kontakt.anna@" is Anna's), at a domain that
+    is not a free-mail provider's."""
+    local, _, domain = address.casefold().partition("@")
+    if _FREE_MAIL_DOMAINS.search(domain) is not None:
+        return False
+    return all(part in _ROLE_MAILBOXES for part in _MAILBOX_PARTS.split(local))
+
+
+_MAIL_AT = (
+    r"(?:[ \t]*[(\[{][ \t]*(?:at|a|snabel-?a)[ \t]*[)\]}][ \t]*|[ \t]+(?:at|snabel-?a)[ \t]+|[ \t]*@[ \t]*)"
+)
+_MAIL_DOT = r"(?:[ \t]*[(\[{][ \t]*(?:dot|punkt)[ \t]*[)\]}][ \t]*|[ \t]+(?:dot|punkt)[ \t]+|\.)"
+#: An address written to slip past address harvesters ("anna at exempel punkt se",
+#: "anna(at)exempel.se").  A domain word, a dot word and a top-level domain must follow
+#: the "at", so that ordinary words around "at" or "punkt" are not read as an address.
+_OBFUSCATED_EMAIL_RE = re.compile(
+    rf"(?<![\w.+\-@])(?P<local>[\w+\-]+(?:\.[\w+\-]+)*){_MAIL_AT}"
+    rf"(?P<domain>[\w\-]+(?:{_MAIL_DOT}[\w\-]+)*?){_MAIL_DOT}"
+    r"(?P<tld>se|com|net|org|eu|fi|no|dk|info|io|uk)(?![\w\-])",
+    re.IGNORECASE,
+)
+_MAIL_DOT_RE = re.compile(_MAIL_DOT, re.IGNORECASE)
+
+
+def find_obfuscated_emails(text: str) -> list[tuple[int, int, str]]:
+    """Obfuscated e-mail addresses as (start, end, the address written plainly).
+
+    presidio's recognizer needs an ``@`` and a dot; an address with either written out
+    is still a person's address to every reader.  Plain addresses match too; the
+    caller keeps presidio's reading of those.
+    """
+    found = []
+    for match in _OBFUSCATED_EMAIL_RE.finditer(text):
+        domain = _MAIL_DOT_RE.sub(".", match.group("domain"))
+        found.append((match.start(), match.end(), f"{match.group('local')}@{domain}.{match.group('tld')}"))
+    return found

@@ -64,7 +64,9 @@ _NEGATED_RE = re.compile(
     r"|\bingen\s+(?:i|av)\s+(?:\w+\s+){1,3}(?:har|hade|är|var)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\butan\b|\bmen\b", re.IGNORECASE)
+#: "att" opens a clause of its own: "döljer inte att hon har hiv" affirms it.  "om" does
+#: not: "vet inte om hon har cancer" says nothing about her.
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\n]|\b(?:utan|men|att)\b", re.IGNORECASE)
 
 
 #: A possessive right before the term makes it something the person has, whatever the
@@ -352,12 +354,22 @@ def find_sensitive(text: str, refs_factory: Callable[[], list[Reference]]) -> li
     return _tied(text, "sensitive_personal_data", terms, refs_factory, IDENTITY_SUBTYPES)
 
 
+#: A person right before "ärende" ("Anna Svenssons ärende dnr SN 2024/1234",
+#: "grannens ärende").
+_CASE_AFTER_NAME = re.compile(r"s? ärende\b", re.IGNORECASE)
+
+
+def _named_case(text: str, refs: list[Reference]) -> bool:
+    """Whether a case is named as someone's own, as "mitt ärende" is the writer's."""
+    return any(_CASE_AFTER_NAME.match(text, ref.end) for ref in refs)
+
+
 def find_confidential(text: str, refs_factory: Callable[[], list[Reference]]) -> list[TiedTerm]:
     """Confidential terms tied to a person, plus case numbers about a person's matter."""
     terms = _find_terms("confidential", text)
     tied = _tied(text, "confidential", terms, refs_factory, frozenset())
     case_numbers = list(CASE_NUMBER_RE.finditer(text))
-    if case_numbers and (tied or CASE_PERSONAL_RE.search(text)):
+    if case_numbers and (tied or CASE_PERSONAL_RE.search(text) or _named_case(text, refs_factory())):
         refs = refs_factory()
         bounds = sentence_bounds(text)
         for match in case_numbers:

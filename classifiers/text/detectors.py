@@ -44,12 +44,15 @@ Without trained artefacts step 2 is skipped and the detector is rules only.
 Before all of this the language is checked (``classifiers.text.language``): a
 comment that is clearly not Swedish gets one ``question`` finding of subtype
 ``language_not_assessed`` saying so in Swedish, plus the spam checks (links,
-the spam lexicon's English phrases); no other text category is decided.
+the spam lexicon's English phrases, the spam model where it is all but sure);
+no other text category is decided.  Its Swedish sentences, if it has any, are
+read by everything above, and the mark then says that parts were not.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -65,7 +68,7 @@ from classifiers.context import own_contacts
 from classifiers.normalize import Normalized, normalize, squeeze
 from classifiers.patterns import AnchorIndex, compile_anchored, required_substrings
 from classifiers.text import diacritics
-from classifiers.text.language import OTHER_MARKERS, Language, detect_language
+from classifiers.text.language import OTHER_MARKERS, Language, detect_language, swedish_parts
 from classifiers.text.lexicon import (
     DATA_DIR,
     Entry,
@@ -751,6 +754,25 @@ class _Doc:
         return [self.norm.to_original(*m.span()) for m in pattern.finditer(self.norm.text)]
 
 
+#: The spam model's score a comment in another language needs for a spam finding: the
+#: model was trained to read Swedish, and on English comments it is sure only of spam
+#: ("Win a free iPhone now, click the link in my bio" 0.99; an everyday English comment
+#: at most 0.3, a veiled threat 0.65).
+FOREIGN_SPAM_SCORE = 0.9
+
+
+#: A word written with asterisks for some of its letters: "i***t", "h*****e", "j***@", "$**t".
+_MASKED_WORD = re.compile(r"[\w*@#$]*\*[\w*@#$]*")
+
+
+def _blanked_except(text: str, keep: Iterable[tuple[int, int]]) -> str:
+    """``text`` with every character outside the ``keep`` spans a space (same length)."""
+    out = [" "] * len(text)
+    for start, end in keep:
+        out[start:end] = text[start:end]
+    return "".join(out)
+
+
 def _quote_list(words: list[str]) -> str:
     quoted = [f"'{w}'" for w in words]
     if len(quoted) == 1:
@@ -803,6 +825,11 @@ class TextDetector:
         # rules written in Python (this module): an assessment names the code that made it.
         for name in ("en", "fi", "fit"):
             digest.update(name.encode() + b"\0" + (LANGDATA / f"{name}.txt").read_bytes())
+        # How the language is told (what is assessed at all) and which words explain a
+        # model finding are code too.
+        for function in (detect_language, is_content_word):
+            source = Path(inspect.getsourcefile(function) or "")
+            digest.update(function.__module__.encode() + b"\0" + source.read_bytes())
         digest.update(b"detectors\0" + Path(__file__).read_bytes())
         # And how the tenant's own mailboxes are read (its own site is no spam).
         digest.update(b"context\0" + Path(tenant_lists.__file__).read_bytes())
@@ -1597,7 +1624,17 @@ class TextDetector:
                 )
 
     # ------------------------------------------------------------------ model
-    def _model_findings(self, doc: _Doc, out: dict[str, list[Finding]], suppressed: set[str]) -> None:
+    def _model_findings(
+        self,
+        doc: _Doc,
+        out: dict[str, list[Finding]],
+        suppressed: set[str],
+        at_least: float = 0.0,
+        function_words: frozenset[str] = frozenset(),
+    ) -> None:
+        """The models' findings for the categories in ``out`` that no rule decided.
+        ``at_least`` raises every threshold to it, and ``function_words`` are never
+        shown as a reason besides the Swedish ones (a comment in another language)."""
         if self.model is None:
             return
         scored = self.model.score(doc.norm.text, doc.markers)
@@ -1613,7 +1650,7 @@ class TextDetector:
                 continue
             threshold = self.model.thresholds.get(category)
             p = scored.probabilities[category]
-            if threshold is None or p < threshold:
+            if threshold is None or p < max(threshold, at_least):
                 continue
             guard = _MODEL_GUARDS.get(category)
             if guard is not None and guard(doc):
@@ -1622,7 +1659,7 @@ class TextDetector:
                 continue
             if contributions is None:
                 contributions = self.model.contributions(scored, doc.norm.text)
-            spans = self._explaining_spans(doc, contributions, k)
+            spans = self._explaining_spans(doc, contributions, k, function_words=function_words)
             if not spans:
                 # Nothing but function words pushed the score up: not a reason an
                 # editor could check, so no finding.
@@ -1661,7 +1698,11 @@ class TextDetector:
 
     @staticmethod
     def _explaining_spans(
-        doc: _Doc, contributions: Contributions, k: int, top: int = 3
+        doc: _Doc,
+        contributions: Contributions,
+        k: int,
+        top: int = 3,
+        function_words: frozenset[str] = frozenset(),
     ) -> list[tuple[int, int]]:
         """The content words that raised category ``k``'s logit most, strongest first.
 
@@ -1676,10 +1717,22 @@ class TextDetector:
         for i in order:
             if column[i] <= 0.0 or len(spans) == top:
                 break
-            content = [(a, b) for w, a, b in contributions.words[i] if is_content_word(w)]
-            if not content:
-                continue
-            span = doc.norm.to_original(content[0][0], content[-1][1])
+            start, end = contributions.units[i]
+            norm = doc.norm.text
+            masked = _MASKED_WORD.search(norm, start, end) if "*" in norm[start:end] else None
+            if masked is not None and any(c.isalpha() for c in masked.group()):
+                # "i***t" is read as the word it hides; its letters alone ("i", "t") are
+                # function words or nothing.
+                span = doc.norm.to_original(*masked.span())
+            else:
+                content = [
+                    (a, b)
+                    for w, a, b in contributions.words[i]
+                    if is_content_word(w) and w not in function_words and norm[a - 1 : a] != ":"
+                ]
+                if not content:
+                    continue
+                span = doc.norm.to_original(content[0][0], content[-1][1])
             if span[1] > span[0] and span not in spans:
                 spans.append(span)
         return spans
@@ -1710,8 +1763,17 @@ class TextDetector:
         norm = norm or normalize(text)
         language = detect_language(norm.text, self._swedish_words)
         if not language.is_swedish:
-            return self._not_assessed(text, norm, context or {}, language)
-        doc = self._analyse(text, norm, context or {})
+            parts = swedish_parts(norm.text, self._swedish_words)
+            if not parts:
+                return self._not_assessed(text, norm, context or {}, language, use_model)
+            return self._partly_assessed(text, norm, context or {}, language, parts, use_model, typed)
+        return self._assessed(text, norm, context or {}, use_model, typed)
+
+    def _assessed(
+        self, text: str, norm: Normalized, context: dict[str, object], use_model: bool, typed: str | None
+    ) -> list[Finding]:
+        """Findings for a text read as Swedish (every text category)."""
+        doc = self._analyse(text, norm, context)
         if typed is not None:
             doc.typed = typed
         out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
@@ -1768,8 +1830,65 @@ class TextDetector:
                 out["hate_speech"] = []
         return [f for c in TEXT_CATEGORIES for f in out[c]]
 
+    def _partly_assessed(
+        self,
+        text: str,
+        norm: Normalized,
+        context: dict[str, object],
+        language: Language,
+        parts: tuple[tuple[int, int], ...],
+        use_model: bool,
+        typed: str | None,
+    ) -> list[Finding]:
+        """A comment in another language with Swedish sentences: read those, mark the rest.
+
+        "Jag ska döda dig, Sven. This is what I think about the new road …" is taken for
+        English as a whole, and passing its threat unread would let padding hide anything.
+        The Swedish sentences are read by every detector, in a copy of the comment with
+        everything else blanked (so offsets and quotations stay the comment's own); the
+        mark says which language the rest seems to be written in.
+        """
+        keep = [norm.to_original(s, e) for s, e in parts]
+        read = _blanked_except(text, keep)
+        findings = self._assessed(
+            read,
+            normalize(read),
+            context,
+            use_model,
+            _blanked_except(typed, keep) if typed is not None else None,
+        )
+        doc = self._analyse(text, norm, context)
+        if typed is not None:
+            doc.typed = typed
+        findings.append(
+            self._language_mark(
+                doc,
+                language,
+                "Delar av texten verkar vara skrivna på {language} ({words}). De delarna har inte "
+                "bedömts i textkategorierna (till exempel hets, hot, personangrepp, reklam och frågor); "
+                "textens svenska meningar har bedömts, och personuppgifter har kontrollerats i hela "
+                "texten. En redaktör behöver läsa texten.",
+            )
+        )
+        return findings
+
+    def _language_mark(self, doc: _Doc, language: Language, sentence: str) -> Finding:
+        """The finding that says which language the text (or part of it) seems to be in,
+        quoting the words that say so; ``sentence`` has ``{language}`` and ``{words}`` slots."""
+        spans = [doc.norm.to_original(s, e) for s, e in language.evidence] or [(0, len(doc.original))]
+        words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))
+        return self._finding(
+            doc,
+            "question",
+            "language_not_assessed",
+            0.6,
+            spans,
+            sentence.format(language=language.name_sv, words=_quote_list(words)),
+            f"language.{language.code}",
+        )
+
     def _not_assessed(
-        self, text: str, norm: Normalized, context: dict[str, object], language: Language
+        self, text: str, norm: Normalized, context: dict[str, object], language: Language, use_model: bool
     ) -> list[Finding]:
         """A comment in another language: say so, and run only what does not read words.
 
@@ -1784,26 +1903,25 @@ class TextDetector:
         as for every comment.
         """
         doc = self._analyse(text, norm, context)
-        spans = [norm.to_original(s, e) for s, e in language.evidence] or [(0, len(text))]
-        words = list(dict.fromkeys(doc.slice(s, e) for s, e in spans))
         findings = [
-            self._finding(
+            self._language_mark(
                 doc,
-                "question",
-                "language_not_assessed",
-                0.6,
-                spans,
-                f"Texten verkar vara skriven på {language.name_sv} ({_quote_list(words)}). "
-                "Textkategorierna (till exempel hets, hot, personangrepp, reklam och frågor) har inte "
-                "bedömts på det språket; personuppgifter, länkar och spam har kontrollerats. "
-                "En redaktör behöver läsa texten.",
-                f"language.{language.code}",
+                language,
+                "Texten verkar vara skriven på {language} ({words}). Textkategorierna (till exempel "
+                "hets, hot, personangrepp, reklam och frågor) har inte bedömts på det språket; "
+                "personuppgifter, länkar och spam har kontrollerats. En redaktör behöver läsa texten.",
             )
         ]
-        # Spam is mostly international (its lexicon has English phrases) and the
-        # link checks read no words: both still run.
+        # Spam is mostly international (its lexicon has English phrases, and the
+        # spam model learnt English spam from the corpus) and the link checks read
+        # no words: all still run, the model only where it is all but sure, as it
+        # was trained to read Swedish ("I know where you live" scores 0.65 as spam).
         out: dict[str, list[Finding]] = {c: [] for c in TEXT_CATEGORIES}
         self._spam(doc, out)
+        if use_model and not out["spam"]:
+            self._model_findings(
+                doc, {"spam": out["spam"]}, set(), at_least=FOREIGN_SPAM_SCORE, function_words=OTHER_MARKERS
+            )
         findings.extend(out["spam"])
         return findings
 

@@ -154,7 +154,9 @@ def restore_diacritics(text: str) -> str:
         return "".join(s.upper() if t.isupper() else s for t, s in zip(typed, word, strict=True))
 
     restored = _PLAIN_WORD.sub(swedish, text)
-    if restored == text or not detect_language(text.lower()).is_swedish:
+    # A text that only has no Swedish word as typed ("Sokt! Haller tummarna") is read;
+    # one another language's words speak for is not.
+    if restored == text or detect_language(text.lower()).code not in ("sv", "other"):
         return text
     return restored
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-__all__ = ["LANGDATA", "STOPWORDS_SV", "is_content_word", "load_words"]
+__all__ = ["LANGDATA", "PLAIN_STOPWORDS_SV", "STOPWORDS_SV", "is_content_word", "load_words"]
 
 LANGDATA = Path(__file__).with_name("langdata")
 
@@ -26,6 +26,28 @@ def load_words(name: str) -> frozenset[str]:
 STOPWORDS_SV: frozenset[str] = load_words("sv")
 
 
+_PLAIN = str.maketrans("åäöé", "aaoe")
+
+#: The stopwords as typed without å, ä and ö ("ar", "pa", "nagon": a comment with one
+#: of those letters elsewhere is read as typed), less the spellings that are content
+#: words of their own: "bor" lives, "far" is a father, "val" an election, "sant" true.
+PLAIN_STOPWORDS_SV: frozenset[str] = frozenset(w.translate(_PLAIN) for w in STOPWORDS_SV) - {
+    "bor",
+    "far",
+    "val",
+    "sant",
+}
+
+
 def is_content_word(word: str) -> bool:
-    """A word with at least one letter that is not a Swedish function word."""
-    return word.casefold() not in STOPWORDS_SV and any(c.isalpha() for c in word)
+    """A word an editor can read as a reason: two letters or more, no digit (a house
+    number, "47B", or a price is no word), and no Swedish function word, as written or
+    typed without å, ä and ö."""
+    folded = word.casefold()
+    return (
+        len(folded) > 1
+        and folded not in STOPWORDS_SV
+        and folded not in PLAIN_STOPWORDS_SV
+        and any(c.isalpha() for c in folded)
+        and not any(c.isdigit() for c in folded)
+    )

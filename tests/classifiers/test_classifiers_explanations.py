@@ -14,14 +14,25 @@ import pytest
 
 from classifiers.normalize import normalize
 from classifiers.text import TextDetector
-from classifiers.text.stopwords import STOPWORDS_SV, is_content_word
+from classifiers.text.stopwords import PLAIN_STOPWORDS_SV, STOPWORDS_SV, is_content_word
 
 _WORD = re.compile(r"[^\W_]+")
 
 
 def _only_function_words(span_text: str) -> bool:
+    """Whether a span gives an editor no word to read: only function words (as written or
+    typed without å, ä and ö), single letters and pieces with digits.  A word masked with
+    asterisks ("i***t") stands for the word it hides."""
+    if "*" in span_text and any(c.isalpha() for c in span_text):
+        return False
     words = _WORD.findall(normalize(span_text).text)
-    return all(w in STOPWORDS_SV or not any(c.isalpha() for c in w) for w in words)
+    return not any(
+        len(w) > 1
+        and not any(c.isdigit() for c in w)
+        and w not in STOPWORDS_SV
+        and w not in PLAIN_STOPWORDS_SV
+        for w in words
+    )
 
 
 def test_the_stopword_list_holds_the_words_editors_were_shown() -> None:
