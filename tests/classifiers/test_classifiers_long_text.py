@@ -6,8 +6,8 @@ guards, a comment of 10,000 characters made of one piece repeated ("a.a.a.…@va
 "5 % 5 % …", "........") took 2 to 10 seconds: each repeated piece gave a pattern
 another start to run to the end of the text from, or another match to compare with
 every earlier one.  Each test below times the one place a guard keeps linear, on a
-text long enough that the square costs a second or more; the bound is a tenth of that
-and many times what the guarded code takes.
+text long enough that the square costs two seconds or more; the bound is a quarter of
+that or less, and twice what the guarded code took on a slow, busy machine.
 """
 
 from __future__ import annotations
@@ -23,13 +23,22 @@ from classifiers.text import TextDetector, diacritics
 from classifiers.text.detectors import _URL, _dedupe, _LexHit, _link_at
 from classifiers.text.diacritics import restore_diacritics
 
-BOUND_S = 0.25
+#: Unguarded, each place costs 1.8 s or more here (10.5 s the worst): the bound fails it
+#: by four times or more, and leaves the guarded code room on a slow, busy machine.
+BOUND_S = 0.5
 
 
-def seconds(call: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
+def seconds(call: Callable[[], Any], tries: int = 3) -> float:
+    """The CPU time ``call`` takes, best of up to ``tries``: other processes on a busy CI
+    machine (the suite runs on two workers) only ever make a run slower, never faster."""
+    best = float("inf")
+    for _ in range(tries):
+        start = time.process_time()
+        call()
+        best = min(best, time.process_time() - start)
+        if best < BOUND_S:
+            break
+    return best
 
 
 def test_a_domain_without_an_ending_is_not_searched_from_every_label() -> None:
