@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV, Assessment, Finding, Span
+from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV, LANGUAGE_NOT_ASSESSED, Assessment, Finding, Span
 
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS_SV",
+    "LANGUAGE_NOT_ASSESSED",
     "MODEL_VERSION",
     "Assessment",
     "Finding",

@@ -38,7 +38,7 @@ from typing import Any
 from classifiers.text.lexicon import DATA_DIR, load_lexicon
 from classifiers.text.model import ARTIFACT_PATH
 from classifiers.train import CORPUS_PATH, load_corpus
-from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV
+from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV, LANGUAGE_NOT_ASSESSED
 
 __all__ = [
     "Calibration",
@@ -1512,9 +1512,7 @@ def reliability_bins(scores: Iterable[float], gold: Iterable[bool], n_bins: int 
 
 def expected_calibration_error(scores: Iterable[float], gold: Iterable[bool], n_bins: int = 10) -> float:
     """Expected calibration error: the count-weighted gap between mean score and frequency per bin."""
-    bins = reliability_bins(scores, gold, n_bins)
-    total = sum(b.count for b in bins)
-    return sum(b.count * abs(b.mean_score - b.frequency) for b in bins) / total if total else 0.0
+    return reliability(scores, gold, n_bins).ece
 
 
 #: Scores under this are most of the comment × category pairs (a comment is about one or
@@ -1899,7 +1897,7 @@ def flagged_as_abuse(posts: Iterable[str]) -> list[str]:
 
 def _assessed(findings: Iterable[Any]) -> set[str]:
     """The categories found, without the "not assessed in this language" marker (no claim of a question)."""
-    return {f.category for f in findings if f.subtype != "language_not_assessed"}
+    return {f.category for f in findings if f.subtype != LANGUAGE_NOT_ASSESSED}
 
 
 def assessed_categories(text: str) -> set[str]:

@@ -54,6 +54,7 @@ from classifiers.train import (
     training_variants,
     with_variants,
 )
+from classifiers.types import LANGUAGE_NOT_ASSESSED
 
 __all__ = [
     "HOLD_OUT_EVERY",
@@ -251,7 +252,7 @@ class Figures:
 def _text_categories(findings: Iterable[Any]) -> set[str]:
     # "Not assessed in this language" is filed under question but is not a claim that it is one.
     return {
-        f.category for f in findings if f.subtype != "language_not_assessed" and f.category in TEXT_CATEGORIES
+        f.category for f in findings if f.subtype != LANGUAGE_NOT_ASSESSED and f.category in TEXT_CATEGORIES
     }
 
 

@@ -63,6 +63,12 @@ CATEGORY_LABELS_SV: dict[str, str] = {
     "crime_material": "Brottsligt material",
 }
 
+#: The subtype of the finding that says a comment (or part of it) seems to be in another
+#: language, so its text categories were not assessed.  It is filed under ``question`` so
+#: that a person reads the comment, but it is no claim that the comment is a question:
+#: evaluation, training labels and the app leave it out of what the classifier found.
+LANGUAGE_NOT_ASSESSED = "language_not_assessed"
+
 
 @dataclass(frozen=True, slots=True)
 class Span:

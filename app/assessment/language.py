@@ -27,8 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-#: The subtype of the classifier's language mark.
-LANGUAGE_MARK = "language_not_assessed"
+from classifiers import LANGUAGE_NOT_ASSESSED
 
 #: How a category whose only findings are language marks is named to people.
 LABEL_SV = "Språket har inte bedömts – läs texten"
@@ -43,7 +42,7 @@ def _get(finding: Any, key: str) -> Any:
 
 
 def is_language_mark(finding: Any) -> bool:
-    return _get(finding, "subtype") == LANGUAGE_MARK
+    return _get(finding, "subtype") == LANGUAGE_NOT_ASSESSED
 
 
 def assessed_categories(findings: Iterable[Any]) -> set[str]:
