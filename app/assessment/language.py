@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from classifiers import LANGUAGE_NOT_ASSESSED
+from classifiers import CATEGORY_LABELS_SV, LANGUAGE_NOT_ASSESSED
 
 #: How a category whose only findings are language marks is named to people.
 LABEL_SV = "Språket har inte bedömts – läs texten"
@@ -71,3 +71,27 @@ def read_in_swedish(findings: Iterable[Any]) -> bool:
         and _get(f, "category") not in CHECKED_IN_ANY_LANGUAGE
         for f in found
     )
+
+
+def not_assessed(recommendation: Mapping[str, Any]) -> frozenset[str]:
+    """The categories only a language mark raised, as a stored recommendation records them
+    (none for an item queued before it did)."""
+    return frozenset(str(c) for c in recommendation.get("not_assessed") or ())
+
+
+def category_label(category: str, not_assessed: Iterable[str] = ()) -> str:
+    """A category's Swedish name; one only a language mark raised is named for what it is."""
+    if category in set(not_assessed):
+        return LABEL_SV
+    return CATEGORY_LABELS_SV.get(category, category or "okänd kategori")
+
+
+def finding_label(finding: Any) -> str:
+    """A finding's category's Swedish name; a language mark is named for what it is."""
+    return LABEL_SV if is_language_mark(finding) else category_label(str(_get(finding, "category") or ""))
+
+
+def categories_sv(categories: Iterable[str], not_assessed: Iterable[str] = (), *, none: str) -> str:
+    """Categories named in lower case for a sentence or a subject line; ``none`` if there are none."""
+    marked = set(not_assessed)
+    return ", ".join(category_label(c, marked).lower() for c in categories) or none

@@ -43,9 +43,9 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import TextMode, XPos, YPos
 
+from app.assessment import language
 from app.platforms.capabilities import label as platform_label
 from app.policies.models import ACTION_LABELS_SV
-from classifiers.types import CATEGORY_LABELS_SV
 
 #: How much of each text the PDF shows; the JSON always keeps everything.
 MAX_COMMENT_CHARS = 5_000
@@ -249,11 +249,6 @@ def _parse_datetime(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _category_label(category: Any) -> str:
-    code = str(category or "")
-    return CATEGORY_LABELS_SV.get(code, code or "okänd kategori")
 
 
 # --- highlighting ---------------------------------------------------------------------------------
@@ -631,8 +626,7 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
         for piece, covering, ending in _segments(shown, [m for m in marks if m.start < len(shown)]):
             fill = HIGHLIGHTS[(covering[-1] - 1) % len(HIGHLIGHTS)] if covering else None
             labels = tuple(
-                clean(f"{n}: {_category_label(findings[n - 1].get('category'))}", single_line=True)
-                for n in ending
+                clean(f"{n}: {language.finding_label(findings[n - 1])}", single_line=True) for n in ending
             )
             runs.append((clean(piece), fill, labels))
         w.flow(runs)
@@ -659,7 +653,9 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
     if not assessment:
         w.paragraph("Ingen automatisk bedömning finns för kommentaren.")
     else:
-        categories = ", ".join(_category_label(c) for c in assessment.get("categories") or []) or "inga"
+        marked = language.marked_only(findings)
+        codes = [str(c) for c in assessment.get("categories") or []]
+        categories = ", ".join(language.category_label(c, marked) for c in codes) or "inga"
         w.fields(
             [
                 ("Modellversion", str(assessment.get("model_version") or "–")),
@@ -670,7 +666,7 @@ def render_evidence_pdf(doc: Mapping[str, Any]) -> bytes:
             pdf.ln(1.5)
             score = finding.get("score")
             score_text = f"{score:.2f}".replace(".", ",") if isinstance(score, int | float) else "–"
-            head = f"{number}. {_category_label(finding.get('category'))}"
+            head = f"{number}. {language.finding_label(finding)}"
             if finding.get("subtype"):
                 head += f" – {finding.get('subtype')}"
             w.font(10, bold=True)
@@ -803,7 +799,8 @@ def _recommendation(w: _Writer, rec: Mapping[str, Any]) -> None:
         w.paragraph(f"Vidarebefordras till: {', '.join(str(f) for f in forward_to)}.")
     policy = _str(rec.get("policy"))
     for number, rule in enumerate(rules, start=1):
-        category = _category_label(rule.get("category")).lower()
+        # The rule's own category: a rule on questions that a language mark matched is that rule.
+        category = language.category_label(str(rule.get("category") or "")).lower()
         subtype = rule.get("subtype")
         if isinstance(subtype, list | tuple) and subtype:
             category += f" ({', '.join(str(x) for x in subtype)})"

@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.assessment import language
 from app.models import Account, Comment, Decision, EvidenceSnapshot, QueueItem
 from app.platforms.capabilities import label
-from classifiers.types import CATEGORY_LABELS_SV
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FOOTER = (
@@ -37,8 +37,10 @@ def when(value: datetime | None) -> str:
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
-def categories_sv(categories: list[str]) -> str:
-    return ", ".join(CATEGORY_LABELS_SV.get(c, c).lower() for c in categories) or "inget särskilt"
+def categories_sv(item: QueueItem) -> str:
+    return language.categories_sv(
+        item.categories, language.not_assessed(item.recommendation), none="inget särskilt"
+    )
 
 
 def _context(evidence: EvidenceSnapshot | None) -> tuple[str | None, str | None]:
@@ -166,7 +168,7 @@ def registration(
         f"({label(comment.platform)}). {why}",
         "",
         *_comment_block(comment, text, evidence),
-        f"Bedömning: {categories_sv(item.categories)}.",
+        f"Bedömning: {categories_sv(item)}.",
         "",
         f"Ange diarienumret i Uppsikt (registrering {registration_id}) i webbinkorgen under "
         f"Registrering eller med POST /v1/registrations/{registration_id}."
@@ -189,7 +191,7 @@ def registration(
 
 def alert(*, item: QueueItem, account: Account, kind: str) -> Content:
     """To the people on the account's lists: what and where, never the comment itself."""
-    cats = categories_sv(item.categories)
+    cats = categories_sv(item)
     due = when(item.due_at) if item.due_at else "så snart som möjligt"
     if kind == "alert":
         subject = f"Brådskande i Uppsikt: {cats} på {account.display_name} (ärende {item.id})"

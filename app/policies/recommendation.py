@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.assessment.language import is_language_mark
+from app.assessment.language import is_language_mark, marked_only
 from app.platforms.capabilities import capabilities
 from app.policies.clock import add_working_hours
 from app.policies.models import ACTION_LABELS_SV, ACTIONS, FindingLike, Policy, Rule
@@ -89,6 +89,9 @@ class Recommendation:
     forward_to: tuple[str, ...] = ()
     rules: tuple[MatchedRule, ...] = ()
     notes: tuple[str, ...] = ()
+    #: Categories only a language mark raised (``question``): what a person has to read, named
+    #: so wherever the item's categories are shown (subjects, alerts, the evidence PDF).
+    not_assessed: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +106,7 @@ class Recommendation:
             "forward_to": list(self.forward_to),
             "rules": [r.as_dict() for r in self.rules],
             "notes": list(self.notes),
+            "not_assessed": list(self.not_assessed),
         }
 
 
@@ -216,4 +220,5 @@ def recommend(
             for _, r in matched
         ),
         notes=tuple(notes),
+        not_assessed=tuple(sorted(marked_only(findings))),
     )

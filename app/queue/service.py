@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.actions import repository as actions_repository
 from app.actions import service as actions
+from app.assessment import language
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.evidence import repository as evidence_repository
 from app.evidence.service import ensure_current_snapshot
@@ -85,10 +86,10 @@ def log_item(session: Session, item: QueueItem, actor: str, action: str, payload
 # -- registration requests (diarieföring) --------------------------------------------------
 
 
-def subject_line(comment: Comment, account: Account, categories: list[str]) -> str:
-    from classifiers import CATEGORY_LABELS_SV
-
-    labels = ", ".join(CATEGORY_LABELS_SV.get(c, c).lower() for c in categories) or "synpunkt"
+def subject_line(comment: Comment, account: Account, item: QueueItem) -> str:
+    labels = language.categories_sv(
+        item.categories, language.not_assessed(item.recommendation), none="synpunkt"
+    )
     platform = label(comment.platform)
     return f"Inkommen kommentar på {platform} ({account.display_name}) – {labels}"
 
@@ -114,7 +115,7 @@ def request_registration(
         evidence_id=evidence_id,
         decision_id=decision_id,
         status="pending",
-        subject_line=subject_line(comment, account, item.categories),
+        subject_line=subject_line(comment, account, item),
     )
     repository.add(session, registration)
     log_item(

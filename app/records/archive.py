@@ -38,11 +38,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from app.assessment import language
 from app.errors import BadRequest, NotFound
 from app.evidence.pdf import (
     MAX_COMMENT_CHARS,
     MAX_OTHER_CHARS,
-    _category_label,
     _cut,
     _cut_note,
     _EvidencePDF,
@@ -346,7 +346,10 @@ def _comment_section(w: _Writer, comment: Mapping[str, Any], number: int, total:
     if comment.get("author_external_id"):
         author += f" (id {comment['author_external_id']})"
     item = comment.get("queue_item")
-    categories = ", ".join(_category_label(c) for c in (item or {}).get("categories", [])) or "inga"
+    findings = [f for a in comment["assessments"][-1:] for f in a.get("findings") or []]
+    marked = language.marked_only(findings)
+    codes = [str(c) for c in (item or {}).get("categories", [])]
+    categories = ", ".join(language.category_label(c, marked) for c in codes) or "inga"
     w.fields(
         [
             ("Skribent", author),
@@ -368,11 +371,10 @@ def _comment_section(w: _Writer, comment: Mapping[str, Any], number: int, total:
         w.quoted_text(shown, MAX_COMMENT_CHARS)
         if length > len(shown):
             w.note(_cut_note(len(shown), length).replace("bevisunderlagets JSON", "extract.json"))
-    findings = [f for a in comment["assessments"][-1:] for f in a.get("findings") or []]
     if findings:
         w.paragraph("Bedömning (senaste versionen)", size=9.5, color=(20, 50, 90))
         for finding in findings:
-            head = _category_label(finding.get("category"))
+            head = language.finding_label(finding)
             if finding.get("subtype"):
                 head += f" – {finding['subtype']}"
             explanation = _cut(str(finding.get("explanation") or ""), MAX_OTHER_CHARS)[0]
