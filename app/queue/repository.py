@@ -64,6 +64,7 @@ def list_items(
     after: tuple[int, datetime | None, int] | None,
     limit: int,
     police_review: str | None = None,
+    not_assessed: bool | None = None,
 ) -> Sequence[QueueItem]:
     stmt = select(QueueItem).where(QueueItem.tenant_id == tenant_id)
     if account_ids is not None:
@@ -97,6 +98,11 @@ def list_items(
         # Categories are a JSON list of fixed codes (validated by the route); matching the
         # quoted code in its text form is exact and works the same on both engines.
         stmt = stmt.where(cast(QueueItem.categories, String).like(f'%"{category}"%'))
+    if not_assessed is not None:
+        # The recommendation as stored (``json.dumps`` on both engines) lists the categories only
+        # a language mark raised; a non-empty list opens with a quoted code.
+        marked = cast(QueueItem.recommendation, String).like('%"not_assessed": ["%')
+        stmt = stmt.where(marked if not_assessed else ~marked)
     return session.scalars(stmt.order_by(QueueItem.priority, due, QueueItem.id).limit(limit)).all()
 
 

@@ -45,6 +45,12 @@ def list_queue(
     police_review: Literal["pending", "reported", "not_reported"] | None = Query(
         None, description="Only items whose police-report review is in this state"
     ),
+    not_assessed: bool | None = Query(
+        None,
+        description="Only items with (true) or without (false) a category that only a language mark "
+        "raised: a comment the classifier took for another language, whose text nobody has assessed "
+        "(its recommendation lists them under `not_assessed`)",
+    ),
     cursor: str | None = Query(None, max_length=80),
     limit: int = Query(50, ge=1, le=500),
     principal: Principal = Depends(current_principal),
@@ -62,6 +68,7 @@ def list_queue(
         after=_cursor(cursor),
         limit=limit + 1,
         police_review=police_review,
+        not_assessed=not_assessed,
     )
     page = items[:limit]
     return QueuePage(

@@ -426,6 +426,7 @@ def list_items(
     after: tuple[int, datetime | None, int] | None,
     limit: int,
     police_review: str | None = None,
+    not_assessed: bool | None = None,
 ) -> list[QueueItem]:
     now = utcnow()
     return list(
@@ -442,6 +443,7 @@ def list_items(
             after=after,
             limit=limit,
             police_review=police_review,
+            not_assessed=not_assessed,
         )
     )
 

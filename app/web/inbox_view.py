@@ -27,7 +27,7 @@ from app.queue import service as queue_service
 from app.queue import views
 from app.queue.schemas import QueueItemDetail
 from app.web.highlight import segments
-from app.web.labels import ACTION_LABELS, CATEGORY_LABELS
+from app.web.labels import ACTION_LABELS, CATEGORY_LABELS, NOT_ASSESSED_FILTER
 
 PAGE_SIZE = 25
 EXCERPT_CHARS = 240
@@ -48,6 +48,14 @@ FORM_ACTIONS = (
 NEEDS_TEXT = ("refer", "answer")
 
 
+def _category_filter(category: str | None) -> tuple[str | None, bool | None]:
+    """The queue's ``category`` and ``not_assessed`` filters for the page's category choice."""
+    if category == NOT_ASSESSED_FILTER:
+        return None, True
+    # A question only a language mark raised is no question anybody has read.
+    return category, (False if category == "question" else None)
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     account_id: int | None = None
@@ -62,7 +70,7 @@ class Filters:
         """Unknown values are ignored (the page shows everything it may)."""
         return cls(
             account_id=int(konto) if konto.isdigit() and 0 < int(konto) < 2**31 else None,
-            category=kategori if kategori in CATEGORY_LABELS else None,
+            category=kategori if kategori in CATEGORY_LABELS or kategori == NOT_ASSESSED_FILTER else None,
             status=status if status in ("open", "decided") else None,
             overdue=forsenade == "1",
             police_review=polis == "1",
@@ -99,12 +107,14 @@ def load_page(session: Session, principal: Principal, filters: Filters, *, curso
         after = views.parse_cursor(cursor)
     except BadRequest:
         after = None
+    category, not_assessed = _category_filter(filters.category)
     items = queue_service.list_items(
         session,
         principal=principal,
         status=filters.status,
         account_id=filters.account_id,
-        category=filters.category,
+        category=category,
+        not_assessed=not_assessed,
         overdue=filters.overdue or None,
         assigned=None,
         after=after,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.assessment.language import LABEL_SV as LANGUAGE_LABEL
+from app.assessment.language import LANGUAGE_NOT_ASSESSED
 from app.platforms.capabilities import CAPABILITIES
 from app.policies.models import ACTION_LABELS_SV
 from classifiers import CATEGORY_LABELS_SV
@@ -31,6 +32,9 @@ COMMENT_STATE_LABELS = {
 }
 ACTION_KIND_LABELS = {"hide": "Dölj", "unhide": "Visa igen", "delete": "Ta bort", "reply": "Svar"}
 CATEGORY_LABELS = dict(CATEGORY_LABELS_SV)
+#: The inbox's category choice for comments nobody has assessed in their language: the
+#: classifier files them under ``question``, which the "question" choice leaves out.
+NOT_ASSESSED_FILTER = LANGUAGE_NOT_ASSESSED
 
 GLOBALS = {
     "role_labels": ROLE_LABELS,
@@ -43,4 +47,5 @@ GLOBALS = {
     "category_labels": CATEGORY_LABELS,
     #: A category whose only findings are language marks ("question", as they are filed).
     "language_label": LANGUAGE_LABEL,
+    "not_assessed_filter": NOT_ASSESSED_FILTER,
 }

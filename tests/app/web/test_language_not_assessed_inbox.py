@@ -138,3 +138,33 @@ def test_a_rule_only_a_language_mark_matches_never_acts_automatically() -> None:
     assert recommend(policy, [question], platform="facebook", received_at=datetime.now(UTC)).auto_actions == (
         "hide",
     )
+
+
+def test_the_category_filter_keeps_marked_comments_apart_from_questions(world_factory: Any) -> None:
+    """The inbox's "Fråga till kommunen" lists questions somebody can read; a comment only marked
+    for its language has a choice of its own, and the API filters on the same."""
+    world = world_factory()
+    marked = marked_item(world)
+    world.comment(comment="2", message="Hej! När öppnar biblioteket igen efter renoveringen?")
+    world.process()
+    [question] = [i for i in world.items() if i["id"] != marked["id"]]
+    assert "question" in world.item(question["id"])["categories"]
+
+    def listed(**params: str) -> set[int]:
+        return {i["id"] for i in world.items(**params)}
+
+    assert listed(not_assessed="true") == {marked["id"]}
+    assert listed(not_assessed="false", category="question") == {question["id"]}
+    assert listed(category="question") == {marked["id"], question["id"]}  # the codes, as stored
+
+    red = browser_as(world, "red@kommun.example")
+
+    def rows(choice: str) -> set[int]:
+        page = red.get("/inkorg", params={"kategori": choice}).text
+        return {int(n) for n in re.findall(r'data-item="(\d+)"', page)}
+
+    assert rows("question") == {question["id"]}
+    assert rows("language_not_assessed") == {marked["id"]}
+    assert rows("") == {marked["id"], question["id"]}
+    page = red.get("/inkorg", params={"kategori": "language_not_assessed"}).text
+    assert f'<option value="language_not_assessed" selected>{LABEL}</option>' in page
