@@ -1440,7 +1440,11 @@ _LIMITS = """\
   Finnish only by its pronouns. A comment taken for another language has
   its Swedish sentences read (split at sentence marks, line breaks and a
   change of script), so padding in English hides no Swedish threat; an
-  English threat itself is only marked, for a human to read.
+  English threat itself is only marked, for a human to read. Common
+  English verbs and nouns that are no Swedish word ("know", "want",
+  "kill", "people") are English evidence, so a short English threat ("I
+  know where you live") is marked instead of read as Swedish (where the
+  spam model called it spam).
 * **Models are linear** (word and character n-grams, and which lexicon a
   word is in). They catch spelling
   variants and compounds the lexicons lack, but they also learn the corpus's

@@ -77,12 +77,14 @@ def test_swedish_detectors_still_run_on_mixed_text() -> None:
 
 
 #: The corpus comments not written in Swedish, reviewed one by one: English (a neighbour's
-#: custody case, a parking fine, spam and scams), keyboard mash, "lorem ipsum", and one
-#: football cheer whose only Swedish word ("vann") no list knows.
+#: custody case, a parking fine, spam and scams, a newcomer asking for a hairdresser, LSS
+#: cuts), keyboard mash, "lorem ipsum", and one football cheer whose only Swedish word
+#: ("vann") no list knows.
 _NOT_IN_SWEDISH = {
     # English
-    "b00531", "b01820", "b04567", "b04643", "b04809", "b12246", "b12272", "b12386", "b12417",
-    "b12421", "b12507", "b12530", "b12568", "b12973", "b16136",
+    "b00531", "b00547", "b01820", "b04567", "b04643", "b04730", "b04809", "b12246", "b12272",
+    "b12286", "b12386", "b12417", "b12421", "b12507", "b12530", "b12568", "b12973", "b15016",
+    "b16136",
     # keyboard mash and placeholder text
     "b01678", "b04942", "b07006", "b08013", "b10815", "b12108", "b12249", "b12508", "b12563",
     "b13479", "b14520",
@@ -120,3 +122,13 @@ def test_english_profanity_is_not_read_as_a_swedish_finding() -> None:
     # English sentence is not assessed, so no Swedish category is claimed.
     findings = classify("Why the fuck is the road still closed, this is a joke").findings
     assert {f.category for f in findings} == {"question"}
+
+
+@pytest.mark.parametrize(
+    "text", ["I know where you live", "I want to kill you", "I think people need to know"]
+)
+def test_short_english_is_marked_for_a_person_not_judged_by_the_swedish_models(text: str) -> None:
+    """Common English verbs are English evidence: "I know where you live" was read as
+    Swedish ("live" is in the vocabulary), and the spam model called the threat spam."""
+    findings = classify(text).findings
+    assert [(f.category, f.subtype) for f in findings] == [("question", "language_not_assessed")]
