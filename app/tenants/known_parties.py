@@ -21,7 +21,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.errors import BadRequest, Unprocessable
-from classifiers.pii.recognizers import national_number
 
 #: Enough for a municipality's switchboard, contact centre and departments.
 MAX_CONTACTS = 100
@@ -45,6 +44,10 @@ class KnownParties(BaseModel):
     @field_validator("phones")
     @classmethod
     def _phones(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        # Imported here: the privacy package loads presidio and spaCy (about 1.5 s), which
+        # every CLI command that touches tenants would otherwise wait for.
+        from classifiers.pii.recognizers import national_number
+
         for n, value in enumerate(values, start=1):
             digits = national_number(value)
             if not _PHONE_CHARACTERS.fullmatch(value.strip()) or not 5 <= len(digits) <= 12:

@@ -9,6 +9,8 @@ changes nothing; the moderation log says that the lists changed, not what they h
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +205,15 @@ def test_the_cli_sets_known_parties_from_flags_and_a_file(
     nowhere = str(tmp_path / "nej.txt")
     missing = uppsikt(database_url, "tenant", "set-known-parties", "helsingborg", "--officials-file", nowhere)
     assert missing.returncode != 0 and missing.stderr.startswith("fel: Kan inte läsa"), missing.stderr
+
+
+def test_commands_that_manage_tenants_do_not_load_the_privacy_models() -> None:
+    """presidio and spaCy take about 1.5 s to import: a CLI command that creates a tenant or an
+    account, or the service module behind it, must not wait for them (validating a known
+    party's phone number loads them when it runs)."""
+    probe = (
+        "import sys, app.cli, app.tenants.service, app.tenants.known_parties; "
+        "print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
