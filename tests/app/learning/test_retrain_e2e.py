@@ -9,6 +9,7 @@ import json
 import zlib
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 import classifiers
@@ -16,6 +17,12 @@ from app.models import Assessment, ClassifierModel, DecisionLabel, EvidenceSnaps
 from classifiers.train import load_corpus
 from tests.e2e.server import uppsikt
 from tests.factories import create_account, create_tenant
+
+#: What these tests check of the database (labels and models stored, activated, rolled back)
+#: runs on both engines in the end-to-end test; the guards that refuse a model are the same
+#: arithmetic on either, and each costs a whole retrain (about 40 s), so they run on
+#: PostgreSQL, the production engine, only.
+ENGINE_INDEPENDENT = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 #: Flagged comments and the text categories the editor says apply (agreeing with the corpus).
 #: What the classifier found is confirmed, what it did not find is named as missed:
@@ -124,6 +131,7 @@ def test_decide_label_retrain_activate_and_roll_back(world_factory: Any) -> None
     assert actions == ["model.retrained", "model.activated", "model.activated"]
 
 
+@ENGINE_INDEPENDENT
 def test_a_retrain_that_makes_the_test_split_worse_is_refused(world_factory: Any) -> None:
     """Editors (here: arranged rows) calling plain comments harassment, threats and hate would teach the model
     to flag plain comments: the held-back labels agree, the test split does not."""

@@ -28,6 +28,7 @@ from classifiers.pipeline import pipeline_with_model
 from classifiers.text import TEXT_CATEGORIES
 from classifiers.train import load_corpus, training_variants
 from tests.app.learning.test_decision_labels import flagged_item
+from tests.app.learning.test_retrain_e2e import ENGINE_INDEPENDENT
 from tests.e2e.server import uppsikt
 from tests.factories import create_tenant
 
@@ -76,6 +77,7 @@ def group_of(tenant_id: int, text: str) -> str:
     return str(label.group)
 
 
+@ENGINE_INDEPENDENT
 def test_retraining_every_tenant_skips_one_with_nothing_a_text_model_learns(world_factory: Any) -> None:
     world = world_factory("helsingborg")
     other = create_tenant(world.session, name="finspang", preset="finspang")
@@ -127,6 +129,7 @@ def test_held_back_labels_are_compared_one_by_one() -> None:
     assert compare(before, before).accepted
 
 
+@ENGINE_INDEPENDENT
 def test_a_retrain_may_not_drift_below_the_shipped_model_and_fits_on_nothing_it_is_measured_on(
     world_factory: Any,
 ) -> None:
