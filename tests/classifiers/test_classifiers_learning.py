@@ -15,7 +15,9 @@ from classifiers.learning import (
     TEST_TOLERANCE,
     Figures,
     Label,
+    base_featurizer,
     compare,
+    corpus_features,
     encode_payload,
     is_held_back,
     retrain,
@@ -69,6 +71,11 @@ def test_a_label_moves_its_own_category_and_no_other(taught: dict[str, Any]) -> 
 
 
 def test_retraining_is_deterministic_and_named(taught: dict[str, Any]) -> None:
+    """The second retrain reads the corpus's features from the cache the first filled (as
+    ``uppsikt model retrain`` does for the second tenant): the same bytes either way."""
+    base = shipped_payload()
+    cached = corpus_features(base, base_featurizer(base))
+    assert corpus_features(base, base_featurizer(base)) is cached  # featurised once
     again = retrain([Label(text, "harassment", True, text) for text in TAUGHT], name="test-1")
     assert encode_payload(again) == encode_payload(taught)
     pipeline = pipeline_with_model(encode_payload(taught), use_privacy=False)
