@@ -38,7 +38,8 @@ from typing import Any
 from classifiers.text.lexicon import DATA_DIR, load_lexicon
 from classifiers.text.model import ARTIFACT_PATH
 from classifiers.train import CORPUS_PATH, load_corpus
-from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV, LANGUAGE_NOT_ASSESSED
+from classifiers.types import CATEGORIES, CATEGORY_LABELS_SV
+from classifiers.types import assessed_categories as assessed_categories_of
 
 __all__ = [
     "Calibration",
@@ -1899,15 +1900,10 @@ def flagged_as_abuse(posts: Iterable[str]) -> list[str]:
     return [text for text in posts if ABUSE & set(classify(text).categories)]
 
 
-def _assessed(findings: Iterable[Any]) -> set[str]:
-    """The categories found, without the "not assessed in this language" marker (no claim of a question)."""
-    return {f.category for f in findings if f.subtype != LANGUAGE_NOT_ASSESSED}
-
-
 def assessed_categories(text: str) -> set[str]:
     from classifiers import classify
 
-    return _assessed(classify(text).findings)
+    return assessed_categories_of(classify(text).findings)
 
 
 def scores_by_writer(
@@ -1980,7 +1976,7 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
     # A comment in another language is marked "not assessed" (filed under
     # question, subtype language_not_assessed): not a claim that it is a question.
     findings = [classify(r["text"]).findings for r in rows]
-    ours = [_assessed(fs) for fs in findings]
+    ours = [assessed_categories_of(fs) for fs in findings]
     rule_hits: dict[str, list[float]] = {}  # rule id -> [hits, correct, score]
     model_findings: list[tuple[float, bool]] = []  # score, comment has the label
     for fs, labels in zip(findings, gold, strict=True):

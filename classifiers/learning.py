@@ -55,7 +55,7 @@ from classifiers.train import (
     training_variants,
     with_variants,
 )
-from classifiers.types import LANGUAGE_NOT_ASSESSED
+from classifiers.types import assessed_categories
 
 __all__ = [
     "HOLD_OUT_EVERY",
@@ -299,10 +299,7 @@ class Figures:
 
 
 def _text_categories(findings: Iterable[Any]) -> set[str]:
-    # "Not assessed in this language" is filed under question but is not a claim that it is one.
-    return {
-        f.category for f in findings if f.subtype != LANGUAGE_NOT_ASSESSED and f.category in TEXT_CATEGORIES
-    }
+    return assessed_categories(findings) & set(TEXT_CATEGORIES)
 
 
 def figures(pipeline: Pipeline, tests: Sequence[dict[str, Any]], held: Sequence[Label]) -> Figures:

@@ -14,6 +14,7 @@ given model version (design invariant 6).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,11 @@ CATEGORY_LABELS_SV: dict[str, str] = {
 #: that a person reads the comment, but it is no claim that the comment is a question:
 #: evaluation, training labels and the app leave it out of what the classifier found.
 LANGUAGE_NOT_ASSESSED = "language_not_assessed"
+
+
+def assessed_categories(findings: Iterable[Finding]) -> set[str]:
+    """The categories found, without the language mark's (no claim of a question)."""
+    return {f.category for f in findings if f.subtype != LANGUAGE_NOT_ASSESSED}
 
 
 @dataclass(frozen=True, slots=True)
