@@ -311,7 +311,7 @@ def tie(
         if after:
             return Tie(after[0], KIND_SCORES["self"])
     anchored = any(r.kind in _ANCHORS and prev_start <= r.start < s_end for r in refs)
-    best: Tie | None = None
+    eligible: list[Reference] = []
     for ref in refs:
         if ref.end <= s_start or ref.start >= s_end:
             continue
@@ -319,6 +319,8 @@ def tie(
             continue  # the term itself ("kuratorn" as term and as reference)
         if ref.kind == "pronoun" and not anchored:
             continue
+        if ref.kind in ("name", "first_name") and _STAFF_BEFORE_NAME.fullmatch(text, term_start, ref.start):
+            continue  # "Kuratorn Jenny Mäkelä pratade om nätmobbning": the term is her role
         if ref.kind == "self" and ref.start > term_start:
             continue
         gap_start, gap_end = (ref.end, term_start) if ref.end <= term_start else (term_end, ref.start)
@@ -330,12 +332,73 @@ def tie(
             continue
         if gap_end - gap_start > MAX_DISTANCE or _BLOCKERS.search(text, gap_start, gap_end):
             continue
+        eligible.append(ref)
+    eligible = [ref for ref in eligible if not _serving(text, ref, eligible, term_start, term_end)]
+    best: Tie | None = None
+    for ref in eligible:
         score = KIND_SCORES[ref.kind]
         # Between equals a first name beats a description of the same person ("Hon som
         # hämtar sent, Camilla, har …"): the name is what makes the finding personal data.
         if best is None or score > best.score or (score == best.score and ref.kind == "first_name"):
             best = Tie(ref, score)
     return best
+
+
+#: People who work in a school, care, social services or health care, and in the
+#: municipality's own offices, also in compounds: "LSS-handläggaren", "min handläggare",
+#: "skolkuratorn", "rektorn på …".
+_STAFF = (
+    r"\w*(?:lärare|läraren|lärarinnan|handläggare|handläggaren|sekreterare|sekreteraren|sköterska|"
+    r"sköterskan|assistent|assistenten|pedagog|pedagogen|personal|personalen|rektor|rektorn|mentor|"
+    r"mentorn|fröken|läkare|läkaren|doktor|doktorn|kurator|kuratorn|vaktmästare|vaktmästaren|vårdare|"
+    r"vårdaren|chaufför|chauffören|städare|städaren|ledsagare|ledsagaren|kontaktperson|"
+    r"kontaktpersonen|boendestödjare|boendestödjaren|psykolog|psykologen|barnskötare|barnskötaren|"
+    r"fritidsledare|fritidsledaren|tränare|tränaren)"
+)
+_STAFF_IN_REFERENCE = re.compile(rf"(?<![\w-])(?:\w+-)?(?:{_STAFF})(?![\w-])", re.IGNORECASE)
+#: A name right after the role ("Läraren Anna Berg", "LSS-handläggaren Eva").
+_STAFF_BEFORE_NAME = re.compile(rf"(?<![\w-])(?:\w+-)?(?:{_STAFF})\s+$", re.IGNORECASE)
+#: The writer telling the role ("Jag är ledsagare och min brukare …").
+_STAFF_AFTER_SELF = re.compile(
+    rf"\s+(?:är|e|jobbar\s+som|arbetar\s+som)\s+(?:\w+\s+)?(?:\w+-)?(?:{_STAFF})(?![\w-])", re.IGNORECASE
+)
+
+
+#: Between a term and the person it is done to: "omhändertagit grannens barn", "ett
+#: beslut om min mamma".
+_TO_WHOM = re.compile(r"\s+(?:(?:om|av|till|för|åt|på)\s+)?")
+
+
+def _serving(text: str, ref: Reference, eligible: list[Reference], term_start: int, term_end: int) -> bool:
+    """Whether ``ref`` is someone at work and the term is about the person they serve.
+
+    "Läraren Anna Berg sa att min dotter har dyslexi", "undersköterskan som lät pappa
+    ligga i sin urin", "socialsekreteraren har omhändertagit grannens barn": what
+    school, care or social services know is about their pupil, patient or client,
+    named after the staff member and before the term or as the one it is done to.
+    "Idrottsläraren Jonas Bergström blev dömd för misshandel" is about him, and so is
+    what "hon" says after him: a pronoun points back at someone already named."""
+    return _is_staff(text, ref) and any(
+        other is not ref
+        and other.kind != "pronoun"
+        and (
+            (ref.end <= other.start and other.end <= term_start)
+            or (other.start >= term_end and _TO_WHOM.fullmatch(text, term_end, other.start) is not None)
+        )
+        for other in eligible
+    )
+
+
+def _is_staff(text: str, ref: Reference) -> bool:
+    """Whether ``ref`` is someone at work: a role word, a name told with one, or the writer
+    telling their own."""
+    if ref.kind == "relation":
+        return _STAFF_IN_REFERENCE.search(ref.text) is not None
+    if ref.kind in ("name", "first_name"):
+        return _STAFF_BEFORE_NAME.search(text, max(0, ref.start - 40), ref.start) is not None
+    if ref.kind == "self":
+        return _STAFF_AFTER_SELF.match(text, ref.end) is not None
+    return False
 
 
 __all__ = [

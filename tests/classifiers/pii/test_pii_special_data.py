@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.pii.references import find_references
+from classifiers.pii.references import find_references, sentence_bounds, tie
 
 from .conftest import analyse, subtypes
 
@@ -1212,3 +1212,102 @@ def test_the_family_s_spoken_words_and_a_household_by_its_surname_are_references
 def test_conditions_and_arrests_in_a_family_s_own_words(text: str, subtype: str, term: str) -> None:
     """Written from writer zzk's comments (train)."""
     assert term in sensitive_spans(text, subtype)
+
+
+def personal_names(text: str) -> list[str]:
+    return [s.text for f in analyse(text) if f.category == "personal_data" for s in f.spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "person", "staff"),
+    [
+        ("Läraren Anna Berg sa att min dotter har dyslexi.", "health", "min dotter", "Anna Berg"),
+        (
+            "Rektorn på Nyboskolan har skickat hem min son tre gånger, eleven har adhd",
+            "health",
+            "min son",
+            "Rektorn på Nyboskolan",
+        ),
+        (
+            "Socialsekreteraren Maria Ek har omhändertagit grannens barn.",
+            "social_services",
+            "grannens",
+            "Maria Ek",
+        ),
+        (
+            "Undersköterskan som lät pappa ligga i sin urin har slutat nu",
+            "health",
+            "pappa",
+            "Undersköterskan",
+        ),
+        (
+            "Min handläggare sa att jag har spelskulder och får skylla mig själv",
+            "social_services",
+            "jag",
+            "handläggare",
+        ),
+        (
+            "Jag är ledsagare och min brukare med CP har inte fått åka ut på tre veckor",
+            "health",
+            "min brukare",
+            "Jag",
+        ),
+        ("Rektorn sa att läraren har diabetes", "health", "läraren", "Rektorn"),
+    ],
+)
+def test_a_fact_told_by_staff_is_about_the_person_they_serve(
+    text: str, subtype: str, person: str, staff: str
+) -> None:
+    """What school, care and social services know is about their pupil, patient or client,
+    not the teacher, nurse or social worker named first in the sentence."""
+    spans = sensitive_spans(text, subtype)
+    assert person in spans and not any(staff in span for span in spans), spans
+
+
+def test_the_teacher_whose_pupil_has_a_diagnosis_is_no_official_outside_the_role() -> None:
+    assert personal_names("Läraren Anna Berg sa att min dotter har dyslexi.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "staff"),
+    [
+        ("Läraren har diabetes", "health", "Läraren"),
+        ("Skolan har gjort en orosanmälan om läraren", "social_services", "läraren"),
+        (
+            "Min granne sa att idrottsläraren Jonas Bergström blev dömd för misshandel",
+            "criminal_offence",
+            "Jonas Bergström",
+        ),
+        (
+            "Rektorn Mirja Gustafsson har blivit polisanmäld för rattfylla, sa min mamma",
+            "criminal_offence",
+            "Mirja Gustafsson",
+        ),
+    ],
+)
+def test_a_fact_about_staff_themselves_stays_theirs(text: str, subtype: str, staff: str) -> None:
+    """Someone named before the staff member, or after the fact and not as the one it is
+    done to, takes nothing from them."""
+    assert staff in sensitive_spans(text, subtype)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kuratorn Sara Holm på Västerskolan höll en bra föreläsning om skärmtid i går",
+        "Skolkuratorn Sara Holm berättade om stödet för föräldrar",
+    ],
+)
+def test_a_service_word_that_is_the_named_person_s_role_ties_nothing(text: str) -> None:
+    """ "Kuratorn Sara Holm" names the counsellor, not a pupil who sees one."""
+    findings = analyse(text)
+    assert subtypes(findings, SENSITIVE) == set() and subtypes(findings, CONFIDENTIAL) == set()
+
+
+def test_a_pronoun_after_staff_points_back_at_them() -> None:
+    """ "hon" after "Läraren Anna Berg" is most likely the teacher: it takes nothing from her."""
+    text = "Läraren Anna Berg berättade att hon har diabetes"
+    refs = find_references(text, [(8, 17)], [])
+    at = text.index("diabetes")
+    found = tie(text, at, at + len("diabetes"), refs, sentence_bounds(text))
+    assert found is not None and found.reference.text == "Anna Berg"
