@@ -401,7 +401,8 @@ SENSITIVE_TERMS: dict[str, tuple[str, ...]] = {
         r"tafsade",
         r"våldtog",
         r"langar",
-        r"säljer (?:knark|narkotika|droger|hasch|gräs|tabletter|piller|kokain|amfetamin|spice)",
+        r"(?:säljer|sålt|sålde|langat|langade) (?:knark|narkotika|droger|hasch|gräs|tabletter|piller|kokain|"
+        r"amfetamin|spice)",
         r"fusk(?:ar|at|ade) med (?:bidrag|bostadsbidrag|försörjningsstöd|assistansen|sjukpenning|"
         r"momsen|skatten|deklarationen|tidrapporterna)",
         r"bidragsfuskare(?:n)?",

@@ -1311,3 +1311,16 @@ def test_a_pronoun_after_staff_points_back_at_them() -> None:
     at = text.index("diabetes")
     found = tie(text, at, at + len("diabetes"), refs, sentence_bounds(text))
     assert found is not None and found.reference.text == "Anna Berg"
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("Polisen tog grannens son i går, han har visst sålt knark.", "sålt knark"),
+        ("Min granne har sålt hasch till ungdomar i flera år", "sålt hasch"),
+        ("Min svåger langade amfetamin förr", "langade amfetamin"),
+    ],
+)
+def test_drug_dealing_told_in_the_past_is_a_criminal_offence(text: str, term: str) -> None:
+    assert term in sensitive_spans(text, "criminal_offence")
+    assert subtypes(analyse("Jag har aldrig sålt tabletter på nätet"), SENSITIVE) == set()
