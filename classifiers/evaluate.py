@@ -982,6 +982,30 @@ _LIMITS = """\
   in an envelope, trials retold), and 63 fired. The rules were dropped
   unretrained: train's comments had not shown what the words do in lawful
   talk.
+* **Writer zzy in train: short comments.** The corpus's comments are
+  mostly 10 to 30 words, and its models extrapolated on the short
+  comments a real feed is full of: in a text of two or three words one
+  function word carries the text, so "Jag hatar snö." scored 0.75 for
+  spam ("jag" is common in first-person spam), "Jag gillar det." 0.55
+  for spam and "Jag vet!" 0.57 for threat. Writer zzy wrote 326 comments
+  of one to eight words from the brief and the labelling guide only (two
+  in three needing no action, many of them hard negatives); 13 equal to
+  a corpus comment or sharing 60 % of their words with a test or
+  measured-only comment were taken out, and the rest kept whatever they
+  measured. The retraining moved thresholds (threat 0.55 → 0.45,
+  harassment 0.35 → 0.40, party politics 0.30 → 0.20, off-topic 0.30 →
+  0.35 and five more). Read once afterwards: test micro-F1 0.851 → 0.854 (precision
+  0.834 → 0.844, recall 0.870 → 0.864; harassment 0.74 → 0.77, off-topic
+  0.73 → 0.71); writers n, zz and zzt pooled 0.851 → 0.854 (n 0.873 →
+  0.875, zz 0.833 → 0.843, zzt 0.846 → 0.846), but zzt's off-topic
+  recall fell under 0.60 (0.57);
+  everyday posts flagged 8 → 7 of 434. Of 40 short harmless comments
+  written for a check before zzy's file was read (none in the corpus),
+  6 were flagged before and 5 after ("Hon är så duktig." is still
+  harassment, "Jag känner mig trygg här." still spam); 20 short harmful
+  ones were all flagged before and after. Short comments remain a weak
+  spot: the corpus has few of them, and the figures above hardly contain
+  any.
 * **A bare link to a public body was taken for spam.** The corpus's links
   are all on made-up domains, so the spam model took an address alone
   for spam: "https://www.krisinformation.se/" scored 0.79, "Kolla själv:

@@ -175,6 +175,10 @@ WRITER_SPLITS: dict[str, str] = {
     # shaped like an advert.
     "zzw": "train",
     "zzx": "train",
+    # Commissioned after zzw and zzx: short comments and replies of one to eight words,
+    # where a model fitted on longer comments read one function word as the whole text
+    # ("Jag hatar snö." as spam, "Jag vet!" as a threat).
+    "zzy": "train",
 }
 DEV = "dev"
 TEAM = "team"
