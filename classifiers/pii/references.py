@@ -291,6 +291,8 @@ def tie(
       :data:`MAX_DISTANCE` characters, without an opinion verb between.
     * "jag" only ties when it comes first ("jag har diabetes"); a pronoun only
       when a name, identifier or relation appears in this or the previous sentence.
+    * Someone at work gives way to the person they serve (:func:`_serving`), and a
+      name right after a role word that is the term itself is the role's holder.
     """
     sentence = next((i for i, (s, e) in enumerate(bounds) if s <= term_start <= e), len(bounds) - 1)
     s_start, s_end = bounds[sentence]

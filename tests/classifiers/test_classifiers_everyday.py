@@ -37,11 +37,17 @@ def test_everyday_posts_are_rarely_flagged_as_abuse(posts: list[str]) -> None:
     assert len(flagged) / len(posts) <= MAX_FLAGGED, flagged
 
 
-#: Short reactions that no corpus comment is: in two or three words one function word
+#: Short reactions that no corpus comment is close to: in two or three words one function word
 #: used to carry the text ("jag" is common in first-person spam), and the models fitted
 #: on longer comments called them spam or a threat until writer zzy's short comments
 #: were trained on.
-SHORT_REACTIONS = ["Jag hatar måndagar.", "Jag hatar regn.", "Hatar snö.", "Jag hatar vintern."]
+SHORT_REACTIONS = [
+    "Jag hatar måndagar.",
+    "Jag hatar regn.",
+    "Jag hatar köer.",
+    "Hatar regn.",
+    "Jag hatar vintern.",
+]
 
 
 @pytest.mark.parametrize("text", SHORT_REACTIONS)
