@@ -140,9 +140,7 @@ def base_featurizer(base: dict[str, Any]) -> TfidfFeaturizer:
     return featurizer
 
 
-def corpus_features(
-    base: dict[str, Any], featurizer: TfidfFeaturizer, corpus_path: Path = CORPUS_PATH
-) -> CorpusFeatures:
+def corpus_features(base: dict[str, Any], corpus_path: Path = CORPUS_PATH) -> CorpusFeatures:
     """The train split (with variants) featurised as ``base`` featurises: remembered for the
     last base and corpus, keyed by their digests."""
     raw = corpus_path.read_bytes()
@@ -160,7 +158,7 @@ def corpus_features(
     found = CorpusFeatures(
         key,
         labels,
-        featurizer.transform(texts),
+        base_featurizer(base).transform(texts),
         frozenset(r["text"] for r in corpus if r["split"] == "test"),
     )
     _CORPUS_CACHE[:] = [found]
@@ -196,7 +194,7 @@ def retrain(
     # The base's features (vocabulary and idf): a category nobody labelled keeps its
     # model exactly, and a label can move only the categories it is about.
     featurizer = base_featurizer(base)
-    corpus = corpus_features(base, featurizer, corpus_path)
+    corpus = corpus_features(base, corpus_path)
     corpus_labels = corpus.labels
     test_texts = corpus.test_texts
     unseen = test_texts | set(held_back)

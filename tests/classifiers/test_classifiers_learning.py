@@ -15,7 +15,6 @@ from classifiers.learning import (
     TEST_TOLERANCE,
     Figures,
     Label,
-    base_featurizer,
     compare,
     corpus_features,
     encode_payload,
@@ -74,8 +73,8 @@ def test_retraining_is_deterministic_and_named(taught: dict[str, Any]) -> None:
     """The second retrain reads the corpus's features from the cache the first filled (as
     ``uppsikt model retrain`` does for the second tenant): the same bytes either way."""
     base = shipped_payload()
-    cached = corpus_features(base, base_featurizer(base))
-    assert corpus_features(base, base_featurizer(base)) is cached  # featurised once
+    cached = corpus_features(base)
+    assert corpus_features(base) is cached  # featurised once
     again = retrain([Label(text, "harassment", True, text) for text in TAUGHT], name="test-1")
     assert encode_payload(again) == encode_payload(taught)
     pipeline = pipeline_with_model(encode_payload(taught), use_privacy=False)
