@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 
 from app.errors import ConfigurationError
+from app.http_answers import AS_SENT, EncodedAnswer, raw_chunks
 from app.logging import get_logger
 from app.settings import Settings
 from classifiers import CATEGORIES, CATEGORY_LABELS_SV, Assessment, Finding, Span
@@ -189,13 +190,15 @@ class RemoteModel:
         return found
 
     def _call(self, text: str, deadline: float) -> bytes:
-        headers = {"Authorization": f"Bearer {self.config.token}"} if self.config.token else {}
+        headers = dict(AS_SENT)
+        if self.config.token:
+            headers["Authorization"] = f"Bearer {self.config.token}"
         with self._client.stream(
             "POST", self.config.url, json={"inputs": text}, headers=headers, timeout=self.config.timeout_s
         ) as answer:
             answer.raise_for_status()
             body = bytearray()
-            for chunk in answer.iter_bytes():
+            for chunk in raw_chunks(answer):
                 body += chunk
                 if len(body) > MAX_ANSWER_BYTES:
                     raise RemoteModelFailed(f"svaret är större än {MAX_ANSWER_BYTES} byte")
@@ -207,7 +210,7 @@ class RemoteModel:
         status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else None
         if status is not None:
             reason = f"svarade HTTP {status}"
-        elif isinstance(exc, RemoteModelFailed):
+        elif isinstance(exc, (RemoteModelFailed, EncodedAnswer)):
             reason = str(exc)
         else:
             reason = type(exc).__name__

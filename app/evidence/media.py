@@ -12,7 +12,8 @@ Only links that came from a platform (a signed delivery or our own polling)
 are fetched, never those of ``web`` comments posted by an API client: the
 service must not be made to fetch arbitrary addresses.  Only ``http(s)``,
 only ``image/*``, at most ``media_max_bytes`` (refused from
-``Content-Length`` before reading, and cut off while streaming).
+``Content-Length`` before reading, and cut off while streaming the bytes as
+sent: never inflated, see ``app.http_answers``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+
+from app.http_answers import AS_SENT, EncodedAnswer, raw_chunks
 
 #: Platforms whose comment links are fetched (see the module docstring).
 FETCHED_PLATFORMS = frozenset({"facebook", "instagram", "linkedin", "youtube"})
@@ -35,7 +38,7 @@ class FetchedMedia:
     data: bytes | None = None
     content_type: str | None = None
     #: Why nothing was kept: ``too_large``, ``not_an_image``, ``unavailable`` (HTTP error,
-    #: timeout), ``not_fetched`` (a link we do not fetch).
+    #: timeout, a compressed answer), ``not_fetched`` (a link we do not fetch).
     error: str | None = None
 
     @property
@@ -53,7 +56,7 @@ class MediaFetcher:
             transport=transport,
             follow_redirects=True,
             max_redirects=3,
-            headers={"Accept": "image/*"},
+            headers={"Accept": "image/*", **AS_SENT},
         )
 
     def close(self) -> None:
@@ -80,11 +83,11 @@ class MediaFetcher:
                     return FetchedMedia(url, error="too_large")
                 chunks: list[bytes] = []
                 size = 0
-                for chunk in response.iter_bytes():
+                for chunk in raw_chunks(response):
                     size += len(chunk)
                     if size > self.max_bytes:
                         return FetchedMedia(url, error="too_large")
                     chunks.append(chunk)
                 return FetchedMedia(url, data=b"".join(chunks), content_type=content_type[:100])
-        except httpx.HTTPError:
+        except (httpx.HTTPError, EncodedAnswer):
             return FetchedMedia(url, error="unavailable")

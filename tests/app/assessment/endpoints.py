@@ -51,7 +51,11 @@ class RawEndpoint:
         self.status = 200
         self.body = b"[]"
         self.gap_s = 0.0
+        #: Sent as ``Content-Encoding`` when set (the body is then already encoded).
+        self.encoding: str | None = None
         self.requests = 0
+        #: The ``Accept-Encoding`` of the latest request.
+        self.accept_encoding: str | None = None
         #: When a trickled answer stopped being sent (finished, or the client went away).
         self.stopped_at: float | None = None
         self.app = Starlette(routes=[Route("/predict", self._predict, methods=["POST"])])
@@ -59,9 +63,11 @@ class RawEndpoint:
     async def _predict(self, request: Request) -> Response:
         await request.body()
         self.requests += 1
+        self.accept_encoding = request.headers.get("accept-encoding")
         if self.gap_s:
             return StreamingResponse(self._trickle(), media_type="application/json")
-        return Response(self.body, status_code=self.status, media_type="application/json")
+        headers = {"Content-Encoding": self.encoding} if self.encoding else None
+        return Response(self.body, status_code=self.status, media_type="application/json", headers=headers)
 
     async def _trickle(self) -> AsyncIterator[bytes]:
         try:

@@ -12,6 +12,7 @@ for a while.
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from typing import Any
@@ -180,6 +181,20 @@ def test_an_answer_larger_than_the_limit_is_not_read(
     raw.body = b'[{"label":"toxic","score":0.99}' + b" " * MAX_ANSWER_BYTES + b"]"
     assert assess(model, RUDE) == classifiers.classify(RUDE)
     assert model.last_error == f"svaret är större än {MAX_ANSWER_BYTES} byte"
+
+
+def test_a_compressed_answer_is_refused_before_it_is_inflated(
+    raw_endpoint: tuple[RawEndpoint, str], classifiers_made: list[Any]
+) -> None:
+    """A few kilobytes of gzip that inflate to many megabytes must never be inflated."""
+    raw, url = raw_endpoint
+    model = remote_model(url, classifiers_made)
+    answer = b'[{"label":"toxic","score":0.99}' + b" " * (20 * MAX_ANSWER_BYTES) + b"]"
+    raw.body, raw.encoding = gzip.compress(answer), "gzip"
+    assert len(raw.body) < MAX_ANSWER_BYTES // 10
+    assert assess(model, RUDE) == classifiers.classify(RUDE)
+    assert raw.accept_encoding == "identity"
+    assert model.last_error == "svaret är komprimerat (gzip) fast Uppsikt bad om okomprimerat"
 
 
 def test_an_answer_trickling_in_is_given_up_at_the_timeout(

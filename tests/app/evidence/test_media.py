@@ -4,6 +4,7 @@ transaction, stored by SHA-256, named in the snapshot, shown in the PDF, culled 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import io
 import threading
@@ -23,6 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from app.assessment.service import default_classifier
+from app.evidence.media import MediaFetcher
 from app.main import create_app
 from app.models import CommentMedia, EvidenceSnapshot, MediaBlob
 from app.retention import repository as retention_repository
@@ -50,16 +52,23 @@ def _png(colour: tuple[int, int, int]) -> bytes:
 
 
 class FakeCDN:
-    """A platform CDN: images, one that is too large, one that is slow, one that is a web page."""
+    """A platform CDN: images, one that is too large, one that is slow, one that is a web page,
+    one that is a decompression bomb."""
 
     def __init__(self) -> None:
         self.photo = _png((200, 30, 30))
+        #: The ``Accept-Encoding`` of the latest request.
+        self.accept_encoding: str | None = None
         self.slow_started = threading.Event()
         self.slow_delay = 1.0
         self.app = Starlette(routes=[Route("/{name}", self._handle)])
 
     async def _handle(self, request: Request) -> Response:
         name = request.path_params["name"]
+        self.accept_encoding = request.headers.get("accept-encoding")
+        if name == "bomb.png":
+            bomb = gzip.compress(b"\x89PNG" + bytes(5_000_000))
+            return Response(bomb, media_type="image/png", headers={"Content-Encoding": "gzip"})
         if name == "photo.png":
             return Response(self.photo, media_type="image/png")
         if name == "big.png":
@@ -212,3 +221,13 @@ def test_culling_a_comment_removes_its_images_but_not_those_another_comment_has(
         session.rollback()
         # The snapshots still name the image by its hash (they are never changed).
         assert session.scalar(select(func.count()).select_from(EvidenceSnapshot)) == 2
+
+
+def test_a_compressed_image_is_not_inflated(cdn: tuple[FakeCDN, str]) -> None:
+    """Five megabytes gzipped to a few kilobytes would pass a limit counted before inflating."""
+    fake, url = cdn
+    with MediaFetcher(max_bytes=20_000) as fetcher:
+        bomb = fetcher.fetch(f"{url}/bomb.png")
+        assert fake.accept_encoding == "identity"
+        assert (bomb.error, bomb.data) == ("unavailable", None)
+        assert fetcher.fetch(f"{url}/photo.png").data == fake.photo
