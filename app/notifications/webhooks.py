@@ -95,17 +95,21 @@ def post(
                 "webhook-signature": sign(keys, message_id=message_id, timestamp=timestamp, body=body),
             }
         )
+    # Only the status line and headers are read: the receiver's body says nothing we act
+    # on, and reading it would let a receiver hold the worker (a body that never ends,
+    # one byte now and then, is never timed out by httpx's per-read timeout) or fill
+    # its memory.  Leaving the stream unread closes the connection.
     try:
-        response = client.post(url, content=body, headers=headers)
+        with client.stream("POST", url, content=body, headers=headers) as response:
+            status = response.status_code
+            retry_after = response.headers.get("retry-after")
     except httpx.HTTPError as exc:
         raise TransientSendError(
             REASON_UNREACHABLE.format(detail=type(exc).__name__), code="webhook_unreachable"
         ) from None
-    status = response.status_code
     if 200 <= status < 300:
         return
     if status in (408, 409, 425, 429) or status >= 500:
-        retry_after = response.headers.get("retry-after")
         raise TransientSendError(
             REASON_STATUS.format(status=status),
             code=f"webhook_{status}",

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import threading
+from collections.abc import AsyncIterator
 
+import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from app.destinations.service import parse_secrets
 from app.errors import Unprocessable
+from app.notifications import webhooks
 from app.notifications.webhooks import sign, slack_message, standard_body
+from tests.fakes.server import serve
 
 # The example in the Standard Webhooks specification's reference implementations.
 SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -51,3 +61,33 @@ def test_bodies_are_json_of_the_documented_shapes() -> None:
     assert [b["type"] for b in slack["blocks"]] == ["header", "section", "section"]
     assert slack["blocks"][0]["text"] == {"type": "plain_text", "text": "Brådskande i Uppsikt"}
     assert slack["blocks"][2]["text"]["text"] == "<https://uppsikt.example/inkorg/7|Öppna i Uppsikt>"
+
+
+def test_a_receiver_whose_answer_never_ends_does_not_hold_the_worker() -> None:
+    """The receiver accepts, then trickles a body for ten seconds: httpx's per-read timeout
+    never fires on it, so only not reading the body keeps the send short."""
+
+    async def trickle() -> AsyncIterator[bytes]:
+        for _ in range(500):
+            yield b" "
+            await asyncio.sleep(0.02)
+
+    async def hook(request: Request) -> Response:
+        await request.body()
+        return StreamingResponse(trickle(), status_code=200, media_type="application/json")
+
+    app = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    with serve(app) as url, httpx.Client(timeout=1.0) as client:
+        outcome: list[object] = []
+
+        def send_once() -> None:
+            try:
+                outcome.append(webhooks.post(client, f"{url}/hook", b"{}"))
+            except Exception as exc:  # shown by the assertion below
+                outcome.append(exc)
+
+        send = threading.Thread(target=send_once, daemon=True)
+        send.start()
+        send.join(timeout=3.0)
+        assert not send.is_alive(), "the send waited for the receiver's body"
+        assert outcome == [None]  # delivered: a 200 is success, whatever its body
