@@ -60,6 +60,10 @@ REPORT_PATH = Path(__file__).resolve().parent / "REPORT.md"
 #: target on positive real tweets, which may be flagged as abuse at most 5 %.
 EVERYDAY_PATH = Path(__file__).resolve().parent / "data" / "dev" / "everyday_benign.txt"
 ABUSE = frozenset({"hate_speech", "harassment", "threat", "incitement"})
+#: Measured-only writers of short comments (one to eight words). They are reported on
+#: their own: the pooled measured-only writers stand in for an outside sample of a whole
+#: feed, and a sample of short comments only would tilt that pool.
+SHORT_COMMENT_WRITERS = frozenset({"zzz"})
 
 #: Categories decided by the text detectors (the privacy ones come from classifiers.pii).
 _TEXT_CATEGORY_SET = frozenset(
@@ -1007,6 +1011,21 @@ _LIMITS = """\
   comments zzy wrote from the examples in the brief). Short comments remain a weak
   spot: the corpus has few of them, and the figures above hardly contain
   any.
+* **Short comments measured: writer zzz.** To put a reproducible figure
+  on that weak spot, writer zzz wrote 323 comments of one to eight words
+  from the brief and the labelling guide only, after zzy and without
+  reading zzy's file or the corpus; 54 equal to a corpus comment or
+  sharing 60 % of their words with one were taken out, and 269 are
+  measured, apart from the pooled measured-only writers (*Short comments
+  nobody trained on*). Nothing was written or chosen from them. Read
+  once: micro-F1 0.82 (precision 0.80, recall 0.85); 17 of 144 harmless
+  comments flagged with some category (11.8 %; as abuse, the count kept
+  for writer f's longer everyday posts, 1 of 144 against f's 1.6 %), and
+  13 of 125 needing action with none of their categories found. Precision is lowest where one everyday word
+  carries a short text: spam 0.44, off-topic 0.50, question 0.60. Adding
+  the comments retrained nothing: the train split is as it was, and the
+  refit's coefficients differ from the last by at most 0.0014 (solver
+  noise), with every test figure unchanged.
 * **A bare link to a public body was taken for spam.** The corpus's links
   are all on made-up domains, so the spam model took an address alone
   for spam: "https://www.krisinformation.se/" scored 0.79, "Kolla själv:
@@ -2027,7 +2046,15 @@ def evaluate(corpus_path: Path = CORPUS_PATH, with_presidio: bool = True) -> dic
         "by_writer": scores_by_writer(rows, gold, ours),
         "registers": register_scores(rows, gold),
     }
-    dev_rows = [r for r in corpus if r["split"] == "dev"]
+    measured_only = [r for r in corpus if r["split"] == "dev"]
+    dev_rows = [r for r in measured_only if r["writer"] not in SHORT_COMMENT_WRITERS]
+    short_rows = [r for r in measured_only if r["writer"] in SHORT_COMMENT_WRITERS]
+    if short_rows:
+        result["short"] = short_comment_scores(
+            [set(r["labels"]) for r in short_rows],
+            [assessed_categories(r["text"]) for r in short_rows],
+            [kw(r["text"]) for r in short_rows],
+        )
     if dev_rows:
         dev_gold = [set(r["labels"]) for r in dev_rows]
         dev_ours = [assessed_categories(r["text"]) for r in dev_rows]
@@ -2155,6 +2182,50 @@ def render_everyday(everyday: tuple[int, int] | None, plain: tuple[int, int] | N
     return line + "."
 
 
+def short_comment_scores(
+    gold: Sequence[set[str]], ours: Sequence[set[str]], keyword: Sequence[set[str]]
+) -> dict[str, Any]:
+    """Scores on short comments, with the two counts an editor feels: harmless comments
+    flagged, and comments needing action where none of their categories was found."""
+    harmless = [bool(o) for g, o in zip(gold, ours, strict=True) if not g]
+    harmful = [not (g & o) for g, o in zip(gold, ours, strict=True) if g]
+    return {
+        "ours": score_predictions(gold, ours),
+        "keyword": score_predictions(gold, keyword),
+        "harmless_flagged": (sum(harmless), len(harmless)),
+        "harmful_missed": (sum(harmful), len(harmful)),
+    }
+
+
+def render_short(short: dict[str, Any] | None) -> str:
+    """Figures on the measured-only writer of short comments."""
+    if not short:
+        return "No measured-only short comments in the corpus."
+    flagged, harmless = short["harmless_flagged"]
+    missed, harmful = short["harmful_missed"]
+    lines = [
+        f"Comments of one to eight words by writer {', '.join(sorted(SHORT_COMMENT_WRITERS))}, "
+        "measured only like the writers above (never trained on, no threshold, lexicon entry "
+        "or rule chosen from them) and reported apart from them, because a sample of short "
+        "comments only is not a sample of a feed. In a text of two or three words a single "
+        "word carries the text, which the corpus's longer comments hardly show.",
+        "",
+        f"Harmless comments flagged with any category: {flagged} of {harmless} "
+        f"({100 * flagged / max(harmless, 1):.1f} %); comments needing action with none of "
+        f"their categories found: {missed} of {harmful} ({100 * missed / max(harmful, 1):.1f} %).",
+        "",
+        "| category | support | Uppsikt P / R / F1 | keyword P / R / F1 |",
+        "|---|---:|---|---|",
+    ]
+    for c in CATEGORIES:
+        ours, kw = short["ours"][c], short["keyword"][c]
+        if ours.support or ours.fp:  # a category nobody wrote but Uppsikt found is shown too
+            lines.append(f"| `{c}` | {ours.support} | {_fmt(ours)} | {_fmt(kw)} |")
+    ours_all, kw_all = micro(short["ours"]), micro(short["keyword"])
+    lines.append(f"| *micro-average* | {ours_all.support} | {_fmt(ours_all)} | {_fmt(kw_all)} |")
+    return "\n".join(lines)
+
+
 def render_dev(dev: dict[str, Any] | None) -> str:
     """Figures on the measured-only writers: the in-house stand-in for an outside sample."""
     if not dev:
@@ -2274,6 +2345,10 @@ categories that have test labels.
 
 {render_dev(result.get("dev"))}
 
+## Short comments nobody trained on
+
+{render_short(result.get("short"))}
+
 ## Forum style: no capitals, no punctuation, no å ä ö
 
 {render_registers(result)}
@@ -2351,6 +2426,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         d = micro(result["dev"]["ours"])
         figures = f"{d.precision:.2f}/{d.recall:.2f}/{d.f1:.2f} ({d.support})"
         print(f"measured-only writers: micro P/R/F1 {figures}")
+    if result.get("short"):
+        d = micro(result["short"]["ours"])
+        flagged, harmless = result["short"]["harmless_flagged"]
+        figures = f"{d.precision:.2f}/{d.recall:.2f}/{d.f1:.2f} ({d.support})"
+        print(f"short comments: micro P/R/F1 {figures}, harmless flagged {flagged} of {harmless}")
     if not args.no_report:
         REPORT_PATH.write_text(render_report(result), encoding="utf-8")
         print(f"wrote {REPORT_PATH}")

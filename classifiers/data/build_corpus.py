@@ -179,6 +179,9 @@ WRITER_SPLITS: dict[str, str] = {
     # where a model fitted on longer comments read one function word as the whole text
     # ("Jag hatar snö." as spam, "Jag vet!" as a threat).
     "zzy": "train",
+    # Measured only, like n, zz and zzt, but reported apart from them: short comments of
+    # one to eight words, commissioned after zzy and written without reading zzy's file.
+    "zzz": "dev",
 }
 DEV = "dev"
 TEAM = "team"

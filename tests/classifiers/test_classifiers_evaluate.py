@@ -163,6 +163,26 @@ def test_two_measured_only_writers_are_also_shown_apart() -> None:
     assert "| o | 2 | 1.00 / 0.50 / **0.67** | `threat` 0.00 |" in table
 
 
+def test_short_comments_count_harmless_flagged_and_harmful_missed() -> None:
+    from classifiers.evaluate import render_short, short_comment_scores
+
+    gold = [set(), set(), set(), {"spam"}, {"threat", "harassment"}, {"question"}]
+    ours = [set(), {"harassment"}, set(), {"spam"}, {"harassment"}, {"spam"}]
+    short = short_comment_scores(gold, ours, [set()] * len(gold))
+    # One of three harmless flagged; the threat-and-harassment one is not missed (one of its
+    # categories was found), the question taken for spam is.
+    assert short["harmless_flagged"] == (1, 3)
+    assert short["harmful_missed"] == (1, 3)
+    table = render_short(short)
+    assert "flagged with any category: 1 of 3 (33.3 %)" in table
+    assert "none of their categories found: 1 of 3 (33.3 %)" in table
+    assert "| `spam` | 1 | 0.50 / 1.00 / **0.67** |" in table
+    assert "| `harassment` | 1 | 0.50 / 1.00 / **0.67** |" in table
+    assert "| `threat` | 1 | 0.00 / 0.00 / **0.00** |" in table
+    assert "| `profanity` |" not in table  # neither written nor found: no row
+    assert "No measured-only short" in render_short(None)
+
+
 def test_forum_register_drops_capitals_and_marks_but_keeps_numbers() -> None:
     from classifiers.evaluate import forum_register
 
