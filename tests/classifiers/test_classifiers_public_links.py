@@ -35,7 +35,12 @@ def spam_findings(detector: TextDetector, text: str, context: dict[str, object] 
     return [f.rule_id for f in detector.detect(text, context) if f.category == "spam"]
 
 
-@pytest.mark.parametrize("text", PUBLIC_LINKS)
+#: Since writer zzza's short replies the model alone scores a bare Trafikverket link 0.48,
+#: under the spam threshold; the others it still takes for spam.
+TAKEN_FOR_SPAM = [text for text in PUBLIC_LINKS if text != "www.trafikverket.se/trafikinformation"]
+
+
+@pytest.mark.parametrize("text", TAKEN_FOR_SPAM)
 def test_the_model_alone_takes_a_bare_public_link_for_spam(detector: TextDetector, text: str) -> None:
     """Why the guard exists: without it these comments would be flagged."""
     assert detector.model is not None
