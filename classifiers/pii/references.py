@@ -157,6 +157,9 @@ _ROLE_NAME_RE = re.compile(
 _POINTED_FIRST_NAME_RE = re.compile(
     r"\b([A-ZÅÄÖ][a-zåäöéü]+)(?=\s+(?:som|i|på|från|vid|ovanför|nedanför|bredvid|mittemot)\s)"
     r"|(?<=,\s)([A-ZÅÄÖ][a-zåäöéü]+)(?=\s*,)"
+    # Told of in reported speech: "läraren sa att Fatima har dyslexi", "det stod att
+    # Malin är sjukskriven": the subject of the clause is who the fact is about.
+    r"|(?<=\batt\s)([A-ZÅÄÖ][a-zåäöéü]+)(?=\s+(?:har|hade|är|var|ska|fick|får|går|gick)\s)"
 )
 _SELF_POSSESSIVE_RE = re.compile(r"\b(?P<own>min|mitt|mina)\s+$", re.IGNORECASE)
 #: The writer's own matter about the term: "min ansökan om försörjningsstöd", "mitt
@@ -254,7 +257,7 @@ def find_references(
     pointed_names = [
         m
         for m in _POINTED_FIRST_NAME_RE.finditer(text)
-        if (m.group(1) or m.group(2)).lower() in first_names
+        if (m.group(1) or m.group(2) or m.group(3)).lower() in first_names
         and not any(a < m.end() and m.start() < b for a, b in named)
     ]
     refs += [Reference(m.start(), m.end(), m.group(0), "first_name") for m in pointed_names]

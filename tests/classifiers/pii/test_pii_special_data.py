@@ -1253,6 +1253,9 @@ def personal_names(text: str) -> list[str]:
             "Jag",
         ),
         ("Rektorn sa att läraren har diabetes", "health", "läraren", "Rektorn"),
+        # A first name alone, as the subject of what was said.
+        ("Läraren sa på mötet att Fatima har dyslexi och får extra stöd", "health", "Fatima", "Läraren"),
+        ("Skolsköterskan skrev i ett mejl att Malin är gravid", "health", "Malin", "Skolsköterskan"),
     ],
 )
 def test_a_fact_told_by_staff_is_about_the_person_they_serve(
@@ -1262,6 +1265,19 @@ def test_a_fact_told_by_staff_is_about_the_person_they_serve(
     not the teacher, nurse or social worker named first in the sentence."""
     spans = sensitive_spans(text, subtype)
     assert person in spans and not any(staff in span for span in spans), spans
+
+
+@pytest.mark.parametrize(
+    "text", ["Jag tycker att Anna har rätt om skolvägen", "Skönt att Malin är tillbaka på biblioteket!"]
+)
+def test_a_first_name_in_reported_speech_without_a_fact_is_nothing_sensitive(text: str) -> None:
+    assert subtypes(analyse(text), SENSITIVE) == set()
+
+
+def test_a_common_word_after_att_is_no_first_name() -> None:
+    """ "Maj" is a month as much as a name: the fact stays with the teacher who told it."""
+    spans = sensitive_spans("Läraren sa att Maj har dyslexi", "health")
+    assert spans and not any("Maj" in span for span in spans), spans
 
 
 def test_the_teacher_whose_pupil_has_a_diagnosis_is_no_official_outside_the_role() -> None:
