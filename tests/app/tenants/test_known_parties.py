@@ -89,7 +89,7 @@ def test_a_link_to_the_municipalitys_own_site_is_no_spam_once_its_mailboxes_are_
     """The site is read off the own mailboxes' domain: nothing else to keep up to date."""
     world = world_factory("helsingborg")
     admin = create_key(world.session, tenant=world.tenant, role="admin", subject="admin@kommun.example")
-    link = "Här: https://helsingborg.se/parkering"
+    link = "Här: https://www.helsingborg.se/trafik-och-resor/parkering/"
 
     def spam() -> list[str]:
         return [f["rule_id"] for f in latest_findings(world) if f["category"] == "spam"]
