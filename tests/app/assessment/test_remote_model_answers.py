@@ -28,6 +28,10 @@ from tests.fakes.text_classifier import FakeTextClassifier
 
 
 def remote_model(url: str, made: list[Any], **overrides: Any) -> RemoteModel:
+    """A model with a generous timeout unless the test is about the timeout: on a loaded
+    machine a local answer can take longer than 0.5 s, and a test about what the answer
+    says must not fail as a timeout."""
+    overrides.setdefault("remote_model_timeout_s", 5.0)
     config = RemoteModelConfig.from_settings(remote_settings(url, **overrides))
     assert config is not None
     model = RemoteModel(config)
@@ -222,7 +226,7 @@ def test_a_failing_endpoint_leaves_the_builtin_findings_and_is_paused(
     endpoint: tuple[FakeTextClassifier, str], fault: str, classifiers_made: list[Any]
 ) -> None:
     fake, url = endpoint
-    model = remote_model(url, classifiers_made)
+    model = remote_model(url, classifiers_made, remote_model_timeout_s=0.5)
     builtin = classifiers.classify(RUDE)
     fake.fail_next(1, fault)  # type: ignore[arg-type]
     started = time.monotonic()
